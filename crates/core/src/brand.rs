@@ -1,0 +1,71 @@
+//! Brand settings the domain needs: the automatic message and snooze limits.
+
+use serde::{Deserialize, Serialize};
+use time::Duration;
+
+/// The placeholder replaced by the brand's typical reply time in the automatic message.
+pub const TYPICAL_REPLY_TIME_PLACEHOLDER: &str = "{typical_reply_time}";
+
+/// Default automatic message shown after a visitor's first message.
+pub const DEFAULT_AUTO_MESSAGE: &str = "Thanks for your message! Nobody may be free right this minute, \
+but you don't need to wait here: leave us your question and come back whenever suits you. \
+The team typically replies in {typical_reply_time}.";
+
+/// A brand's configuration as the domain sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandSettings {
+    /// Automatic message template; may contain `{typical_reply_time}`.
+    pub auto_message: String,
+    /// Human wording of the usual reply delay, e.g. "a few hours".
+    pub typical_reply_time: String,
+    /// Longest custom snooze allowed, in days.
+    pub max_snooze_days: i64,
+}
+
+impl Default for BrandSettings {
+    fn default() -> Self {
+        Self {
+            auto_message: DEFAULT_AUTO_MESSAGE.to_owned(),
+            typical_reply_time: "a few hours".to_owned(),
+            max_snooze_days: 30,
+        }
+    }
+}
+
+impl BrandSettings {
+    /// The automatic message with its placeholder filled in.
+    pub fn render_auto_message(&self) -> String {
+        self.auto_message
+            .replace(TYPICAL_REPLY_TIME_PLACEHOLDER, &self.typical_reply_time)
+    }
+
+    /// The longest custom snooze allowed.
+    pub fn max_snooze(&self) -> Duration {
+        Duration::days(self.max_snooze_days)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_message_fills_the_placeholder() {
+        let settings = BrandSettings {
+            auto_message: "Back in {typical_reply_time}, promise.".into(),
+            typical_reply_time: "two hours".into(),
+            max_snooze_days: 30,
+        };
+        assert_eq!(
+            settings.render_auto_message(),
+            "Back in two hours, promise."
+        );
+    }
+
+    #[test]
+    fn default_message_mentions_the_reply_time() {
+        let text = BrandSettings::default().render_auto_message();
+        assert!(text.contains("a few hours"));
+        assert!(!text.contains('{'));
+    }
+}

@@ -1,0 +1,285 @@
+//! Unit tests of the conversation state machine, one rule each.
+
+use time::macros::datetime;
+
+use super::*;
+
+const T0: Instant = datetime!(2026-11-25 09:00 UTC);
+
+fn body(s: &str) -> MessageBody {
+    MessageBody::parse(s).expect("valid body")
+}
+
+fn started() -> Conversation {
+    let (conv, _) = Conversation::start(
+        ConversationId::new(),
+        BrandId::new(),
+        VisitorId::new(),
+        body("Hello?"),
+        Some("c1".into()),
+        Some(body("We typically reply in a few hours.")),
+        T0,
+    );
+    conv
+}
+
+fn free() -> Slots {
+    Slots {
+        held: 0,
+        capacity: 3,
+    }
+}
+
+fn assigned(expert: ExpertId) -> Conversation {
+    let conv = started();
+    let (conv, _) = conv
+        .decide(
+            Command::Assign {
+                expert,
+                slots: free(),
+            },
+            T0,
+        )
+        .expect("assign");
+    conv
+}
+
+fn snooze(conv: &Conversation, expert: ExpertId, at: Instant) -> Conversation {
+    let cmd = Command::Snooze {
+        expert,
+        choice: SnoozeChoice::OneDay,
+        max: Duration::days(30),
+    };
+    conv.decide(cmd, at).expect("snooze").0
+}
+
+#[test]
+fn start_appends_visitor_message_then_automatic_message() {
+    let (conv, entries) = Conversation::start(
+        ConversationId::new(),
+        BrandId::new(),
+        VisitorId::new(),
+        body("Hi"),
+        None,
+        Some(body("auto")),
+        T0,
+    );
+    let kinds: Vec<_> = entries.iter().map(|e| e.event.kind()).collect();
+    assert_eq!(kinds, ["started", "message", "message"]);
+    assert_eq!(entries.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3]);
+    assert!(matches!(
+        &entries[2].event,
+        Event::Message {
+            author: Author::System,
+            ..
+        }
+    ));
+    assert_eq!(conv.last_seq, 3);
+    assert_eq!(conv.state.status(), Status::Queued);
+    assert_eq!(conv.last_author, Some(Author::Visitor(conv.visitor_id)));
+}
+
+#[test]
+fn assign_refuses_a_full_expert() {
+    let expert = ExpertId::new();
+    let full = Slots {
+        held: 3,
+        capacity: 3,
+    };
+    let err = started()
+        .decide(
+            Command::Assign {
+                expert,
+                slots: full,
+            },
+            T0,
+        )
+        .expect_err("full");
+    assert_eq!(
+        err,
+        DomainError::OverCapacity {
+            expert,
+            capacity: 3
+        }
+    );
+}
+
+#[test]
+fn snooze_frees_the_slot_and_counts() {
+    let expert = ExpertId::new();
+    let conv = snooze(&assigned(expert), expert, T0);
+    assert_eq!(conv.state.slot_holder(), None);
+    assert_eq!(conv.snooze_count, 1);
+    assert_eq!(
+        conv.state,
+        ConversationState::Snoozed {
+            expert,
+            until: T0 + Duration::days(1),
+        }
+    );
+}
+
+#[test]
+fn only_the_holder_may_snooze() {
+    let expert = ExpertId::new();
+    let cmd = Command::Snooze {
+        expert: ExpertId::new(),
+        choice: SnoozeChoice::ThreeHours,
+        max: Duration::days(30),
+    };
+    assert_eq!(
+        assigned(expert).decide(cmd, T0),
+        Err(DomainError::NotAssignedToExpert)
+    );
+}
+
+#[test]
+fn visitor_reply_during_snooze_goes_back_to_the_same_expert() {
+    let expert = ExpertId::new();
+    let conv = snooze(&assigned(expert), expert, T0);
+    let reply = Command::Post {
+        author: Author::Visitor(conv.visitor_id),
+        body: body("I'm back"),
+        client_msg_id: None,
+    };
+    let (conv, entries) = conv.decide(reply, T0 + Duration::hours(1)).expect("reply");
+    assert_eq!(entries.len(), 2);
+    assert_eq!(
+        entries[1].event,
+        Event::Woken {
+            expert,
+            reason: WakeReason::VisitorReplied,
+        }
+    );
+    let (conv, entries) = conv
+        .decide(
+            Command::Assign {
+                expert,
+                slots: free(),
+            },
+            T0,
+        )
+        .expect("reattribute");
+    assert_eq!(
+        entries[0].event,
+        Event::Assigned {
+            expert,
+            reason: AssignReason::Reattributed,
+        }
+    );
+    assert_eq!(conv.state.slot_holder(), Some(expert));
+}
+
+#[test]
+fn a_woken_conversation_is_reserved_for_its_expert() {
+    let expert = ExpertId::new();
+    let conv = snooze(&assigned(expert), expert, T0);
+    let (conv, _) = conv
+        .decide(Command::ExpireSnooze, T0 + Duration::days(1))
+        .expect("expire");
+    let other = Command::Assign {
+        expert: ExpertId::new(),
+        slots: free(),
+    };
+    assert_eq!(
+        conv.decide(other, T0),
+        Err(DomainError::NotAssignedToExpert)
+    );
+}
+
+#[test]
+fn expiry_fires_only_when_due_and_once() {
+    let expert = ExpertId::new();
+    let conv = snooze(&assigned(expert), expert, T0);
+    let early = T0 + Duration::days(1) - Duration::seconds(1);
+    assert!(matches!(
+        conv.decide(Command::ExpireSnooze, early),
+        Err(DomainError::InvalidTransition { .. })
+    ));
+    let due = T0 + Duration::days(1);
+    let (conv, entries) = conv.decide(Command::ExpireSnooze, due).expect("due");
+    assert_eq!(
+        entries[0].event,
+        Event::Woken {
+            expert,
+            reason: WakeReason::SnoozeExpired,
+        }
+    );
+    assert!(conv.decide(Command::ExpireSnooze, due).is_err());
+}
+
+#[test]
+fn visitors_and_the_system_cannot_close() {
+    let conv = assigned(ExpertId::new());
+    let by_visitor = Command::Close {
+        by: Actor::Visitor(conv.visitor_id),
+    };
+    assert_eq!(
+        conv.decide(by_visitor, T0),
+        Err(DomainError::VisitorCannotClose)
+    );
+    let by_system = Command::Close { by: Actor::System };
+    assert!(matches!(
+        conv.decide(by_system, T0),
+        Err(DomainError::Forbidden(_))
+    ));
+}
+
+#[test]
+fn expert_closes_a_snoozed_conversation_and_it_stays_closed() {
+    let expert = ExpertId::new();
+    let conv = snooze(&assigned(expert), expert, T0);
+    let close = Command::Close {
+        by: Actor::Expert(expert),
+    };
+    let (conv, _) = conv.decide(close.clone(), T0).expect("close");
+    assert_eq!(conv.state.status(), Status::Closed);
+    assert_eq!(
+        conv.decide(close, T0),
+        Err(DomainError::ConversationClosed(conv.id))
+    );
+    let reply = Command::Post {
+        author: Author::Visitor(conv.visitor_id),
+        body: body("hello again"),
+        client_msg_id: None,
+    };
+    assert_eq!(
+        conv.decide(reply, T0),
+        Err(DomainError::ConversationClosed(conv.id))
+    );
+}
+
+#[test]
+fn another_expert_cannot_write_or_close() {
+    let conv = assigned(ExpertId::new());
+    let intruder = ExpertId::new();
+    let post = Command::Post {
+        author: Author::Expert(intruder),
+        body: body("hi"),
+        client_msg_id: None,
+    };
+    assert_eq!(conv.decide(post, T0), Err(DomainError::NotAssignedToExpert));
+    let close = Command::Close {
+        by: Actor::Expert(intruder),
+    };
+    assert_eq!(
+        conv.decide(close, T0),
+        Err(DomainError::NotAssignedToExpert)
+    );
+}
+
+#[test]
+fn snoozing_in_the_past_is_refused() {
+    let expert = ExpertId::new();
+    let cmd = Command::Snooze {
+        expert,
+        choice: SnoozeChoice::Until {
+            until: T0 - Duration::hours(1),
+        },
+        max: Duration::days(30),
+    };
+    assert_eq!(
+        assigned(expert).decide(cmd, T0),
+        Err(DomainError::SnoozeInPast)
+    );
+}

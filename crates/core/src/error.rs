@@ -1,0 +1,60 @@
+//! Typed domain errors: every illegal transition has its own variant.
+
+use crate::{ConversationId, ExpertId};
+
+/// Why the domain refused a command.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// A visitor tried to close a conversation; only experts and admins may.
+    #[error("a visitor cannot close a conversation")]
+    VisitorCannotClose,
+    /// The conversation is closed; nothing more can happen to it.
+    #[error("conversation {0} is closed")]
+    ConversationClosed(ConversationId),
+    /// The expert already holds as many conversations as their capacity allows.
+    #[error("expert {expert} is at capacity ({capacity})")]
+    OverCapacity {
+        /// The expert that is full.
+        expert: ExpertId,
+        /// Their capacity.
+        capacity: u32,
+    },
+    /// The snooze end is not in the future.
+    #[error("a snooze must end in the future")]
+    SnoozeInPast,
+    /// The snooze end is further than the brand allows.
+    #[error("a snooze may last at most {max_days} days")]
+    SnoozeTooFar {
+        /// The brand's limit, in whole days.
+        max_days: i64,
+    },
+    /// The actor is not the expert this conversation belongs to.
+    #[error("conversation is not assigned to this expert")]
+    NotAssignedToExpert,
+    /// The command does not apply in the conversation's current state.
+    #[error("cannot {action} a conversation that is {status}")]
+    InvalidTransition {
+        /// What was attempted.
+        action: &'static str,
+        /// The conversation's current status.
+        status: &'static str,
+    },
+    /// This actor may not perform this command.
+    #[error("{0} may not do this")]
+    Forbidden(&'static str),
+    /// A message body is empty after trimming.
+    #[error("message is empty")]
+    EmptyMessage,
+    /// A message body is longer than allowed.
+    #[error("message is longer than {max} characters")]
+    MessageTooLong {
+        /// The limit, in characters.
+        max: usize,
+    },
+    /// An expert capacity outside the allowed range.
+    #[error("capacity must be between 0 and {max}")]
+    InvalidCapacity {
+        /// The largest capacity allowed.
+        max: u32,
+    },
+}

@@ -1,0 +1,114 @@
+//! What happened to a conversation: the entries of its timeline. Each entry carries the
+//! conversation's next sequence number, so a timeline has no gaps and clients resume by seq.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Actor, Author, ExpertId, Instant, MessageBody, VisitorId};
+
+/// Why a snoozed conversation came back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WakeReason {
+    /// The visitor wrote again.
+    VisitorReplied,
+    /// The snooze period ended.
+    SnoozeExpired,
+}
+
+/// Why a conversation was given to an expert.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignReason {
+    /// First assignment from the brand queue.
+    New,
+    /// The visitor replied during a snooze: back to the same expert.
+    Reattributed,
+    /// The snooze expired: back in the same expert's panel.
+    SnoozeExpired,
+}
+
+impl From<Option<WakeReason>> for AssignReason {
+    fn from(wake: Option<WakeReason>) -> Self {
+        match wake {
+            None => Self::New,
+            Some(WakeReason::VisitorReplied) => Self::Reattributed,
+            Some(WakeReason::SnoozeExpired) => Self::SnoozeExpired,
+        }
+    }
+}
+
+/// One thing that happened to a conversation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// A visitor opened the conversation; it waits in the brand queue.
+    Started {
+        /// Who opened it.
+        visitor: VisitorId,
+    },
+    /// A message was posted.
+    Message {
+        /// Who wrote it.
+        author: Author,
+        /// The text.
+        body: MessageBody,
+        /// The client's id for idempotent retries, if any.
+        client_msg_id: Option<String>,
+    },
+    /// The conversation now holds one of the expert's slots.
+    Assigned {
+        /// The expert.
+        expert: ExpertId,
+        /// Why.
+        reason: AssignReason,
+    },
+    /// The expert snoozed it; its slot is free.
+    Snoozed {
+        /// The expert who keeps it.
+        expert: ExpertId,
+        /// When it comes back by itself.
+        #[serde(with = "time::serde::rfc3339")]
+        until: Instant,
+        /// How many times it has been snoozed, this one included.
+        count: u32,
+    },
+    /// The snooze ended; the conversation waits for its expert's next free slot.
+    Woken {
+        /// The expert it goes back to.
+        expert: ExpertId,
+        /// Why it woke.
+        reason: WakeReason,
+    },
+    /// Closed for good by an expert or an admin.
+    Closed {
+        /// Who closed it.
+        by: Actor,
+    },
+}
+
+impl Event {
+    /// The stable name of the event's kind (also its JSON `type`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Started { .. } => "started",
+            Self::Message { .. } => "message",
+            Self::Assigned { .. } => "assigned",
+            Self::Snoozed { .. } => "snoozed",
+            Self::Woken { .. } => "woken",
+            Self::Closed { .. } => "closed",
+        }
+    }
+}
+
+/// An event at its place in a conversation's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Position in the conversation's timeline, from 1, without gaps.
+    pub seq: u64,
+    /// When it happened.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: Instant,
+    /// What happened.
+    #[serde(flatten)]
+    pub event: Event,
+}

@@ -1,0 +1,60 @@
+//! Typed identifiers: one UUID newtype per noun so ids cannot be mixed up.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// A fresh, time-ordered (UUIDv7) id.
+            pub fn new() -> Self {
+                Self(Uuid::now_v7())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A brand: the tenant. Every row and query is scoped by it.
+    BrandId
+);
+id_type!(
+    /// An expert (human agent) working for a brand.
+    ExpertId
+);
+id_type!(
+    /// A brand administrator.
+    AdminId
+);
+id_type!(
+    /// An anonymous visitor of a brand's website.
+    VisitorId
+);
+id_type!(
+    /// A conversation between a visitor and the brand.
+    ConversationId
+);

@@ -1,0 +1,27 @@
+//! Ebb's pure domain: the conversation state machine, availability slots, routing and
+//! snooze rules. No I/O and no clock: every time-dependent function takes `now`.
+
+pub mod actor;
+pub mod brand;
+pub mod conversation;
+pub mod error;
+pub mod event;
+pub mod expert;
+pub mod ids;
+pub mod message;
+pub mod routing;
+pub mod slots;
+pub mod snooze;
+
+pub use actor::Actor;
+pub use brand::BrandSettings;
+pub use conversation::{Command, Conversation, ConversationState, Status};
+pub use error::DomainError;
+pub use event::{AssignReason, Entry, Event, WakeReason};
+pub use expert::{Expert, ExpertStatus};
+pub use ids::{AdminId, BrandId, ConversationId, ExpertId, VisitorId};
+pub use message::{Author, MessageBody};
+pub use snooze::SnoozeChoice;
+
+/// The instant type used across the domain: always UTC.
+pub type Instant = time::OffsetDateTime;

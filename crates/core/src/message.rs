@@ -1,0 +1,74 @@
+//! Messages: who wrote them and what a valid body is.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{DomainError, ExpertId, VisitorId};
+
+/// The longest message body accepted, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 4000;
+
+/// Who wrote a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Author {
+    /// The visitor.
+    Visitor(VisitorId),
+    /// An expert.
+    Expert(ExpertId),
+    /// Ebb itself, e.g. the brand's automatic message.
+    System,
+}
+
+impl Author {
+    /// The stable text name of the author's kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Visitor(_) => "visitor",
+            Self::Expert(_) => "expert",
+            Self::System => "system",
+        }
+    }
+}
+
+/// A validated message body: trimmed, non-empty, at most [`MAX_MESSAGE_CHARS`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MessageBody(String);
+
+impl MessageBody {
+    /// Validates raw text into a body.
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let text = raw.trim();
+        if text.is_empty() {
+            return Err(DomainError::EmptyMessage);
+        }
+        if text.chars().count() > MAX_MESSAGE_CHARS {
+            return Err(DomainError::MessageTooLong {
+                max: MAX_MESSAGE_CHARS,
+            });
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_is_trimmed_and_checked() {
+        assert_eq!(MessageBody::parse("  hi ").map(|b| b.0), Ok("hi".into()));
+        assert_eq!(MessageBody::parse(" \n "), Err(DomainError::EmptyMessage));
+        let long = "é".repeat(MAX_MESSAGE_CHARS + 1);
+        assert!(matches!(
+            MessageBody::parse(&long),
+            Err(DomainError::MessageTooLong { .. })
+        ));
+        assert!(MessageBody::parse(&"é".repeat(MAX_MESSAGE_CHARS)).is_ok());
+    }
+}

@@ -1,0 +1,134 @@
+//! Routing rules: which queued conversation an expert takes next, and which expert a new
+//! conversation goes to. Woken conversations come before new ones for their own expert.
+
+use serde::{Deserialize, Serialize};
+
+use crate::slots::Slots;
+use crate::{ConversationId, ExpertId, ExpertStatus, Instant};
+
+/// A conversation waiting for a slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiting {
+    /// The conversation.
+    pub id: ConversationId,
+    /// The expert it is reserved for (woken conversations), if any.
+    pub for_expert: Option<ExpertId>,
+    /// When it entered the queue.
+    pub queued_at: Instant,
+}
+
+/// An expert as routing sees them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpertLoad {
+    /// The expert.
+    pub id: ExpertId,
+    /// Whether they take new conversations.
+    pub status: ExpertStatus,
+    /// Their slots.
+    pub slots: Slots,
+}
+
+/// The conversation `expert` should take next, if they have a free slot: first the oldest
+/// one reserved for them (woken), then, only if they are available, the oldest in the brand
+/// queue.
+pub fn next_for_expert(expert: &ExpertLoad, queue: &[Waiting]) -> Option<ConversationId> {
+    if expert.slots.free() == 0 {
+        return None;
+    }
+    let oldest = |pred: &dyn Fn(&Waiting) -> bool| {
+        queue
+            .iter()
+            .filter(|w| pred(w))
+            .min_by_key(|w| (w.queued_at, w.id))
+            .map(|w| w.id)
+    };
+    oldest(&|w| w.for_expert == Some(expert.id)).or_else(|| {
+        (expert.status == ExpertStatus::Available)
+            .then(|| oldest(&|w| w.for_expert.is_none()))
+            .flatten()
+    })
+}
+
+/// The expert a new conversation goes to: an available expert with the most free slots
+/// (ties broken by id, so the choice is deterministic), or none.
+pub fn pick_expert(experts: &[ExpertLoad]) -> Option<ExpertId> {
+    experts
+        .iter()
+        .filter(|e| e.status == ExpertStatus::Available && e.slots.free() > 0)
+        .max_by(|a, b| a.slots.free().cmp(&b.slots.free()).then(b.id.cmp(&a.id)))
+        .map(|e| e.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    fn load(status: ExpertStatus, held: u32, capacity: u32) -> ExpertLoad {
+        ExpertLoad {
+            id: ExpertId::new(),
+            status,
+            slots: Slots { held, capacity },
+        }
+    }
+
+    #[test]
+    fn woken_conversations_come_first_then_fifo() {
+        let expert = load(ExpertStatus::Available, 0, 1);
+        let early = Waiting {
+            id: ConversationId::new(),
+            for_expert: None,
+            queued_at: datetime!(2026-11-25 08:00 UTC),
+        };
+        let late = Waiting {
+            queued_at: datetime!(2026-11-25 09:00 UTC),
+            id: ConversationId::new(),
+            for_expert: None,
+        };
+        let woken = Waiting {
+            for_expert: Some(expert.id),
+            queued_at: datetime!(2026-11-25 10:00 UTC),
+            id: ConversationId::new(),
+        };
+        assert_eq!(next_for_expert(&expert, &[late, early]), Some(early.id));
+        assert_eq!(
+            next_for_expert(&expert, &[late, woken, early]),
+            Some(woken.id)
+        );
+    }
+
+    #[test]
+    fn away_experts_only_get_their_own_woken_conversations() {
+        let expert = load(ExpertStatus::Away, 0, 1);
+        let new = Waiting {
+            id: ConversationId::new(),
+            for_expert: None,
+            queued_at: datetime!(2026-11-25 08:00 UTC),
+        };
+        assert_eq!(next_for_expert(&expert, &[new]), None);
+        let woken = Waiting {
+            for_expert: Some(expert.id),
+            ..new
+        };
+        assert_eq!(next_for_expert(&expert, &[new, woken]), Some(woken.id));
+        let full = ExpertLoad {
+            slots: Slots {
+                held: 1,
+                capacity: 1,
+            },
+            ..expert
+        };
+        assert_eq!(next_for_expert(&full, &[woken]), None);
+    }
+
+    #[test]
+    fn new_conversations_go_to_the_least_loaded_available_expert() {
+        let busy = load(ExpertStatus::Available, 2, 3);
+        let idle = load(ExpertStatus::Available, 0, 3);
+        let away = load(ExpertStatus::Away, 0, 5);
+        let full = load(ExpertStatus::Available, 2, 2);
+        assert_eq!(pick_expert(&[busy, idle, away, full]), Some(idle.id));
+        assert_eq!(pick_expert(&[away, full]), None);
+    }
+}
