@@ -3,6 +3,21 @@
 use serde::{Deserialize, Serialize};
 use time::Duration;
 
+use crate::BrandId;
+
+/// A brand: the tenant that owns experts, visitors and conversations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Brand {
+    /// Identity.
+    pub id: BrandId,
+    /// URL-safe short name, used by the widget (`data-brand`).
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// Domain settings.
+    pub settings: BrandSettings,
+}
+
 /// The placeholder replaced by the brand's typical reply time in the automatic message.
 pub const TYPICAL_REPLY_TIME_PLACEHOLDER: &str = "{typical_reply_time}";
 

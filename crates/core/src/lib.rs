@@ -14,7 +14,7 @@ pub mod slots;
 pub mod snooze;
 
 pub use actor::Actor;
-pub use brand::BrandSettings;
+pub use brand::{Brand, BrandSettings};
 pub use conversation::{Command, Conversation, ConversationState, Status};
 pub use error::DomainError;
 pub use event::{AssignReason, Entry, Event, WakeReason};

@@ -59,6 +59,35 @@ pub fn pick_expert(experts: &[ExpertLoad]) -> Option<ExpertId> {
         .map(|e| e.id)
 }
 
+/// Every assignment that fills free slots now: conversations woken for an expert first (to
+/// that expert, oldest first), then the brand queue in arrival order to the least-loaded
+/// available experts.
+pub fn plan(experts: &[ExpertLoad], queue: &[Waiting]) -> Vec<(ConversationId, ExpertId)> {
+    let mut loads = experts.to_vec();
+    let mut ordered = queue.to_vec();
+    ordered.sort_by_key(|w| (w.queued_at, w.id));
+    let mut out = Vec::new();
+    for w in ordered.iter().filter(|w| w.for_expert.is_some()) {
+        let owner = loads
+            .iter_mut()
+            .find(|l| Some(l.id) == w.for_expert && l.slots.free() > 0);
+        if let Some(load) = owner {
+            load.slots.held += 1;
+            out.push((w.id, load.id));
+        }
+    }
+    for w in ordered.iter().filter(|w| w.for_expert.is_none()) {
+        let Some(expert) = pick_expert(&loads) else {
+            break;
+        };
+        if let Some(load) = loads.iter_mut().find(|l| l.id == expert) {
+            load.slots.held += 1;
+        }
+        out.push((w.id, expert));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::datetime;
@@ -120,6 +149,33 @@ mod tests {
             ..expert
         };
         assert_eq!(next_for_expert(&full, &[woken]), None);
+    }
+
+    #[test]
+    fn plan_fills_slots_woken_first_and_never_over_capacity() {
+        let ada = load(ExpertStatus::Available, 1, 2);
+        let bob = load(ExpertStatus::Away, 0, 1);
+        let at = |h: u8| datetime!(2026-11-25 08:00 UTC) + time::Duration::hours(h.into());
+        let waiting = |for_expert, h| Waiting {
+            id: ConversationId::new(),
+            for_expert,
+            queued_at: at(h),
+        };
+        let new1 = waiting(None, 0);
+        let new2 = waiting(None, 1);
+        let woken_ada = waiting(Some(ada.id), 5);
+        let woken_bob = waiting(Some(bob.id), 6);
+        let plan = plan(&[ada, bob], &[new2, woken_bob, new1, woken_ada]);
+        assert_eq!(plan, vec![(woken_ada.id, ada.id), (woken_bob.id, bob.id)]);
+        let free_ada = ExpertLoad {
+            slots: Slots {
+                held: 0,
+                capacity: 2,
+            },
+            ..ada
+        };
+        let plan2 = super::plan(&[free_ada], &[new2, new1, woken_ada]);
+        assert_eq!(plan2, vec![(woken_ada.id, ada.id), (new1.id, ada.id)]);
     }
 
     #[test]

@@ -1,1 +1,81 @@
-fn main() {}
+//! The `ebb` binary: a few clap subcommands over `ebb-server`.
+
+use clap::{Parser, Subcommand};
+use ebb_server::{Config, config::PrintConfig};
+use tokio::net::TcpListener;
+
+/// Ebb: asynchronous customer messaging.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (migrates the database first).
+    Serve(Config),
+    /// Run the server with the demo brand (same as `serve --demo`).
+    Demo(Config),
+    /// Apply database migrations and exit.
+    Migrate(Config),
+    /// Print the effective configuration (secrets redacted).
+    Config(Config),
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Serve(config) => serve(config).await,
+        Command::Demo(config) => {
+            serve(Config {
+                demo: true,
+                ..config
+            })
+            .await
+        }
+        Command::Migrate(config) => {
+            ebb_server::telemetry::init(config.log_json);
+            ebb_server::open_store(&config).await?.close().await;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Config(config) => {
+            println!("{}", PrintConfig(&config));
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    ebb_server::telemetry::init(config.log_json);
+    let listener = TcpListener::bind(config.listen).await?;
+    ebb_server::run(config, listener, shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

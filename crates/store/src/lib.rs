@@ -1,1 +1,22 @@
-//! tmp
+//! Ebb's persistence through sqlx: embedded SQLite (WAL, `synchronous=FULL`) by default,
+//! PostgreSQL for production. One module per noun; rows are converted into core types.
+//! Every query is scoped by `brand_id`.
+
+#[macro_use]
+mod db;
+pub mod brands;
+pub mod conversations;
+mod error;
+pub mod events;
+pub mod experts;
+pub mod sessions;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod timefmt;
+pub mod visitors;
+
+pub use db::{Backend, Conn, ConnRef, Handle, Store, Tx, redact_url};
+pub use error::StoreError;
+
+/// Result type of every store call.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

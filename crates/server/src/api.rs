@@ -1,0 +1,73 @@
+//! The HTTP router: health checks and one sub-router per audience.
+
+pub mod expert;
+pub mod widget;
+
+use axum::extract::{FromRequest, FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use ebb_core::{Conversation, Entry};
+use serde::Serialize;
+use tower_http::trace::TraceLayer;
+
+use crate::{ApiError, AppState};
+
+/// JSON body extractor whose rejections are problem+json.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// Query-string extractor whose rejections are problem+json.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// Path extractor whose rejections are problem+json.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// The largest page of timeline entries returned at once.
+pub const MAX_PAGE: u32 = 500;
+
+/// A conversation with (part of) its timeline.
+#[derive(Serialize, Debug)]
+pub struct ConversationWithEntries {
+    /// The conversation.
+    pub conversation: Conversation,
+    /// Timeline entries, in seq order.
+    pub entries: Vec<Entry>,
+}
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .nest("/api/v1/widget/{brand}", widget::router())
+        .nest("/api/v1/expert", expert::router())
+        .route("/api/v1/auth/login", axum::routing::post(expert::login))
+        .fallback(|| async { ApiError::NotFound("route") })
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn ready(State(state): State<AppState>) -> Result<(StatusCode, &'static str), ApiError> {
+    state
+        .store
+        .ping()
+        .await
+        .map_err(|_| ApiError::Unavailable)?;
+    Ok((StatusCode::OK, "ready"))
+}
+
+/// `Json` with a status code.
+pub fn created<T: Serialize>(replayed: bool, body: T) -> (StatusCode, Json<T>) {
+    let status = if replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    (status, Json(body))
+}

@@ -1,0 +1,194 @@
+//! The expert's API, used by the panel: log in, set status, list and read the
+//! conversations assigned to them, reply. An expert only sees their own brand's
+//! conversations that they own.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use ebb_core::slots::Slots;
+use ebb_core::{Author, Conversation, ConversationId, Expert, ExpertStatus};
+use ebb_store::{brands, conversations, experts, sessions};
+use serde::{Deserialize, Serialize};
+use time::Duration;
+
+use super::widget::{Page, SendMessage};
+use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, created};
+use crate::auth::{ExpertAuth, SESSION_DAYS, hash_token, new_token, verify_password};
+use crate::{ApiError, AppState, desk};
+
+/// Routes under `/api/v1/expert`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(me))
+        .route("/status", put(set_status))
+        .route("/conversations", get(list))
+        .route("/conversations/{id}", get(read))
+        .route("/conversations/{id}/messages", post(send))
+}
+
+/// Login request.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    /// The brand's slug.
+    pub brand: String,
+    /// The expert's e-mail.
+    pub email: String,
+    /// Their password.
+    pub password: String,
+}
+
+/// A new session.
+#[derive(Serialize)]
+pub struct Session {
+    /// Bearer token for the expert API.
+    pub token: String,
+    /// Who logged in.
+    pub expert: Expert,
+}
+
+/// `POST /api/v1/auth/login`: a session token for valid credentials.
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(login): ApiJson<Login>,
+) -> Result<(StatusCode, Json<Session>), ApiError> {
+    let mut conn = state.store.conn().await?;
+    let brand = brands::by_slug(&mut conn, &login.brand).await?;
+    let found = match &brand {
+        Some(b) => experts::by_email(&mut conn, b.id, &login.email).await?,
+        None => None,
+    };
+    drop(conn);
+    let Some((expert, hash)) = found else {
+        return Err(ApiError::Unauthorized);
+    };
+    if !verify_password(login.password, hash).await {
+        return Err(ApiError::Unauthorized);
+    }
+    let token = new_token();
+    let now = state.clock.now();
+    let expires = now + Duration::days(SESSION_DAYS);
+    let mut tx = state.store.begin().await?;
+    sessions::insert(
+        &mut tx,
+        &hash_token(&token),
+        expert.brand_id,
+        expert.id,
+        now,
+        expires,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(Session { token, expert })))
+}
+
+#[derive(Serialize)]
+struct Me {
+    expert: Expert,
+    slots: Slots,
+    queue: usize,
+}
+
+async fn me(
+    State(state): State<AppState>,
+    ExpertAuth(expert): ExpertAuth,
+) -> Result<Json<Me>, ApiError> {
+    let (slots, queue, _) = overview(&state, &expert).await?;
+    Ok(Json(Me {
+        expert,
+        slots,
+        queue,
+    }))
+}
+
+async fn overview(
+    state: &AppState,
+    expert: &Expert,
+) -> Result<(Slots, usize, Vec<Conversation>), ApiError> {
+    let mut conn = state.store.conn().await?;
+    let mine = conversations::for_expert(&mut conn, expert.brand_id, expert.id).await?;
+    let held = mine
+        .iter()
+        .filter(|c| c.state.slot_holder() == Some(expert.id))
+        .count();
+    let slots = Slots {
+        held: u32::try_from(held).unwrap_or(u32::MAX),
+        capacity: expert.capacity,
+    };
+    let queue = desk::queue_size(&mut conn, expert.brand_id).await?;
+    Ok((slots, queue, mine))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusChange {
+    status: ExpertStatus,
+}
+
+async fn set_status(
+    State(state): State<AppState>,
+    ExpertAuth(expert): ExpertAuth,
+    ApiJson(change): ApiJson<StatusChange>,
+) -> Result<StatusCode, ApiError> {
+    desk::set_status(&state, expert.brand_id, expert.id, change.status).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize)]
+struct Panel {
+    conversations: Vec<Conversation>,
+    slots: Slots,
+    queue: usize,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ExpertAuth(expert): ExpertAuth,
+) -> Result<Json<Panel>, ApiError> {
+    let (slots, queue, conversations) = overview(&state, &expert).await?;
+    Ok(Json(Panel {
+        conversations,
+        slots,
+        queue,
+    }))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    ExpertAuth(expert): ExpertAuth,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiQuery(page): ApiQuery<Page>,
+) -> Result<Json<ConversationWithEntries>, ApiError> {
+    let (conversation, entries) = desk::read(
+        &state,
+        expert.brand_id,
+        id,
+        page.after_seq,
+        page.limit(),
+        |c| c.state.owner() == Some(expert.id),
+    )
+    .await?;
+    Ok(Json(ConversationWithEntries {
+        conversation,
+        entries,
+    }))
+}
+
+async fn send(
+    State(state): State<AppState>,
+    ExpertAuth(expert): ExpertAuth,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(msg): ApiJson<SendMessage>,
+) -> Result<(StatusCode, Json<ConversationWithEntries>), ApiError> {
+    let (body, client_msg_id) = msg.parse()?;
+    let author = Author::Expert(expert.id);
+    let out = desk::post_message(&state, expert.brand_id, id, author, body, client_msg_id).await?;
+    Ok(created(
+        out.replayed,
+        ConversationWithEntries {
+            conversation: out.conversation,
+            entries: out.entries,
+        },
+    ))
+}

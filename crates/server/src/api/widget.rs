@@ -1,0 +1,182 @@
+//! The visitor's API, used by the widget: bootstrap an anonymous identity, open a
+//! conversation, post messages, read the timeline. Everything is under the brand's path
+//! and a visitor only ever sees their own conversations.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use ebb_core::{Author, Conversation, ConversationId, MessageBody, VisitorId};
+use ebb_store::{conversations, visitors};
+use serde::{Deserialize, Serialize};
+
+use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, MAX_PAGE, created};
+use crate::auth::{PathBrand, VisitorAuth, hash_token, new_token};
+use crate::{ApiError, AppState, desk};
+
+/// Routes under `/api/v1/widget/{brand}`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(brand_info))
+        .route("/visitors", post(bootstrap))
+        .route("/conversations", get(list).post(start))
+        .route("/conversations/{id}", get(read))
+        .route("/conversations/{id}/messages", post(send))
+}
+
+#[derive(Serialize)]
+struct BrandInfo {
+    slug: String,
+    name: String,
+    typical_reply_time: String,
+}
+
+async fn brand_info(PathBrand(brand): PathBrand) -> Json<BrandInfo> {
+    Json(BrandInfo {
+        slug: brand.slug,
+        name: brand.name,
+        typical_reply_time: brand.settings.typical_reply_time,
+    })
+}
+
+#[derive(Serialize)]
+struct NewVisitor {
+    visitor_id: VisitorId,
+    token: String,
+}
+
+async fn bootstrap(
+    State(state): State<AppState>,
+    PathBrand(brand): PathBrand,
+) -> Result<(StatusCode, Json<NewVisitor>), ApiError> {
+    let token = new_token();
+    let visitor_id = VisitorId::new();
+    let mut tx = state.store.begin().await?;
+    visitors::insert(
+        &mut tx,
+        visitor_id,
+        brand.id,
+        &hash_token(&token),
+        state.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(NewVisitor { visitor_id, token })))
+}
+
+/// A message from the visitor.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SendMessage {
+    /// The text.
+    pub body: String,
+    /// The client's id for this message; a retry with the same id is not duplicated.
+    pub client_msg_id: Option<String>,
+}
+
+/// The longest client message id accepted.
+pub const MAX_CLIENT_MSG_ID: usize = 100;
+
+impl SendMessage {
+    /// Validates the body and the client id.
+    pub fn parse(self) -> Result<(MessageBody, Option<String>), ApiError> {
+        let body = MessageBody::parse(&self.body)?;
+        if let Some(id) = &self.client_msg_id
+            && (id.is_empty() || id.len() > MAX_CLIENT_MSG_ID)
+        {
+            return Err(ApiError::BadRequest(format!(
+                "client_msg_id must be 1 to {MAX_CLIENT_MSG_ID} bytes"
+            )));
+        }
+        Ok((body, self.client_msg_id))
+    }
+}
+
+async fn start(
+    State(state): State<AppState>,
+    auth: VisitorAuth,
+    ApiJson(msg): ApiJson<SendMessage>,
+) -> Result<(StatusCode, Json<ConversationWithEntries>), ApiError> {
+    let (body, client_msg_id) = msg.parse()?;
+    let out =
+        desk::start_conversation(&state, &auth.brand, auth.visitor, body, client_msg_id).await?;
+    Ok(created(
+        out.replayed,
+        ConversationWithEntries {
+            conversation: out.conversation,
+            entries: out.entries,
+        },
+    ))
+}
+
+#[derive(Serialize)]
+struct ConversationList {
+    conversations: Vec<Conversation>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    auth: VisitorAuth,
+) -> Result<Json<ConversationList>, ApiError> {
+    let mut conn = state.store.conn().await?;
+    let conversations = conversations::for_visitor(&mut conn, auth.brand.id, auth.visitor).await?;
+    Ok(Json(ConversationList { conversations }))
+}
+
+/// Paging through a timeline.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Page {
+    /// Only entries after this seq (default 0: from the start).
+    #[serde(default)]
+    pub after_seq: u64,
+    /// At most this many entries (default and maximum 500).
+    pub limit: Option<u32>,
+}
+
+impl Page {
+    /// The effective limit.
+    pub fn limit(&self) -> u32 {
+        self.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE)
+    }
+}
+
+async fn read(
+    State(state): State<AppState>,
+    auth: VisitorAuth,
+    ApiPath((_, id)): ApiPath<(String, ConversationId)>,
+    ApiQuery(page): ApiQuery<Page>,
+) -> Result<Json<ConversationWithEntries>, ApiError> {
+    let visitor = auth.visitor;
+    let (conversation, entries) = desk::read(
+        &state,
+        auth.brand.id,
+        id,
+        page.after_seq,
+        page.limit(),
+        |c| c.visitor_id == visitor,
+    )
+    .await?;
+    Ok(Json(ConversationWithEntries {
+        conversation,
+        entries,
+    }))
+}
+
+async fn send(
+    State(state): State<AppState>,
+    auth: VisitorAuth,
+    ApiPath((_, id)): ApiPath<(String, ConversationId)>,
+    ApiJson(msg): ApiJson<SendMessage>,
+) -> Result<(StatusCode, Json<ConversationWithEntries>), ApiError> {
+    let (body, client_msg_id) = msg.parse()?;
+    let author = Author::Visitor(auth.visitor);
+    let out = desk::post_message(&state, auth.brand.id, id, author, body, client_msg_id).await?;
+    Ok(created(
+        out.replayed,
+        ConversationWithEntries {
+            conversation: out.conversation,
+            entries: out.entries,
+        },
+    ))
+}

@@ -1,0 +1,150 @@
+//! Identities: opaque bearer tokens (random, stored only as SHA-256 hashes) for visitors
+//! and expert sessions, argon2 password hashes, and the extractors that check them.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use ebb_core::{Brand, Expert, VisitorId};
+use ebb_store::{brands, sessions, visitors};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::{ApiError, AppState};
+
+/// How long an expert session lasts.
+pub const SESSION_DAYS: i64 = 14;
+
+/// A new random token: 32 bytes from the OS generator, hex-encoded.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The hash under which a token is stored.
+pub fn hash_token(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Hashes a password with argon2id (on a blocking thread: it is slow on purpose).
+pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let mut salt = [0u8; 16];
+        rand::rng().fill_bytes(&mut salt);
+        let salt = SaltString::encode_b64(&salt).map_err(|e| ApiError::Internal(e.to_string()))?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| ApiError::Internal(e.to_string()))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+}
+
+/// Checks a password against its stored hash.
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// The brand named by the `{brand}` path segment.
+pub struct PathBrand(pub Brand);
+
+impl FromRequestParts<AppState> for PathBrand {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::NotFound("brand"))?;
+        let slug = params
+            .iter()
+            .find(|(k, _)| *k == "brand")
+            .map(|(_, v)| v.to_owned())
+            .ok_or(ApiError::NotFound("brand"))?;
+        let mut conn = state.store.conn().await?;
+        let brand = brands::by_slug(&mut conn, &slug).await?;
+        brand.map(Self).ok_or(ApiError::NotFound("brand"))
+    }
+}
+
+/// A visitor of the path's brand, authenticated by their token.
+pub struct VisitorAuth {
+    /// The brand from the path.
+    pub brand: Brand,
+    /// The visitor.
+    pub visitor: VisitorId,
+}
+
+impl FromRequestParts<AppState> for VisitorAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let PathBrand(brand) = PathBrand::from_request_parts(parts, state).await?;
+        let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
+        let mut conn = state.store.conn().await?;
+        let visitor = visitors::by_token(&mut conn, brand.id, &hash_token(token)).await?;
+        let visitor = visitor.ok_or(ApiError::Unauthorized)?;
+        Ok(Self { brand, visitor })
+    }
+}
+
+/// An expert authenticated by their session token; their brand comes from the session.
+pub struct ExpertAuth(pub Expert);
+
+impl FromRequestParts<AppState> for ExpertAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
+        let mut conn = state.store.conn().await?;
+        let now = state.clock.now();
+        let expert = sessions::expert_for(&mut conn, &hash_token(token), now).await?;
+        expert.map(Self).ok_or(ApiError::Unauthorized)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_hashes_stable() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_eq!(hash_token(&a), hash_token(&a));
+        assert_ne!(hash_token(&a), hash_token(&b));
+    }
+
+    #[tokio::test]
+    async fn passwords_verify_only_themselves() {
+        let hash = hash_password("correct horse".into()).await.expect("hash");
+        assert!(verify_password("correct horse".into(), hash.clone()).await);
+        assert!(!verify_password("wrong".into(), hash).await);
+        assert!(!verify_password("x".into(), "not a hash".into()).await);
+    }
+}

@@ -1,0 +1,199 @@
+//! `spawn_app`: a server per backend on 127.0.0.1:0 with a manual clock and a demo-like
+//! brand, plus typed client helpers.
+
+use std::sync::Arc;
+
+use ebb_core::{Brand, BrandId, BrandSettings, Expert, ExpertId, ExpertStatus, Instant};
+use ebb_server::{AppState, ManualClock, auth::hash_password};
+use ebb_store::testing::{TestDb, backends};
+use ebb_store::{brands, experts};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use time::macros::datetime;
+use tokio::sync::oneshot;
+
+/// Where the manual clock starts.
+pub const T0: Instant = datetime!(2026-11-25 09:00 UTC);
+/// Password of every test expert.
+pub const PASSWORD: &str = "pw-for-tests";
+
+/// A running server and what a test needs to talk to it.
+pub struct TestApp {
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub base: String,
+    /// The backend's name, for messages.
+    pub backend: &'static str,
+    /// The manual clock the server reads.
+    #[expect(dead_code, reason = "the snooze and timer stories move it")]
+    pub clock: Arc<ManualClock>,
+    /// HTTP client.
+    pub http: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    db: Option<TestDb>,
+}
+
+/// Starts one server per backend.
+pub async fn spawn_apps() -> Vec<TestApp> {
+    let mut apps = Vec::new();
+    for db in backends().await {
+        apps.push(spawn_app(db).await);
+    }
+    apps
+}
+
+async fn spawn_app(db: TestDb) -> TestApp {
+    let clock = Arc::new(ManualClock::new(T0));
+    let state = AppState {
+        store: db.store.clone(),
+        clock: clock.clone(),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = stopped.await;
+        };
+        ebb_server::serve(state, listener, shutdown)
+            .await
+            .expect("server");
+    });
+    TestApp {
+        base,
+        backend: db.name,
+        clock,
+        http: reqwest::Client::new(),
+        stop: Some(stop),
+        server: Some(server),
+        db: Some(db),
+    }
+}
+
+impl TestApp {
+    /// The store behind the server.
+    pub fn store(&self) -> &ebb_store::Store {
+        &self.db.as_ref().expect("running").store
+    }
+
+    /// Stops the server and drops its database.
+    pub async fn finish(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task");
+        }
+        if let Some(db) = self.db.take() {
+            db.finish().await;
+        }
+    }
+
+    /// Inserts a brand.
+    pub async fn brand(&self, slug: &str) -> Brand {
+        let brand = Brand {
+            id: BrandId::new(),
+            slug: slug.to_owned(),
+            name: slug.to_uppercase(),
+            settings: BrandSettings {
+                auto_message: "Leave us a message; we reply in {typical_reply_time}.".into(),
+                typical_reply_time: "a few hours".into(),
+                max_snooze_days: 30,
+            },
+        };
+        let mut tx = self.store().begin().await.expect("begin");
+        brands::insert(&mut tx, &brand, T0).await.expect("brand");
+        tx.commit().await.expect("commit");
+        brand
+    }
+
+    /// Inserts an expert and logs them in; returns them with their session token.
+    pub async fn expert(
+        &self,
+        brand: &Brand,
+        name: &str,
+        capacity: u32,
+        status: ExpertStatus,
+    ) -> (Expert, String) {
+        let expert = Expert {
+            id: ExpertId::new(),
+            brand_id: brand.id,
+            name: name.to_owned(),
+            email: format!("{name}@{}.test", brand.slug),
+            capacity,
+            status,
+        };
+        let hash = hash_password(PASSWORD.into()).await.expect("hash");
+        let mut tx = self.store().begin().await.expect("begin");
+        experts::insert(&mut tx, &expert, &hash, T0)
+            .await
+            .expect("expert");
+        tx.commit().await.expect("commit");
+        let login = json!({"brand": brand.slug, "email": expert.email, "password": PASSWORD});
+        let (status, body) = self
+            .call(Method::POST, "/api/v1/auth/login", None, Some(login))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{}: {body}", self.backend);
+        let token = body["token"].as_str().expect("token").to_owned();
+        (expert, token)
+    }
+
+    /// A new anonymous visitor of `brand`: their token.
+    pub async fn visitor(&self, brand: &Brand) -> String {
+        let path = format!("/api/v1/widget/{}/visitors", brand.slug);
+        let (status, body) = self.call(Method::POST, &path, None, None).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// One HTTP call; returns the status and the JSON body (`Null` when empty).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        let text = resp.text().await.expect("body");
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, value)
+    }
+
+    /// The visitor starts a conversation with `text`.
+    pub async fn start(&self, brand: &Brand, visitor: &str, text: &str, id: &str) -> Value {
+        let path = format!("/api/v1/widget/{}/conversations", brand.slug);
+        let body = json!({"body": text, "client_msg_id": id});
+        let (status, body) = self
+            .call(Method::POST, &path, Some(visitor), Some(body))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{}: {body}", self.backend);
+        body
+    }
+}
+
+/// The `type` of each entry of a `{conversation, entries}` body.
+pub fn kinds(body: &Value) -> Vec<String> {
+    body["entries"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e["type"].as_str().unwrap_or("?").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}

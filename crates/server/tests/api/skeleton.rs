@@ -1,0 +1,182 @@
+//! The walking skeleton: a visitor writes, gets the automatic message, the conversation is
+//! routed to an available expert who lists, reads and answers it. Retries never duplicate.
+
+use ebb_core::ExpertStatus;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{kinds, spawn_apps};
+
+#[tokio::test]
+async fn visitor_writes_gets_the_automatic_message_and_an_expert_reads_it() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let brand = app.brand("acme").await;
+        let (ada, ada_token) = app.expert(&brand, "ada", 3, ExpertStatus::Available).await;
+        let visitor = app.visitor(&brand).await;
+
+        let started = app
+            .start(&brand, &visitor, "Do you ship to Norway?", "m-1")
+            .await;
+        assert_eq!(
+            kinds(&started),
+            ["started", "message", "message", "assigned"],
+            "{b}"
+        );
+        let auto = &started["entries"][2];
+        assert_eq!(auto["author"]["kind"], "system");
+        assert_eq!(
+            auto["body"], "Leave us a message; we reply in a few hours.",
+            "{b}"
+        );
+        assert_eq!(started["conversation"]["state"]["status"], "assigned");
+        assert_eq!(
+            started["conversation"]["state"]["expert"],
+            json!(ada.id),
+            "{b}"
+        );
+        let id = started["conversation"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+
+        let (status, panel) = app
+            .call(
+                Method::GET,
+                "/api/v1/expert/conversations",
+                Some(&ada_token),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(panel["conversations"][0]["id"], json!(id), "{b}");
+        assert_eq!(panel["slots"], json!({"held": 1, "capacity": 3}), "{b}");
+        assert_eq!(panel["queue"], 0);
+
+        let path = format!("/api/v1/expert/conversations/{id}");
+        let (status, read) = app.call(Method::GET, &path, Some(&ada_token), None).await;
+        assert_eq!(status, StatusCode::OK, "{b}: {read}");
+        assert_eq!(read["entries"][1]["body"], "Do you ship to Norway?");
+
+        let reply = json!({"body": "Yes, in 3 to 5 days.", "client_msg_id": "e-1"});
+        let path = format!("/api/v1/expert/conversations/{id}/messages");
+        let (status, sent) = app
+            .call(Method::POST, &path, Some(&ada_token), Some(reply))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{b}: {sent}");
+        assert_eq!(sent["entries"][0]["seq"], 5);
+
+        let path = format!("/api/v1/widget/acme/conversations/{id}?after_seq=4");
+        let (status, seen) = app.call(Method::GET, &path, Some(&visitor), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(kinds(&seen), ["message"], "{b}: resume after seq 4");
+        assert_eq!(seen["entries"][0]["body"], "Yes, in 3 to 5 days.");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn retries_with_the_same_client_id_are_not_duplicated() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let brand = app.brand("acme").await;
+        let visitor = app.visitor(&brand).await;
+        let first = app.start(&brand, &visitor, "Hello", "m-1").await;
+        let path = "/api/v1/widget/acme/conversations";
+        let again = json!({"body": "Hello", "client_msg_id": "m-1"});
+        let (status, replay) = app
+            .call(Method::POST, path, Some(&visitor), Some(again))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{b}: a replay answers 200");
+        assert_eq!(replay["conversation"]["id"], first["conversation"]["id"]);
+        let (_, list) = app.call(Method::GET, path, Some(&visitor), None).await;
+        assert_eq!(
+            list["conversations"].as_array().map(Vec::len),
+            Some(1),
+            "{b}"
+        );
+
+        let id = first["conversation"]["id"].as_str().expect("id");
+        let path = format!("/api/v1/widget/acme/conversations/{id}/messages");
+        let msg = json!({"body": "Anyone?", "client_msg_id": "m-2"});
+        let (s1, one) = app
+            .call(Method::POST, &path, Some(&visitor), Some(msg.clone()))
+            .await;
+        let (s2, two) = app
+            .call(Method::POST, &path, Some(&visitor), Some(msg))
+            .await;
+        assert_eq!((s1, s2), (StatusCode::CREATED, StatusCode::OK), "{b}");
+        assert_eq!(
+            one["entries"][0], two["entries"][0],
+            "{b}: same stored entry"
+        );
+        let path = format!("/api/v1/widget/acme/conversations/{id}");
+        let (_, all) = app.call(Method::GET, &path, Some(&visitor), None).await;
+        let bodies = all["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter(|e| e["body"] == "Anyone?")
+            .count();
+        assert_eq!(bodies, 1, "{b}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn conversations_queue_until_an_expert_becomes_available() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let brand = app.brand("acme").await;
+        let (_, token) = app.expert(&brand, "bob", 1, ExpertStatus::Away).await;
+        let v1 = app.visitor(&brand).await;
+        let v2 = app.visitor(&brand).await;
+        let first = app.start(&brand, &v1, "first", "a").await;
+        let second = app.start(&brand, &v2, "second", "b").await;
+        assert_eq!(first["conversation"]["state"]["status"], "queued", "{b}");
+        assert_eq!(kinds(&second), ["started", "message", "message"]);
+
+        let (_, me) = app
+            .call(Method::GET, "/api/v1/expert/me", Some(&token), None)
+            .await;
+        assert_eq!(me["queue"], 2, "{b}");
+        let status = json!({"status": "available"});
+        let (s, _) = app
+            .call(
+                Method::PUT,
+                "/api/v1/expert/status",
+                Some(&token),
+                Some(status),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+
+        let (_, panel) = app
+            .call(
+                Method::GET,
+                "/api/v1/expert/conversations",
+                Some(&token),
+                None,
+            )
+            .await;
+        let convs = panel["conversations"].as_array().expect("list");
+        assert_eq!(convs.len(), 1, "{b}: capacity 1 means one conversation");
+        assert_eq!(
+            convs[0]["id"], first["conversation"]["id"],
+            "{b}: first come first served"
+        );
+        assert_eq!(panel["queue"], 1);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    for app in spawn_apps().await {
+        let (s, body) = app.call(Method::GET, "/healthz", None, None).await;
+        assert_eq!((s, body), (StatusCode::OK, json!("ok")));
+        let (s, _) = app.call(Method::GET, "/readyz", None, None).await;
+        assert_eq!(s, StatusCode::OK, "{}", app.backend);
+        app.finish().await;
+    }
+}

@@ -1,0 +1,74 @@
+//! Brands and their settings.
+
+use ebb_core::{Brand, BrandId, BrandSettings, Instant};
+use uuid::Uuid;
+
+use crate::timefmt::to_micros;
+use crate::{Handle, Result};
+
+#[derive(sqlx::FromRow)]
+struct BrandRow {
+    id: Uuid,
+    slug: String,
+    name: String,
+    auto_message: String,
+    typical_reply_time: String,
+    max_snooze_days: i64,
+}
+
+impl From<BrandRow> for Brand {
+    fn from(r: BrandRow) -> Self {
+        Self {
+            id: BrandId(r.id),
+            slug: r.slug,
+            name: r.name,
+            settings: BrandSettings {
+                auto_message: r.auto_message,
+                typical_reply_time: r.typical_reply_time,
+                max_snooze_days: r.max_snooze_days,
+            },
+        }
+    }
+}
+
+const COLUMNS: &str = "id, slug, name, auto_message, typical_reply_time, max_snooze_days";
+
+/// Inserts a brand; a taken slug is a `Conflict`.
+pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<()> {
+    let s = &brand.settings;
+    run!(h, |c| sqlx::query(
+        "INSERT INTO brands (id, slug, name, auto_message, typical_reply_time, max_snooze_days, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    )
+    .bind(brand.id.0)
+    .bind(&brand.slug)
+    .bind(&brand.name)
+    .bind(&s.auto_message)
+    .bind(&s.typical_reply_time)
+    .bind(s.max_snooze_days)
+    .bind(to_micros(now))
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The brand with this slug.
+pub async fn by_slug(h: &mut impl Handle, slug: &str) -> Result<Option<Brand>> {
+    let sql = format!("SELECT {COLUMNS} FROM brands WHERE slug = $1");
+    let row = run!(h, |c| sqlx::query_as::<_, BrandRow>(&sql)
+        .bind(slug)
+        .fetch_optional(c)
+        .await)?;
+    Ok(row.map(Brand::from))
+}
+
+/// The brand with this id.
+pub async fn by_id(h: &mut impl Handle, id: BrandId) -> Result<Option<Brand>> {
+    let sql = format!("SELECT {COLUMNS} FROM brands WHERE id = $1");
+    let row = run!(h, |c| sqlx::query_as::<_, BrandRow>(&sql)
+        .bind(id.0)
+        .fetch_optional(c)
+        .await)?;
+    Ok(row.map(Brand::from))
+}

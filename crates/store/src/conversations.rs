@@ -1,0 +1,307 @@
+//! Conversations: their current state row. Timeline entries live in [`crate::events`];
+//! a state change and its entries are written in the caller's one transaction.
+
+use ebb_core::routing::Waiting;
+use ebb_core::{
+    Actor, Author, BrandId, Conversation, ConversationId, ConversationState, ExpertId, Instant,
+    VisitorId, WakeReason,
+};
+use uuid::Uuid;
+
+use crate::timefmt::{from_micros, from_micros_opt, to_micros};
+use crate::{Handle, Result, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct ConversationRow {
+    id: Uuid,
+    brand_id: Uuid,
+    visitor_id: Uuid,
+    status: String,
+    expert_id: Option<Uuid>,
+    wake: Option<String>,
+    snoozed_until: Option<i64>,
+    snooze_count: i64,
+    closed_by: Option<String>,
+    closed_at: Option<i64>,
+    last_seq: i64,
+    last_author: Option<String>,
+    last_message_at: Option<i64>,
+    created_at: i64,
+}
+
+const COLUMNS: &str = "id, brand_id, visitor_id, status, expert_id, wake, snoozed_until, \
+    snooze_count, closed_by, closed_at, last_seq, last_author, last_message_at, created_at";
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(format!("conversation {what}"))
+}
+
+fn wake_text(wake: Option<WakeReason>) -> Option<&'static str> {
+    wake.map(|w| match w {
+        WakeReason::VisitorReplied => "visitor_replied",
+        WakeReason::SnoozeExpired => "snooze_expired",
+    })
+}
+
+fn parse_wake(text: Option<&str>) -> Result<Option<WakeReason>> {
+    text.map(|t| match t {
+        "visitor_replied" => Ok(WakeReason::VisitorReplied),
+        "snooze_expired" => Ok(WakeReason::SnoozeExpired),
+        _ => Err(corrupt("wake")),
+    })
+    .transpose()
+}
+
+impl TryFrom<ConversationRow> for Conversation {
+    type Error = StoreError;
+    fn try_from(r: ConversationRow) -> Result<Self> {
+        let expert = r.expert_id.map(ExpertId);
+        let wake = parse_wake(r.wake.as_deref())?;
+        let state = match r.status.as_str() {
+            "queued" => ConversationState::Queued {
+                for_expert: expert,
+                wake,
+            },
+            "assigned" => ConversationState::Assigned {
+                expert: expert.ok_or_else(|| corrupt("expert"))?,
+                wake,
+            },
+            "snoozed" => ConversationState::Snoozed {
+                expert: expert.ok_or_else(|| corrupt("expert"))?,
+                until: from_micros(r.snoozed_until.ok_or_else(|| corrupt("snoozed_until"))?)?,
+            },
+            "closed" => ConversationState::Closed {
+                by: serde_json::from_str::<Actor>(r.closed_by.as_deref().unwrap_or_default())?,
+                at: from_micros(r.closed_at.ok_or_else(|| corrupt("closed_at"))?)?,
+            },
+            other => return Err(corrupt(other)),
+        };
+        let last_author = r
+            .last_author
+            .as_deref()
+            .map(serde_json::from_str::<Author>)
+            .transpose()?;
+        Ok(Self {
+            id: ConversationId(r.id),
+            brand_id: BrandId(r.brand_id),
+            visitor_id: VisitorId(r.visitor_id),
+            state,
+            snooze_count: u32::try_from(r.snooze_count).map_err(|_| corrupt("snooze_count"))?,
+            last_seq: u64::try_from(r.last_seq).map_err(|_| corrupt("last_seq"))?,
+            created_at: from_micros(r.created_at)?,
+            last_author,
+            last_message_at: from_micros_opt(r.last_message_at)?,
+        })
+    }
+}
+
+/// The state columns of a conversation, in bind order.
+struct StateColumns {
+    status: &'static str,
+    expert_id: Option<Uuid>,
+    wake: Option<&'static str>,
+    snoozed_until: Option<i64>,
+    closed_by: Option<String>,
+    closed_at: Option<i64>,
+    last_author: Option<String>,
+}
+
+fn state_columns(conv: &Conversation) -> Result<StateColumns> {
+    let (wake, snoozed_until, closed_by, closed_at) = match &conv.state {
+        ConversationState::Queued { wake, .. } | ConversationState::Assigned { wake, .. } => {
+            (wake_text(*wake), None, None, None)
+        }
+        ConversationState::Snoozed { until, .. } => (None, Some(to_micros(*until)), None, None),
+        ConversationState::Closed { by, at } => (
+            None,
+            None,
+            Some(serde_json::to_string(by)?),
+            Some(to_micros(*at)),
+        ),
+    };
+    Ok(StateColumns {
+        status: conv.state.status().as_str(),
+        expert_id: conv.state.owner().map(|e| e.0),
+        wake,
+        snoozed_until,
+        closed_by,
+        closed_at,
+        last_author: conv
+            .last_author
+            .map(|a| serde_json::to_string(&a))
+            .transpose()?,
+    })
+}
+
+fn seq(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Inserts a new conversation; it enters the queue at `created_at`.
+pub async fn insert(h: &mut impl Handle, conv: &Conversation) -> Result<()> {
+    let s = state_columns(conv)?;
+    let created = to_micros(conv.created_at);
+    run!(h, |c| sqlx::query(
+        "INSERT INTO conversations (id, brand_id, visitor_id, status, expert_id, wake, \
+         snoozed_until, snooze_count, closed_by, closed_at, last_seq, last_author, \
+         last_message_at, queued_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $14)"
+    )
+    .bind(conv.id.0)
+    .bind(conv.brand_id.0)
+    .bind(conv.visitor_id.0)
+    .bind(s.status)
+    .bind(s.expert_id)
+    .bind(s.wake)
+    .bind(s.snoozed_until)
+    .bind(i64::from(conv.snooze_count))
+    .bind(s.closed_by)
+    .bind(s.closed_at)
+    .bind(seq(conv.last_seq))
+    .bind(s.last_author)
+    .bind(conv.last_message_at.map(to_micros))
+    .bind(created)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Saves `conv`'s new state, provided nobody changed it since it was at `prev_seq`.
+/// `requeued_at` moves it to the back of the queue (a woken conversation).
+pub async fn update(
+    h: &mut impl Handle,
+    conv: &Conversation,
+    prev_seq: u64,
+    requeued_at: Option<Instant>,
+    now: Instant,
+) -> Result<()> {
+    let s = state_columns(conv)?;
+    let done = run!(h, |c| sqlx::query(
+        "UPDATE conversations SET status = $3, expert_id = $4, wake = $5, snoozed_until = $6, \
+         snooze_count = $7, closed_by = $8, closed_at = $9, last_seq = $10, last_author = $11, \
+         last_message_at = $12, queued_at = COALESCE($13, queued_at), updated_at = $14 \
+         WHERE brand_id = $1 AND id = $2 AND last_seq = $15"
+    )
+    .bind(conv.brand_id.0)
+    .bind(conv.id.0)
+    .bind(s.status)
+    .bind(s.expert_id)
+    .bind(s.wake)
+    .bind(s.snoozed_until)
+    .bind(i64::from(conv.snooze_count))
+    .bind(s.closed_by)
+    .bind(s.closed_at)
+    .bind(seq(conv.last_seq))
+    .bind(s.last_author)
+    .bind(conv.last_message_at.map(to_micros))
+    .bind(requeued_at.map(to_micros))
+    .bind(to_micros(now))
+    .bind(seq(prev_seq))
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if done == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Concurrent("conversation"))
+    }
+}
+
+/// Loads a conversation of `brand`, locking its row until the transaction ends (PostgreSQL;
+/// SQLite write transactions are already exclusive).
+pub async fn get_locked(
+    h: &mut impl Handle,
+    brand: BrandId,
+    id: ConversationId,
+) -> Result<Option<Conversation>> {
+    let sql = format!(
+        "UPDATE conversations SET last_seq = last_seq WHERE brand_id = $1 AND id = $2 \
+         RETURNING {COLUMNS}"
+    );
+    fetch_one(h, &sql, brand, id.0).await
+}
+
+/// Loads a conversation of `brand`.
+pub async fn get(
+    h: &mut impl Handle,
+    brand: BrandId,
+    id: ConversationId,
+) -> Result<Option<Conversation>> {
+    let sql = format!("SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 AND id = $2");
+    fetch_one(h, &sql, brand, id.0).await
+}
+
+async fn fetch_one(
+    h: &mut impl Handle,
+    sql: &str,
+    brand: BrandId,
+    id: Uuid,
+) -> Result<Option<Conversation>> {
+    let row = run!(h, |c| sqlx::query_as::<_, ConversationRow>(sql)
+        .bind(brand.0)
+        .bind(id)
+        .fetch_optional(c)
+        .await)?;
+    row.map(Conversation::try_from).transpose()
+}
+
+async fn fetch_all(
+    h: &mut impl Handle,
+    sql: &str,
+    brand: BrandId,
+    id: Uuid,
+) -> Result<Vec<Conversation>> {
+    let rows = run!(h, |c| sqlx::query_as::<_, ConversationRow>(sql)
+        .bind(brand.0)
+        .bind(id)
+        .fetch_all(c)
+        .await)?;
+    rows.into_iter().map(Conversation::try_from).collect()
+}
+
+/// The open conversations an expert owns (assigned, snoozed, or woken and waiting).
+pub async fn for_expert(
+    h: &mut impl Handle,
+    brand: BrandId,
+    expert: ExpertId,
+) -> Result<Vec<Conversation>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 AND expert_id = $2 \
+         AND status <> 'closed' ORDER BY created_at, id"
+    );
+    fetch_all(h, &sql, brand, expert.0).await
+}
+
+/// A visitor's conversations, newest first.
+pub async fn for_visitor(
+    h: &mut impl Handle,
+    brand: BrandId,
+    visitor: VisitorId,
+) -> Result<Vec<Conversation>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 AND visitor_id = $2 \
+         ORDER BY created_at DESC, id DESC"
+    );
+    fetch_all(h, &sql, brand, visitor.0).await
+}
+
+/// Every conversation of `brand` waiting for a slot, oldest first.
+pub async fn queue(h: &mut impl Handle, brand: BrandId) -> Result<Vec<Waiting>> {
+    let rows: Vec<(Uuid, Option<Uuid>, i64)> = run!(h, |c| sqlx::query_as(
+        "SELECT id, expert_id, queued_at FROM conversations \
+         WHERE brand_id = $1 AND status = 'queued' ORDER BY queued_at, id"
+    )
+    .bind(brand.0)
+    .fetch_all(c)
+    .await)?;
+    rows.into_iter()
+        .map(|(id, expert, at)| {
+            Ok(Waiting {
+                id: ConversationId(id),
+                for_expert: expert.map(ExpertId),
+                queued_at: from_micros(at)?,
+            })
+        })
+        .collect()
+}

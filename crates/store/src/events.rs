@@ -1,0 +1,114 @@
+//! The conversation timeline: one row per entry, keyed by (conversation, seq). Message
+//! entries carry the client's message id, unique per conversation, for idempotent retries.
+
+use ebb_core::{BrandId, ConversationId, Entry, Event};
+
+use crate::timefmt::{from_micros, to_micros};
+use crate::{Handle, Result, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    seq: i64,
+    data: String,
+    created_at: i64,
+}
+
+impl TryFrom<EntryRow> for Entry {
+    type Error = StoreError;
+    fn try_from(r: EntryRow) -> Result<Self> {
+        Ok(Self {
+            seq: u64::try_from(r.seq).map_err(|_| StoreError::Corrupt("seq".into()))?,
+            at: from_micros(r.created_at)?,
+            event: serde_json::from_str::<Event>(&r.data)?,
+        })
+    }
+}
+
+/// Appends `entries` to a conversation's timeline.
+pub async fn append(
+    h: &mut impl Handle,
+    brand: BrandId,
+    conversation: ConversationId,
+    entries: &[Entry],
+) -> Result<()> {
+    for entry in entries {
+        let client_msg_id = match &entry.event {
+            Event::Message { client_msg_id, .. } => client_msg_id.as_deref(),
+            _ => None,
+        };
+        let data = serde_json::to_string(&entry.event)?;
+        run!(h, |c| sqlx::query(
+            "INSERT INTO events (brand_id, conversation_id, seq, kind, client_msg_id, data, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        )
+        .bind(brand.0)
+        .bind(conversation.0)
+        .bind(i64::try_from(entry.seq).unwrap_or(i64::MAX))
+        .bind(entry.event.kind())
+        .bind(client_msg_id)
+        .bind(&data)
+        .bind(to_micros(entry.at))
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// Up to `limit` entries after `after_seq`, in order.
+pub async fn after(
+    h: &mut impl Handle,
+    brand: BrandId,
+    conversation: ConversationId,
+    after_seq: u64,
+    limit: u32,
+) -> Result<Vec<Entry>> {
+    let rows = run!(h, |c| sqlx::query_as::<_, EntryRow>(
+        "SELECT seq, data, created_at FROM events WHERE brand_id = $1 AND conversation_id = $2 \
+         AND seq > $3 ORDER BY seq LIMIT $4"
+    )
+    .bind(brand.0)
+    .bind(conversation.0)
+    .bind(i64::try_from(after_seq).unwrap_or(i64::MAX))
+    .bind(i64::from(limit))
+    .fetch_all(c)
+    .await)?;
+    rows.into_iter().map(Entry::try_from).collect()
+}
+
+/// The message entry already stored under this client message id, if any.
+pub async fn by_client_msg_id(
+    h: &mut impl Handle,
+    brand: BrandId,
+    conversation: ConversationId,
+    client_msg_id: &str,
+) -> Result<Option<Entry>> {
+    let row = run!(h, |c| sqlx::query_as::<_, EntryRow>(
+        "SELECT seq, data, created_at FROM events WHERE brand_id = $1 AND conversation_id = $2 \
+         AND client_msg_id = $3"
+    )
+    .bind(brand.0)
+    .bind(conversation.0)
+    .bind(client_msg_id)
+    .fetch_optional(c)
+    .await)?;
+    row.map(Entry::try_from).transpose()
+}
+
+/// Which conversation of `brand` holds this client message id, for a retried first message.
+pub async fn conversation_of_client_msg_id(
+    h: &mut impl Handle,
+    brand: BrandId,
+    visitor_conversations: &[ConversationId],
+    client_msg_id: &str,
+) -> Result<Option<ConversationId>> {
+    for id in visitor_conversations {
+        if by_client_msg_id(h, brand, *id, client_msg_id)
+            .await?
+            .is_some()
+        {
+            return Ok(Some(*id));
+        }
+    }
+    Ok(None)
+}

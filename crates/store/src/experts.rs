@@ -1,0 +1,165 @@
+//! Experts: accounts, status, capacity, and the slot load routing needs.
+
+use ebb_core::routing::ExpertLoad;
+use ebb_core::slots::Slots;
+use ebb_core::{BrandId, Expert, ExpertId, ExpertStatus, Instant};
+use uuid::Uuid;
+
+use crate::timefmt::to_micros;
+use crate::{Handle, Result, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct ExpertRow {
+    id: Uuid,
+    brand_id: Uuid,
+    email: String,
+    name: String,
+    capacity: i64,
+    status: String,
+}
+
+impl TryFrom<ExpertRow> for Expert {
+    type Error = StoreError;
+    fn try_from(r: ExpertRow) -> Result<Self> {
+        Ok(Self {
+            id: ExpertId(r.id),
+            brand_id: BrandId(r.brand_id),
+            email: r.email,
+            name: r.name,
+            capacity: u32::try_from(r.capacity)
+                .map_err(|_| StoreError::Corrupt(format!("capacity {}", r.capacity)))?,
+            status: ExpertStatus::parse(&r.status)
+                .ok_or_else(|| StoreError::Corrupt(format!("expert status {}", r.status)))?,
+        })
+    }
+}
+
+const COLUMNS: &str = "id, brand_id, email, name, capacity, status";
+
+/// Inserts an expert with an already-hashed password; a taken e-mail is a `Conflict`.
+pub async fn insert(
+    h: &mut impl Handle,
+    expert: &Expert,
+    password_hash: &str,
+    now: Instant,
+) -> Result<()> {
+    run!(h, |c| sqlx::query(
+        "INSERT INTO experts (id, brand_id, email, name, password_hash, capacity, status, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    )
+    .bind(expert.id.0)
+    .bind(expert.brand_id.0)
+    .bind(&expert.email)
+    .bind(&expert.name)
+    .bind(password_hash)
+    .bind(i64::from(expert.capacity))
+    .bind(expert.status.as_str())
+    .bind(to_micros(now))
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The expert of `brand` with this e-mail, and their password hash.
+pub async fn by_email(
+    h: &mut impl Handle,
+    brand: BrandId,
+    email: &str,
+) -> Result<Option<(Expert, String)>> {
+    #[derive(sqlx::FromRow)]
+    struct WithHash {
+        #[sqlx(flatten)]
+        expert: ExpertRow,
+        password_hash: String,
+    }
+    let sql =
+        format!("SELECT {COLUMNS}, password_hash FROM experts WHERE brand_id = $1 AND email = $2");
+    let row = run!(h, |c| sqlx::query_as::<_, WithHash>(&sql)
+        .bind(brand.0)
+        .bind(email)
+        .fetch_optional(c)
+        .await)?;
+    row.map(|r| Ok((Expert::try_from(r.expert)?, r.password_hash)))
+        .transpose()
+}
+
+/// The expert of `brand` with this id.
+pub async fn by_id(h: &mut impl Handle, brand: BrandId, id: ExpertId) -> Result<Option<Expert>> {
+    let sql = format!("SELECT {COLUMNS} FROM experts WHERE brand_id = $1 AND id = $2");
+    let row = run!(h, |c| sqlx::query_as::<_, ExpertRow>(&sql)
+        .bind(brand.0)
+        .bind(id.0)
+        .fetch_optional(c)
+        .await)?;
+    row.map(Expert::try_from).transpose()
+}
+
+/// Every expert of `brand`, by name.
+pub async fn list(h: &mut impl Handle, brand: BrandId) -> Result<Vec<Expert>> {
+    let sql = format!("SELECT {COLUMNS} FROM experts WHERE brand_id = $1 ORDER BY name, id");
+    let rows = run!(h, |c| sqlx::query_as::<_, ExpertRow>(&sql)
+        .bind(brand.0)
+        .fetch_all(c)
+        .await)?;
+    rows.into_iter().map(Expert::try_from).collect()
+}
+
+/// Sets an expert's status.
+pub async fn set_status(
+    h: &mut impl Handle,
+    brand: BrandId,
+    id: ExpertId,
+    status: ExpertStatus,
+) -> Result<bool> {
+    let done = run!(h, |c| sqlx::query(
+        "UPDATE experts SET status = $3 WHERE brand_id = $1 AND id = $2"
+    )
+    .bind(brand.0)
+    .bind(id.0)
+    .bind(status.as_str())
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
+/// Every expert of `brand` with their slot usage, locking their rows on PostgreSQL so
+/// that slot decisions in this transaction cannot race another node's.
+pub async fn loads_locked(h: &mut impl Handle, brand: BrandId) -> Result<Vec<ExpertLoad>> {
+    #[derive(sqlx::FromRow)]
+    struct LoadRow {
+        id: Uuid,
+        status: String,
+        capacity: i64,
+        held: i64,
+    }
+    let rows = run!(h, |c| sqlx::query_as::<_, LoadRow>(
+        "UPDATE experts SET capacity = capacity WHERE brand_id = $1 \
+         RETURNING id, status, capacity, \
+         (SELECT COUNT(*) FROM conversations v WHERE v.brand_id = experts.brand_id \
+          AND v.expert_id = experts.id AND v.status = 'assigned') AS held"
+    )
+    .bind(brand.0)
+    .fetch_all(c)
+    .await)?;
+    let mut loads: Vec<ExpertLoad> = rows
+        .into_iter()
+        .map(|r| {
+            let number = |v: i64| {
+                u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("slot count {v}")))
+            };
+            Ok(ExpertLoad {
+                id: ExpertId(r.id),
+                status: ExpertStatus::parse(&r.status)
+                    .ok_or_else(|| StoreError::Corrupt(format!("expert status {}", r.status)))?,
+                slots: Slots {
+                    held: number(r.held)?,
+                    capacity: number(r.capacity)?,
+                },
+            })
+        })
+        .collect::<Result<_>>()?;
+    loads.sort_by_key(|l| l.id);
+    Ok(loads)
+}

@@ -1,0 +1,51 @@
+//! Expert login sessions, stored by the hash of their token.
+
+use ebb_core::{BrandId, Expert, ExpertId, Instant};
+
+use crate::timefmt::to_micros;
+use crate::{Handle, Result, experts};
+
+/// Stores a session for `expert` until `expires_at`.
+pub async fn insert(
+    h: &mut impl Handle,
+    token_hash: &[u8],
+    brand: BrandId,
+    expert: ExpertId,
+    now: Instant,
+    expires_at: Instant,
+) -> Result<()> {
+    run!(h, |c| sqlx::query(
+        "INSERT INTO expert_sessions (token_hash, brand_id, expert_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)"
+    )
+    .bind(token_hash)
+    .bind(brand.0)
+    .bind(expert.0)
+    .bind(to_micros(now))
+    .bind(to_micros(expires_at))
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The expert whose unexpired session has this token hash.
+pub async fn expert_for(
+    h: &mut impl Handle,
+    token_hash: &[u8],
+    now: Instant,
+) -> Result<Option<Expert>> {
+    let row: Option<(uuid::Uuid, uuid::Uuid)> = run!(h, |c| {
+        sqlx::query_as(
+        "SELECT brand_id, expert_id FROM expert_sessions WHERE token_hash = $1 AND expires_at > $2"
+    )
+    .bind(token_hash)
+    .bind(to_micros(now))
+    .fetch_optional(c)
+    .await
+    })?;
+    match row {
+        Some((brand, expert)) => experts::by_id(h, BrandId(brand), ExpertId(expert)).await,
+        None => Ok(None),
+    }
+}

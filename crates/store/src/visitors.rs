@@ -1,0 +1,43 @@
+//! Anonymous visitors, known by the hash of the token their browser keeps.
+
+use ebb_core::{BrandId, Instant, VisitorId};
+
+use crate::timefmt::to_micros;
+use crate::{Handle, Result};
+
+/// Stores a new visitor of `brand`.
+pub async fn insert(
+    h: &mut impl Handle,
+    id: VisitorId,
+    brand: BrandId,
+    token_hash: &[u8],
+    now: Instant,
+) -> Result<()> {
+    run!(h, |c| sqlx::query(
+        "INSERT INTO visitors (id, brand_id, token_hash, created_at) VALUES ($1, $2, $3, $4)"
+    )
+    .bind(id.0)
+    .bind(brand.0)
+    .bind(token_hash)
+    .bind(to_micros(now))
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The visitor of `brand` holding the token with this hash.
+pub async fn by_token(
+    h: &mut impl Handle,
+    brand: BrandId,
+    token_hash: &[u8],
+) -> Result<Option<VisitorId>> {
+    let row: Option<(uuid::Uuid,)> = run!(h, |c| sqlx::query_as(
+        "SELECT id FROM visitors WHERE brand_id = $1 AND token_hash = $2"
+    )
+    .bind(brand.0)
+    .bind(token_hash)
+    .fetch_optional(c)
+    .await)?;
+    Ok(row.map(|(id,)| VisitorId(id)))
+}
