@@ -9,6 +9,7 @@ use ebb_core::{
 };
 use ebb_store::{Handle, StoreError, Tx, conversations, events, experts};
 
+use crate::bus::Hint;
 use crate::{ApiError, AppState};
 
 /// A conversation and the entries an operation appended to it.
@@ -52,6 +53,7 @@ pub async fn start_conversation(
     events::append(&mut tx, brand.id, conv.id, &entries).await?;
     let routed = route(&mut tx, brand.id, now).await?;
     tx.commit().await?;
+    publish(state, &conv, &routed);
     let conversation = take_routed(conv, &mut entries, routed);
     Ok(Outcome {
         conversation,
@@ -121,6 +123,7 @@ pub async fn post_message(
         Vec::new()
     };
     tx.commit().await?;
+    publish(state, &next, &routed);
     let conversation = take_routed(next, &mut entries, routed);
     Ok(Outcome {
         conversation,
@@ -152,9 +155,22 @@ pub async fn set_status(
     if !experts::set_status(&mut tx, brand, expert, status).await? {
         return Err(ApiError::NotFound("expert"));
     }
-    route(&mut tx, brand, now).await?;
+    let routed = route(&mut tx, brand, now).await?;
     tx.commit().await?;
+    for (conv, _) in &routed {
+        state.bus.publish(Hint::of(conv, None));
+    }
     Ok(())
+}
+
+/// Publishes the hints of a committed operation on `conv` and of what routing assigned.
+fn publish(state: &AppState, conv: &Conversation, routed: &[(Conversation, Vec<Entry>)]) {
+    if !routed.iter().any(|(c, _)| c.id == conv.id) {
+        state.bus.publish(Hint::of(conv, None));
+    }
+    for (c, _) in routed {
+        state.bus.publish(Hint::of(c, None));
+    }
 }
 
 async fn save(

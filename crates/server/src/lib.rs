@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod bus;
 pub mod clock;
 pub mod config;
 pub mod demo;
@@ -28,6 +29,19 @@ pub struct AppState {
     pub store: Store,
     /// The clock; a manual one in tests.
     pub clock: Arc<dyn Clock>,
+    /// Change hints for live subscribers.
+    pub bus: bus::Bus,
+}
+
+impl AppState {
+    /// State over `store` reading time from `clock`, with an in-process bus.
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            store,
+            clock,
+            bus: bus::Bus::new(),
+        }
+    }
 }
 
 /// Errors that stop the server from starting or running.
@@ -58,10 +72,7 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let store = open_store(&config).await?;
-    let state = AppState {
-        store: store.clone(),
-        clock: Arc::new(SystemClock),
-    };
+    let state = AppState::new(store.clone(), Arc::new(SystemClock));
     if config.demo {
         let base = format!("http://{}", listener.local_addr()?);
         match demo::ensure(&state).await {

@@ -44,10 +44,7 @@ pub async fn spawn_apps() -> Vec<TestApp> {
 
 async fn spawn_app(db: TestDb) -> TestApp {
     let clock = Arc::new(ManualClock::new(T0));
-    let state = AppState {
-        store: db.store.clone(),
-        clock: clock.clone(),
-    };
+    let state = AppState::new(db.store.clone(), clock.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
