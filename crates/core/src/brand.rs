@@ -35,6 +35,9 @@ pub struct BrandSettings {
     pub typical_reply_time: String,
     /// Longest custom snooze allowed, in days.
     pub max_snooze_days: i64,
+    /// How long an expert may stay offline before conversations that woke up for them go
+    /// back to the brand queue (with priority) instead of waiting, in minutes.
+    pub offline_grace_minutes: i64,
 }
 
 impl Default for BrandSettings {
@@ -43,6 +46,7 @@ impl Default for BrandSettings {
             auto_message: DEFAULT_AUTO_MESSAGE.to_owned(),
             typical_reply_time: "a few hours".to_owned(),
             max_snooze_days: 30,
+            offline_grace_minutes: 120,
         }
     }
 }
@@ -58,6 +62,11 @@ impl BrandSettings {
     pub fn max_snooze(&self) -> Duration {
         Duration::days(self.max_snooze_days)
     }
+
+    /// How long an expert may be offline before their woken conversations are released.
+    pub fn offline_grace(&self) -> Duration {
+        Duration::minutes(self.offline_grace_minutes)
+    }
 }
 
 #[cfg(test)]
@@ -69,7 +78,7 @@ mod tests {
         let settings = BrandSettings {
             auto_message: "Back in {typical_reply_time}, promise.".into(),
             typical_reply_time: "two hours".into(),
-            max_snooze_days: 30,
+            ..BrandSettings::default()
         };
         assert_eq!(
             settings.render_auto_message(),

@@ -74,6 +74,18 @@ impl Status {
 }
 
 impl ConversationState {
+    /// True for a conversation waiting in the brand queue after it woke up: it goes ahead
+    /// of new conversations.
+    pub fn has_priority(&self) -> bool {
+        matches!(
+            self,
+            Self::Queued {
+                for_expert: None,
+                wake: Some(_)
+            }
+        )
+    }
+
     /// The status alone.
     pub fn status(&self) -> Status {
         match self {
@@ -132,6 +144,22 @@ pub enum Command {
     },
     /// The snooze timer fired.
     ExpireSnooze,
+    /// The expert it woke up for stayed offline too long: back to the brand queue.
+    Release,
+    /// An admin takes the conversation from its expert: back to the brand queue.
+    Unassign {
+        /// Who asks (only an admin may).
+        by: Actor,
+    },
+    /// An admin gives the conversation to `to`, who must have a free slot.
+    Reassign {
+        /// Who asks (only an admin may).
+        by: Actor,
+        /// The new expert.
+        to: ExpertId,
+        /// The new expert's slots right now.
+        slots: Slots,
+    },
     /// End the conversation.
     Close {
         /// Who asks.
@@ -162,6 +190,10 @@ pub struct Conversation {
     /// When the last message (system messages excluded) was written.
     #[serde(with = "time::serde::rfc3339::option")]
     pub last_message_at: Option<Instant>,
+    /// Since when the expert has been waiting for the visitor's answer: the time of the
+    /// expert's first message after the visitor last wrote.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub awaiting_since: Option<Instant>,
 }
 
 /// The result of a command: the new conversation and the entries to append.
@@ -192,6 +224,7 @@ impl Conversation {
             created_at: now,
             last_author: None,
             last_message_at: None,
+            awaiting_since: None,
         };
         let mut entries = Vec::new();
         conv.push(
@@ -260,6 +293,45 @@ impl Conversation {
                 }
                 _ => return Err(self.invalid("expire the snooze of")),
             },
+            Command::Release => match self.state {
+                ConversationState::Queued {
+                    for_expert: Some(from),
+                    wake,
+                } => {
+                    next.state = ConversationState::Queued {
+                        for_expert: None,
+                        wake,
+                    };
+                    next.push(&mut entries, now, Event::Released { from });
+                }
+                _ => return Err(self.invalid("release")),
+            },
+            Command::Unassign { by } => {
+                let from = Self::admin_takes(by, &self.state)?;
+                next.state = ConversationState::Queued {
+                    for_expert: None,
+                    wake: None,
+                };
+                next.push(&mut entries, now, Event::Unassigned { from, by });
+            }
+            Command::Reassign { by, to, slots } => {
+                if !matches!(by, Actor::Admin(_)) {
+                    return Err(DomainError::Forbidden("only an admin"));
+                }
+                if self.state.owner() == Some(to) {
+                    return Err(self.invalid("reassign to its own expert"));
+                }
+                slots.take(to)?;
+                if let Some(from) = self.state.owner() {
+                    next.push(&mut entries, now, Event::Unassigned { from, by });
+                }
+                next.state = ConversationState::Assigned {
+                    expert: to,
+                    wake: None,
+                };
+                let reason = AssignReason::Manual;
+                next.push(&mut entries, now, Event::Assigned { expert: to, reason });
+            }
             Command::Close { by } => {
                 match by {
                     Actor::Visitor(_) => return Err(DomainError::VisitorCannotClose),
@@ -314,6 +386,17 @@ impl Conversation {
         Ok(())
     }
 
+    /// The expert an admin's unassign takes the conversation from.
+    fn admin_takes(by: Actor, state: &ConversationState) -> Result<ExpertId, DomainError> {
+        if !matches!(by, Actor::Admin(_)) {
+            return Err(DomainError::Forbidden("only an admin"));
+        }
+        state.owner().ok_or(DomainError::InvalidTransition {
+            action: "unassign",
+            status: "unowned",
+        })
+    }
+
     fn check_holder(&self, expert: ExpertId, action: &'static str) -> Result<(), DomainError> {
         match self.state {
             ConversationState::Assigned { expert: e, .. } if e == expert => Ok(()),
@@ -345,6 +428,11 @@ impl Conversation {
         body: MessageBody,
         client_msg_id: Option<String>,
     ) {
+        match author {
+            Author::Visitor(_) => self.awaiting_since = None,
+            Author::Expert(_) if self.awaiting_since.is_none() => self.awaiting_since = Some(now),
+            _ => {}
+        }
         if author != Author::System {
             self.last_author = Some(author);
             self.last_message_at = Some(now);

@@ -25,6 +25,8 @@ pub enum AssignReason {
     Reattributed,
     /// The snooze expired: back in the same expert's panel.
     SnoozeExpired,
+    /// An admin gave it to this expert by hand.
+    Manual,
 }
 
 impl From<Option<WakeReason>> for AssignReason {
@@ -79,6 +81,19 @@ pub enum Event {
         /// Why it woke.
         reason: WakeReason,
     },
+    /// Its expert stayed offline past the brand's grace period: the woken conversation goes
+    /// back to the brand queue, ahead of new ones.
+    Released {
+        /// The expert it was waiting for.
+        from: ExpertId,
+    },
+    /// An admin took it from its expert; it waits in the brand queue.
+    Unassigned {
+        /// The expert who had it.
+        from: ExpertId,
+        /// The admin.
+        by: Actor,
+    },
     /// Closed for good by an expert or an admin.
     Closed {
         /// Who closed it.
@@ -95,6 +110,8 @@ impl Event {
             Self::Assigned { .. } => "assigned",
             Self::Snoozed { .. } => "snoozed",
             Self::Woken { .. } => "woken",
+            Self::Released { .. } => "released",
+            Self::Unassigned { .. } => "unassigned",
             Self::Closed { .. } => "closed",
         }
     }

@@ -9,6 +9,7 @@ pub mod event;
 pub mod expert;
 pub mod ids;
 pub mod message;
+pub mod playbook;
 pub mod routing;
 pub mod slots;
 pub mod snooze;

@@ -15,6 +15,8 @@ pub struct Waiting {
     pub for_expert: Option<ExpertId>,
     /// When it entered the queue.
     pub queued_at: Instant,
+    /// Woke up and was released to the brand queue: goes before new conversations.
+    pub priority: bool,
 }
 
 /// An expert as routing sees them.
@@ -26,13 +28,22 @@ pub struct ExpertLoad {
     pub status: ExpertStatus,
     /// Their slots.
     pub slots: Slots,
+    /// Since when they are offline, if they are.
+    pub offline_since: Option<Instant>,
 }
 
-/// The conversation `expert` should take next, if they have a free slot: first the oldest
-/// one reserved for them (woken), then, only if they are available, the oldest in the brand
-/// queue.
+impl ExpertLoad {
+    /// True when the expert has been offline for at least `grace` at `now`.
+    pub fn offline_past(&self, grace: time::Duration, now: Instant) -> bool {
+        self.offline_since.is_some_and(|since| now - since >= grace)
+    }
+}
+
+/// The conversation `expert` should take next, if they have a free slot and are not
+/// offline: first the oldest one reserved for them (woken), then, only if they are
+/// available, the oldest in the brand queue (released woken conversations first).
 pub fn next_for_expert(expert: &ExpertLoad, queue: &[Waiting]) -> Option<ConversationId> {
-    if expert.slots.free() == 0 {
+    if expert.slots.free() == 0 || expert.status == ExpertStatus::Offline {
         return None;
     }
     let oldest = |pred: &dyn Fn(&Waiting) -> bool| {
@@ -41,6 +52,9 @@ pub fn next_for_expert(expert: &ExpertLoad, queue: &[Waiting]) -> Option<Convers
             .filter(|w| pred(w))
             .min_by_key(|w| (w.queued_at, w.id))
             .map(|w| w.id)
+    };
+    let oldest = |pred: &dyn Fn(&Waiting) -> bool| {
+        oldest(&|w| pred(w) && w.priority).or_else(|| oldest(pred))
     };
     oldest(&|w| w.for_expert == Some(expert.id)).or_else(|| {
         (expert.status == ExpertStatus::Available)
@@ -60,17 +74,18 @@ pub fn pick_expert(experts: &[ExpertLoad]) -> Option<ExpertId> {
 }
 
 /// Every assignment that fills free slots now: conversations woken for an expert first (to
-/// that expert, oldest first), then the brand queue in arrival order to the least-loaded
-/// available experts.
+/// that expert, oldest first, unless they are offline: then it waits for them until the
+/// brand's grace period releases it), then the brand queue (released woken conversations first,
+/// then arrival order) to the least-loaded available experts.
 pub fn plan(experts: &[ExpertLoad], queue: &[Waiting]) -> Vec<(ConversationId, ExpertId)> {
     let mut loads = experts.to_vec();
     let mut ordered = queue.to_vec();
-    ordered.sort_by_key(|w| (w.queued_at, w.id));
+    ordered.sort_by_key(|w| (!w.priority, w.queued_at, w.id));
     let mut out = Vec::new();
     for w in ordered.iter().filter(|w| w.for_expert.is_some()) {
-        let owner = loads
-            .iter_mut()
-            .find(|l| Some(l.id) == w.for_expert && l.slots.free() > 0);
+        let owner = loads.iter_mut().find(|l| {
+            Some(l.id) == w.for_expert && l.slots.free() > 0 && l.status != ExpertStatus::Offline
+        });
         if let Some(load) = owner {
             load.slots.held += 1;
             out.push((w.id, load.id));
@@ -99,6 +114,7 @@ mod tests {
             id: ExpertId::new(),
             status,
             slots: Slots { held, capacity },
+            offline_since: None,
         }
     }
 
@@ -109,16 +125,19 @@ mod tests {
             id: ConversationId::new(),
             for_expert: None,
             queued_at: datetime!(2026-11-25 08:00 UTC),
+            priority: false,
         };
         let late = Waiting {
             queued_at: datetime!(2026-11-25 09:00 UTC),
             id: ConversationId::new(),
             for_expert: None,
+            priority: false,
         };
         let woken = Waiting {
             for_expert: Some(expert.id),
             queued_at: datetime!(2026-11-25 10:00 UTC),
             id: ConversationId::new(),
+            priority: false,
         };
         assert_eq!(next_for_expert(&expert, &[late, early]), Some(early.id));
         assert_eq!(
@@ -134,6 +153,7 @@ mod tests {
             id: ConversationId::new(),
             for_expert: None,
             queued_at: datetime!(2026-11-25 08:00 UTC),
+            priority: false,
         };
         assert_eq!(next_for_expert(&expert, &[new]), None);
         let woken = Waiting {
@@ -160,6 +180,7 @@ mod tests {
             id: ConversationId::new(),
             for_expert,
             queued_at: at(h),
+            priority: false,
         };
         let new1 = waiting(None, 0);
         let new2 = waiting(None, 1);
@@ -176,6 +197,56 @@ mod tests {
         };
         let plan2 = super::plan(&[free_ada], &[new2, new1, woken_ada]);
         assert_eq!(plan2, vec![(woken_ada.id, ada.id), (new1.id, ada.id)]);
+    }
+
+    #[test]
+    fn woken_conversations_wait_for_an_offline_expert() {
+        let gone = load(ExpertStatus::Offline, 0, 2);
+        let woken = Waiting {
+            id: ConversationId::new(),
+            for_expert: Some(gone.id),
+            queued_at: datetime!(2026-11-25 08:00 UTC),
+            priority: false,
+        };
+        assert_eq!(plan(&[gone], &[woken]), vec![]);
+        assert_eq!(next_for_expert(&gone, &[woken]), None);
+        let back = ExpertLoad {
+            status: ExpertStatus::Away,
+            ..gone
+        };
+        assert_eq!(plan(&[back], &[woken]), vec![(woken.id, gone.id)]);
+    }
+
+    #[test]
+    fn released_conversations_go_before_new_ones() {
+        let ada = load(ExpertStatus::Available, 0, 1);
+        let new = Waiting {
+            id: ConversationId::new(),
+            for_expert: None,
+            queued_at: datetime!(2026-11-25 08:00 UTC),
+            priority: false,
+        };
+        let released = Waiting {
+            id: ConversationId::new(),
+            queued_at: datetime!(2026-11-25 12:00 UTC),
+            priority: true,
+            ..new
+        };
+        assert_eq!(plan(&[ada], &[new, released]), vec![(released.id, ada.id)]);
+        assert_eq!(next_for_expert(&ada, &[new, released]), Some(released.id));
+    }
+
+    #[test]
+    fn offline_grace_is_measured_from_going_offline() {
+        let since = datetime!(2026-11-25 08:00 UTC);
+        let grace = time::Duration::hours(2);
+        let gone = ExpertLoad {
+            offline_since: Some(since),
+            ..load(ExpertStatus::Offline, 0, 1)
+        };
+        assert!(!gone.offline_past(grace, since + time::Duration::minutes(119)));
+        assert!(gone.offline_past(grace, since + grace));
+        assert!(!load(ExpertStatus::Away, 0, 1).offline_past(grace, since + grace));
     }
 
     #[test]

@@ -27,6 +27,10 @@ enum Op {
     FireDueTimers,
     /// A racing assignment that bypasses routing, as a second node might attempt.
     ForceAssign(usize, usize),
+    /// Its expert stayed offline too long: back to the brand queue.
+    Release(usize),
+    /// An admin moves a conversation to an expert, or back to the queue.
+    Admin(usize, Option<usize>),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -40,6 +44,8 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (1u32..2000).prop_map(Op::Advance),
         2 => Just(Op::FireDueTimers),
         2 => (any::<usize>(), any::<usize>()).prop_map(|(c, e)| Op::ForceAssign(c, e)),
+        1 => any::<usize>().prop_map(Op::Release),
+        2 => (any::<usize>(), prop::option::of(any::<usize>())).prop_map(|(c, e)| Op::Admin(c, e)),
     ]
 }
 
@@ -90,6 +96,7 @@ impl Desk {
                 held: self.held(id),
                 capacity,
             },
+            offline_since: None,
         }
     }
 
@@ -98,6 +105,12 @@ impl Desk {
             match &entry.event {
                 Event::Assigned { expert, .. } => *self.ledger.entry(*expert).or_default() += 1,
                 Event::Snoozed { expert, .. } => *self.ledger.entry(*expert).or_default() -= 1,
+                Event::Unassigned { from, .. } => {
+                    if self.prev_holder(conv.id) == Some(*from) {
+                        *self.ledger.entry(*from).or_default() -= 1;
+                    }
+                    self.queued_at.insert(conv.id, entry.at);
+                }
                 Event::Closed { .. } => {
                     // Only a conversation that held a slot gives one back.
                     if let Some(e) = self.prev_holder(conv.id) {
@@ -141,6 +154,7 @@ impl Desk {
                             id: c.id,
                             for_expert,
                             queued_at: self.queued_at[&c.id],
+                            priority: c.state.has_priority(),
                         }),
                         _ => None,
                     })
@@ -280,6 +294,28 @@ impl Desk {
                             slots: load.slots,
                         },
                     );
+                }
+            }
+            Op::Admin(c, target) => {
+                if let Some(idx) = self.pick(c) {
+                    let by = Actor::Admin(AdminId::new());
+                    let cmd = match target {
+                        Some(e) => {
+                            let load = self.load(e % self.experts.len());
+                            Command::Reassign {
+                                by,
+                                to: load.id,
+                                slots: load.slots,
+                            }
+                        }
+                        None => Command::Unassign { by },
+                    };
+                    self.apply(idx, cmd);
+                }
+            }
+            Op::Release(i) => {
+                if let Some(idx) = self.pick(i) {
+                    self.apply(idx, Command::Release);
                 }
             }
             Op::FireDueTimers => {

@@ -1,6 +1,9 @@
 //! The HTTP router: health checks and one sub-router per audience.
 
+pub mod admin;
 pub mod expert;
+pub mod server;
+pub mod test_clock;
 pub mod widget;
 
 use axum::extract::{FromRequest, FromRequestParts, State};
@@ -40,14 +43,38 @@ pub struct ConversationWithEntries {
     pub entries: Vec<Entry>,
 }
 
-/// The whole application router.
-pub fn router(state: AppState) -> Router {
+/// The API of every audience and the WebSocket, behind the body-size cap and the per-IP
+/// rate limit.
+fn audiences(state: &AppState) -> Router<AppState> {
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(ready))
         .nest("/api/v1/widget/{brand}", widget::router())
         .nest("/api/v1/expert", expert::router())
+        .nest("/api/v1/admin", admin::router())
+        .nest("/api/v1/server", server::router())
         .route("/api/v1/auth/login", axum::routing::post(expert::login))
+        .route("/ws", get(crate::ws::upgrade))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::limits::MAX_BODY_BYTES,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::limits::per_ip,
+        ))
+}
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    let test_clock = if state.settings.test_clock {
+        Router::new().nest("/api/v1/test/clock", test_clock::router())
+    } else {
+        Router::new()
+    };
+    Router::new()
+        .merge(test_clock)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .merge(audiences(&state))
+        .merge(crate::web::router())
         .fallback(|| async { ApiError::NotFound("route") })
         .layer(TraceLayer::new_for_http())
         .with_state(state)

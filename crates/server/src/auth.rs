@@ -1,5 +1,6 @@
-//! Identities: opaque bearer tokens (random, stored only as SHA-256 hashes) for visitors
-//! and expert sessions, argon2 password hashes, and the extractors that check them.
+//! Identities: opaque bearer tokens (random, stored only as SHA-256 hashes) for visitors,
+//! expert and admin sessions and brand API keys, argon2 password hashes, and the
+//! extractors that check them.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -7,7 +8,8 @@ use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use ebb_core::{Brand, Expert, VisitorId};
-use ebb_store::{brands, sessions, visitors};
+use ebb_store::admins::Admin;
+use ebb_store::{admins, api_keys, brands, sessions, visitors};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -60,8 +62,12 @@ pub async fn verify_password(password: String, hash: String) -> bool {
 
 /// The bearer token of a request, if any.
 pub fn bearer(parts: &Parts) -> Option<&str> {
-    parts
-        .headers
+    bearer_header(&parts.headers)
+}
+
+/// The bearer token in these headers, if any.
+pub fn bearer_header(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
         .get(AUTHORIZATION)?
         .to_str()
         .ok()?
@@ -108,6 +114,7 @@ impl FromRequestParts<AppState> for VisitorAuth {
         let mut conn = state.store.conn().await?;
         let visitor = visitors::by_token(&mut conn, brand.id, &hash_token(token)).await?;
         let visitor = visitor.ok_or(ApiError::Unauthorized)?;
+        state.limits.check_visitor(visitor)?;
         Ok(Self { brand, visitor })
     }
 }
@@ -124,6 +131,109 @@ impl FromRequestParts<AppState> for ExpertAuth {
         let now = state.clock.now();
         let expert = sessions::expert_for(&mut conn, &hash_token(token), now).await?;
         expert.map(Self).ok_or(ApiError::Unauthorized)
+    }
+}
+
+/// A brand admin authenticated by their session token; their brand comes from the session.
+pub struct AdminAuth(pub Admin);
+
+impl FromRequestParts<AppState> for AdminAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
+        let mut conn = state.store.conn().await?;
+        let now = state.clock.now();
+        let admin = admins::for_session(&mut conn, &hash_token(token), now).await?;
+        admin.map(Self).ok_or(ApiError::Unauthorized)
+    }
+}
+
+/// A brand's server, authenticated by one of the brand's live API keys.
+pub struct ApiKeyAuth(pub Brand);
+
+impl FromRequestParts<AppState> for ApiKeyAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
+        let mut conn = state.store.conn().await?;
+        let brand = api_keys::brand_for(&mut conn, &hash_token(token)).await?;
+        let brand = match brand {
+            Some(id) => brands::by_id(&mut conn, id).await?,
+            None => None,
+        };
+        brand.map(Self).ok_or(ApiError::Unauthorized)
+    }
+}
+
+/// Who holds a token, for the WebSocket (which takes any kind but API keys).
+#[derive(Clone, Debug)]
+pub enum Principal {
+    /// A visitor of `brand`.
+    Visitor {
+        /// Their brand.
+        brand: Brand,
+        /// The visitor.
+        visitor: VisitorId,
+    },
+    /// An expert.
+    Expert(Expert),
+    /// A brand admin.
+    Admin(Admin),
+}
+
+impl Principal {
+    /// The principal's brand.
+    pub fn brand_id(&self) -> ebb_core::BrandId {
+        match self {
+            Self::Visitor { brand, .. } => brand.id,
+            Self::Expert(e) => e.brand_id,
+            Self::Admin(a) => a.brand_id,
+        }
+    }
+
+    /// May this principal see `conv`? Visitors their own, experts those they own,
+    /// admins their whole brand; never another brand's.
+    pub fn can_see(&self, conv: &ebb_core::Conversation) -> bool {
+        conv.brand_id == self.brand_id()
+            && match self {
+                Self::Visitor { visitor, .. } => conv.visitor_id == *visitor,
+                Self::Expert(e) => conv.state.owner() == Some(e.id),
+                Self::Admin(_) => true,
+            }
+    }
+
+    /// The conversation side this principal reads and types as.
+    pub fn side(&self) -> ebb_store::reads::Side {
+        match self {
+            Self::Visitor { .. } => ebb_store::reads::Side::Visitor,
+            Self::Expert(_) | Self::Admin(_) => ebb_store::reads::Side::Expert,
+        }
+    }
+
+    /// Resolves `token`: a visitor token when `brand_slug` is given, else a session.
+    pub async fn resolve(
+        state: &AppState,
+        token: &str,
+        brand_slug: Option<&str>,
+    ) -> Result<Self, ApiError> {
+        let hash = hash_token(token);
+        let mut conn = state.store.conn().await?;
+        if let Some(slug) = brand_slug {
+            let brand = brands::by_slug(&mut conn, slug)
+                .await?
+                .ok_or(ApiError::NotFound("brand"))?;
+            let visitor = visitors::by_token(&mut conn, brand.id, &hash).await?;
+            let visitor = visitor.ok_or(ApiError::Unauthorized)?;
+            return Ok(Self::Visitor { brand, visitor });
+        }
+        let now = state.clock.now();
+        if let Some(expert) = sessions::expert_for(&mut conn, &hash, now).await? {
+            return Ok(Self::Expert(expert));
+        }
+        let admin = admins::for_session(&mut conn, &hash, now).await?;
+        admin.map(Self::Admin).ok_or(ApiError::Unauthorized)
     }
 }
 

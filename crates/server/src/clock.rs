@@ -1,6 +1,7 @@
 //! The injectable clock: real time in production, a manual clock in tests and demos.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use ebb_core::Instant;
 use time::Duration;
@@ -9,6 +10,38 @@ use time::Duration;
 pub trait Clock: Send + Sync + 'static {
     /// The current instant (UTC).
     fn now(&self) -> Instant;
+
+    /// Moves time forward, if this clock allows it; returns the new total offset from
+    /// where the clock started, in microseconds.
+    fn advance(&self, by: Duration) -> Option<i64> {
+        let _ = by;
+        None
+    }
+}
+
+fn micros(d: Duration) -> i64 {
+    i64::try_from(d.whole_microseconds()).unwrap_or(i64::MAX)
+}
+
+/// Real time plus an offset that only grows: the `--test-clock` clock.
+#[derive(Debug)]
+pub struct OffsetClock(AtomicI64);
+
+impl OffsetClock {
+    /// Real time shifted by `offset_us` microseconds.
+    pub fn new(offset_us: i64) -> Self {
+        Self(AtomicI64::new(offset_us))
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> Instant {
+        SystemClock.now() + Duration::microseconds(self.0.load(Ordering::SeqCst))
+    }
+
+    fn advance(&self, by: Duration) -> Option<i64> {
+        Some(self.0.fetch_add(micros(by), Ordering::SeqCst) + micros(by))
+    }
 }
 
 /// Wall-clock time.
@@ -27,23 +60,29 @@ impl Clock for SystemClock {
 
 /// A clock that only moves when told to.
 #[derive(Debug)]
-pub struct ManualClock(Mutex<Instant>);
+pub struct ManualClock {
+    start: Instant,
+    now: Mutex<Instant>,
+}
 
 impl ManualClock {
     /// A clock stopped at `at`.
     pub fn new(at: Instant) -> Self {
-        Self(Mutex::new(at))
-    }
-
-    /// Moves time forward by `by`.
-    pub fn advance(&self, by: Duration) {
-        let mut now = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        *now += by;
+        Self {
+            start: at,
+            now: Mutex::new(at),
+        }
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> Instant {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+        *self.now.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn advance(&self, by: Duration) -> Option<i64> {
+        let mut now = self.now.lock().unwrap_or_else(|e| e.into_inner());
+        *now += by;
+        Some(micros(*now - self.start))
     }
 }

@@ -21,6 +21,25 @@ pub struct Config {
     /// Log as JSON lines instead of human-readable text.
     #[arg(long, env = "EBB_LOG_JSON")]
     pub log_json: bool,
+    /// Mount the test clock API (`/api/v1/test/clock`) so tests and demos can move time
+    /// forward; the offset is kept in the database. Refused together with `--production`.
+    #[arg(long, env = "EBB_TEST_CLOCK")]
+    pub test_clock: bool,
+    /// Production mode: refuses test-only features.
+    #[arg(long, env = "EBB_PRODUCTION")]
+    pub production: bool,
+    /// Milliseconds a visitor stays online after their last widget connection closed.
+    #[arg(long, env = "EBB_PRESENCE_GRACE_MS", default_value_t = 5000)]
+    pub presence_grace_ms: u64,
+    /// Seconds between WebSocket pings; a connection silent for 3 of them is closed.
+    #[arg(long, env = "EBB_HEARTBEAT_SECS", default_value_t = 20)]
+    pub heartbeat_secs: u64,
+    /// Requests per minute allowed from one IP address (0: no limit).
+    #[arg(long, env = "EBB_RATE_PER_IP", default_value_t = 600)]
+    pub rate_per_ip: u32,
+    /// Requests and WebSocket messages per minute allowed from one visitor (0: no limit).
+    #[arg(long, env = "EBB_RATE_PER_VISITOR", default_value_t = 120)]
+    pub rate_per_visitor: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -34,6 +53,12 @@ impl std::fmt::Debug for Config {
             )
             .field("demo", &self.demo)
             .field("log_json", &self.log_json)
+            .field("test_clock", &self.test_clock)
+            .field("production", &self.production)
+            .field("presence_grace_ms", &self.presence_grace_ms)
+            .field("heartbeat_secs", &self.heartbeat_secs)
+            .field("rate_per_ip", &self.rate_per_ip)
+            .field("rate_per_visitor", &self.rate_per_visitor)
             .finish()
     }
 }
@@ -51,6 +76,12 @@ impl std::fmt::Display for PrintConfig<'_> {
             None => writeln!(f, "database_url = (embedded SQLite in data_dir)")?,
         }
         writeln!(f, "demo = {}", c.demo)?;
-        write!(f, "log_json = {}", c.log_json)
+        writeln!(f, "log_json = {}", c.log_json)?;
+        writeln!(f, "test_clock = {}", c.test_clock)?;
+        writeln!(f, "production = {}", c.production)?;
+        writeln!(f, "presence_grace_ms = {}", c.presence_grace_ms)?;
+        writeln!(f, "heartbeat_secs = {}", c.heartbeat_secs)?;
+        writeln!(f, "rate_per_ip = {}", c.rate_per_ip)?;
+        write!(f, "rate_per_visitor = {}", c.rate_per_visitor)
     }
 }

@@ -8,7 +8,9 @@ use crate::{ApiError, AppState};
 
 /// The demo brand's slug.
 pub const DEMO_BRAND: &str = "demo";
-/// The demo experts' password (local demo only).
+/// The demo admin's e-mail (same password as the experts).
+pub const DEMO_ADMIN: &str = "admin@demo.ebb";
+/// The demo experts' and admin's password (local demo only).
 pub const DEMO_PASSWORD: &str = "ebb-demo";
 /// The demo experts: e-mail, name, capacity, status.
 pub const DEMO_EXPERTS: [(&str, &str, u32, ExpertStatus); 2] = [
@@ -55,6 +57,13 @@ pub async fn ensure(state: &AppState) -> Result<Demo, ApiError> {
         };
         experts::insert(&mut tx, &expert, &hash, now).await?;
     }
+    let admin = ebb_store::admins::Admin {
+        id: ebb_core::AdminId::new(),
+        brand_id: brand.id,
+        email: DEMO_ADMIN.to_owned(),
+        name: "Demo Admin".to_owned(),
+    };
+    ebb_store::admins::insert(&mut tx, &admin, &hash, now).await?;
     tx.commit().await?;
     Ok(Demo {
         brand,
@@ -74,6 +83,7 @@ pub fn print_welcome(demo: &Demo, base: &str) {
         .collect();
     println!(
         "\nEbb demo brand '{slug}' {status}.\nExperts (password '{DEMO_PASSWORD}'):\n{}\n\
+         Admin: {DEMO_ADMIN} (password '{DEMO_PASSWORD}'), {base}/api/v1/admin/login\n\
          API: {base}/api/v1/widget/{slug}/  (visitor)   {base}/api/v1/auth/login  (expert)\n\
          Health: {base}/healthz\n",
         experts.join("\n")

@@ -1,16 +1,26 @@
 //! The desk: each operation loads what it needs, asks core to decide, stores the new state
 //! and its timeline entries in one transaction, then fills free slots (routing) in that
-//! same transaction. Nothing here decides what core did not.
+//! same transaction. Nothing here decides what core did not. Operations that can change
+//! slots lock the brand's expert rows first (always experts, then conversation), so two
+//! nodes never fill the same slot and the event log's order is the slots' true history.
+
+mod lifecycle;
+
+use std::future::Future;
 
 use ebb_core::routing::plan;
 use ebb_core::{
-    Author, Brand, BrandId, Command, Conversation, ConversationId, Entry, Event, ExpertId,
-    ExpertStatus, Instant, MessageBody, VisitorId,
+    Author, Brand, BrandId, Command, Conversation, ConversationId, ConversationState, Entry, Event,
+    ExpertId, ExpertStatus, Instant, MessageBody, VisitorId,
 };
-use ebb_store::{Handle, StoreError, Tx, conversations, events, experts};
+use ebb_store::{Handle, StoreError, Tx, brands, conversations, events, experts, jobs};
+pub use lifecycle::{admin_move, close, expire_snooze, release_stranded, snooze};
 
 use crate::bus::Hint;
 use crate::{ApiError, AppState};
+
+/// How many times an operation is retried after losing a race.
+const RETRIES: usize = 5;
 
 /// A conversation and the entries an operation appended to it.
 #[derive(Debug)]
@@ -23,6 +33,20 @@ pub struct Outcome {
     pub replayed: bool,
 }
 
+/// Runs `op` again when it lost a race with another transaction.
+async fn with_retry<T, Fut>(mut op: impl FnMut() -> Fut) -> Result<T, ApiError>
+where
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    let mut tries = 0;
+    loop {
+        match op().await {
+            Err(ApiError::Concurrent) if tries < RETRIES => tries += 1,
+            other => return other,
+        }
+    }
+}
+
 /// Opens a conversation with the visitor's first message (plus the brand's automatic
 /// message) and routes it. A retry with the same `client_msg_id` returns the first result.
 pub async fn start_conversation(
@@ -32,8 +56,19 @@ pub async fn start_conversation(
     body: MessageBody,
     client_msg_id: Option<String>,
 ) -> Result<Outcome, ApiError> {
+    with_retry(|| start_once(state, brand, visitor, body.clone(), client_msg_id.clone())).await
+}
+
+async fn start_once(
+    state: &AppState,
+    brand: &Brand,
+    visitor: VisitorId,
+    body: MessageBody,
+    client_msg_id: Option<String>,
+) -> Result<Outcome, ApiError> {
     let now = state.clock.now();
     let mut tx = state.store.begin().await?;
+    experts::loads_locked(&mut tx, brand.id).await?;
     if let Some(id) = &client_msg_id
         && let Some(outcome) = replayed_start(&mut tx, brand.id, visitor, id).await?
     {
@@ -53,7 +88,7 @@ pub async fn start_conversation(
     events::append(&mut tx, brand.id, conv.id, &entries).await?;
     let routed = route(&mut tx, brand.id, now).await?;
     tx.commit().await?;
-    publish(state, &conv, &routed);
+    publish(state, &conv, None, &routed);
     let conversation = take_routed(conv, &mut entries, routed);
     Ok(Outcome {
         conversation,
@@ -92,14 +127,42 @@ pub async fn post_message(
     body: MessageBody,
     client_msg_id: Option<String>,
 ) -> Result<Outcome, ApiError> {
+    with_retry(|| {
+        post_once(
+            state,
+            brand,
+            conversation,
+            author,
+            body.clone(),
+            client_msg_id.clone(),
+        )
+    })
+    .await
+}
+
+async fn post_once(
+    state: &AppState,
+    brand: BrandId,
+    id: ConversationId,
+    author: Author,
+    body: MessageBody,
+    client_msg_id: Option<String>,
+) -> Result<Outcome, ApiError> {
     let now = state.clock.now();
     let mut tx = state.store.begin().await?;
-    let conv = conversations::get_locked(&mut tx, brand, conversation)
+    // A visitor reply may wake a snoozed conversation and take a slot: lock experts first.
+    let peek = conversations::get(&mut tx, brand, id).await?;
+    let may_wake = matches!(author, Author::Visitor(_))
+        && peek.is_some_and(|c| matches!(c.state, ConversationState::Snoozed { .. }));
+    if may_wake {
+        experts::loads_locked(&mut tx, brand).await?;
+    }
+    let conv = conversations::get_locked(&mut tx, brand, id)
         .await?
         .ok_or(ApiError::NotFound("conversation"))?;
     check_author(&conv, author)?;
-    if let Some(id) = &client_msg_id
-        && let Some(entry) = events::by_client_msg_id(&mut tx, brand, conversation, id).await?
+    if let Some(cid) = &client_msg_id
+        && let Some(entry) = events::by_client_msg_id(&mut tx, brand, id, cid).await?
     {
         return Ok(Outcome {
             conversation: conv,
@@ -116,14 +179,19 @@ pub async fn post_message(
     let woke = entries
         .iter()
         .any(|e| matches!(e.event, Event::Woken { .. }));
+    if woke && !may_wake {
+        // It was snoozed after we looked: start again with the right locks.
+        return Err(ApiError::Concurrent);
+    }
     save(&mut tx, &conv, &next, &entries, woke.then_some(now), now).await?;
     let routed = if woke {
+        jobs::cancel(&mut tx, brand, jobs::SNOOZE_EXPIRY, id).await?;
         route(&mut tx, brand, now).await?
     } else {
         Vec::new()
     };
     tx.commit().await?;
-    publish(state, &next, &routed);
+    publish(state, &next, None, &routed);
     let conversation = take_routed(next, &mut entries, routed);
     Ok(Outcome {
         conversation,
@@ -150,26 +218,36 @@ pub async fn set_status(
     expert: ExpertId,
     status: ExpertStatus,
 ) -> Result<(), ApiError> {
-    let now = state.clock.now();
-    let mut tx = state.store.begin().await?;
-    if !experts::set_status(&mut tx, brand, expert, status).await? {
-        return Err(ApiError::NotFound("expert"));
-    }
-    let routed = route(&mut tx, brand, now).await?;
-    tx.commit().await?;
-    for (conv, _) in &routed {
-        state.bus.publish(Hint::of(conv, None));
-    }
-    Ok(())
+    with_retry(|| async move {
+        let now = state.clock.now();
+        let mut tx = state.store.begin().await?;
+        experts::loads_locked(&mut tx, brand).await?;
+        if !experts::set_status(&mut tx, brand, expert, status, now).await? {
+            return Err(ApiError::NotFound("expert"));
+        }
+        let routed = route(&mut tx, brand, now).await?;
+        tx.commit().await?;
+        for (conv, _) in &routed {
+            state.bus.publish(Hint::of(conv, None));
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// Publishes the hints of a committed operation on `conv` and of what routing assigned.
-fn publish(state: &AppState, conv: &Conversation, routed: &[(Conversation, Vec<Entry>)]) {
+fn publish(
+    state: &AppState,
+    conv: &Conversation,
+    previous_owner: Option<ExpertId>,
+    routed: &[(Conversation, Vec<Entry>)],
+) {
     if !routed.iter().any(|(c, _)| c.id == conv.id) {
-        state.bus.publish(Hint::of(conv, None));
+        state.bus.publish(Hint::of(conv, previous_owner));
     }
     for (c, _) in routed {
-        state.bus.publish(Hint::of(c, None));
+        let previous = (c.id == conv.id).then_some(previous_owner).flatten();
+        state.bus.publish(Hint::of(c, previous));
     }
 }
 
@@ -185,16 +263,17 @@ async fn save(
     events::append(tx, after.brand_id, after.id, entries).await
 }
 
-/// Fills every free slot of `brand` (see [`plan`]); returns each assigned conversation with
-/// its new entries. Expert rows are locked first, so two nodes never fill the same slot.
+/// Fills every free slot of `brand` (see [`plan`]), after releasing to the brand queue
+/// the woken conversations whose expert stayed offline past the grace period. Returns each
+/// changed conversation with its new entries.
 pub async fn route(
     tx: &mut Tx,
     brand: BrandId,
     now: Instant,
 ) -> Result<Vec<(Conversation, Vec<Entry>)>, ApiError> {
+    let mut done = release_stranded(tx, brand, now).await?;
     let mut loads = experts::loads_locked(tx, brand).await?;
     let queue = conversations::queue(tx, brand).await?;
-    let mut done = Vec::new();
     for (id, expert) in plan(&loads, &queue) {
         let Some(load) = loads.iter_mut().find(|l| l.id == expert) else {
             continue;
@@ -209,6 +288,7 @@ pub async fn route(
         let (next, entries) = conv.decide(command, now)?;
         save(tx, &conv, &next, &entries, None, now).await?;
         load.slots.held += 1;
+        done.retain(|(c, _)| c.id != next.id);
         done.push((next, entries));
     }
     Ok(done)
@@ -255,4 +335,11 @@ pub async fn queue_size(h: &mut impl Handle, brand: BrandId) -> Result<usize, Ap
         .iter()
         .filter(|w| w.for_expert.is_none())
         .count())
+}
+
+/// The brand with this id, or 404.
+async fn brand_of(h: &mut impl Handle, id: BrandId) -> Result<Brand, ApiError> {
+    brands::by_id(h, id)
+        .await?
+        .ok_or(ApiError::NotFound("brand"))
 }

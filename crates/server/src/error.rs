@@ -39,17 +39,60 @@ pub enum ApiError {
     /// The database is unavailable.
     #[error("service unavailable")]
     Unavailable,
+    /// Another request changed the same data at the same time; retrying may succeed.
+    #[error("concurrent update; retry")]
+    Concurrent,
+    /// The request body is larger than the server accepts.
+    #[error("the request body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    /// Too many requests; retry after this many seconds.
+    #[error("too many requests; retry in {0} s")]
+    RateLimited(u64),
+    /// A browser page whose origin the brand does not allow.
+    #[error("origin {0} is not allowed for this brand")]
+    OriginNotAllowed(String),
+    /// A read marker beyond the conversation's last entry.
+    #[error("seq {seq} is beyond the conversation's last seq {last}")]
+    SeqOutOfRange {
+        /// The seq asked for.
+        seq: u64,
+        /// The conversation's last seq.
+        last: u64,
+    },
 }
 
-#[derive(Serialize)]
-struct Problem<'a> {
-    r#type: String,
-    title: &'a str,
-    status: u16,
-    detail: String,
+/// An RFC 9457 problem object (also sent inside WebSocket `error` frames).
+#[derive(Serialize, Clone, Debug)]
+pub struct Problem {
+    /// Stable problem type, `/problems/<slug>`.
+    pub r#type: String,
+    /// The status's reason phrase.
+    pub title: &'static str,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong, for humans.
+    pub detail: String,
 }
 
 impl ApiError {
+    /// The problem object for this error (logs a server fault's cause once).
+    pub fn problem(&self) -> Problem {
+        let (status, slug) = self.parts();
+        let detail = match self {
+            Self::Internal(cause) => {
+                tracing::error!(error.cause = %cause, "request failed");
+                "something went wrong on our side".to_owned()
+            }
+            other => other.to_string(),
+        };
+        Problem {
+            r#type: format!("/problems/{slug}"),
+            title: status.canonical_reason().unwrap_or("error"),
+            status: status.as_u16(),
+            detail,
+        }
+    }
+
     /// HTTP status and stable problem slug.
     fn parts(&self) -> (StatusCode, &'static str) {
         use DomainError as D;
@@ -62,6 +105,11 @@ impl ApiError {
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large"),
+            Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate-limited"),
+            Self::OriginNotAllowed(_) => (StatusCode::FORBIDDEN, "origin-not-allowed"),
+            Self::SeqOutOfRange { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "seq-out-of-range"),
+            Self::Concurrent => (StatusCode::CONFLICT, "concurrent-update"),
             Self::Domain(d) => match d {
                 D::VisitorCannotClose => (StatusCode::FORBIDDEN, "visitor-cannot-close"),
                 D::NotAssignedToExpert => (StatusCode::FORBIDDEN, "not-assigned-to-expert"),
@@ -81,25 +129,16 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, slug) = self.parts();
-        let detail = match &self {
-            Self::Internal(cause) => {
-                tracing::error!(error.cause = %cause, "request failed");
-                "something went wrong on our side".to_owned()
-            }
-            other => other.to_string(),
-        };
-        let body = Problem {
-            r#type: format!("/problems/{slug}"),
-            title: status.canonical_reason().unwrap_or("error"),
-            status: status.as_u16(),
-            detail,
-        };
-        let mut response = (status, Json(body)).into_response();
-        response.headers_mut().insert(
+        let (status, _) = self.parts();
+        let mut response = (status, Json(self.problem())).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Self::RateLimited(secs) = self {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+        }
         response
     }
 }
@@ -108,9 +147,7 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::Conflict(what) => Self::Conflict(format!("already exists ({what})")),
-            StoreError::Concurrent(what) => {
-                Self::Conflict(format!("the {what} changed meanwhile; retry"))
-            }
+            StoreError::Concurrent(_) => Self::Concurrent,
             StoreError::Database(sqlx_err) if is_unavailable(&sqlx_err) => Self::Unavailable,
             other => Self::Internal(other.to_string()),
         }
@@ -127,6 +164,9 @@ fn is_unavailable(err: &sqlx::Error) -> bool {
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
+            _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Self::PayloadTooLarge(crate::limits::MAX_BODY_BYTES)
+            }
             JsonRejection::JsonDataError(_) => Self::Invalid(rejection.body_text()),
             _ => Self::BadRequest(rejection.body_text()),
         }

@@ -10,7 +10,13 @@ pub mod config;
 pub mod demo;
 pub mod desk;
 pub mod error;
+pub mod limits;
+pub mod presence;
+pub mod receipts;
+pub mod scheduler;
 pub mod telemetry;
+pub mod web;
+pub mod ws;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -31,15 +37,60 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Change hints for live subscribers.
     pub bus: bus::Bus,
+    /// Tunables.
+    pub settings: Arc<Settings>,
+    /// Wakes the scheduler early (a snooze was set, time was moved).
+    pub scheduler_wakeup: Arc<tokio::sync::Notify>,
+    /// Which visitors are online.
+    pub presence: presence::Presence,
+    /// Per-IP and per-visitor rate limits.
+    pub limits: limits::RateLimits,
+}
+
+/// Server tunables, with production defaults.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// How often the scheduler looks for due jobs when nothing woke it.
+    pub scheduler_poll: std::time::Duration,
+    /// Whether the test clock API is mounted (`--test-clock`).
+    pub test_clock: bool,
+    /// How long a visitor stays online after their last widget connection closed.
+    pub presence_grace: std::time::Duration,
+    /// WebSocket ping interval; a connection silent for 3 intervals is closed.
+    pub heartbeat: std::time::Duration,
+    /// Rate limits.
+    pub rates: limits::RateSettings,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            scheduler_poll: std::time::Duration::from_secs(1),
+            test_clock: false,
+            presence_grace: presence::DEFAULT_GRACE,
+            heartbeat: std::time::Duration::from_secs(20),
+            rates: limits::RateSettings::default(),
+        }
+    }
 }
 
 impl AppState {
     /// State over `store` reading time from `clock`, with an in-process bus.
     pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
+        Self::with_settings(store, clock, Settings::default())
+    }
+
+    /// Like [`AppState::new`] with explicit settings.
+    pub fn with_settings(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+        let bus = bus::Bus::new();
         Self {
             store,
             clock,
-            bus: bus::Bus::new(),
+            presence: presence::Presence::new(bus.clone(), settings.presence_grace),
+            limits: limits::RateLimits::new(settings.rates),
+            bus,
+            settings: Arc::new(settings),
+            scheduler_wakeup: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }
@@ -53,6 +104,9 @@ pub enum ServeError {
     /// The listener failed.
     #[error("listener: {0}")]
     Io(#[from] std::io::Error),
+    /// The configuration is refused.
+    #[error("configuration: {0}")]
+    Config(&'static str),
 }
 
 /// Opens the configured database and migrates it.
@@ -71,8 +125,34 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    if config.test_clock && config.production {
+        return Err(ServeError::Config(
+            "--test-clock is refused with --production: it lets anyone move time",
+        ));
+    }
     let store = open_store(&config).await?;
-    let state = AppState::new(store.clone(), Arc::new(SystemClock));
+    let clock: Arc<dyn Clock> = if config.test_clock {
+        let mut conn = store.conn().await?;
+        let offset = ebb_store::clock_offset::get(&mut conn).await?;
+        tracing::warn!(
+            offset_us = offset,
+            "test clock on: time can be moved through the API"
+        );
+        Arc::new(clock::OffsetClock::new(offset))
+    } else {
+        Arc::new(SystemClock)
+    };
+    let settings = Settings {
+        test_clock: config.test_clock,
+        presence_grace: std::time::Duration::from_millis(config.presence_grace_ms),
+        heartbeat: std::time::Duration::from_secs(config.heartbeat_secs.max(1)),
+        rates: limits::RateSettings {
+            per_ip_per_minute: config.rate_per_ip,
+            per_visitor_per_minute: config.rate_per_visitor,
+        },
+        ..Settings::default()
+    };
+    let state = AppState::with_settings(store.clone(), clock, settings);
     if config.demo {
         let base = format!("http://{}", listener.local_addr()?);
         match demo::ensure(&state).await {
@@ -92,7 +172,11 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), std::io::Error> {
     tracing::info!(addr = %listener.local_addr()?, "ebb listening");
-    axum::serve(listener, api::router(state))
+    let scheduler = tokio::spawn(scheduler::run(state.clone()));
+    let app = api::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    scheduler.abort();
+    served
 }

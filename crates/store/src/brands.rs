@@ -14,6 +14,7 @@ struct BrandRow {
     auto_message: String,
     typical_reply_time: String,
     max_snooze_days: i64,
+    offline_grace_minutes: i64,
 }
 
 impl From<BrandRow> for Brand {
@@ -26,19 +27,21 @@ impl From<BrandRow> for Brand {
                 auto_message: r.auto_message,
                 typical_reply_time: r.typical_reply_time,
                 max_snooze_days: r.max_snooze_days,
+                offline_grace_minutes: r.offline_grace_minutes,
             },
         }
     }
 }
 
-const COLUMNS: &str = "id, slug, name, auto_message, typical_reply_time, max_snooze_days";
+const COLUMNS: &str =
+    "id, slug, name, auto_message, typical_reply_time, max_snooze_days, offline_grace_minutes";
 
 /// Inserts a brand; a taken slug is a `Conflict`.
 pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<()> {
     let s = &brand.settings;
     run!(h, |c| sqlx::query(
         "INSERT INTO brands (id, slug, name, auto_message, typical_reply_time, max_snooze_days, \
-         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+         created_at, offline_grace_minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
     )
     .bind(brand.id.0)
     .bind(&brand.slug)
@@ -47,6 +50,7 @@ pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<
     .bind(&s.typical_reply_time)
     .bind(s.max_snooze_days)
     .bind(to_micros(now))
+    .bind(s.offline_grace_minutes)
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
@@ -71,4 +75,41 @@ pub async fn by_id(h: &mut impl Handle, id: BrandId) -> Result<Option<Brand>> {
         .fetch_optional(c)
         .await)?;
     Ok(row.map(Brand::from))
+}
+
+/// The origins (`scheme://host[:port]`) allowed to open the brand's widget WebSocket.
+pub async fn allowed_origins(h: &mut impl Handle, id: BrandId) -> Result<Vec<String>> {
+    let row: Option<(String,)> = run!(h, |c| sqlx::query_as(
+        "SELECT allowed_origins FROM brands WHERE id = $1"
+    )
+    .bind(id.0)
+    .fetch_optional(c)
+    .await)?;
+    match row {
+        Some((json,)) => Ok(serde_json::from_str(&json)?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Replaces the brand's admin-editable settings and allowed origins.
+pub async fn update_settings(
+    h: &mut impl Handle,
+    id: BrandId,
+    settings: &BrandSettings,
+    allowed_origins: &[String],
+) -> Result<bool> {
+    let origins = serde_json::to_string(allowed_origins)?;
+    let done = run!(h, |c| sqlx::query(
+        "UPDATE brands SET auto_message = $2, typical_reply_time = $3, max_snooze_days = $4, \
+         allowed_origins = $5 WHERE id = $1"
+    )
+    .bind(id.0)
+    .bind(&settings.auto_message)
+    .bind(&settings.typical_reply_time)
+    .bind(settings.max_snooze_days)
+    .bind(&origins)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
 }

@@ -26,11 +26,13 @@ struct ConversationRow {
     last_seq: i64,
     last_author: Option<String>,
     last_message_at: Option<i64>,
+    awaiting_since: Option<i64>,
     created_at: i64,
 }
 
 const COLUMNS: &str = "id, brand_id, visitor_id, status, expert_id, wake, snoozed_until, \
-    snooze_count, closed_by, closed_at, last_seq, last_author, last_message_at, created_at";
+    snooze_count, closed_by, closed_at, last_seq, last_author, last_message_at, awaiting_since, \
+    created_at";
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("conversation {what}"))
@@ -91,6 +93,7 @@ impl TryFrom<ConversationRow> for Conversation {
             created_at: from_micros(r.created_at)?,
             last_author,
             last_message_at: from_micros_opt(r.last_message_at)?,
+            awaiting_since: from_micros_opt(r.awaiting_since)?,
         })
     }
 }
@@ -144,8 +147,8 @@ pub async fn insert(h: &mut impl Handle, conv: &Conversation) -> Result<()> {
     run!(h, |c| sqlx::query(
         "INSERT INTO conversations (id, brand_id, visitor_id, status, expert_id, wake, \
          snoozed_until, snooze_count, closed_by, closed_at, last_seq, last_author, \
-         last_message_at, queued_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $14)"
+         last_message_at, awaiting_since, queued_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $14, $14, $14)"
     )
     .bind(conv.id.0)
     .bind(conv.brand_id.0)
@@ -161,6 +164,7 @@ pub async fn insert(h: &mut impl Handle, conv: &Conversation) -> Result<()> {
     .bind(s.last_author)
     .bind(conv.last_message_at.map(to_micros))
     .bind(created)
+    .bind(conv.awaiting_since.map(to_micros))
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
@@ -180,8 +184,8 @@ pub async fn update(
     let done = run!(h, |c| sqlx::query(
         "UPDATE conversations SET status = $3, expert_id = $4, wake = $5, snoozed_until = $6, \
          snooze_count = $7, closed_by = $8, closed_at = $9, last_seq = $10, last_author = $11, \
-         last_message_at = $12, queued_at = COALESCE($13, queued_at), updated_at = $14 \
-         WHERE brand_id = $1 AND id = $2 AND last_seq = $15"
+         last_message_at = $12, queued_at = COALESCE($13, queued_at), updated_at = $14, \
+         awaiting_since = $16 WHERE brand_id = $1 AND id = $2 AND last_seq = $15"
     )
     .bind(conv.brand_id.0)
     .bind(conv.id.0)
@@ -198,6 +202,7 @@ pub async fn update(
     .bind(requeued_at.map(to_micros))
     .bind(to_micros(now))
     .bind(seq(prev_seq))
+    .bind(conv.awaiting_since.map(to_micros))
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
@@ -286,22 +291,58 @@ pub async fn for_visitor(
     fetch_all(h, &sql, brand, visitor.0).await
 }
 
+/// Brands with conversations that woke up for an expert who has been offline for longer
+/// than the brand's grace period at `now` (the scheduler releases them).
+pub async fn brands_with_stranded(h: &mut impl Handle, now: Instant) -> Result<Vec<BrandId>> {
+    let rows: Vec<(Uuid,)> = run!(h, |c| sqlx::query_as(
+        "SELECT DISTINCT v.brand_id FROM conversations v \
+         JOIN experts e ON e.brand_id = v.brand_id AND e.id = v.expert_id \
+         JOIN brands b ON b.id = v.brand_id \
+         WHERE v.status = 'queued' AND e.status = 'offline' \
+         AND e.status_since + b.offline_grace_minutes * 60000000 <= $1"
+    )
+    .bind(to_micros(now))
+    .fetch_all(c)
+    .await)?;
+    Ok(rows.into_iter().map(|(b,)| BrandId(b)).collect())
+}
+
 /// Every conversation of `brand` waiting for a slot, oldest first.
 pub async fn queue(h: &mut impl Handle, brand: BrandId) -> Result<Vec<Waiting>> {
-    let rows: Vec<(Uuid, Option<Uuid>, i64)> = run!(h, |c| sqlx::query_as(
-        "SELECT id, expert_id, queued_at FROM conversations \
+    let rows: Vec<(Uuid, Option<Uuid>, i64, Option<String>)> = run!(h, |c| sqlx::query_as(
+        "SELECT id, expert_id, queued_at, wake FROM conversations \
          WHERE brand_id = $1 AND status = 'queued' ORDER BY queued_at, id"
     )
     .bind(brand.0)
     .fetch_all(c)
     .await)?;
     rows.into_iter()
-        .map(|(id, expert, at)| {
+        .map(|(id, expert, at, wake)| {
             Ok(Waiting {
                 id: ConversationId(id),
                 for_expert: expert.map(ExpertId),
                 queued_at: from_micros(at)?,
+                priority: expert.is_none() && wake.is_some(),
             })
         })
         .collect()
+}
+
+/// Every conversation of `brand`, newest first, at most `limit` (added for the admin and
+/// server-to-server APIs).
+pub async fn for_brand(
+    h: &mut impl Handle,
+    brand: BrandId,
+    limit: u32,
+) -> Result<Vec<Conversation>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 \
+         ORDER BY created_at DESC, id DESC LIMIT $2"
+    );
+    let rows = run!(h, |c| sqlx::query_as::<_, ConversationRow>(&sql)
+        .bind(brand.0)
+        .bind(i64::from(limit))
+        .fetch_all(c)
+        .await)?;
+    rows.into_iter().map(Conversation::try_from).collect()
 }

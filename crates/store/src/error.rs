@@ -32,6 +32,10 @@ impl From<sqlx::Error> for StoreError {
             Some(db) if db.is_unique_violation() => {
                 Self::Conflict(db.constraint().unwrap_or(db.message()).to_owned())
             }
+            // PostgreSQL deadlock / serialization failure: the transaction may be retried.
+            Some(db) if matches!(db.code().as_deref(), Some("40P01" | "40001")) => {
+                Self::Concurrent("transaction")
+            }
             _ => Self::Database(err),
         }
     }

@@ -112,3 +112,47 @@ pub async fn conversation_of_client_msg_id(
     }
     Ok(None)
 }
+
+/// One entry of a brand's log: its global position, conversation, and event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedEvent {
+    /// Global insertion order (monotonic per database).
+    pub pos: i64,
+    /// The conversation.
+    pub conversation: ConversationId,
+    /// The entry.
+    pub entry: Entry,
+}
+
+/// Every event of `brand` of the given kinds, in insertion order (audits and tests).
+pub async fn brand_log(
+    h: &mut impl Handle,
+    brand: BrandId,
+    kinds: &[&str],
+) -> Result<Vec<LoggedEvent>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        pos: i64,
+        conversation_id: uuid::Uuid,
+        kind: String,
+        #[sqlx(flatten)]
+        entry: EntryRow,
+    }
+    let rows = run!(h, |c| sqlx::query_as::<_, Row>(
+        "SELECT pos, conversation_id, kind, seq, data, created_at FROM events \
+         WHERE brand_id = $1 ORDER BY pos"
+    )
+    .bind(brand.0)
+    .fetch_all(c)
+    .await)?;
+    rows.into_iter()
+        .filter(|r| kinds.contains(&r.kind.as_str()))
+        .map(|r| {
+            Ok(LoggedEvent {
+                pos: r.pos,
+                conversation: ConversationId(r.conversation_id),
+                entry: Entry::try_from(r.entry)?,
+            })
+        })
+        .collect()
+}

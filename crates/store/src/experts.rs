@@ -5,7 +5,7 @@ use ebb_core::slots::Slots;
 use ebb_core::{BrandId, Expert, ExpertId, ExpertStatus, Instant};
 use uuid::Uuid;
 
-use crate::timefmt::to_micros;
+use crate::timefmt::{from_micros, to_micros};
 use crate::{Handle, Result, StoreError};
 
 #[derive(sqlx::FromRow)]
@@ -45,7 +45,7 @@ pub async fn insert(
 ) -> Result<()> {
     run!(h, |c| sqlx::query(
         "INSERT INTO experts (id, brand_id, email, name, password_hash, capacity, status, \
-         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+         created_at, status_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"
     )
     .bind(expert.id.0)
     .bind(expert.brand_id.0)
@@ -105,22 +105,27 @@ pub async fn list(h: &mut impl Handle, brand: BrandId) -> Result<Vec<Expert>> {
     rows.into_iter().map(Expert::try_from).collect()
 }
 
-/// Sets an expert's status.
+/// Sets an expert's status (and since when, if it changed).
 pub async fn set_status(
     h: &mut impl Handle,
     brand: BrandId,
     id: ExpertId,
     status: ExpertStatus,
+    now: Instant,
 ) -> Result<bool> {
-    let done = run!(h, |c| sqlx::query(
-        "UPDATE experts SET status = $3 WHERE brand_id = $1 AND id = $2"
+    let done = run!(h, |c| {
+        sqlx::query(
+        "UPDATE experts SET status_since = CASE WHEN status = $3 THEN status_since ELSE $4 END, \
+         status = $3 WHERE brand_id = $1 AND id = $2"
     )
     .bind(brand.0)
     .bind(id.0)
     .bind(status.as_str())
+    .bind(to_micros(now))
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(done == 1)
 }
 
@@ -133,10 +138,11 @@ pub async fn loads_locked(h: &mut impl Handle, brand: BrandId) -> Result<Vec<Exp
         status: String,
         capacity: i64,
         held: i64,
+        status_since: i64,
     }
     let rows = run!(h, |c| sqlx::query_as::<_, LoadRow>(
         "UPDATE experts SET capacity = capacity WHERE brand_id = $1 \
-         RETURNING id, status, capacity, \
+         RETURNING id, status, capacity, status_since, \
          (SELECT COUNT(*) FROM conversations v WHERE v.brand_id = experts.brand_id \
           AND v.expert_id = experts.id AND v.status = 'assigned') AS held"
     )
@@ -149,10 +155,15 @@ pub async fn loads_locked(h: &mut impl Handle, brand: BrandId) -> Result<Vec<Exp
             let number = |v: i64| {
                 u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("slot count {v}")))
             };
+            let status = ExpertStatus::parse(&r.status)
+                .ok_or_else(|| StoreError::Corrupt(format!("expert status {}", r.status)))?;
+            let offline_since = (status == ExpertStatus::Offline)
+                .then(|| from_micros(r.status_since))
+                .transpose()?;
             Ok(ExpertLoad {
                 id: ExpertId(r.id),
-                status: ExpertStatus::parse(&r.status)
-                    .ok_or_else(|| StoreError::Corrupt(format!("expert status {}", r.status)))?,
+                status,
+                offline_since,
                 slots: Slots {
                     held: number(r.held)?,
                     capacity: number(r.capacity)?,
@@ -162,4 +173,53 @@ pub async fn loads_locked(h: &mut impl Handle, brand: BrandId) -> Result<Vec<Exp
         .collect::<Result<_>>()?;
     loads.sort_by_key(|l| l.id);
     Ok(loads)
+}
+
+/// Sets an expert's capacity (added for the admin API).
+pub async fn set_capacity(
+    h: &mut impl Handle,
+    brand: BrandId,
+    id: ExpertId,
+    capacity: u32,
+) -> Result<bool> {
+    let done = run!(h, |c| sqlx::query(
+        "UPDATE experts SET capacity = $3 WHERE brand_id = $1 AND id = $2"
+    )
+    .bind(brand.0)
+    .bind(id.0)
+    .bind(i64::from(capacity))
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
+/// Disables (at `now`) or re-enables an expert (added for the admin API).
+pub async fn set_disabled(
+    h: &mut impl Handle,
+    brand: BrandId,
+    id: ExpertId,
+    disabled_at: Option<Instant>,
+) -> Result<bool> {
+    let done = run!(h, |c| sqlx::query(
+        "UPDATE experts SET disabled_at = $3 WHERE brand_id = $1 AND id = $2"
+    )
+    .bind(brand.0)
+    .bind(id.0)
+    .bind(disabled_at.map(to_micros))
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
+/// The ids of `brand`'s disabled experts (added for the admin API).
+pub async fn disabled(h: &mut impl Handle, brand: BrandId) -> Result<Vec<ExpertId>> {
+    let rows: Vec<(Uuid,)> = run!(h, |c| sqlx::query_as(
+        "SELECT id FROM experts WHERE brand_id = $1 AND disabled_at IS NOT NULL"
+    )
+    .bind(brand.0)
+    .fetch_all(c)
+    .await)?;
+    Ok(rows.into_iter().map(|(id,)| ExpertId(id)).collect())
 }

@@ -4,11 +4,17 @@
 
 #[macro_use]
 mod db;
+pub mod admins;
+pub mod api_keys;
 pub mod brands;
+pub mod clock_offset;
 pub mod conversations;
 mod error;
 pub mod events;
 pub mod experts;
+pub mod jobs;
+pub mod reads;
+pub mod saved_replies;
 pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;

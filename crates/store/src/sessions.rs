@@ -1,4 +1,5 @@
-//! Expert login sessions, stored by the hash of their token.
+//! Expert login sessions, stored by the hash of their token. A disabled expert's sessions
+//! are deleted and no longer authenticate.
 
 use ebb_core::{BrandId, Expert, ExpertId, Instant};
 
@@ -37,15 +38,34 @@ pub async fn expert_for(
 ) -> Result<Option<Expert>> {
     let row: Option<(uuid::Uuid, uuid::Uuid)> = run!(h, |c| {
         sqlx::query_as(
-        "SELECT brand_id, expert_id FROM expert_sessions WHERE token_hash = $1 AND expires_at > $2"
-    )
-    .bind(token_hash)
-    .bind(to_micros(now))
-    .fetch_optional(c)
-    .await
+            "SELECT s.brand_id, s.expert_id FROM expert_sessions s JOIN experts e \
+         ON e.id = s.expert_id AND e.brand_id = s.brand_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND e.disabled_at IS NULL",
+        )
+        .bind(token_hash)
+        .bind(to_micros(now))
+        .fetch_optional(c)
+        .await
     })?;
     match row {
         Some((brand, expert)) => experts::by_id(h, BrandId(brand), ExpertId(expert)).await,
         None => Ok(None),
     }
+}
+
+/// Ends every session of `expert` (they were disabled).
+pub async fn delete_for_expert(
+    h: &mut impl Handle,
+    brand: BrandId,
+    expert: ExpertId,
+) -> Result<u64> {
+    run!(h, |c| sqlx::query(
+        "DELETE FROM expert_sessions WHERE brand_id = $1 AND expert_id = $2"
+    )
+    .bind(brand.0)
+    .bind(expert.0)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(Into::into)
 }

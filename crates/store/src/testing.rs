@@ -17,6 +17,19 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// A second, independent connection pool to the same database (another "process").
+    pub async fn second_store(&self) -> Store {
+        match (&self.pg, &self._dir) {
+            (Some((url, schema)), _) => Store::connect_postgres_schema(url, schema)
+                .await
+                .expect("second postgres pool"),
+            (None, Some(dir)) => Store::open_dir(dir.path())
+                .await
+                .expect("second sqlite pool"),
+            (None, None) => self.store.clone(),
+        }
+    }
+
     /// Drops the PostgreSQL schema, if any.
     pub async fn finish(self) {
         self.store.close().await;

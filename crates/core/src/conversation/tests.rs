@@ -283,3 +283,57 @@ fn snoozing_in_the_past_is_refused() {
         Err(DomainError::SnoozeInPast)
     );
 }
+
+#[test]
+fn admins_reassign_and_unassign_by_hand_within_capacity() {
+    let ada = ExpertId::new();
+    let bob = ExpertId::new();
+    let admin = Actor::Admin(crate::AdminId::new());
+    let conv = snooze(&assigned(ada), ada, T0);
+    let full = Slots {
+        held: 1,
+        capacity: 1,
+    };
+    let to_full = Command::Reassign {
+        by: admin,
+        to: bob,
+        slots: full,
+    };
+    assert!(matches!(
+        conv.decide(to_full, T0),
+        Err(DomainError::OverCapacity { .. })
+    ));
+    let by_expert = Command::Reassign {
+        by: Actor::Expert(ada),
+        to: bob,
+        slots: free(),
+    };
+    assert!(matches!(
+        conv.decide(by_expert, T0),
+        Err(DomainError::Forbidden(_))
+    ));
+    let (moved, entries) = conv
+        .decide(
+            Command::Reassign {
+                by: admin,
+                to: bob,
+                slots: free(),
+            },
+            T0,
+        )
+        .expect("reassign");
+    assert_eq!(moved.state.slot_holder(), Some(bob));
+    let kinds: Vec<_> = entries.iter().map(|e| e.event.kind()).collect();
+    assert_eq!(kinds, ["unassigned", "assigned"]);
+    let (queued, _) = moved
+        .decide(Command::Unassign { by: admin }, T0)
+        .expect("unassign");
+    assert_eq!(
+        queued.state,
+        ConversationState::Queued {
+            for_expert: None,
+            wake: None
+        }
+    );
+    assert!(queued.decide(Command::Unassign { by: admin }, T0).is_err());
+}

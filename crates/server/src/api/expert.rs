@@ -2,6 +2,8 @@
 //! conversations assigned to them, reply. An expert only sees their own brand's
 //! conversations that they own.
 
+pub mod lifecycle;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
@@ -12,10 +14,11 @@ use ebb_store::{brands, conversations, experts, sessions};
 use serde::{Deserialize, Serialize};
 use time::Duration;
 
-use super::widget::{Page, SendMessage};
+use super::widget::{ConversationView, MarkRead, Page, SendMessage, Typing};
 use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, created};
 use crate::auth::{ExpertAuth, SESSION_DAYS, hash_token, new_token, verify_password};
-use crate::{ApiError, AppState, desk};
+use crate::{ApiError, AppState, desk, receipts};
+use ebb_store::reads::{ReadMarkers, Side};
 
 /// Routes under `/api/v1/expert`.
 pub fn router() -> Router<AppState> {
@@ -25,6 +28,9 @@ pub fn router() -> Router<AppState> {
         .route("/conversations", get(list))
         .route("/conversations/{id}", get(read))
         .route("/conversations/{id}/messages", post(send))
+        .route("/conversations/{id}/read", post(mark_read))
+        .route("/conversations/{id}/typing", post(typing))
+        .merge(lifecycle::router())
 }
 
 /// Login request.
@@ -59,8 +65,14 @@ pub async fn login(
         Some(b) => experts::by_email(&mut conn, b.id, &login.email).await?,
         None => None,
     };
+    let disabled = match &found {
+        Some((e, _)) => experts::disabled(&mut conn, e.brand_id)
+            .await?
+            .contains(&e.id),
+        None => false,
+    };
     drop(conn);
-    let Some((expert, hash)) = found else {
+    let Some((expert, hash)) = found.filter(|_| !disabled) else {
         return Err(ApiError::Unauthorized);
     };
     if !verify_password(login.password, hash).await {
@@ -137,9 +149,34 @@ async fn set_status(
 
 #[derive(Serialize)]
 struct Panel {
-    conversations: Vec<Conversation>,
+    conversations: Vec<ListedConversation>,
     slots: Slots,
     queue: usize,
+}
+
+/// A conversation in a list, with its visitor's presence.
+#[derive(Serialize, Debug)]
+pub struct ListedConversation {
+    /// The conversation.
+    #[serde(flatten)]
+    pub conversation: Conversation,
+    /// Is its visitor online (a widget connection open, or within the grace period)?
+    pub visitor_online: bool,
+}
+
+impl ListedConversation {
+    /// `conversations` with the presence of their visitors.
+    pub fn with_presence(state: &AppState, conversations: Vec<Conversation>) -> Vec<Self> {
+        conversations
+            .into_iter()
+            .map(|conversation| Self {
+                visitor_online: state
+                    .presence
+                    .is_online(conversation.brand_id, conversation.visitor_id),
+                conversation,
+            })
+            .collect()
+    }
 }
 
 async fn list(
@@ -148,7 +185,7 @@ async fn list(
 ) -> Result<Json<Panel>, ApiError> {
     let (slots, queue, conversations) = overview(&state, &expert).await?;
     Ok(Json(Panel {
-        conversations,
+        conversations: ListedConversation::with_presence(&state, conversations),
         slots,
         queue,
     }))
@@ -159,20 +196,43 @@ async fn read(
     ExpertAuth(expert): ExpertAuth,
     ApiPath(id): ApiPath<ConversationId>,
     ApiQuery(page): ApiQuery<Page>,
-) -> Result<Json<ConversationWithEntries>, ApiError> {
-    let (conversation, entries) = desk::read(
+) -> Result<Json<ConversationView>, ApiError> {
+    let view = ConversationView::load(&state, expert.brand_id, id, &page, |c| {
+        c.state.owner() == Some(expert.id)
+    })
+    .await?;
+    Ok(Json(view))
+}
+
+async fn mark_read(
+    State(state): State<AppState>,
+    ExpertAuth(expert): ExpertAuth,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(read): ApiJson<MarkRead>,
+) -> Result<Json<ReadMarkers>, ApiError> {
+    let owns = |c: &Conversation| c.state.owner() == Some(expert.id);
+    let markers =
+        receipts::mark_read(&state, expert.brand_id, id, Side::Expert, read.seq, owns).await?;
+    Ok(Json(markers))
+}
+
+async fn typing(
+    State(state): State<AppState>,
+    ExpertAuth(expert): ExpertAuth,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(typing): ApiJson<Typing>,
+) -> Result<StatusCode, ApiError> {
+    let owns = |c: &Conversation| c.state.owner() == Some(expert.id);
+    receipts::typing(
         &state,
         expert.brand_id,
         id,
-        page.after_seq,
-        page.limit(),
-        |c| c.state.owner() == Some(expert.id),
+        Side::Expert,
+        typing.typing,
+        owns,
     )
     .await?;
-    Ok(Json(ConversationWithEntries {
-        conversation,
-        entries,
-    }))
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn send(

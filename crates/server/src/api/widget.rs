@@ -1,18 +1,19 @@
 //! The visitor's API, used by the widget: bootstrap an anonymous identity, open a
 //! conversation, post messages, read the timeline. Everything is under the brand's path
-//! and a visitor only ever sees their own conversations.
+//! and a visitor only ever sees their own conversations. Read markers and typing too.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use ebb_core::{Author, Conversation, ConversationId, MessageBody, VisitorId};
+use ebb_core::{Author, BrandId, Conversation, ConversationId, Entry, MessageBody, VisitorId};
+use ebb_store::reads::{ReadMarkers, Side};
 use ebb_store::{conversations, visitors};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, MAX_PAGE, created};
 use crate::auth::{PathBrand, VisitorAuth, hash_token, new_token};
-use crate::{ApiError, AppState, desk};
+use crate::{ApiError, AppState, desk, receipts};
 
 /// Routes under `/api/v1/widget/{brand}`.
 pub fn router() -> Router<AppState> {
@@ -22,6 +23,56 @@ pub fn router() -> Router<AppState> {
         .route("/conversations", get(list).post(start))
         .route("/conversations/{id}", get(read))
         .route("/conversations/{id}/messages", post(send))
+        .route("/conversations/{id}/read", post(mark_read))
+        .route("/conversations/{id}/typing", post(typing))
+}
+
+/// A conversation with a page of its timeline and both read markers.
+#[derive(Serialize, Debug)]
+pub struct ConversationView {
+    /// The conversation.
+    pub conversation: Conversation,
+    /// Timeline entries, in seq order.
+    pub entries: Vec<Entry>,
+    /// How far each side has read.
+    pub read: ReadMarkers,
+}
+
+impl ConversationView {
+    /// Reads a conversation of `brand` the caller may see, with entries after `page`.
+    pub async fn load(
+        state: &AppState,
+        brand: BrandId,
+        id: ConversationId,
+        page: &Page,
+        can_see: impl FnOnce(&Conversation) -> bool,
+    ) -> Result<Self, ApiError> {
+        let (conversation, entries) =
+            desk::read(state, brand, id, page.after_seq, page.limit(), can_see).await?;
+        let mut conn = state.store.conn().await?;
+        let read = receipts::markers(&mut conn, brand, id).await?;
+        Ok(Self {
+            conversation,
+            entries,
+            read,
+        })
+    }
+}
+
+/// A read marker moving forward.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkRead {
+    /// The highest seq read.
+    pub seq: u64,
+}
+
+/// Typing started or stopped.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Typing {
+    /// Typing now?
+    pub typing: bool,
 }
 
 #[derive(Serialize)]
@@ -146,21 +197,46 @@ async fn read(
     auth: VisitorAuth,
     ApiPath((_, id)): ApiPath<(String, ConversationId)>,
     ApiQuery(page): ApiQuery<Page>,
-) -> Result<Json<ConversationWithEntries>, ApiError> {
+) -> Result<Json<ConversationView>, ApiError> {
     let visitor = auth.visitor;
-    let (conversation, entries) = desk::read(
+    let view = ConversationView::load(&state, auth.brand.id, id, &page, |c| {
+        c.visitor_id == visitor
+    })
+    .await?;
+    Ok(Json(view))
+}
+
+async fn mark_read(
+    State(state): State<AppState>,
+    auth: VisitorAuth,
+    ApiPath((_, id)): ApiPath<(String, ConversationId)>,
+    ApiJson(read): ApiJson<MarkRead>,
+) -> Result<Json<ReadMarkers>, ApiError> {
+    let visitor = auth.visitor;
+    let markers = receipts::mark_read(&state, auth.brand.id, id, Side::Visitor, read.seq, |c| {
+        c.visitor_id == visitor
+    })
+    .await?;
+    Ok(Json(markers))
+}
+
+async fn typing(
+    State(state): State<AppState>,
+    auth: VisitorAuth,
+    ApiPath((_, id)): ApiPath<(String, ConversationId)>,
+    ApiJson(typing): ApiJson<Typing>,
+) -> Result<StatusCode, ApiError> {
+    let visitor = auth.visitor;
+    receipts::typing(
         &state,
         auth.brand.id,
         id,
-        page.after_seq,
-        page.limit(),
+        Side::Visitor,
+        typing.typing,
         |c| c.visitor_id == visitor,
     )
     .await?;
-    Ok(Json(ConversationWithEntries {
-        conversation,
-        entries,
-    }))
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn send(

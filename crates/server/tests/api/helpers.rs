@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use ebb_core::{Brand, BrandId, BrandSettings, Expert, ExpertId, ExpertStatus, Instant};
-use ebb_server::{AppState, ManualClock, auth::hash_password};
+use ebb_server::{AppState, Clock, ManualClock, Settings, auth::hash_password};
 use ebb_store::testing::{TestDb, backends};
 use ebb_store::{brands, experts};
 use reqwest::{Method, StatusCode};
@@ -24,13 +24,23 @@ pub struct TestApp {
     /// The backend's name, for messages.
     pub backend: &'static str,
     /// The manual clock the server reads.
-    #[expect(dead_code, reason = "the snooze and timer stories move it")]
     pub clock: Arc<ManualClock>,
     /// HTTP client.
     pub http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     db: Option<TestDb>,
+}
+
+/// Settings for tests: the test clock API on, a fast scheduler poll, a short presence
+/// grace period.
+pub fn test_settings() -> Settings {
+    Settings {
+        test_clock: true,
+        scheduler_poll: std::time::Duration::from_millis(50),
+        presence_grace: std::time::Duration::from_millis(300),
+        ..Settings::default()
+    }
 }
 
 /// Starts one server per backend.
@@ -44,7 +54,24 @@ pub async fn spawn_apps() -> Vec<TestApp> {
 
 async fn spawn_app(db: TestDb) -> TestApp {
     let clock = Arc::new(ManualClock::new(T0));
-    let state = AppState::new(db.store.clone(), clock.clone());
+    let store = db.store.clone();
+    let (base, stop, server) = start_server(store, clock.clone()).await;
+    TestApp {
+        base,
+        backend: db.name,
+        clock,
+        http: reqwest::Client::new(),
+        stop: Some(stop),
+        server: Some(server),
+        db: Some(db),
+    }
+}
+
+type Running = (String, oneshot::Sender<()>, tokio::task::JoinHandle<()>);
+
+/// Serves `store` with `clock` on a random port.
+async fn start_server(store: ebb_store::Store, clock: Arc<ManualClock>) -> Running {
+    let state = AppState::with_settings(store, clock, test_settings());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -58,15 +85,7 @@ async fn spawn_app(db: TestDb) -> TestApp {
             .await
             .expect("server");
     });
-    TestApp {
-        base,
-        backend: db.name,
-        clock,
-        http: reqwest::Client::new(),
-        stop: Some(stop),
-        server: Some(server),
-        db: Some(db),
-    }
+    (base, stop, server)
 }
 
 impl TestApp {
@@ -75,14 +94,85 @@ impl TestApp {
         &self.db.as_ref().expect("running").store
     }
 
-    /// Stops the server and drops its database.
-    pub async fn finish(mut self) {
+    /// Stops the server (as a shutdown would) and starts a new one on the same database
+    /// and clock: nothing in memory survives, only what the database holds.
+    pub async fn restart(&mut self) {
+        self.stop_server().await;
+        let store = self.store().clone();
+        let (base, stop, server) = start_server(store, self.clock.clone()).await;
+        self.base = base;
+        self.stop = Some(stop);
+        self.server = Some(server);
+    }
+
+    /// Stops the server; the database stays.
+    pub async fn stop_server(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         if let Some(server) = self.server.take() {
-            server.await.expect("server task");
+            server.abort();
+            let _ = server.await;
         }
+    }
+
+    /// A second server on the same database through its own connection pool (another node).
+    pub async fn twin(&self) -> (String, impl Drop + use<>) {
+        let db = self.db.as_ref().expect("running");
+        let store = db.second_store().await;
+        let (base, stop, server) = start_server(store, self.clock.clone()).await;
+        struct Stop(Option<oneshot::Sender<()>>, tokio::task::JoinHandle<()>);
+        impl Drop for Stop {
+            fn drop(&mut self) {
+                if let Some(stop) = self.0.take() {
+                    let _ = stop.send(());
+                }
+                self.1.abort();
+            }
+        }
+        (base, Stop(Some(stop), server))
+    }
+
+    /// Moves the server's clock forward through the test clock API.
+    pub async fn advance(&self, by: time::Duration) {
+        let body = serde_json::json!({"seconds": by.whole_seconds()});
+        let (status, out) = self
+            .call(Method::POST, "/api/v1/test/clock/advance", None, Some(body))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{out}");
+    }
+
+    /// The server's current time.
+    pub fn now(&self) -> Instant {
+        self.clock.now()
+    }
+
+    /// Polls `GET path` until `check` accepts the body (up to 10 s).
+    pub async fn wait_for(
+        &self,
+        path: &str,
+        token: &str,
+        what: &str,
+        check: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let (_, body) = self.call(Method::GET, path, Some(token), None).await;
+            if check(&body) {
+                return body;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{}: timed out waiting for {what}; last: {body}",
+                self.backend
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Stops the server and drops its database.
+    pub async fn finish(mut self) {
+        self.stop_server().await;
         if let Some(db) = self.db.take() {
             db.finish().await;
         }
@@ -97,7 +187,7 @@ impl TestApp {
             settings: BrandSettings {
                 auto_message: "Leave us a message; we reply in {typical_reply_time}.".into(),
                 typical_reply_time: "a few hours".into(),
-                max_snooze_days: 30,
+                ..BrandSettings::default()
             },
         };
         let mut tx = self.store().begin().await.expect("begin");

@@ -1,6 +1,13 @@
 //! API tests: the real server on a random port, over real HTTP, on SQLite and (when
 //! `EBB_TEST_POSTGRES` or `CI` is set) PostgreSQL.
 
+mod admin;
 mod authorization;
 mod helpers;
+mod limits;
+mod live;
+mod presence;
+mod routing;
 mod skeleton;
+mod snooze;
+mod ws_client;

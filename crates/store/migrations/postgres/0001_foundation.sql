@@ -60,6 +60,7 @@ CREATE INDEX conversations_expert ON conversations (brand_id, expert_id, status)
 CREATE INDEX conversations_visitor ON conversations (brand_id, visitor_id, created_at);
 
 CREATE TABLE events (
+    pos BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     brand_id UUID NOT NULL REFERENCES brands(id),
     conversation_id UUID NOT NULL REFERENCES conversations(id),
     seq BIGINT NOT NULL,
@@ -67,6 +68,6 @@ CREATE TABLE events (
     client_msg_id TEXT,
     data TEXT NOT NULL,
     created_at BIGINT NOT NULL,
-    PRIMARY KEY (conversation_id, seq),
+    CONSTRAINT events_conversation_seq_key UNIQUE (conversation_id, seq),
     CONSTRAINT events_client_msg_id_key UNIQUE (conversation_id, client_msg_id)
 );

@@ -51,9 +51,9 @@ async fn brands_and_experts_are_unique_and_scoped() {
         drop(conn);
 
         let mut tx = store.begin().await.expect("begin");
-        let changed = experts::set_status(&mut tx, acme.id, ada.id, ExpertStatus::Away);
+        let changed = experts::set_status(&mut tx, acme.id, ada.id, ExpertStatus::Away, T0);
         assert!(changed.await.expect("update"));
-        let foreign = experts::set_status(&mut tx, other.id, ada.id, ExpertStatus::Offline);
+        let foreign = experts::set_status(&mut tx, other.id, ada.id, ExpertStatus::Offline, T0);
         assert!(!foreign.await.expect("update"), "{}", db.name);
         tx.commit().await.expect("commit");
         let loads = experts::loads_locked(&mut store.begin().await.expect("b"), acme.id)

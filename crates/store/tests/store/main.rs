@@ -4,4 +4,5 @@
 mod conversations;
 mod helpers;
 mod identities;
+mod jobs;
 mod migrations;

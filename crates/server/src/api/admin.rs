@@ -1,0 +1,255 @@
+//! The brand admin's API: log in, see every conversation of the brand, edit the brand's
+//! settings (automatic message, reply time, snooze limit, allowed widget origins), manage
+//! experts and API keys ([`team`]). An admin sees their whole brand and nothing else.
+
+pub mod routing;
+pub mod team;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use ebb_core::{Brand, BrandSettings, ConversationId};
+use ebb_store::admins::{self, Admin};
+use ebb_store::{brands, conversations};
+use serde::{Deserialize, Serialize};
+use time::Duration;
+
+use super::expert::ListedConversation;
+use super::widget::{ConversationView, Page};
+use super::{ApiJson, ApiPath, ApiQuery};
+use crate::auth::{AdminAuth, SESSION_DAYS, hash_token, new_token, verify_password};
+use crate::{ApiError, AppState};
+
+/// The most conversations one list returns.
+pub const MAX_LIST: u32 = 500;
+
+/// Routes under `/api/v1/admin`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", post(login))
+        .route("/me", get(me))
+        .route("/conversations", get(list))
+        .route("/conversations/{id}", get(read))
+        .route("/settings", get(get_settings).put(put_settings))
+        .merge(team::router())
+        .merge(routing::router())
+}
+
+/// Admin login request.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    /// The brand's slug.
+    pub brand: String,
+    /// The admin's e-mail.
+    pub email: String,
+    /// Their password.
+    pub password: String,
+}
+
+/// A new admin session.
+#[derive(Serialize)]
+pub struct AdminSession {
+    /// Bearer token for the admin API and the WebSocket.
+    pub token: String,
+    /// Who logged in.
+    pub admin: Admin,
+}
+
+/// `POST /api/v1/admin/login`: a session token for valid credentials.
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(login): ApiJson<Login>,
+) -> Result<(StatusCode, Json<AdminSession>), ApiError> {
+    let mut conn = state.store.conn().await?;
+    let found = match brands::by_slug(&mut conn, &login.brand).await? {
+        Some(b) => admins::by_email(&mut conn, b.id, &login.email).await?,
+        None => None,
+    };
+    drop(conn);
+    let Some((admin, hash)) = found else {
+        return Err(ApiError::Unauthorized);
+    };
+    if !verify_password(login.password, hash).await {
+        return Err(ApiError::Unauthorized);
+    }
+    let token = new_token();
+    let now = state.clock.now();
+    let mut tx = state.store.begin().await?;
+    let expires = now + Duration::days(SESSION_DAYS);
+    admins::insert_session(&mut tx, &hash_token(&token), &admin, now, expires).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(AdminSession { token, admin })))
+}
+
+#[derive(Serialize)]
+struct Me {
+    admin: Admin,
+    brand: Brand,
+}
+
+async fn me(
+    State(state): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+) -> Result<Json<Me>, ApiError> {
+    let brand = own_brand(&state, &admin).await?;
+    Ok(Json(Me { admin, brand }))
+}
+
+async fn own_brand(state: &AppState, admin: &Admin) -> Result<Brand, ApiError> {
+    let mut conn = state.store.conn().await?;
+    brands::by_id(&mut conn, admin.brand_id)
+        .await?
+        .ok_or(ApiError::NotFound("brand"))
+}
+
+/// A list of conversations with their visitors' presence.
+#[derive(Serialize)]
+pub struct ConversationList {
+    /// Newest first.
+    pub conversations: Vec<ListedConversation>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+) -> Result<Json<ConversationList>, ApiError> {
+    let mut conn = state.store.conn().await?;
+    let all = conversations::for_brand(&mut conn, admin.brand_id, MAX_LIST).await?;
+    Ok(Json(ConversationList {
+        conversations: ListedConversation::with_presence(&state, all),
+    }))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiQuery(page): ApiQuery<Page>,
+) -> Result<Json<ConversationView>, ApiError> {
+    let view = ConversationView::load(&state, admin.brand_id, id, &page, |_| true).await?;
+    Ok(Json(view))
+}
+
+/// The brand settings an admin edits.
+#[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Automatic message after a visitor's first message; may contain
+    /// `{typical_reply_time}`.
+    pub auto_message: String,
+    /// Human wording of the usual reply delay, e.g. "a few hours".
+    pub typical_reply_time: String,
+    /// Longest custom snooze, in days (1 to 365).
+    pub max_snooze_days: i64,
+    /// Origins (`https://shop.example`) whose pages may open the widget's WebSocket.
+    pub allowed_origins: Vec<String>,
+}
+
+/// Longest automatic message template.
+pub const MAX_AUTO_MESSAGE: usize = 2000;
+/// Most allowed origins per brand.
+pub const MAX_ORIGINS: usize = 50;
+
+impl Settings {
+    fn validate(&self) -> Result<(), ApiError> {
+        let invalid = |what: &str| Err(ApiError::Invalid(what.to_owned()));
+        if self.auto_message.trim().is_empty()
+            || self.auto_message.chars().count() > MAX_AUTO_MESSAGE
+        {
+            return invalid("auto_message must be 1 to 2000 characters");
+        }
+        let reply = self.typical_reply_time.trim();
+        if reply.is_empty() || reply.chars().count() > 100 {
+            return invalid("typical_reply_time must be 1 to 100 characters");
+        }
+        if !(1..=365).contains(&self.max_snooze_days) {
+            return invalid("max_snooze_days must be 1 to 365");
+        }
+        if self.allowed_origins.len() > MAX_ORIGINS {
+            return invalid("at most 50 allowed_origins");
+        }
+        match self
+            .allowed_origins
+            .iter()
+            .find(|o| !is_origin(o.trim_end_matches('/')))
+        {
+            Some(bad) => invalid(&format!("{bad} is not an origin like https://shop.example")),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `scheme://host[:port]` with scheme http or https and nothing after the authority.
+fn is_origin(text: &str) -> bool {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    rest.is_some_and(|host| {
+        !host.is_empty()
+            && host.len() <= 253
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    })
+}
+
+async fn get_settings(
+    State(state): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+) -> Result<Json<Settings>, ApiError> {
+    let brand = own_brand(&state, &admin).await?;
+    let mut conn = state.store.conn().await?;
+    let allowed_origins = brands::allowed_origins(&mut conn, brand.id).await?;
+    Ok(Json(Settings {
+        auto_message: brand.settings.auto_message,
+        typical_reply_time: brand.settings.typical_reply_time,
+        max_snooze_days: brand.settings.max_snooze_days,
+        allowed_origins,
+    }))
+}
+
+async fn put_settings(
+    State(state): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+    ApiJson(new): ApiJson<Settings>,
+) -> Result<Json<Settings>, ApiError> {
+    new.validate()?;
+    let brand = own_brand(&state, &admin).await?;
+    let settings = BrandSettings {
+        auto_message: new.auto_message.clone(),
+        typical_reply_time: new.typical_reply_time.trim().to_owned(),
+        max_snooze_days: new.max_snooze_days,
+        ..brand.settings
+    };
+    let origins: Vec<String> = new
+        .allowed_origins
+        .iter()
+        .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
+        .collect();
+    let mut tx = state.store.begin().await?;
+    brands::update_settings(&mut tx, brand.id, &settings, &origins).await?;
+    tx.commit().await?;
+    Ok(Json(Settings {
+        auto_message: settings.auto_message,
+        typical_reply_time: settings.typical_reply_time,
+        max_snooze_days: settings.max_snooze_days,
+        allowed_origins: origins,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_origin;
+
+    #[test]
+    fn origins_are_scheme_and_authority_only() {
+        assert!(is_origin("https://shop.example"));
+        assert!(is_origin("http://127.0.0.1:8080"));
+        assert!(!is_origin("shop.example"));
+        assert!(!is_origin("https://shop.example/path"));
+        assert!(!is_origin("ftp://shop.example"));
+        assert!(!is_origin("https://"));
+    }
+}

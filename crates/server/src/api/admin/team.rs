@@ -1,0 +1,222 @@
+//! The admin's team endpoints: experts (list, invite with a password, capacity, disable)
+//! and the brand's API keys (create, shown once; list; revoke).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{delete, get, patch};
+use axum::{Json, Router};
+use ebb_core::expert::validate_capacity;
+use ebb_core::{Expert, ExpertId, ExpertStatus};
+use ebb_store::api_keys::{self, ApiKey};
+use ebb_store::{experts, sessions};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::super::{ApiJson, ApiPath};
+use crate::auth::{AdminAuth, hash_password, hash_token, new_token};
+use crate::bus::Hint;
+use crate::{ApiError, AppState, desk};
+
+/// Shortest password accepted for a new expert.
+pub const MIN_PASSWORD: usize = 8;
+
+/// Team routes (merged under `/api/v1/admin`).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/experts", get(list_experts).post(invite))
+        .route("/experts/{id}", patch(update_expert))
+        .route("/api-keys", get(list_keys).post(create_key))
+        .route("/api-keys/{id}", delete(revoke_key))
+}
+
+/// An expert as the admin sees them.
+#[derive(Serialize)]
+pub struct TeamMember {
+    /// The expert.
+    #[serde(flatten)]
+    pub expert: Expert,
+    /// Disabled experts cannot log in.
+    pub disabled: bool,
+}
+
+#[derive(Serialize)]
+struct Team {
+    experts: Vec<TeamMember>,
+}
+
+async fn list_experts(
+    State(state): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+) -> Result<Json<Team>, ApiError> {
+    let mut conn = state.store.conn().await?;
+    let all = experts::list(&mut conn, admin.brand_id).await?;
+    let disabled = experts::disabled(&mut conn, admin.brand_id).await?;
+    let experts = all
+        .into_iter()
+        .map(|expert| TeamMember {
+            disabled: disabled.contains(&expert.id),
+            expert,
+        })
+        .collect();
+    Ok(Json(Team { experts }))
+}
+
+/// A new expert.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Invite {
+    /// Login e-mail (unique in the brand).
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Initial password (at least 8 characters).
+    pub password: String,
+    /// Capacity (0 to 50).
+    pub capacity: u32,
+}
+
+async fn invite(
+    State(state): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+    ApiJson(invite): ApiJson<Invite>,
+) -> Result<(StatusCode, Json<Expert>), ApiError> {
+    let email = invite.email.trim().to_ascii_lowercase();
+    if !email.contains('@') || email.len() > 254 {
+        return Err(ApiError::Invalid("email must be an e-mail address".into()));
+    }
+    let name = invite.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::Invalid("name must be 1 to 100 characters".into()));
+    }
+    if invite.password.chars().count() < MIN_PASSWORD {
+        return Err(ApiError::Invalid(format!(
+            "password must be at least {MIN_PASSWORD} characters"
+        )));
+    }
+    let expert = Expert {
+        id: ExpertId::new(),
+        brand_id: admin.brand_id,
+        name: name.to_owned(),
+        email,
+        capacity: validate_capacity(invite.capacity)?,
+        status: ExpertStatus::Offline,
+    };
+    let hash = hash_password(invite.password).await?;
+    let mut tx = state.store.begin().await?;
+    experts::insert(&mut tx, &expert, &hash, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(expert)))
+}
+
+/// Changes to an expert.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpertChange {
+    /// New capacity (0 to 50).
+    pub capacity: Option<u32>,
+    /// Disable (logs out and sets offline) or re-enable.
+    pub disabled: Option<bool>,
+}
+
+async fn update_expert(
+    State(state): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+    ApiPath(id): ApiPath<ExpertId>,
+    ApiJson(change): ApiJson<ExpertChange>,
+) -> Result<Json<TeamMember>, ApiError> {
+    let brand = admin.brand_id;
+    let capacity = change.capacity.map(validate_capacity).transpose()?;
+    let now = state.clock.now();
+    let mut tx = state.store.begin().await?;
+    if experts::by_id(&mut tx, brand, id).await?.is_none() {
+        return Err(ApiError::NotFound("expert"));
+    }
+    if let Some(capacity) = capacity {
+        experts::set_capacity(&mut tx, brand, id, capacity).await?;
+    }
+    if let Some(disabled) = change.disabled {
+        experts::set_disabled(&mut tx, brand, id, disabled.then_some(now)).await?;
+        if disabled {
+            sessions::delete_for_expert(&mut tx, brand, id).await?;
+            experts::set_status(&mut tx, brand, id, ExpertStatus::Offline, now).await?;
+        }
+    }
+    let routed = desk::route(&mut tx, brand, now).await?;
+    let expert = experts::by_id(&mut tx, brand, id)
+        .await?
+        .ok_or(ApiError::NotFound("expert"))?;
+    let disabled = experts::disabled(&mut tx, brand).await?.contains(&id);
+    tx.commit().await?;
+    for (conv, _) in &routed {
+        state.bus.publish(Hint::of(conv, None));
+    }
+    Ok(Json(TeamMember { expert, disabled }))
+}
+
+#[derive(Serialize)]
+struct KeyList {
+    api_keys: Vec<ApiKey>,
+}
+
+async fn list_keys(
+    State(state): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+) -> Result<Json<KeyList>, ApiError> {
+    let mut conn = state.store.conn().await?;
+    let api_keys = api_keys::list(&mut conn, admin.brand_id).await?;
+    Ok(Json(KeyList { api_keys }))
+}
+
+/// A new API key's label.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewKey {
+    /// What the key is for, e.g. "CRM sync".
+    pub name: String,
+}
+
+/// A key just created: the only time its secret is shown.
+#[derive(Serialize)]
+pub struct CreatedKey {
+    /// The key's description.
+    #[serde(flatten)]
+    pub api_key: ApiKey,
+    /// The secret, for `Authorization: Bearer` on `/api/v1/server`.
+    pub key: String,
+}
+
+async fn create_key(
+    State(state): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+    ApiJson(new): ApiJson<NewKey>,
+) -> Result<(StatusCode, Json<CreatedKey>), ApiError> {
+    let name = new.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::Invalid("name must be 1 to 100 characters".into()));
+    }
+    let key = format!("ebb_{}", new_token());
+    let api_key = ApiKey {
+        id: Uuid::now_v7(),
+        name: name.to_owned(),
+        created_at: state.clock.now(),
+    };
+    let mut tx = state.store.begin().await?;
+    api_keys::insert(&mut tx, admin.brand_id, &api_key, &hash_token(&key)).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(CreatedKey { api_key, key })))
+}
+
+async fn revoke_key(
+    State(state): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode, ApiError> {
+    let mut tx = state.store.begin().await?;
+    let done = api_keys::revoke(&mut tx, admin.brand_id, id, state.clock.now()).await?;
+    tx.commit().await?;
+    if done {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound("api key"))
+    }
+}

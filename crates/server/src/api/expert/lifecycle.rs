@@ -1,0 +1,117 @@
+//! The expert's lifecycle actions: snooze (3 hours, 1 day or a chosen instant), close with
+//! an optional goodbye, the brand's saved replies, and the playbook's suggested next step.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use ebb_core::playbook::{self, Suggestion};
+use ebb_core::{Actor, Conversation, ConversationId, MessageBody, SnoozeChoice};
+use ebb_store::saved_replies::{self, SavedReply};
+use serde::{Deserialize, Serialize};
+
+use crate::api::{ApiJson, ApiPath, ConversationWithEntries};
+use crate::auth::ExpertAuth;
+use crate::{ApiError, AppState, desk};
+
+/// Routes added under `/api/v1/expert`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/conversations/{id}/snooze", post(snooze))
+        .route("/conversations/{id}/close", post(close))
+        .route("/saved-replies", get(list_saved_replies))
+        .route("/suggestions", get(suggestions))
+}
+
+/// A snooze request: `{"choice": {"kind": "three_hours" | "one_day"}}` or
+/// `{"choice": {"kind": "until", "until": "2026-11-30T09:00:00Z"}}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SnoozeRequest {
+    choice: SnoozeChoice,
+}
+
+async fn snooze(
+    State(state): State<AppState>,
+    ExpertAuth(expert): ExpertAuth,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(req): ApiJson<SnoozeRequest>,
+) -> Result<Json<ConversationWithEntries>, ApiError> {
+    let out = desk::snooze(&state, expert.brand_id, id, expert.id, req.choice).await?;
+    Ok(Json(ConversationWithEntries {
+        conversation: out.conversation,
+        entries: out.entries,
+    }))
+}
+
+/// A close request, with the goodbye to post first (e.g. the survey invitation).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CloseRequest {
+    goodbye: Option<String>,
+}
+
+async fn close(
+    State(state): State<AppState>,
+    ExpertAuth(expert): ExpertAuth,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(req): ApiJson<CloseRequest>,
+) -> Result<Json<ConversationWithEntries>, ApiError> {
+    let goodbye = req.goodbye.as_deref().map(MessageBody::parse).transpose()?;
+    let by = Actor::Expert(expert.id);
+    let out = desk::close(&state, expert.brand_id, id, by, goodbye).await?;
+    Ok(Json(ConversationWithEntries {
+        conversation: out.conversation,
+        entries: out.entries,
+    }))
+}
+
+#[derive(Serialize)]
+struct SavedReplies {
+    saved_replies: Vec<SavedReply>,
+}
+
+async fn list_saved_replies(
+    State(state): State<AppState>,
+    ExpertAuth(expert): ExpertAuth,
+) -> Result<Json<SavedReplies>, ApiError> {
+    let mut conn = state.store.conn().await?;
+    let saved_replies = saved_replies::list(&mut conn, expert.brand_id).await?;
+    Ok(Json(SavedReplies { saved_replies }))
+}
+
+/// The suggested next step for each conversation the expert holds, keyed by id.
+#[derive(Serialize)]
+pub struct Suggestions {
+    /// Conversation id to suggestion.
+    pub suggestions: HashMap<ConversationId, Suggestion>,
+}
+
+async fn suggestions(
+    State(state): State<AppState>,
+    ExpertAuth(expert): ExpertAuth,
+) -> Result<Json<Suggestions>, ApiError> {
+    let mut conn = state.store.conn().await?;
+    let mine = ebb_store::conversations::for_expert(&mut conn, expert.brand_id, expert.id).await?;
+    drop(conn);
+    Ok(Json(Suggestions {
+        suggestions: suggest_all(&state, &mine, |c| {
+            state.presence.is_online(c.brand_id, c.visitor_id)
+        }),
+    }))
+}
+
+/// The playbook's suggestion for each assigned conversation in `convs`, given whether
+/// each one's visitor is online.
+pub fn suggest_all(
+    state: &AppState,
+    convs: &[Conversation],
+    online: impl Fn(&Conversation) -> bool,
+) -> HashMap<ConversationId, Suggestion> {
+    let now = state.clock.now();
+    convs
+        .iter()
+        .filter_map(|c| playbook::suggest(c, online(c), now).map(|s| (c.id, s)))
+        .collect()
+}

@@ -1,0 +1,228 @@
+//! Lifecycle operations that move slots: snooze (with its durable expiry job), close (with
+//! an optional goodbye), snooze expiry, and releasing conversations stranded by an expert
+//! who stayed offline past the brand's grace period.
+
+use ebb_core::{
+    Actor, Author, BrandId, Command, Conversation, ConversationId, DomainError, Entry, ExpertId,
+    MessageBody, SnoozeChoice,
+};
+use ebb_store::jobs::{Job, SNOOZE_EXPIRY};
+use ebb_store::{Tx, conversations, experts, jobs};
+
+use super::{Outcome, brand_of, publish, route, save, take_routed, with_retry};
+use crate::{ApiError, AppState};
+
+/// Snoozes a conversation the expert holds: frees their slot at once and schedules the
+/// durable expiry job in the same transaction.
+pub async fn snooze(
+    state: &AppState,
+    brand: BrandId,
+    id: ConversationId,
+    expert: ExpertId,
+    choice: SnoozeChoice,
+) -> Result<Outcome, ApiError> {
+    with_retry(|| async move {
+        let now = state.clock.now();
+        let mut tx = state.store.begin().await?;
+        let settings = brand_of(&mut tx, brand).await?.settings;
+        let conv = locked_for(&mut tx, brand, id, Some(expert)).await?;
+        let command = Command::Snooze {
+            expert,
+            choice,
+            max: settings.max_snooze(),
+        };
+        let (next, mut entries) = conv.decide(command, now)?;
+        save(&mut tx, &conv, &next, &entries, None, now).await?;
+        if let ebb_core::ConversationState::Snoozed { until, .. } = next.state {
+            jobs::schedule(&mut tx, brand, SNOOZE_EXPIRY, id, until, now).await?;
+        }
+        let routed = route(&mut tx, brand, now).await?;
+        tx.commit().await?;
+        state.scheduler_wakeup.notify_one();
+        publish(state, &next, None, &routed);
+        let conversation = take_routed(next, &mut entries, routed);
+        Ok(Outcome {
+            conversation,
+            entries,
+            replayed: false,
+        })
+    })
+    .await
+}
+
+/// Closes a conversation (the owning expert, or an admin), after posting the expert's
+/// goodbye when one is given. Both land in one transaction.
+pub async fn close(
+    state: &AppState,
+    brand: BrandId,
+    id: ConversationId,
+    by: Actor,
+    goodbye: Option<MessageBody>,
+) -> Result<Outcome, ApiError> {
+    let owner = match by {
+        Actor::Expert(e) => Some(e),
+        _ => None,
+    };
+    with_retry(|| {
+        let goodbye = goodbye.clone();
+        async move {
+            let now = state.clock.now();
+            let mut tx = state.store.begin().await?;
+            let conv = locked_for(&mut tx, brand, id, owner).await?;
+            let previous_owner = conv.state.owner();
+            let mut entries: Vec<Entry> = Vec::new();
+            let mut next = conv.clone();
+            if let (Some(body), Actor::Expert(expert)) = (goodbye, by) {
+                let post = Command::Post {
+                    author: Author::Expert(expert),
+                    body,
+                    client_msg_id: None,
+                };
+                let (after, more) = next.decide(post, now)?;
+                next = after;
+                entries.extend(more);
+            }
+            let (closed, more) = next.decide(Command::Close { by }, now)?;
+            entries.extend(more);
+            save(&mut tx, &conv, &closed, &entries, None, now).await?;
+            jobs::cancel(&mut tx, brand, SNOOZE_EXPIRY, id).await?;
+            let routed = route(&mut tx, brand, now).await?;
+            tx.commit().await?;
+            publish(state, &closed, previous_owner, &routed);
+            Ok(Outcome {
+                conversation: closed,
+                entries,
+                replayed: false,
+            })
+        }
+    })
+    .await
+}
+
+/// Handles a claimed snooze-expiry job: wakes the conversation for its expert (their next
+/// free slot) unless it already woke or was snoozed again; then deletes the job. Running it
+/// twice changes nothing the second time.
+pub async fn expire_snooze(state: &AppState, job: &Job) -> Result<Option<Outcome>, ApiError> {
+    with_retry(|| async move {
+        let now = state.clock.now();
+        let mut tx = state.store.begin().await?;
+        experts::loads_locked(&mut tx, job.brand).await?;
+        let Some(conv) = conversations::get_locked(&mut tx, job.brand, job.conversation).await?
+        else {
+            jobs::complete(&mut tx, job).await?;
+            tx.commit().await?;
+            return Ok(None);
+        };
+        let (next, mut entries) = match conv.decide(Command::ExpireSnooze, now) {
+            Ok(decided) => decided,
+            Err(DomainError::InvalidTransition { .. } | DomainError::ConversationClosed(_)) => {
+                jobs::complete(&mut tx, job).await?;
+                tx.commit().await?;
+                return Ok(None);
+            }
+            Err(other) => return Err(other.into()),
+        };
+        save(&mut tx, &conv, &next, &entries, Some(now), now).await?;
+        jobs::complete(&mut tx, job).await?;
+        let routed = route(&mut tx, job.brand, now).await?;
+        tx.commit().await?;
+        publish(state, &next, None, &routed);
+        let conversation = take_routed(next, &mut entries, routed);
+        Ok(Some(Outcome {
+            conversation,
+            entries,
+            replayed: false,
+        }))
+    })
+    .await
+}
+
+/// Sends back to the brand queue (ahead of new conversations) every conversation that woke
+/// for an expert who has been offline longer than the brand's grace period.
+pub async fn release_stranded(
+    tx: &mut Tx,
+    brand: BrandId,
+    now: ebb_core::Instant,
+) -> Result<Vec<(Conversation, Vec<Entry>)>, ApiError> {
+    let grace = brand_of(tx, brand).await?.settings.offline_grace();
+    let loads = experts::loads_locked(tx, brand).await?;
+    let queue = conversations::queue(tx, brand).await?;
+    let mut done = Vec::new();
+    for waiting in queue {
+        let stranded = waiting.for_expert.is_some_and(|e| {
+            loads
+                .iter()
+                .any(|l| l.id == e && l.offline_past(grace, now))
+        });
+        if !stranded {
+            continue;
+        }
+        let Some(conv) = conversations::get_locked(tx, brand, waiting.id).await? else {
+            continue;
+        };
+        let (next, entries) = conv.decide(Command::Release, now)?;
+        save(tx, &conv, &next, &entries, None, now).await?;
+        done.push((next, entries));
+    }
+    Ok(done)
+}
+
+/// Locks the brand's experts, then the conversation; `owner` must own it when given.
+async fn locked_for(
+    tx: &mut Tx,
+    brand: BrandId,
+    id: ConversationId,
+    owner: Option<ExpertId>,
+) -> Result<Conversation, ApiError> {
+    experts::loads_locked(tx, brand).await?;
+    conversations::get_locked(tx, brand, id)
+        .await?
+        .filter(|c| owner.is_none_or(|e| c.state.owner() == Some(e)))
+        .ok_or(ApiError::NotFound("conversation"))
+}
+
+/// An admin moves a conversation by hand: to expert `to` (who needs a free slot), or back
+/// to the brand queue when `to` is `None`. A pending snooze expiry is dropped.
+pub async fn admin_move(
+    state: &AppState,
+    brand: BrandId,
+    id: ConversationId,
+    by: Actor,
+    to: Option<ExpertId>,
+) -> Result<Outcome, ApiError> {
+    with_retry(|| async move {
+        let now = state.clock.now();
+        let mut tx = state.store.begin().await?;
+        let conv = locked_for(&mut tx, brand, id, None).await?;
+        let previous_owner = conv.state.owner();
+        let command = match to {
+            Some(to) => {
+                let loads = experts::loads_locked(&mut tx, brand).await?;
+                let load = loads
+                    .iter()
+                    .find(|l| l.id == to)
+                    .ok_or(ApiError::NotFound("expert"))?;
+                Command::Reassign {
+                    by,
+                    to,
+                    slots: load.slots,
+                }
+            }
+            None => Command::Unassign { by },
+        };
+        let (next, mut entries) = conv.decide(command, now)?;
+        let requeued = to.is_none().then_some(now);
+        save(&mut tx, &conv, &next, &entries, requeued, now).await?;
+        jobs::cancel(&mut tx, brand, SNOOZE_EXPIRY, id).await?;
+        let routed = route(&mut tx, brand, now).await?;
+        tx.commit().await?;
+        publish(state, &next, previous_owner, &routed);
+        let conversation = take_routed(next, &mut entries, routed);
+        Ok(Outcome {
+            conversation,
+            entries,
+            replayed: false,
+        })
+    })
+    .await
+}

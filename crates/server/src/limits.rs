@@ -1,0 +1,124 @@
+//! Request limits: the body size cap (413) and per-IP / per-visitor rate limits (429 with
+//! `Retry-After`), both answered as problem+json. Rate limits use GCRA from `governor`.
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use ebb_core::VisitorId;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::{ApiError, AppState};
+
+/// The largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Keyed limiters are pruned of idle keys once they hold this many.
+const PRUNE_AT: usize = 10_000;
+
+/// Requests allowed per minute (0 turns a limit off).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateSettings {
+    /// Per client IP address, over every API route and WebSocket upgrade.
+    pub per_ip_per_minute: u32,
+    /// Per visitor, over the widget API and their WebSocket messages.
+    pub per_visitor_per_minute: u32,
+}
+
+impl Default for RateSettings {
+    fn default() -> Self {
+        Self {
+            per_ip_per_minute: 600,
+            per_visitor_per_minute: 120,
+        }
+    }
+}
+
+/// The rate limiters of one server; cheap to clone.
+#[derive(Clone, Default)]
+pub struct RateLimits {
+    per_ip: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
+    per_visitor: Option<Arc<DefaultKeyedRateLimiter<VisitorId>>>,
+}
+
+impl RateLimits {
+    /// Limiters for `settings`.
+    pub fn new(settings: RateSettings) -> Self {
+        Self {
+            per_ip: keyed(settings.per_ip_per_minute),
+            per_visitor: keyed(settings.per_visitor_per_minute),
+        }
+    }
+
+    /// Counts one request from `ip`.
+    pub fn check_ip(&self, ip: IpAddr) -> Result<(), ApiError> {
+        check(self.per_ip.as_deref(), &ip)
+    }
+
+    /// Counts one request from `visitor`.
+    pub fn check_visitor(&self, visitor: VisitorId) -> Result<(), ApiError> {
+        check(self.per_visitor.as_deref(), &visitor)
+    }
+}
+
+fn keyed<K: Clone + Eq + std::hash::Hash>(
+    per_minute: u32,
+) -> Option<Arc<DefaultKeyedRateLimiter<K>>> {
+    NonZeroU32::new(per_minute).map(|n| Arc::new(RateLimiter::keyed(Quota::per_minute(n))))
+}
+
+fn check<K>(limiter: Option<&DefaultKeyedRateLimiter<K>>, key: &K) -> Result<(), ApiError>
+where
+    K: Clone + Eq + std::hash::Hash,
+{
+    let Some(limiter) = limiter else {
+        return Ok(());
+    };
+    if limiter.len() > PRUNE_AT {
+        limiter.retain_recent();
+    }
+    limiter.check_key(key).map_err(|not_until| {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        ApiError::RateLimited(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
+    })
+}
+
+/// Middleware: the per-IP limit (skipped when the server runs without peer addresses).
+pub async fn per_ip(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        state.limits.check_ip(peer.ip())?;
+    }
+    Ok(next.run(request).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_over_the_limit_is_refused_with_a_retry_delay() {
+        let limits = RateLimits::new(RateSettings {
+            per_ip_per_minute: 2,
+            per_visitor_per_minute: 0,
+        });
+        let ip = IpAddr::from([10, 0, 0, 1]);
+        assert!(limits.check_ip(ip).is_ok());
+        assert!(limits.check_ip(ip).is_ok());
+        match limits.check_ip(ip) {
+            Err(ApiError::RateLimited(secs)) => assert!((1..=30).contains(&secs)),
+            other => panic!("expected a rate limit, got {other:?}"),
+        }
+        assert!(limits.check_ip(IpAddr::from([10, 0, 0, 2])).is_ok());
+        for _ in 0..100 {
+            assert!(limits.check_visitor(VisitorId::new()).is_ok(), "0 = off");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! The scheduler: runs due durable jobs (snooze expiries) and releases conversations
+//! stranded by offline experts. It sleeps until woken (a snooze was set, time was moved)
+//! or its poll interval passes; each job is leased before it runs, so several nodes never
+//! run one job at the same time, and handlers are idempotent.
+
+use time::Duration;
+
+use ebb_store::{conversations, jobs};
+
+use crate::{ApiError, AppState, desk};
+
+/// How long a claimed job stays leased to this node.
+pub const LEASE: Duration = Duration::seconds(30);
+/// How many jobs are claimed at once.
+pub const BATCH: u32 = 200;
+
+/// Runs forever (until the task is aborted at shutdown).
+pub async fn run(state: AppState) {
+    loop {
+        if let Err(err) = tick(&state).await {
+            tracing::warn!(error = %err, "scheduler tick failed; will retry");
+        }
+        tokio::select! {
+            () = state.scheduler_wakeup.notified() => {},
+            () = tokio::time::sleep(state.settings.scheduler_poll) => {},
+        }
+    }
+}
+
+/// Runs everything due now; returns how many snooze expiries were handled.
+pub async fn tick(state: &AppState) -> Result<usize, ApiError> {
+    let mut handled = 0;
+    loop {
+        let now = state.clock.now();
+        let mut tx = state.store.begin().await?;
+        let due = jobs::claim_due(&mut tx, now, now + LEASE, BATCH).await?;
+        tx.commit().await?;
+        for job in &due {
+            match job.kind.as_str() {
+                jobs::SNOOZE_EXPIRY => {
+                    desk::expire_snooze(state, job).await?;
+                    handled += 1;
+                }
+                other => tracing::warn!(job.kind = other, "unknown job kind left alone"),
+            }
+        }
+        if due.len() < BATCH as usize {
+            break;
+        }
+    }
+    let now = state.clock.now();
+    let mut conn = state.store.conn().await?;
+    let stranded = conversations::brands_with_stranded(&mut conn, now).await?;
+    drop(conn);
+    for brand in stranded {
+        let mut tx = state.store.begin().await?;
+        let routed = desk::route(&mut tx, brand, now).await?;
+        tx.commit().await?;
+        for (conv, _) in &routed {
+            state.bus.publish(crate::bus::Hint::of(conv, None));
+        }
+    }
+    Ok(handled)
+}

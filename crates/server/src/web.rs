@@ -1,0 +1,116 @@
+//! The browser side, embedded in the binary: the visitor widget (`/widget.js`), the expert
+//! panel (`/panel/`), the admin console (`/admin/`) and, when the demo brand exists, a demo
+//! shop page (`/demo/`). The files live under `web/` and need no build step.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use ebb_store::brands;
+
+use crate::demo::DEMO_BRAND;
+use crate::{ApiError, AppState};
+
+/// One embedded file: the URL path it is served at, its content type and bytes.
+struct Asset {
+    path: &'static str,
+    content_type: &'static str,
+    body: &'static [u8],
+}
+
+const JS: &str = "text/javascript; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
+const HTML: &str = "text/html; charset=utf-8";
+const SVG: &str = "image/svg+xml";
+
+macro_rules! asset {
+    ($url:literal, $type:expr, $file:literal) => {
+        Asset {
+            path: $url,
+            content_type: $type,
+            body: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/", $file)),
+        }
+    };
+}
+
+/// Every file served, by URL path. The demo page is served separately (see [`demo_page`]).
+const ASSETS: &[Asset] = &[
+    asset!("/widget.js", JS, "widget/widget.js"),
+    asset!("/widget.css", CSS, "widget/widget.css"),
+    asset!("/panel/", HTML, "panel/index.html"),
+    asset!("/panel/panel.js", JS, "panel/panel.js"),
+    asset!("/panel/panel.css", CSS, "panel/panel.css"),
+    asset!("/admin/", HTML, "admin/index.html"),
+    asset!("/admin/admin.js", JS, "admin/admin.js"),
+    asset!("/admin/admin.css", CSS, "admin/admin.css"),
+    asset!("/lib/api.js", JS, "lib/api.js"),
+    asset!("/lib/live.js", JS, "lib/live.js"),
+    asset!("/lib/base.css", CSS, "lib/base.css"),
+    asset!("/favicon.svg", SVG, "favicon.svg"),
+    asset!("/favicon.ico", SVG, "favicon.svg"),
+    asset!("/", HTML, "index.html"),
+];
+
+/// The demo brand's shop page with the widget on it.
+const DEMO_PAGE: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../web/demo/index.html"
+));
+
+/// Routes for the embedded web files; merged into the API router.
+pub fn router() -> Router<AppState> {
+    let mut router = Router::new()
+        .route("/demo/", get(demo_page))
+        .route("/demo", get(|| async { Redirect::permanent("/demo/") }))
+        .route("/panel", get(|| async { Redirect::permanent("/panel/") }))
+        .route("/admin", get(|| async { Redirect::permanent("/admin/") }));
+    for asset in ASSETS {
+        router = router.route(asset.path, get(move || async move { serve(asset) }));
+    }
+    router
+}
+
+fn serve(asset: &'static Asset) -> Response {
+    (
+        [
+            (CONTENT_TYPE, HeaderValue::from_static(asset.content_type)),
+            (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        asset.body,
+    )
+        .into_response()
+}
+
+/// `GET /demo/`: the demo shop page, only when the demo brand exists (`ebb serve --demo`).
+async fn demo_page(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let mut conn = state.store.conn().await?;
+    if brands::by_slug(&mut conn, DEMO_BRAND).await?.is_none() {
+        return Err(ApiError::NotFound("demo brand"));
+    }
+    Ok((
+        StatusCode::OK,
+        [
+            (CONTENT_TYPE, HeaderValue::from_static(HTML)),
+            (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        DEMO_PAGE,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ASSETS;
+
+    #[test]
+    fn asset_paths_are_unique_and_absolute() {
+        let mut paths: Vec<_> = ASSETS.iter().map(|a| a.path).collect();
+        assert!(paths.iter().all(|p| p.starts_with('/')));
+        paths.sort_unstable();
+        let before = paths.len();
+        paths.dedup();
+        assert_eq!(before, paths.len());
+    }
+}

@@ -1,0 +1,385 @@
+//! One WebSocket connection: sends `hello`, then multiplexes client frames, bus hints (the
+//! entries themselves are read from the database after the connection's per-conversation
+//! cursor, so lost or duplicated hints change nothing), live signals and heartbeats.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use ebb_core::{Conversation, ConversationId, Event};
+use ebb_store::{conversations, events};
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::{Instant, MissedTickBehavior, interval};
+
+use super::frames::{ClientFrame, ServerFrame};
+use crate::api::MAX_PAGE;
+use crate::auth::Principal;
+use crate::bus::{Hint, Signal};
+use crate::{ApiError, AppState, receipts};
+
+/// Most conversations one `resume` may name.
+pub const MAX_RESUME: usize = 500;
+/// Heartbeats without any sign of life before a connection is reaped.
+const MISSED_HEARTBEATS: u32 = 3;
+
+/// Why the loop stops.
+struct Closed;
+
+/// The state of one connection.
+struct Connection {
+    state: AppState,
+    principal: Principal,
+    socket: WebSocket,
+    /// Highest seq sent (or resumed from) per conversation.
+    cursors: HashMap<ConversationId, u64>,
+}
+
+/// Serves `socket` for `principal` until it closes, goes silent or lags behind.
+#[tracing::instrument(skip_all, fields(peer = ?peer))]
+pub async fn run(
+    state: AppState,
+    principal: Principal,
+    socket: WebSocket,
+    peer: Option<SocketAddr>,
+) {
+    let mut hints = state.bus.subscribe();
+    let mut signals = state.bus.subscribe_signals();
+    let _presence = match &principal {
+        Principal::Visitor { brand, visitor } => Some(state.presence.connect(brand.id, *visitor)),
+        _ => None,
+    };
+    let heartbeat = state.settings.heartbeat;
+    let mut conn = Connection {
+        state,
+        principal,
+        socket,
+        cursors: HashMap::new(),
+    };
+    let hello = ServerFrame::Hello {
+        principal: (&conn.principal).into(),
+        heartbeat_secs: heartbeat.as_secs(),
+    };
+    if conn.send(&hello).await.is_err() {
+        return;
+    }
+    let mut ping = interval(heartbeat);
+    ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    ping.tick().await;
+    let mut last_seen = Instant::now();
+    loop {
+        let step = tokio::select! {
+            msg = conn.socket.recv() => match msg {
+                Some(Ok(msg)) => {
+                    last_seen = Instant::now();
+                    conn.on_message(msg).await
+                }
+                _ => Err(Closed),
+            },
+            hint = hints.recv() => match hint {
+                Ok(hint) => conn.on_hint(&hint).await,
+                Err(RecvError::Lagged(_)) => conn.resync().await,
+                Err(RecvError::Closed) => Err(Closed),
+            },
+            signal = signals.recv() => match signal {
+                Ok(signal) => conn.on_signal(&signal).await,
+                Err(RecvError::Lagged(_)) => Ok(()),
+                Err(RecvError::Closed) => Err(Closed),
+            },
+            _ = ping.tick() => conn.heartbeat(last_seen, heartbeat).await,
+        };
+        if step.is_err() {
+            break;
+        }
+    }
+}
+
+impl Connection {
+    async fn send(&mut self, frame: &ServerFrame) -> Result<(), Closed> {
+        let text = serde_json::to_string(frame).map_err(|_| Closed)?;
+        self.socket
+            .send(Message::Text(text.into()))
+            .await
+            .map_err(|_| Closed)
+    }
+
+    async fn send_error(&mut self, err: &ApiError) -> Result<(), Closed> {
+        self.send(&ServerFrame::Error {
+            problem: err.problem(),
+        })
+        .await
+    }
+
+    async fn heartbeat(&mut self, last_seen: Instant, every: Duration) -> Result<(), Closed> {
+        if last_seen.elapsed() > every * MISSED_HEARTBEATS {
+            let close = CloseFrame {
+                code: 1001,
+                reason: "heartbeat timeout".into(),
+            };
+            let _ = self.socket.send(Message::Close(Some(close))).await;
+            return Err(Closed);
+        }
+        self.socket
+            .send(Message::Ping(Vec::new().into()))
+            .await
+            .map_err(|_| Closed)
+    }
+
+    async fn on_message(&mut self, msg: Message) -> Result<(), Closed> {
+        let text = match msg {
+            Message::Text(text) => text,
+            Message::Close(_) => return Err(Closed),
+            Message::Ping(_) | Message::Pong(_) => return Ok(()),
+            Message::Binary(_) => {
+                let err = ApiError::BadRequest("binary frames are not supported".into());
+                return self.send_error(&err).await;
+            }
+        };
+        let result = match serde_json::from_str::<ClientFrame>(text.as_str()) {
+            Ok(frame) => self.on_client_frame(frame).await,
+            Err(err) => Err(ApiError::BadRequest(format!("unreadable message: {err}"))),
+        };
+        match result {
+            Ok(()) => Ok(()),
+            Err(err) => self.send_error(&err).await,
+        }
+    }
+
+    async fn on_client_frame(&mut self, frame: ClientFrame) -> Result<(), ApiError> {
+        if let Principal::Visitor { visitor, .. } = &self.principal {
+            self.state.limits.check_visitor(*visitor)?;
+        }
+        let brand = self.principal.brand_id();
+        let side = self.principal.side();
+        let principal = self.principal.clone();
+        match frame {
+            ClientFrame::Ping => self.send(&ServerFrame::Pong).await.map_err(closed)?,
+            ClientFrame::Typing {
+                conversation,
+                typing,
+            } => {
+                let can_see = |c: &Conversation| principal.can_see(c);
+                receipts::typing(&self.state, brand, conversation, side, typing, can_see).await?;
+            }
+            ClientFrame::Read { conversation, seq } => {
+                let can_see = |c: &Conversation| principal.can_see(c);
+                receipts::mark_read(&self.state, brand, conversation, side, seq, can_see).await?;
+            }
+            ClientFrame::Resume { conversations } => {
+                if conversations.len() > MAX_RESUME {
+                    return Err(ApiError::BadRequest(format!(
+                        "resume at most {MAX_RESUME} conversations at once"
+                    )));
+                }
+                let mut ordered: Vec<_> = conversations.into_iter().collect();
+                ordered.sort();
+                for (id, seq) in ordered {
+                    if let Err(err) = self.resume(id, seq).await {
+                        self.send_error(&err).await.map_err(closed)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn resume(&mut self, id: ConversationId, after: u64) -> Result<(), ApiError> {
+        let brand = self.principal.brand_id();
+        let mut conn = self.state.store.conn().await?;
+        let conv = conversations::get(&mut conn, brand, id)
+            .await?
+            .filter(|c| self.principal.can_see(c))
+            .ok_or(ApiError::NotFound("conversation"))?;
+        drop(conn);
+        self.cursors.insert(id, after);
+        self.send(&ServerFrame::Conversation { conversation: conv })
+            .await
+            .map_err(closed)?;
+        self.catch_up(id, false).await
+    }
+
+    /// Is a hint about something this connection may care about?
+    fn concerns(&self, hint: &Hint) -> bool {
+        if hint.brand != self.principal.brand_id() {
+            return false;
+        }
+        match &self.principal {
+            Principal::Visitor { visitor, .. } => hint.visitor == *visitor,
+            Principal::Expert(e) => hint.owner == Some(e.id) || hint.previous_owner == Some(e.id),
+            Principal::Admin(_) => true,
+        }
+    }
+
+    async fn on_hint(&mut self, hint: &Hint) -> Result<(), Closed> {
+        if !self.concerns(hint) {
+            return Ok(());
+        }
+        if self
+            .cursors
+            .get(&hint.conversation)
+            .is_some_and(|&at| at >= hint.seq)
+        {
+            return Ok(());
+        }
+        let left =
+            matches!(&self.principal, Principal::Expert(e) if hint.previous_owner == Some(e.id));
+        match self.catch_up(hint.conversation, left).await {
+            Ok(()) => Ok(()),
+            Err(err) => self.send_error(&err).await,
+        }
+    }
+
+    /// Sends every entry of `id` after the cursor (from 0 for a new conversation), preceded
+    /// by the conversation when its state changed. `left`: it just left this expert.
+    async fn catch_up(&mut self, id: ConversationId, left: bool) -> Result<(), ApiError> {
+        let brand = self.principal.brand_id();
+        let known = self.cursors.get(&id).copied();
+        let mut cursor = known.unwrap_or(0);
+        let mut conn = self.state.store.conn().await?;
+        let mut pending = Vec::new();
+        loop {
+            let page = events::after(&mut conn, brand, id, cursor, MAX_PAGE).await?;
+            let full = page.len() == MAX_PAGE as usize;
+            cursor = page.last().map_or(cursor, |e| e.seq);
+            pending.extend(page);
+            if !full {
+                break;
+            }
+        }
+        let conv = conversations::get(&mut conn, brand, id).await?;
+        drop(conn);
+        let Some(conv) = conv else {
+            return Ok(());
+        };
+        if !self.principal.can_see(&conv) {
+            if known.is_some() || left {
+                self.cursors.remove(&id);
+                self.send(&ServerFrame::Conversation { conversation: conv })
+                    .await
+                    .map_err(closed)?;
+            }
+            return Ok(());
+        }
+        let changed = known.is_none()
+            || pending
+                .iter()
+                .any(|e| !matches!(e.event, Event::Message { .. }));
+        if changed {
+            self.send(&ServerFrame::Conversation { conversation: conv })
+                .await
+                .map_err(closed)?;
+        }
+        for entry in pending {
+            let seq = entry.seq;
+            self.send(&ServerFrame::Entry {
+                conversation: id,
+                entry,
+            })
+            .await
+            .map_err(closed)?;
+            self.cursors.insert(id, seq);
+        }
+        self.cursors.entry(id).or_insert(cursor);
+        Ok(())
+    }
+
+    /// After missing hints: catch up every tracked conversation and every one the
+    /// principal now has.
+    async fn resync(&mut self) -> Result<(), Closed> {
+        let mut ids: Vec<ConversationId> = self.cursors.keys().copied().collect();
+        let brand = self.principal.brand_id();
+        let mine = match self.state.store.conn().await {
+            Ok(mut conn) => match &self.principal {
+                Principal::Visitor { visitor, .. } => {
+                    conversations::for_visitor(&mut conn, brand, *visitor).await
+                }
+                Principal::Expert(e) => conversations::for_expert(&mut conn, brand, e.id).await,
+                Principal::Admin(_) => Ok(Vec::new()),
+            },
+            Err(err) => Err(err),
+        };
+        ids.extend(mine.unwrap_or_default().into_iter().map(|c| c.id));
+        ids.sort();
+        ids.dedup();
+        for id in ids {
+            if let Err(err) = self.catch_up(id, false).await {
+                self.send_error(&err).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn on_signal(&mut self, signal: &Signal) -> Result<(), Closed> {
+        let frame = match signal {
+            Signal::Presence {
+                brand,
+                visitor,
+                online,
+            } => {
+                if !self.sees_presence_of(*brand, *visitor).await {
+                    return Ok(());
+                }
+                ServerFrame::Presence {
+                    visitor: *visitor,
+                    online: *online,
+                }
+            }
+            Signal::Typing { at, from, typing } => {
+                let own_side = *from == self.principal.side()
+                    && !matches!(self.principal, Principal::Admin(_));
+                if own_side || !self.concerns_now(at) {
+                    return Ok(());
+                }
+                ServerFrame::Typing {
+                    conversation: at.conversation,
+                    from: *from,
+                    typing: *typing,
+                }
+            }
+            Signal::Read { at, by, seq } => {
+                if !self.concerns_now(at) {
+                    return Ok(());
+                }
+                ServerFrame::Read {
+                    conversation: at.conversation,
+                    by: *by,
+                    seq: *seq,
+                }
+            }
+        };
+        self.send(&frame).await
+    }
+
+    /// Like [`Self::concerns`], but only for the conversation's current owner.
+    fn concerns_now(&self, at: &Hint) -> bool {
+        match &self.principal {
+            Principal::Expert(e) => at.brand == e.brand_id && at.owner == Some(e.id),
+            _ => self.concerns(at),
+        }
+    }
+
+    async fn sees_presence_of(
+        &mut self,
+        brand: ebb_core::BrandId,
+        visitor: ebb_core::VisitorId,
+    ) -> bool {
+        if brand != self.principal.brand_id() {
+            return false;
+        }
+        match &self.principal {
+            Principal::Visitor { .. } => false,
+            Principal::Admin(_) => true,
+            Principal::Expert(e) => match self.state.store.conn().await {
+                Ok(mut conn) => conversations::for_expert(&mut conn, brand, e.id)
+                    .await
+                    .is_ok_and(|list| list.iter().any(|c| c.visitor_id == visitor)),
+                Err(_) => false,
+            },
+        }
+    }
+}
+
+/// The socket is gone; no error frame will reach anyone.
+fn closed(_: Closed) -> ApiError {
+    ApiError::Unavailable
+}

@@ -1,0 +1,330 @@
+//! Brand admins: log in, see the whole brand and nothing else, edit settings (the automatic
+//! message), manage experts (invite, capacity, disable) and API keys for the server API.
+
+use ebb_core::ExpertStatus;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, spawn_apps};
+use crate::ws_client::admin;
+
+#[tokio::test]
+async fn an_admin_sees_the_whole_brand_and_sets_the_automatic_message() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let acme = app.brand("acme").await;
+        let globex = app.brand("globex").await;
+        let root = admin(&app, &acme, "root").await;
+        let other = admin(&app, &globex, "boss").await;
+        let (_, ada) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
+        let visitor = app.visitor(&acme).await;
+        let one = app.start(&acme, &visitor, "first", "a").await;
+        let id = one["conversation"]["id"].as_str().expect("id").to_owned();
+        app.start(&acme, &app.visitor(&acme).await, "queued one", "b")
+            .await;
+
+        let (s, list) = app
+            .call(
+                Method::GET,
+                "/api/v1/admin/conversations",
+                Some(&root),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        assert_eq!(
+            list["conversations"].as_array().map(Vec::len),
+            Some(2),
+            "{b}"
+        );
+        let path = format!("/api/v1/admin/conversations/{id}");
+        let (s, view) = app.call(Method::GET, &path, Some(&root), None).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        assert_eq!(view["entries"][1]["body"], "first");
+
+        let refusals = [
+            (
+                "another brand's admin",
+                other.as_str(),
+                StatusCode::NOT_FOUND,
+            ),
+            ("an expert", ada.as_str(), StatusCode::UNAUTHORIZED),
+            ("a visitor", visitor.as_str(), StatusCode::UNAUTHORIZED),
+        ];
+        for (who, token, expected) in refusals {
+            let (s, _) = app.call(Method::GET, &path, Some(token), None).await;
+            assert_eq!(s, expected, "{b}: {who}");
+        }
+        let (_, theirs) = app
+            .call(
+                Method::GET,
+                "/api/v1/admin/conversations",
+                Some(&other),
+                None,
+            )
+            .await;
+        assert_eq!(
+            theirs["conversations"],
+            json!([]),
+            "{b}: nothing crosses brands"
+        );
+
+        let settings = json!({
+            "auto_message": "Hi! We answer within {typical_reply_time}.",
+            "typical_reply_time": "one day",
+            "max_snooze_days": 14,
+            "allowed_origins": ["https://shop.example/"],
+        });
+        let (s, saved) = app
+            .call(
+                Method::PUT,
+                "/api/v1/admin/settings",
+                Some(&root),
+                Some(settings),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {saved}");
+        assert_eq!(saved["allowed_origins"], json!(["https://shop.example"]));
+        let (_, read_back) = app
+            .call(Method::GET, "/api/v1/admin/settings", Some(&root), None)
+            .await;
+        assert_eq!(read_back, saved, "{b}");
+        let started = app
+            .start(&acme, &app.visitor(&acme).await, "hello", "c")
+            .await;
+        assert_eq!(
+            started["entries"][2]["body"], "Hi! We answer within one day.",
+            "{b}"
+        );
+        let bad = json!({"auto_message": "", "typical_reply_time": "x",
+                         "max_snooze_days": 14, "allowed_origins": []});
+        let (s, _) = app
+            .call(
+                Method::PUT,
+                "/api/v1/admin/settings",
+                Some(&root),
+                Some(bad),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let (s, _) = app
+            .call(Method::GET, "/api/v1/admin/settings", Some(&ada), None)
+            .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: experts cannot");
+        let wrong = json!({"brand": "acme", "email": "root@acme.test", "password": "nope"});
+        let (s, _) = app
+            .call(Method::POST, "/api/v1/admin/login", None, Some(wrong))
+            .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_admin_invites_resizes_and_disables_experts() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let acme = app.brand("acme").await;
+        let globex = app.brand("globex").await;
+        let root = admin(&app, &acme, "root").await;
+        let other = admin(&app, &globex, "boss").await;
+        let invite = json!({"email": "new@acme.test", "name": "Newt",
+                            "password": "long enough", "capacity": 2});
+        let (s, expert) = app
+            .call(
+                Method::POST,
+                "/api/v1/admin/experts",
+                Some(&root),
+                Some(invite.clone()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: {expert}");
+        let (s, _) = app
+            .call(
+                Method::POST,
+                "/api/v1/admin/experts",
+                Some(&root),
+                Some(invite),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{b}: same e-mail twice");
+        let login = json!({"brand": "acme", "email": "new@acme.test", "password": "long enough"});
+        let (s, session) = app
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(login.clone()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let token = session["token"].as_str().expect("token").to_owned();
+
+        let path = format!(
+            "/api/v1/admin/experts/{}",
+            expert["id"].as_str().expect("id")
+        );
+        let (s, changed) = app
+            .call(
+                Method::PATCH,
+                &path,
+                Some(&root),
+                Some(json!({"capacity": 5})),
+            )
+            .await;
+        assert_eq!(
+            (s, changed["capacity"].clone()),
+            (StatusCode::OK, json!(5)),
+            "{b}"
+        );
+        let (s, _) = app
+            .call(
+                Method::PATCH,
+                &path,
+                Some(&root),
+                Some(json!({"capacity": 500})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let (s, _) = app
+            .call(
+                Method::PATCH,
+                &path,
+                Some(&other),
+                Some(json!({"capacity": 1})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{b}: another brand's admin");
+
+        let (s, changed) = app
+            .call(
+                Method::PATCH,
+                &path,
+                Some(&root),
+                Some(json!({"disabled": true})),
+            )
+            .await;
+        assert_eq!(
+            (s, changed["disabled"].clone()),
+            (StatusCode::OK, json!(true)),
+            "{b}"
+        );
+        let (s, _) = app
+            .call(Method::GET, "/api/v1/expert/me", Some(&token), None)
+            .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: logged out");
+        let (s, _) = app
+            .call(Method::POST, "/api/v1/auth/login", None, Some(login))
+            .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: cannot log in");
+        let (_, team) = app
+            .call(Method::GET, "/api/v1/admin/experts", Some(&root), None)
+            .await;
+        assert_eq!(team["experts"][0]["disabled"], true, "{b}");
+        let (_, theirs) = app
+            .call(Method::GET, "/api/v1/admin/experts", Some(&other), None)
+            .await;
+        assert_eq!(theirs["experts"], json!([]), "{b}");
+        let _ = PASSWORD;
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn api_keys_are_shown_once_scoped_to_their_brand_and_revocable() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let acme = app.brand("acme").await;
+        let globex = app.brand("globex").await;
+        let root = admin(&app, &acme, "root").await;
+        let boss = admin(&app, &globex, "boss").await;
+        let visitor = app.visitor(&acme).await;
+        let started = app.start(&acme, &visitor, "hello", "a").await;
+        let id = started["conversation"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+
+        let (s, created) = app
+            .call(
+                Method::POST,
+                "/api/v1/admin/api-keys",
+                Some(&root),
+                Some(json!({"name": "CRM"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let key = created["key"].as_str().expect("key").to_owned();
+        let (_, listed) = app
+            .call(Method::GET, "/api/v1/admin/api-keys", Some(&root), None)
+            .await;
+        assert_eq!(listed["api_keys"][0]["id"], created["id"], "{b}");
+        assert!(
+            listed["api_keys"][0].get("key").is_none(),
+            "{b}: never shown again"
+        );
+        let (_, foreign) = app
+            .call(
+                Method::POST,
+                "/api/v1/admin/api-keys",
+                Some(&boss),
+                Some(json!({"name": "x"})),
+            )
+            .await;
+        let foreign_key = foreign["key"].as_str().expect("key").to_owned();
+
+        let (s, list) = app
+            .call(
+                Method::GET,
+                "/api/v1/server/conversations",
+                Some(&key),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        assert_eq!(list["conversations"][0]["id"], id.as_str(), "{b}");
+        let one = format!("/api/v1/server/conversations/{id}");
+        let (s, _) = app.call(Method::GET, &one, Some(&key), None).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let refusals = [
+            (
+                "another brand's key",
+                foreign_key.as_str(),
+                StatusCode::NOT_FOUND,
+            ),
+            ("an admin session", root.as_str(), StatusCode::UNAUTHORIZED),
+            (
+                "a visitor token",
+                visitor.as_str(),
+                StatusCode::UNAUTHORIZED,
+            ),
+        ];
+        for (who, token, expected) in refusals {
+            let (s, _) = app.call(Method::GET, &one, Some(token), None).await;
+            assert_eq!(s, expected, "{b}: {who}");
+        }
+        let (s, _) = app
+            .call(Method::GET, "/api/v1/admin/me", Some(&key), None)
+            .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: a key is not an admin");
+
+        let revoke = format!(
+            "/api/v1/admin/api-keys/{}",
+            created["id"].as_str().expect("id")
+        );
+        let (s, _) = app.call(Method::DELETE, &revoke, Some(&boss), None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{b}: not theirs to revoke");
+        let (s, _) = app.call(Method::DELETE, &revoke, Some(&root), None).await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
+        let (s, _) = app
+            .call(
+                Method::GET,
+                "/api/v1/server/conversations",
+                Some(&key),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: revoked");
+        app.finish().await;
+    }
+}

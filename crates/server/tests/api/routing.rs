@@ -1,0 +1,259 @@
+//! Routing by hand and by rule: admins reassign and unassign within capacity, woken
+//! conversations wait for an offline expert only for the brand's grace period, then go
+//! back to the brand queue ahead of new ones; admins edit the saved replies.
+
+use ebb_core::ExpertStatus;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use time::Duration;
+
+use crate::helpers::{TestApp, kinds, spawn_apps};
+use crate::ws_client::admin;
+
+fn id_of(body: &Value) -> String {
+    body["conversation"]["id"].as_str().expect("id").to_owned()
+}
+
+async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+    app.call(Method::POST, path, Some(token), Some(body)).await
+}
+
+#[tokio::test]
+async fn admins_reassign_and_unassign_within_capacity() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let acme = app.brand("acme").await;
+        let globex = app.brand("globex").await;
+        let root = admin(&app, &acme, "root").await;
+        let stranger = admin(&app, &globex, "boss").await;
+        let (_, ada_t) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
+        let (bob, bob_t) = app.expert(&acme, "bob", 1, ExpertStatus::Away).await;
+        let v = app.visitor(&acme).await;
+        let id = id_of(&app.start(&acme, &v, "help", "m").await);
+
+        let to_bob = json!({"expert_id": bob.id});
+        let path = format!("/api/v1/admin/conversations/{id}/reassign");
+        for (who, token, status) in [
+            (
+                "another brand's admin",
+                stranger.as_str(),
+                StatusCode::NOT_FOUND,
+            ),
+            ("an expert", ada_t.as_str(), StatusCode::UNAUTHORIZED),
+            ("a visitor", v.as_str(), StatusCode::UNAUTHORIZED),
+        ] {
+            assert_eq!(
+                post(&app, &path, token, to_bob.clone()).await.0,
+                status,
+                "{b}: {who}"
+            );
+        }
+        let (s, moved) = post(&app, &path, &root, to_bob.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{b}: {moved}");
+        assert_eq!(kinds(&moved), ["unassigned", "assigned"]);
+        assert_eq!(moved["entries"][1]["reason"], "manual");
+        assert_eq!(
+            moved["conversation"]["state"]["expert"],
+            json!(bob.id),
+            "{b}"
+        );
+        let (_, ada_panel) = app
+            .call(
+                Method::GET,
+                "/api/v1/expert/conversations",
+                Some(&ada_t),
+                None,
+            )
+            .await;
+        assert_eq!(ada_panel["slots"]["held"], 0, "{b}: ada's slot is free");
+
+        // Bob is full now: a second conversation cannot be forced on him.
+        let other = id_of(
+            &app.start(&acme, &app.visitor(&acme).await, "two", "n")
+                .await,
+        );
+        let path2 = format!("/api/v1/admin/conversations/{other}/reassign");
+        let (s, problem) = post(&app, &path2, &root, to_bob).await;
+        assert_eq!(
+            (s, problem["type"].as_str()),
+            (StatusCode::CONFLICT, Some("/problems/over-capacity")),
+            "{b}"
+        );
+
+        // Unassigned, it goes back to the queue and to whoever is free: nobody (ada has
+        // `other`), so it waits.
+        let path = format!("/api/v1/admin/conversations/{id}/unassign");
+        let (s, back) = post(&app, &path, &root, json!(null)).await;
+        assert_eq!(s, StatusCode::OK, "{b}: {back}");
+        assert_eq!(back["conversation"]["state"]["status"], "queued", "{b}");
+        let (_, me) = app
+            .call(Method::GET, "/api/v1/expert/me", Some(&bob_t), None)
+            .await;
+        assert_eq!(me["queue"], 1, "{b}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_offline_expert_keeps_woken_conversations_only_for_the_grace_period() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let acme = app.brand("acme").await;
+        let (ada, ada_t) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
+        let v = app.visitor(&acme).await;
+        let id = id_of(&app.start(&acme, &v, "question", "m").await);
+        let (_, bob_t) = app.expert(&acme, "bob", 1, ExpertStatus::Available).await;
+        let snooze = json!({"choice": {"kind": "one_day"}});
+        let path = format!("/api/v1/expert/conversations/{id}/snooze");
+        assert_eq!(post(&app, &path, &ada_t, snooze).await.0, StatusCode::OK);
+        let status = json!({"status": "offline"});
+        let (s, _) = app
+            .call(
+                Method::PUT,
+                "/api/v1/expert/status",
+                Some(&ada_t),
+                Some(status),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+
+        // Bob is busy with a conversation; a newer one waits in the queue.
+        let busy = id_of(
+            &app.start(&acme, &app.visitor(&acme).await, "for bob", "x")
+                .await,
+        );
+        let newer = id_of(
+            &app.start(&acme, &app.visitor(&acme).await, "newer", "y")
+                .await,
+        );
+
+        // The visitor replies: it waits for Ada, reserved, while she is offline.
+        app.advance(Duration::minutes(30)).await;
+        let path = format!("/api/v1/widget/acme/conversations/{id}/messages");
+        let (s, reply) = post(&app, &path, &v, json!({"body": "still there?"})).await;
+        assert_eq!(s, StatusCode::CREATED);
+        assert_eq!(
+            reply["conversation"]["state"]["for_expert"],
+            json!(ada.id),
+            "{b}: {reply}"
+        );
+        app.advance(Duration::minutes(60)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        let path = format!("/api/v1/expert/conversations/{id}");
+        let (_, read) = app.call(Method::GET, &path, Some(&ada_t), None).await;
+        assert_eq!(
+            read["conversation"]["state"]["for_expert"],
+            json!(ada.id),
+            "{b}: within grace"
+        );
+
+        // Two hours after she went offline it is released, ahead of the newer one.
+        app.advance(Duration::minutes(31)).await;
+        let close = format!("/api/v1/expert/conversations/{busy}/close");
+        app.wait_for(
+            &format!("/api/v1/widget/acme/conversations/{id}"),
+            &v,
+            "release",
+            |body| kinds(body).iter().any(|k| k == "released"),
+        )
+        .await;
+        assert_eq!(
+            post(&app, &close, &bob_t, json!({})).await.0,
+            StatusCode::OK
+        );
+        let (_, panel) = app
+            .call(
+                Method::GET,
+                "/api/v1/expert/conversations",
+                Some(&bob_t),
+                None,
+            )
+            .await;
+        let ids: Vec<&str> = panel["conversations"]
+            .as_array()
+            .map(|l| l.iter().filter_map(|c| c["id"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            ids,
+            [id.as_str()],
+            "{b}: the released conversation goes first"
+        );
+        let (_, me) = app
+            .call(Method::GET, "/api/v1/expert/me", Some(&bob_t), None)
+            .await;
+        assert_eq!(me["queue"], 1, "{b}: {newer} still waits");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn admins_edit_the_saved_replies_experts_use() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let acme = app.brand("acme").await;
+        let root = admin(&app, &acme, "root").await;
+        let (_, ada_t) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
+        let (_, defaults) = app
+            .call(
+                Method::GET,
+                "/api/v1/expert/saved-replies",
+                Some(&ada_t),
+                None,
+            )
+            .await;
+        let keys: Vec<&str> = defaults["saved_replies"]
+            .as_array()
+            .map(|l| l.iter().filter_map(|r| r["key"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(keys, ["nudge", "announce_snooze", "goodbye_survey"], "{b}");
+
+        let mine = json!({"saved_replies": [
+            {"key": "nudge", "title": "Still there?", "body": "Hello again! Anything else I can do?"},
+            {"key": "shipping", "title": "Shipping", "body": "We ship in 2 days."}
+        ]});
+        let (s, _) = app
+            .call(
+                Method::PUT,
+                "/api/v1/admin/saved-replies",
+                Some(&root),
+                Some(mine),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let (_, now) = app
+            .call(
+                Method::GET,
+                "/api/v1/expert/saved-replies",
+                Some(&ada_t),
+                None,
+            )
+            .await;
+        assert_eq!(now["saved_replies"][1]["body"], "We ship in 2 days.", "{b}");
+
+        for bad in [
+            json!({"saved_replies": [{"key": "a b", "title": "x", "body": "y"}]}),
+            json!({"saved_replies": [{"key": "a", "title": "x", "body": "  "}]}),
+            json!({"saved_replies": [{"key": "a", "title": "x", "body": "y"}, {"key": "a", "title": "z", "body": "w"}]}),
+        ] {
+            let (s, _) = app
+                .call(
+                    Method::PUT,
+                    "/api/v1/admin/saved-replies",
+                    Some(&root),
+                    Some(bad.clone()),
+                )
+                .await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {bad}");
+        }
+        let (s, _) = app
+            .call(
+                Method::PUT,
+                "/api/v1/admin/saved-replies",
+                Some(&ada_t),
+                Some(json!({"saved_replies": []})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: experts cannot edit them");
+        app.finish().await;
+    }
+}

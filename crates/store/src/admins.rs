@@ -1,0 +1,128 @@
+//! Brand administrators: accounts (argon2 hashes) and their login sessions, stored by the
+//! hash of their token.
+
+use ebb_core::{AdminId, BrandId, Instant};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::timefmt::to_micros;
+use crate::{Handle, Result};
+
+/// A brand administrator: sees and configures the whole brand.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Admin {
+    /// Identity.
+    pub id: AdminId,
+    /// Their brand.
+    pub brand_id: BrandId,
+    /// Login e-mail, unique per brand.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct AdminRow {
+    id: Uuid,
+    brand_id: Uuid,
+    email: String,
+    name: String,
+}
+
+impl From<AdminRow> for Admin {
+    fn from(r: AdminRow) -> Self {
+        Self {
+            id: AdminId(r.id),
+            brand_id: BrandId(r.brand_id),
+            email: r.email,
+            name: r.name,
+        }
+    }
+}
+
+/// Inserts an admin with an already-hashed password; a taken e-mail is a `Conflict`.
+pub async fn insert(
+    h: &mut impl Handle,
+    admin: &Admin,
+    password_hash: &str,
+    now: Instant,
+) -> Result<()> {
+    run!(h, |c| sqlx::query(
+        "INSERT INTO admins (id, brand_id, email, name, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)"
+    )
+    .bind(admin.id.0)
+    .bind(admin.brand_id.0)
+    .bind(&admin.email)
+    .bind(&admin.name)
+    .bind(password_hash)
+    .bind(to_micros(now))
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The admin of `brand` with this e-mail, and their password hash.
+pub async fn by_email(
+    h: &mut impl Handle,
+    brand: BrandId,
+    email: &str,
+) -> Result<Option<(Admin, String)>> {
+    #[derive(sqlx::FromRow)]
+    struct WithHash {
+        #[sqlx(flatten)]
+        admin: AdminRow,
+        password_hash: String,
+    }
+    let row = run!(h, |c| sqlx::query_as::<_, WithHash>(
+        "SELECT id, brand_id, email, name, password_hash FROM admins \
+         WHERE brand_id = $1 AND email = $2"
+    )
+    .bind(brand.0)
+    .bind(email)
+    .fetch_optional(c)
+    .await)?;
+    Ok(row.map(|r| (Admin::from(r.admin), r.password_hash)))
+}
+
+/// Stores a session for `admin` until `expires_at`.
+pub async fn insert_session(
+    h: &mut impl Handle,
+    token_hash: &[u8],
+    admin: &Admin,
+    now: Instant,
+    expires_at: Instant,
+) -> Result<()> {
+    run!(h, |c| sqlx::query(
+        "INSERT INTO admin_sessions (token_hash, brand_id, admin_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)"
+    )
+    .bind(token_hash)
+    .bind(admin.brand_id.0)
+    .bind(admin.id.0)
+    .bind(to_micros(now))
+    .bind(to_micros(expires_at))
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The admin whose unexpired session has this token hash.
+pub async fn for_session(
+    h: &mut impl Handle,
+    token_hash: &[u8],
+    now: Instant,
+) -> Result<Option<Admin>> {
+    let row = run!(h, |c| sqlx::query_as::<_, AdminRow>(
+        "SELECT a.id, a.brand_id, a.email, a.name FROM admin_sessions s \
+         JOIN admins a ON a.id = s.admin_id AND a.brand_id = s.brand_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2"
+    )
+    .bind(token_hash)
+    .bind(to_micros(now))
+    .fetch_optional(c)
+    .await)?;
+    Ok(row.map(Admin::from))
+}

@@ -1,0 +1,122 @@
+// Shared steps for the scenario tests: a visitor tab on the demo shop, an expert tab on the
+// panel, the test clock, screenshots, and a guard that fails a test on console errors.
+const fs = require('node:fs');
+const path = require('node:path');
+const { expect } = require('@playwright/test');
+
+const ARTIFACTS = path.join(__dirname, 'artifacts');
+const PASSWORD = 'ebb-demo';
+
+/** Fails the test later if the page logs an error or throws. */
+function watchConsole(page) {
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return {
+    errors,
+    /** Expects no errors besides those matching `allowed` (e.g. expected 4xx answers). */
+    check(allowed = []) {
+      // Until the server offers /ws (issue 4), the clients' WebSocket attempt and the
+      // read-marker fallback answer 404: tolerated only while the server lacks them.
+      if (process.env.EBB_E2E_NO_WS === '1') allowed = [...allowed, /WebSocket/, /status of 404/];
+      const left = errors.filter((t) => !allowed.some((re) => re.test(t)));
+      expect(left, 'console errors').toEqual([]);
+    },
+  };
+}
+
+/** Saves a screenshot as e2e/artifacts/<name>.png. */
+async function shot(page, name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
+
+/** A visitor on the demo shop with the widget; `open()` opens the widget. */
+async function visitor(browser, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const console = watchConsole(page);
+  await page.goto('/demo/');
+  const w = page.locator('#ebb-widget');
+  const api = {
+    context, page, console,
+    launcher: w.locator('.launcher'),
+    badge: w.locator('.launcher .badge'),
+    log: w.locator('.log'),
+    messages: w.locator('.log .msg'),
+    input: w.locator('textarea#ebb-input'),
+    typing: w.locator('.typing'),
+    survey: w.locator('form.survey'),
+    async open() {
+      await expect(api.launcher).toBeVisible();
+      if ((await api.launcher.getAttribute('aria-expanded')) !== 'true') await api.launcher.click();
+      await expect(api.input).toBeFocused();
+    },
+    async send(text) {
+      await api.input.fill(text);
+      await api.input.press('Enter');
+      // Wait until the server stored it (the pending copy is replaced by the real entry).
+      await expect(w.locator('.log .msg:not(.pending)').filter({ hasText: text }).first()).toBeVisible();
+    },
+    /** The id of the visitor's current conversation (kept by the widget). */
+    conversationId() {
+      return page.evaluate(() => localStorage.getItem('ebb:demo:conv'));
+    },
+  };
+  return api;
+}
+
+/** An expert logged into the panel. */
+async function expert(browser, email = 'ada@demo.ebb') {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const console = watchConsole(page);
+  await page.goto('/panel/?brand=demo');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.locator('#app')).toBeVisible();
+  const api = {
+    context, page, console,
+    token: () => page.evaluate(() => localStorage.getItem('ebb:panel:token')),
+    item: (id) => page.locator(`.conv-item[data-id="${id}"]`),
+    timeline: page.locator('#timeline'),
+    reply: page.getByLabel('Reply', { exact: true }),
+    async open(id) {
+      await expect(api.item(id)).toBeVisible({ timeout: 15_000 });
+      await api.item(id).click();
+      await expect(page.locator('#conv-view')).toBeVisible();
+    },
+    async send(text) {
+      await api.reply.fill(text);
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await expect(api.timeline.locator('.msg.expert', { hasText: text }).first()).toBeVisible();
+    },
+  };
+  return api;
+}
+
+/** Moves the server's test clock forward (needs `ebb serve --test-clock`). */
+async function advanceClock(request, seconds) {
+  const res = await request.post('/api/v1/test/clock/advance', { data: { seconds } });
+  expect(res.ok(), `advance clock: ${res.status()}`).toBeTruthy();
+}
+
+/** Whether the server offers an endpoint (any answer but 404 "route not found" / 405). */
+async function hasRoute(request, method, url) {
+  const res = await request.fetch(url, { method, data: {} });
+  if (res.status() === 405) return false;
+  if (res.status() !== 404) return true;
+  const body = await res.text();
+  return !/route/.test(body);
+}
+
+/** Closes a conversation over the API so the expert's slot is free for the next test. */
+async function closeViaApi(request, token, id) {
+  if (!id) return;
+  await request.post(`/api/v1/expert/conversations/${id}/close`, {
+    headers: { authorization: `Bearer ${token}` }, data: {},
+  }).catch(() => {});
+}
+
+module.exports = { watchConsole, shot, visitor, expert, advanceClock, hasRoute, closeViaApi, ARTIFACTS };

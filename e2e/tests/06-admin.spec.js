@@ -1,0 +1,42 @@
+// The brand admin changes the automatic message, sees who holds what, and manages experts.
+const { test, expect } = require('@playwright/test');
+const { visitor, watchConsole, shot } = require('../helpers');
+
+test('admin edits the automatic message, invites an expert and sees the live queue', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const console = watchConsole(page);
+  await page.goto('/admin/?brand=demo');
+  const login = page.locator('#login');
+  await login.getByLabel('E-mail').fill('admin@demo.ebb');
+  await login.getByLabel('Password').fill('ebb-demo');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.locator('#brand-name')).toHaveText('Demo Outdoor Co.');
+
+  await page.getByLabel(/Automatic message/).fill('Hello from the e2e shop! We reply within {typical_reply_time}.');
+  await page.getByLabel(/Typical reply time/).fill('one afternoon');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.locator('#settings-ok')).toHaveText('Saved.');
+
+  const invite = page.locator('#invite');
+  await invite.getByLabel('Name').fill('Cleo');
+  await invite.getByLabel('E-mail').fill('cleo@demo.ebb');
+  await invite.getByLabel('Initial password').fill('cleo-secret-1');
+  await page.getByRole('button', { name: 'Invite' }).click();
+  await expect(page.locator('tr[data-expert="cleo@demo.ebb"]')).toContainText('Cleo');
+  await page.getByRole('button', { name: 'Disable Cleo' }).click();
+  await expect(page.locator('tr[data-expert="cleo@demo.ebb"]')).toContainText('disabled');
+
+  // A visitor writes: the new automatic message appears, and the console shows who holds it.
+  const v = await visitor(browser);
+  await v.open();
+  await v.send('Testing the new welcome.');
+  await expect(v.messages.filter({ hasText: 'within one afternoon' })).toBeVisible();
+  await expect(page.locator('#holdings')).toContainText('Visitor', { timeout: 15_000 });
+  await shot(page, 'admin-console');
+
+  console.check();
+  v.console.check();
+  await v.context.close();
+  await context.close();
+});

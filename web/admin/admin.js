@@ -1,0 +1,169 @@
+// Admin console: brand settings (automatic message, reply time, snooze limit, allowed
+// origins), experts (invite, capacity, disable) and the live queue with who holds what.
+
+import { call, h, relative } from '/lib/api.js';
+import { live } from '/lib/live.js';
+
+const $ = (id) => document.getElementById(id);
+const TOKEN_KEY = 'ebb:admin:token';
+const API = '/api/v1/admin';
+const state = { token: localStorage.getItem(TOKEN_KEY), brand: null, experts: [], conversations: [], live: null };
+const api = (method, path, body) => call(method, API + path, { token: state.token, body });
+
+async function start() {
+  const params = new URLSearchParams(location.search);
+  $('login-brand').value = params.get('brand') || 'demo';
+  $('login-form').addEventListener('submit', login);
+  $('logout').addEventListener('click', () => { localStorage.removeItem(TOKEN_KEY); location.reload(); });
+  $('settings').addEventListener('submit', saveSettings);
+  $('invite').addEventListener('submit', invite);
+  if (state.token) {
+    try { await enter(); return; } catch { localStorage.removeItem(TOKEN_KEY); }
+  }
+  $('login').hidden = false;
+  $('login-email').focus();
+}
+
+async function login(e) {
+  e.preventDefault();
+  const f = new FormData(e.target);
+  $('login-error').textContent = '';
+  try {
+    const s = await call('POST', `${API}/login`, { body: { brand: f.get('brand'), email: f.get('email'), password: f.get('password') } });
+    state.token = s.token;
+    localStorage.setItem(TOKEN_KEY, s.token);
+    await enter();
+  } catch (err) {
+    $('login-error').textContent = err.status === 401 ? 'Wrong brand, e-mail or password.' : `Could not log in: ${err.message}`;
+  }
+}
+
+async function enter() {
+  const me = await api('GET', '/me');
+  state.brand = me.brand;
+  $('brand-name').textContent = me.brand.name;
+  $('who').textContent = me.admin.email;
+  $('embed').textContent = `<script src="${location.origin}/widget.js" data-brand="${me.brand.slug}" async></script>`;
+  $('login').hidden = true;
+  $('app').hidden = false;
+  await Promise.all([loadSettings(), loadExperts(), loadConversations()]);
+  state.live = live({ token: state.token, onEvent, poll: refresh, fastMs: 3000 });
+}
+
+function refresh() { return Promise.all([loadExperts(), loadConversations()]); }
+
+let soon = 0;
+function onEvent(ev) {
+  if (ev.type === 'conversation' || ev.type === 'entry' || ev.type === 'presence') {
+    clearTimeout(soon);
+    soon = setTimeout(() => refresh().catch(() => {}), 200);
+  }
+}
+
+// ---- Settings ------------------------------------------------------------------------------
+
+async function loadSettings() {
+  const s = await api('GET', '/settings');
+  $('s-auto').value = s.auto_message;
+  $('s-reply').value = s.typical_reply_time;
+  $('s-snooze').value = s.max_snooze_days;
+  $('s-origins').value = (s.allowed_origins || []).join('\n');
+}
+
+async function saveSettings(e) {
+  e.preventDefault();
+  $('settings-error').textContent = '';
+  $('settings-ok').textContent = '';
+  const body = {
+    auto_message: $('s-auto').value,
+    typical_reply_time: $('s-reply').value.trim(),
+    max_snooze_days: Number($('s-snooze').value),
+    allowed_origins: $('s-origins').value.split('\n').map((o) => o.trim()).filter(Boolean),
+  };
+  try {
+    await api('PUT', '/settings', body);
+    $('settings-ok').textContent = 'Saved.';
+    await loadSettings();
+  } catch (err) { $('settings-error').textContent = `Not saved: ${err.message}`; }
+}
+
+// ---- Experts -------------------------------------------------------------------------------
+
+async function loadExperts() {
+  const res = await api('GET', '/experts');
+  state.experts = res.experts;
+  $('experts').replaceChildren(...state.experts.map(expertRow));
+  renderHoldings();
+}
+
+function expertRow(x) {
+  const capacity = h('input', { type: 'number', min: '0', max: '50', value: String(x.capacity), 'aria-label': `Capacity of ${x.name}` });
+  const save = h('button', { type: 'button', onclick: () => patchExpert(x, { capacity: Number(capacity.value) }) }, [document.createTextNode('Save')]);
+  const toggle = h('button', {
+    type: 'button', class: x.disabled ? '' : 'danger',
+    onclick: () => patchExpert(x, { disabled: !x.disabled }),
+  }, [document.createTextNode(x.disabled ? `Enable ${x.name}` : `Disable ${x.name}`)]);
+  return h('tr', { 'data-expert': x.email }, [
+    h('td', { text: x.name }),
+    h('td', { text: x.email }),
+    h('td', { text: x.disabled ? 'disabled' : x.status }),
+    h('td', {}, [capacity, document.createTextNode(' '), save]),
+    h('td', {}, [toggle]),
+  ]);
+}
+
+async function patchExpert(x, change) {
+  try {
+    await api('PATCH', `/experts/${x.id}`, change);
+    $('announce').textContent = `${x.name} updated.`;
+    await refresh();
+  } catch (err) { $('invite-error').textContent = `${x.name}: ${err.message}`; }
+}
+
+async function invite(e) {
+  e.preventDefault();
+  const f = new FormData(e.target);
+  $('invite-error').textContent = '';
+  try {
+    await api('POST', '/experts', { name: f.get('name'), email: f.get('email'), password: f.get('password'), capacity: Number(f.get('capacity')) });
+    e.target.reset();
+    $('announce').textContent = `${f.get('name')} invited.`;
+    await loadExperts();
+  } catch (err) { $('invite-error').textContent = `Not invited: ${err.message}`; }
+}
+
+// ---- Live queue -----------------------------------------------------------------------------
+
+async function loadConversations() {
+  const res = await api('GET', '/conversations');
+  state.conversations = res.conversations;
+  renderHoldings();
+}
+
+function renderHoldings() {
+  const open = state.conversations.filter((c) => c.state.status !== 'closed');
+  const queue = open.filter((c) => c.state.status === 'queued' && !c.state.for_expert);
+  $('queue-size').textContent = String(queue.length);
+  $('open-count').textContent = String(open.length);
+  $('holdings').replaceChildren(...state.experts.map((x) => {
+    const holds = open.filter((c) => c.state.status === 'assigned' && c.state.expert === x.id);
+    const snoozed = open.filter((c) => c.state.status === 'snoozed' && c.state.expert === x.id);
+    return h('tr', {}, [
+      h('td', { text: x.name }),
+      h('td', { text: x.disabled ? 'disabled' : x.status }),
+      h('td', { text: `${holds.length} / ${x.capacity}` }),
+      h('td', { text: holds.map(visitorLabel).join(', ') || '—' }),
+      h('td', { text: String(snoozed.length) }),
+    ]);
+  }));
+  $('queue-list').replaceChildren(...(queue.length ? queue.map((c) => h('li', {
+    text: `${visitorLabel(c)} · waiting since ${relative(c.created_at)}`,
+  })) : [h('li', { class: 'muted', text: 'Nobody is waiting.' })]));
+}
+
+function visitorLabel(c) {
+  const dot = c.visitor_online ? ' (online)' : '';
+  return `Visitor ${c.visitor_id.slice(-4).toUpperCase()}${dot}`;
+}
+
+start();
