@@ -26,9 +26,9 @@ function watchConsole(page) {
 }
 
 /** Saves a screenshot as e2e/artifacts/<name>.png. */
-async function shot(page, name) {
+async function shot(page, name, options = {}) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), ...options });
 }
 
 /** A visitor on the demo shop with the widget; `open()` opens the widget. */
@@ -102,15 +102,6 @@ async function advanceClock(request, seconds) {
   expect(res.ok(), `advance clock: ${res.status()}`).toBeTruthy();
 }
 
-/** Whether the server offers an endpoint (any answer but 404 "route not found" / 405). */
-async function hasRoute(request, method, url) {
-  const res = await request.fetch(url, { method, data: {} });
-  if (res.status() === 405) return false;
-  if (res.status() !== 404) return true;
-  const body = await res.text();
-  return !/route/.test(body);
-}
-
 /** Closes a conversation over the API so the expert's slot is free for the next test. */
 async function closeViaApi(request, token, id) {
   if (!id) return;
@@ -119,4 +110,4 @@ async function closeViaApi(request, token, id) {
   }).catch(() => {});
 }
 
-module.exports = { watchConsole, shot, visitor, expert, advanceClock, hasRoute, closeViaApi, ARTIFACTS };
+module.exports = { watchConsole, shot, visitor, expert, advanceClock, closeViaApi, ARTIFACTS };

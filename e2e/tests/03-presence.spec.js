@@ -3,14 +3,18 @@
 const { test, expect } = require('@playwright/test');
 const { visitor, expert, shot, closeViaApi } = require('../helpers');
 
-test('the presence dot turns red when the visitor closes the tab', async ({ browser, request }) => {
+test('a new assignment badges the title; the presence dot turns red when the visitor leaves', async ({ browser, request }) => {
+  const e = await expert(browser);
+  await expect(e.page).toHaveTitle('Ebb · Expert panel');
+
   const v = await visitor(browser);
   await v.open();
   await v.send('Is the Ember stove allowed on flights?');
   const id = await v.conversationId();
 
-  const e = await expert(browser);
+  await expect(e.page).toHaveTitle(/^\(1\) New conversation/);
   await e.open(id);
+  await expect(e.page).toHaveTitle('Ebb · Expert panel');
   const dot = e.item(id).locator('.dot');
   await expect(dot).toHaveAttribute('aria-label', 'visitor online');
   await expect(dot).toHaveClass(/online/);

@@ -33,7 +33,8 @@ test('admin edits the automatic message, invites an expert and sees the live que
   await v.send('Testing the new welcome.');
   await expect(v.messages.filter({ hasText: 'within one afternoon' })).toBeVisible();
   await expect(page.locator('#holdings')).toContainText('Visitor', { timeout: 15_000 });
-  await shot(page, 'admin-console');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, 'admin-console', { fullPage: true });
 
   console.check();
   v.console.check();

@@ -3,6 +3,7 @@
 
 import { call, clientId, h, relative, when, ApiError } from '/lib/api.js';
 import { live } from '/lib/live.js';
+import { earningsView } from '/panel/earnings.js';
 
 const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = 'ebb:panel:token';
@@ -595,7 +596,25 @@ function onEvent(ev) {
 
 // ---- Wiring ----------------------------------------------------------------------------
 
+let earnings = null;
+/** Switches between the conversations and the earnings view. */
+function showView(name) {
+  const money = name === 'earnings';
+  $('earnings').hidden = !money;
+  $('conversations-view').hidden = money;
+  for (const [id, on] of [['view-earnings', money], ['view-conversations', !money]]) {
+    if (on) $(id).setAttribute('aria-current', 'page'); else $(id).removeAttribute('aria-current');
+  }
+  if (money) {
+    earnings = earnings || earningsView(() => state.token);
+    earnings.load();
+    $('earnings').focus();
+  }
+}
+
 function wire() {
+  $('view-conversations').addEventListener('click', () => showView('conversations'));
+  $('view-earnings').addEventListener('click', () => showView('earnings'));
   $('status').addEventListener('click', toggleStatus);
   $('logout').addEventListener('click', () => { logoutLocal(); location.reload(); });
   $('reply').addEventListener('submit', sendReply);

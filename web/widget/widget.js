@@ -86,13 +86,29 @@
       el('textarea', { id: 'ebb-comment', name: 'comment', rows: '2', maxlength: '2000' }),
       el('button', { type: 'submit', class: 'send', text: 'Send feedback' })
     ]);
+    var fail = el('p', { class: 'error', role: 'alert' });
+    f.append(fail);
     f.addEventListener('submit', function (e) {
       e.preventDefault();
       var data = new FormData(f);
-      var body = { rating: +data.get('rating'), comment: String(data.get('comment') || '') };
-      call('POST', '/conversations/' + s.conv + '/survey', body).catch(function () { /* optional */ });
-      store.set('survey:' + s.conv, '1');
-      f.replaceChildren(el('p', { class: 'thanks', text: 'Thank you, that helps us a lot.' }));
+      var body = { rating: +data.get('rating') };
+      var comment = String(data.get('comment') || '').trim();
+      if (comment) body.comment = comment;
+      var conv = s.conv;
+      var btn = f.querySelector('button');
+      btn.disabled = true;
+      fail.textContent = '';
+      call('POST', '/conversations/' + conv + '/csat', body).then(function () {
+        done('Thank you, that helps us a lot.');
+      }, function (err) {
+        btn.disabled = false;
+        if (err.status === 409 && s.status === 'closed') done('You have already rated this conversation. Thank you!');
+        else fail.textContent = 'Your rating could not be sent (' + err.message + '). Please try again.';
+      });
+      function done(text) {
+        store.set('survey:' + conv, '1');
+        f.replaceChildren(el('p', { class: 'thanks', role: 'status', text: text }));
+      }
     });
     return f;
   }
@@ -119,7 +135,16 @@
   function apply(data) {
     if (!data) return;
     if (data.conversation) {
-      if (s.conv !== data.conversation.id) { s.conv = data.conversation.id; store.set('conv', s.conv); }
+      if (s.conv !== data.conversation.id) {
+        // A new (or follow-up) conversation: start its timeline afresh, keep unsent messages.
+        if (s.conv) {
+          s.seq = 0; s.entries = []; s.readUpTo = 0; s.seen = 0; store.set('seen', '0');
+          surveyBox.replaceChildren();
+          log.replaceChildren.apply(log, Object.keys(s.pending).map(function (k) { return s.pending[k]; }));
+        }
+        s.conv = data.conversation.id;
+        store.set('conv', s.conv);
+      }
       s.status = data.conversation.state.status;
     }
     if (data.read) s.readUpTo = Math.max(s.readUpTo, data.read.expert || 0);
@@ -192,9 +217,9 @@
     input.value = '';
     error.textContent = '';
     if (s.conv) { wsSend({ type: 'typing', conversation: s.conv, typing: false }); lastTyping = 0; }
-    var fresh = !s.conv || s.status === 'closed';
+    // Writing to a closed conversation starts a linked follow-up: the reply names it.
+    var fresh = !s.conv;
     ensureVisitor().then(function () {
-      if (fresh) { s.seq = 0; s.entries = []; log.replaceChildren(li); }
       return fresh ? call('POST', '/conversations', { body: text, client_msg_id: id })
         : call('POST', '/conversations/' + s.conv + '/messages', { body: text, client_msg_id: id });
     }).then(function (data) {
@@ -268,6 +293,15 @@
     else call('POST', '/conversations/' + s.conv + '/read', { seq: s.seq }).catch(function () { /* older server */ });
   }
   document.addEventListener('visibilitychange', function () { if (!document.hidden) fetchNew(); });
+
+  // ---- Page API: window.Ebb.purchase({orderId, amountMinor, currency}) ----------------
+  window.Ebb = window.Ebb || {};
+  window.Ebb.purchase = function (p) {
+    p = p || {};
+    return ensureVisitor().then(function () {
+      return call('POST', '/purchases', { order_id: String(p.orderId), amount_minor: p.amountMinor, currency: p.currency });
+    });
+  };
 
   // ---- Start --------------------------------------------------------------------------
   function mount() {

@@ -38,6 +38,9 @@ pub struct BrandSettings {
     /// How long an expert may stay offline before conversations that woke up for them go
     /// back to the brand queue (with priority) instead of waiting, in minutes.
     pub offline_grace_minutes: i64,
+    /// How long after a conversation ends a purchase still earns its expert a commission,
+    /// in hours.
+    pub purchase_window_hours: i64,
 }
 
 impl Default for BrandSettings {
@@ -47,6 +50,7 @@ impl Default for BrandSettings {
             typical_reply_time: "a few hours".to_owned(),
             max_snooze_days: 30,
             offline_grace_minutes: 120,
+            purchase_window_hours: 48,
         }
     }
 }
@@ -61,6 +65,11 @@ impl BrandSettings {
     /// The longest custom snooze allowed.
     pub fn max_snooze(&self) -> Duration {
         Duration::days(self.max_snooze_days)
+    }
+
+    /// How long after a conversation ends a purchase still counts for it.
+    pub fn purchase_window(&self) -> Duration {
+        Duration::hours(self.purchase_window_hours)
     }
 
     /// How long an expert may be offline before their woken conversations are released.

@@ -51,6 +51,9 @@ pub enum DomainError {
         /// The limit, in characters.
         max: usize,
     },
+    /// An amount or currency that is not acceptable.
+    #[error("invalid money: {0}")]
+    InvalidMoney(&'static str),
     /// An expert capacity outside the allowed range.
     #[error("capacity must be between 0 and {max}")]
     InvalidCapacity {

@@ -58,3 +58,11 @@ id_type!(
     /// A conversation between a visitor and the brand.
     ConversationId
 );
+id_type!(
+    /// A brand's mission: the terms experts are paid under.
+    MissionId
+);
+id_type!(
+    /// A purchase reported by a brand.
+    PurchaseId
+);

@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod brand;
 pub mod conversation;
+pub mod earnings;
 pub mod error;
 pub mod event;
 pub mod expert;
@@ -20,7 +21,7 @@ pub use conversation::{Command, Conversation, ConversationState, Status};
 pub use error::DomainError;
 pub use event::{AssignReason, Entry, Event, WakeReason};
 pub use expert::{Expert, ExpertStatus};
-pub use ids::{AdminId, BrandId, ConversationId, ExpertId, VisitorId};
+pub use ids::{AdminId, BrandId, ConversationId, ExpertId, MissionId, PurchaseId, VisitorId};
 pub use message::{Author, MessageBody};
 pub use snooze::SnoozeChoice;
 

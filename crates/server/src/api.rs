@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod expert;
+pub mod period;
 pub mod server;
 pub mod test_clock;
 pub mod widget;
@@ -53,12 +54,16 @@ fn audiences(state: &AppState) -> Router<AppState> {
         .nest("/api/v1/server", server::router())
         .route("/api/v1/auth/login", axum::routing::post(expert::login))
         .route("/ws", get(crate::ws::upgrade))
+        .route("/api/openapi.json", get(crate::openapi::serve))
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::limits::MAX_BODY_BYTES,
         ))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::limits::per_ip,
+        ))
+        .route_layer(axum::middleware::from_fn(
+            crate::openapi::require_documented,
         ))
 }
 

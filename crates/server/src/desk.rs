@@ -4,6 +4,7 @@
 //! slots lock the brand's expert rows first (always experts, then conversation), so two
 //! nodes never fill the same slot and the event log's order is the slots' true history.
 
+pub mod earnings;
 mod lifecycle;
 
 use std::future::Future;
@@ -13,7 +14,7 @@ use ebb_core::{
     Author, Brand, BrandId, Command, Conversation, ConversationId, ConversationState, Entry, Event,
     ExpertId, ExpertStatus, Instant, MessageBody, VisitorId,
 };
-use ebb_store::{Handle, StoreError, Tx, brands, conversations, events, experts, jobs};
+use ebb_store::{Handle, Tx, brands, conversations, events, experts, jobs};
 pub use lifecycle::{admin_move, close, expire_snooze, release_stranded, snooze};
 
 use crate::bus::Hint;
@@ -56,7 +57,17 @@ pub async fn start_conversation(
     body: MessageBody,
     client_msg_id: Option<String>,
 ) -> Result<Outcome, ApiError> {
-    with_retry(|| start_once(state, brand, visitor, body.clone(), client_msg_id.clone())).await
+    with_retry(|| {
+        start_once(
+            state,
+            brand,
+            visitor,
+            body.clone(),
+            client_msg_id.clone(),
+            None,
+        )
+    })
+    .await
 }
 
 async fn start_once(
@@ -65,6 +76,7 @@ async fn start_once(
     visitor: VisitorId,
     body: MessageBody,
     client_msg_id: Option<String>,
+    previous: Option<ConversationId>,
 ) -> Result<Outcome, ApiError> {
     let now = state.clock.now();
     let mut tx = state.store.begin().await?;
@@ -85,7 +97,11 @@ async fn start_once(
         now,
     );
     conversations::insert(&mut tx, &conv).await?;
+    if let Some(previous) = previous {
+        conversations::set_previous(&mut tx, brand.id, conv.id, previous).await?;
+    }
     events::append(&mut tx, brand.id, conv.id, &entries).await?;
+    crate::webhooks::enqueue_entries(&mut tx, &conv, &entries, now).await?;
     let routed = route(&mut tx, brand.id, now).await?;
     tx.commit().await?;
     publish(state, &conv, None, &routed);
@@ -118,7 +134,8 @@ async fn replayed_start(
 }
 
 /// Posts a message as `author`. A retry with the same `client_msg_id` returns the stored
-/// entry. A visitor reply to a snoozed conversation wakes it for its expert.
+/// entry. A visitor reply to a snoozed conversation wakes it for its expert; a visitor
+/// message to a closed conversation starts a new conversation linked to it.
 pub async fn post_message(
     state: &AppState,
     brand: BrandId,
@@ -169,6 +186,11 @@ async fn post_once(
             entries: vec![entry],
             replayed: true,
         });
+    }
+    if let (ConversationState::Closed { .. }, Author::Visitor(visitor)) = (&conv.state, author) {
+        let full = brand_of(&mut tx, brand).await?;
+        drop(tx);
+        return start_once(state, &full, visitor, body, client_msg_id, Some(conv.id)).await;
     }
     let command = Command::Post {
         author,
@@ -258,9 +280,10 @@ async fn save(
     entries: &[Entry],
     requeued_at: Option<Instant>,
     now: Instant,
-) -> Result<(), StoreError> {
+) -> Result<(), ApiError> {
     conversations::update(tx, after, before.last_seq, requeued_at, now).await?;
-    events::append(tx, after.brand_id, after.id, entries).await
+    events::append(tx, after.brand_id, after.id, entries).await?;
+    crate::webhooks::enqueue_entries(tx, after, entries, now).await
 }
 
 /// Fills every free slot of `brand` (see [`plan`]), after releasing to the brand queue

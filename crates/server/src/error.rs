@@ -62,9 +62,10 @@ pub enum ApiError {
 }
 
 /// An RFC 9457 problem object (also sent inside WebSocket `error` frames).
-#[derive(Serialize, Clone, Debug)]
+#[derive(Serialize, Clone, Debug, utoipa::ToSchema)]
 pub struct Problem {
     /// Stable problem type, `/problems/<slug>`.
+    #[schema(rename = "type")]
     pub r#type: String,
     /// The status's reason phrase.
     pub title: &'static str,
@@ -122,6 +123,7 @@ impl ApiError {
                 D::EmptyMessage => (StatusCode::UNPROCESSABLE_ENTITY, "empty-message"),
                 D::MessageTooLong { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "message-too-long"),
                 D::InvalidCapacity { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-capacity"),
+                D::InvalidMoney(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-money"),
             },
         }
     }

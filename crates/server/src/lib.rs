@@ -11,11 +11,13 @@ pub mod demo;
 pub mod desk;
 pub mod error;
 pub mod limits;
+pub mod openapi;
 pub mod presence;
 pub mod receipts;
 pub mod scheduler;
 pub mod telemetry;
 pub mod web;
+pub mod webhooks;
 pub mod ws;
 
 use std::future::Future;
@@ -173,10 +175,12 @@ pub async fn serve(
 ) -> Result<(), std::io::Error> {
     tracing::info!(addr = %listener.local_addr()?, "ebb listening");
     let scheduler = tokio::spawn(scheduler::run(state.clone()));
+    let webhooks = tokio::spawn(webhooks::run(state.clone()));
     let app = api::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     scheduler.abort();
+    webhooks.abort();
     served
 }

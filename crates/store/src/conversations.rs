@@ -346,3 +346,49 @@ pub async fn for_brand(
         .await)?;
     rows.into_iter().map(Conversation::try_from).collect()
 }
+
+/// A visitor's conversations as time spans (purchase attribution), with their previous
+/// conversation when they follow one up.
+pub async fn spans_for_visitor(
+    h: &mut impl Handle,
+    brand: BrandId,
+    visitor: VisitorId,
+) -> Result<Vec<(ebb_core::earnings::Span, Option<ConversationId>)>> {
+    let rows: Vec<(Uuid, i64, Option<i64>, Option<Uuid>)> = run!(h, |c| sqlx::query_as(
+        "SELECT id, created_at, closed_at, previous_id FROM conversations \
+         WHERE brand_id = $1 AND visitor_id = $2"
+    )
+    .bind(brand.0)
+    .bind(visitor.0)
+    .fetch_all(c)
+    .await)?;
+    rows.into_iter()
+        .map(|(id, start, end, previous)| {
+            let span = ebb_core::earnings::Span {
+                id: ConversationId(id),
+                started_at: from_micros(start)?,
+                closed_at: from_micros_opt(end)?,
+            };
+            Ok((span, previous.map(ConversationId)))
+        })
+        .collect()
+}
+
+/// Records that `id` follows up the closed conversation `previous`.
+pub async fn set_previous(
+    h: &mut impl Handle,
+    brand: BrandId,
+    id: ConversationId,
+    previous: ConversationId,
+) -> Result<()> {
+    run!(h, |c| sqlx::query(
+        "UPDATE conversations SET previous_id = $3 WHERE brand_id = $1 AND id = $2"
+    )
+    .bind(brand.0)
+    .bind(id.0)
+    .bind(previous.0)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}

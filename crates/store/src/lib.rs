@@ -9,17 +9,24 @@ pub mod api_keys;
 pub mod brands;
 pub mod clock_offset;
 pub mod conversations;
+pub mod csat;
 mod error;
 pub mod events;
 pub mod experts;
 pub mod jobs;
+pub mod ledger;
+pub mod missions;
+pub mod outbox;
+pub mod purchases;
 pub mod reads;
+pub mod reports;
 pub mod saved_replies;
 pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod timefmt;
 pub mod visitors;
+pub mod webhook_endpoints;
 
 pub use db::{Backend, Conn, ConnRef, Handle, Store, Tx, redact_url};
 pub use error::StoreError;

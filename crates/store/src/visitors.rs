@@ -41,3 +41,15 @@ pub async fn by_token(
     .await)?;
     Ok(row.map(|(id,)| VisitorId(id)))
 }
+
+/// Whether `brand` has a visitor with this id.
+pub async fn exists(h: &mut impl Handle, brand: BrandId, id: VisitorId) -> Result<bool> {
+    let row: Option<(uuid::Uuid,)> = run!(h, |c| sqlx::query_as(
+        "SELECT id FROM visitors WHERE brand_id = $1 AND id = $2"
+    )
+    .bind(brand.0)
+    .bind(id.0)
+    .fetch_optional(c)
+    .await)?;
+    Ok(row.is_some())
+}

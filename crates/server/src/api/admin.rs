@@ -2,8 +2,11 @@
 //! settings (automatic message, reply time, snooze limit, allowed widget origins), manage
 //! experts and API keys ([`team`]). An admin sees their whole brand and nothing else.
 
+pub mod earnings;
+pub mod reports;
 pub mod routing;
 pub mod team;
+pub mod webhooks;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -33,7 +36,10 @@ pub fn router() -> Router<AppState> {
         .route("/conversations/{id}", get(read))
         .route("/settings", get(get_settings).put(put_settings))
         .merge(team::router())
+        .merge(earnings::router())
         .merge(routing::router())
+        .merge(webhooks::router())
+        .merge(reports::router())
 }
 
 /// Admin login request.

@@ -2,6 +2,7 @@
 //! conversations assigned to them, reply. An expert only sees their own brand's
 //! conversations that they own.
 
+pub mod earnings;
 pub mod lifecycle;
 
 use axum::extract::State;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/conversations/{id}/read", post(mark_read))
         .route("/conversations/{id}/typing", post(typing))
         .merge(lifecycle::router())
+        .merge(earnings::router())
 }
 
 /// Login request.

@@ -1,6 +1,8 @@
 //! The server-to-server API for a brand's own systems, authenticated by a brand API key:
 //! read the brand's conversations and their timelines.
 
+pub mod purchases;
+
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -19,6 +21,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/conversations", get(list))
         .route("/conversations/{id}", get(read))
+        .merge(purchases::router())
 }
 
 async fn list(

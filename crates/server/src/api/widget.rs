@@ -2,6 +2,8 @@
 //! conversation, post messages, read the timeline. Everything is under the brand's path
 //! and a visitor only ever sees their own conversations. Read markers and typing too.
 
+pub mod commerce;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -25,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/conversations/{id}/messages", post(send))
         .route("/conversations/{id}/read", post(mark_read))
         .route("/conversations/{id}/typing", post(typing))
+        .merge(commerce::router())
 }
 
 /// A conversation with a page of its timeline and both read markers.

@@ -68,6 +68,7 @@ pub async fn close(
         async move {
             let now = state.clock.now();
             let mut tx = state.store.begin().await?;
+            let window = brand_of(&mut tx, brand).await?.settings.purchase_window();
             let conv = locked_for(&mut tx, brand, id, owner).await?;
             let previous_owner = conv.state.owner();
             let mut entries: Vec<Entry> = Vec::new();
@@ -85,6 +86,7 @@ pub async fn close(
             let (closed, more) = next.decide(Command::Close { by }, now)?;
             entries.extend(more);
             save(&mut tx, &conv, &closed, &entries, None, now).await?;
+            super::earnings::pay_for_close(&mut tx, &conv, &closed, window, now).await?;
             jobs::cancel(&mut tx, brand, SNOOZE_EXPIRY, id).await?;
             let routed = route(&mut tx, brand, now).await?;
             tx.commit().await?;

@@ -227,3 +227,21 @@ async fn a_reconnecting_client_resumes_from_its_last_seq_and_misses_nothing() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn an_oversized_websocket_message_closes_the_connection() {
+    for app in spawn_apps().await {
+        let acme = app.brand("acme").await;
+        let visitor = app.visitor(&acme).await;
+        let mut ws = Ws::visitor(&app, &acme, &visitor).await;
+        let huge = "x".repeat(64 * 1024);
+        ws.send(json!({"type": "typing", "conversation": huge, "typing": true}))
+            .await;
+        let frames = ws.drain(Duration::from_secs(2)).await;
+        assert!(frames.is_empty(), "{}: {frames:?}", app.backend);
+        let mut fresh = Ws::visitor(&app, &acme, &visitor).await;
+        fresh.send(json!({"type": "ping"})).await;
+        fresh.until("pong", |f| f["type"] == "pong").await;
+        app.finish().await;
+    }
+}

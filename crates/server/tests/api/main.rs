@@ -3,11 +3,15 @@
 
 mod admin;
 mod authorization;
+mod contract;
+mod earnings;
 mod helpers;
 mod limits;
 mod live;
 mod presence;
+mod reports;
 mod routing;
 mod skeleton;
 mod snooze;
+mod webhooks;
 mod ws_client;

@@ -1,0 +1,268 @@
+//! Earnings rules: which conversation a purchase is attributed to (during the conversation
+//! or within the brand's window after it ends, boundaries inclusive), which expert earns its
+//! commission (the last one who replied before the purchase), what a mission pays, and the
+//! ledger entries an occurrence creates, never twice for the same thing.
+
+use serde::{Deserialize, Serialize};
+use time::Duration;
+
+use crate::{ConversationId, DomainError, ExpertId, Instant, MissionId, PurchaseId};
+
+/// Default commission window after a conversation ends.
+pub const DEFAULT_WINDOW_HOURS: i64 = 48;
+/// Basis points in 100 %.
+pub const FULL_BP: i64 = 10_000;
+
+/// An amount of money: integer minor units (cents) and an ISO 4217 currency code.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    /// Minor units; negative for reversals.
+    pub minor: i64,
+    /// Three upper-case letters, e.g. `EUR`.
+    pub currency: String,
+}
+
+impl Money {
+    /// Checks the currency code and that the amount is not negative.
+    pub fn parse(minor: i64, currency: &str) -> Result<Self, DomainError> {
+        let valid = currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase());
+        if !valid {
+            return Err(DomainError::InvalidMoney(
+                "currency must be 3 upper-case letters",
+            ));
+        }
+        if minor < 0 {
+            return Err(DomainError::InvalidMoney("amount must not be negative"));
+        }
+        Ok(Self {
+            minor,
+            currency: currency.to_owned(),
+        })
+    }
+}
+
+/// A mission an expert works under, as earnings see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissionTerms {
+    /// The mission.
+    pub id: MissionId,
+    /// Fixed fee per closed conversation, if contact-based.
+    pub contact_fee: Option<Money>,
+    /// Commission in basis points of a purchase (250 = 2.5 %), if commission-based.
+    pub commission_bp: Option<i64>,
+    /// When the expert joined it (the earliest joined mission pays first).
+    pub joined_at: Instant,
+}
+
+/// A conversation's time span, for attribution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// The conversation.
+    pub id: ConversationId,
+    /// When it started.
+    pub started_at: Instant,
+    /// When it ended, if it did.
+    pub closed_at: Option<Instant>,
+}
+
+/// The conversation a purchase at `at` belongs to: one that had started by then and was
+/// open, or had ended at most `window` before (inclusive); the latest started wins.
+pub fn attribute(spans: &[Span], at: Instant, window: Duration) -> Option<ConversationId> {
+    spans
+        .iter()
+        .filter(|s| s.started_at <= at && s.closed_at.is_none_or(|end| at <= end + window))
+        .max_by_key(|s| (s.started_at, s.id))
+        .map(|s| s.id)
+}
+
+/// The expert credited for a purchase at `at`: the last one who replied at or before it.
+pub fn credited_expert(replies: &[(Instant, ExpertId)], at: Instant) -> Option<ExpertId> {
+    replies
+        .iter()
+        .filter(|(when, _)| *when <= at)
+        .max_by_key(|(when, _)| *when)
+        .map(|(_, e)| *e)
+}
+
+fn first_joined<T>(
+    missions: &[MissionTerms],
+    pick: impl Fn(&MissionTerms) -> Option<T>,
+) -> Option<(MissionId, T)> {
+    let mut sorted: Vec<&MissionTerms> = missions.iter().collect();
+    sorted.sort_by_key(|m| (m.joined_at, m.id));
+    sorted.into_iter().find_map(|m| pick(m).map(|v| (m.id, v)))
+}
+
+/// What one purchase earns: `bp` basis points of `amount`, rounded down to the minor unit.
+pub fn commission_of(amount: &Money, bp: i64) -> Money {
+    let minor = i128::from(amount.minor) * i128::from(bp) / i128::from(FULL_BP);
+    Money {
+        minor: i64::try_from(minor).unwrap_or(i64::MAX),
+        currency: amount.currency.clone(),
+    }
+}
+
+/// What happened that may pay an expert.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Payable {
+    /// A conversation was closed; `payee` is the expert who closed it (or held it when an
+    /// admin closed it). `same_contact_paid` is true for a follow-up of a conversation that
+    /// already earned its contact fee within the window.
+    Closed {
+        /// The conversation.
+        conversation: ConversationId,
+        /// Who earns the contact fee.
+        payee: Option<ExpertId>,
+        /// The payee's missions.
+        missions: Vec<MissionTerms>,
+        /// A follow-up of an already paid contact.
+        same_contact_paid: bool,
+    },
+    /// A confirmed purchase, attributed to a conversation and credited to an expert.
+    Purchase {
+        /// The purchase.
+        purchase: PurchaseId,
+        /// Its conversation.
+        conversation: ConversationId,
+        /// The credited expert.
+        expert: ExpertId,
+        /// Its amount.
+        amount: Money,
+        /// The expert's missions.
+        missions: Vec<MissionTerms>,
+    },
+    /// A purchase was refunded or cancelled.
+    Refund {
+        /// The purchase.
+        purchase: PurchaseId,
+    },
+}
+
+/// Kind of ledger entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EarningKind {
+    /// A contact-based fee for a closed conversation.
+    ContactFee,
+    /// A commission on a purchase.
+    Commission,
+    /// The reversal of a refunded purchase's commission.
+    CommissionReversal,
+}
+
+impl EarningKind {
+    /// The stable text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ContactFee => "contact_fee",
+            Self::Commission => "commission",
+            Self::CommissionReversal => "commission_reversal",
+        }
+    }
+
+    /// Parses the stable text form.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "contact_fee" => Some(Self::ContactFee),
+            "commission" => Some(Self::Commission),
+            "commission_reversal" => Some(Self::CommissionReversal),
+            _ => None,
+        }
+    }
+}
+
+/// One ledger entry (append-only; balances are sums of entries).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Earning {
+    /// Who earns.
+    pub expert: ExpertId,
+    /// Under which mission.
+    pub mission: MissionId,
+    /// Why.
+    pub kind: EarningKind,
+    /// How much (negative for a reversal).
+    pub amount: Money,
+    /// The conversation it relates to.
+    pub conversation: Option<ConversationId>,
+    /// The purchase it relates to.
+    pub purchase: Option<PurchaseId>,
+}
+
+/// The entries `payable` adds to a ledger that already holds `existing`: a conversation
+/// earns at most one contact fee, a purchase at most one commission and one reversal (and
+/// a reversal only of a commission that was paid).
+pub fn payouts(payable: &Payable, existing: &[Earning]) -> Vec<Earning> {
+    let has = |kind: EarningKind, pred: &dyn Fn(&Earning) -> bool| {
+        existing.iter().any(|e| e.kind == kind && pred(e))
+    };
+    match payable {
+        Payable::Closed {
+            conversation,
+            payee,
+            missions,
+            same_contact_paid,
+        } => {
+            let paid = has(EarningKind::ContactFee, &|e| {
+                e.conversation == Some(*conversation)
+            });
+            let (Some(expert), false, false) = (payee, paid, *same_contact_paid) else {
+                return Vec::new();
+            };
+            first_joined(missions, |m| m.contact_fee.clone())
+                .map(|(mission, amount)| Earning {
+                    expert: *expert,
+                    mission,
+                    kind: EarningKind::ContactFee,
+                    amount,
+                    conversation: Some(*conversation),
+                    purchase: None,
+                })
+                .into_iter()
+                .collect()
+        }
+        Payable::Purchase {
+            purchase,
+            conversation,
+            expert,
+            amount,
+            missions,
+        } => {
+            if has(EarningKind::Commission, &|e| e.purchase == Some(*purchase)) {
+                return Vec::new();
+            }
+            first_joined(missions, |m| m.commission_bp)
+                .map(|(mission, bp)| Earning {
+                    expert: *expert,
+                    mission,
+                    kind: EarningKind::Commission,
+                    amount: commission_of(amount, bp),
+                    conversation: Some(*conversation),
+                    purchase: Some(*purchase),
+                })
+                .into_iter()
+                .collect()
+        }
+        Payable::Refund { purchase } => {
+            if has(EarningKind::CommissionReversal, &|e| {
+                e.purchase == Some(*purchase)
+            }) {
+                return Vec::new();
+            }
+            existing
+                .iter()
+                .filter(|e| e.kind == EarningKind::Commission && e.purchase == Some(*purchase))
+                .map(|paid| Earning {
+                    kind: EarningKind::CommissionReversal,
+                    amount: Money {
+                        minor: -paid.amount.minor,
+                        currency: paid.amount.currency.clone(),
+                    },
+                    ..paid.clone()
+                })
+                .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

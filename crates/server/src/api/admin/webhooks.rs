@@ -1,0 +1,202 @@
+//! The admin's webhook endpoints: subscribe a URL to event types (its signing secret is
+//! shown once), list and delete endpoints, and see recent deliveries with their status.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{delete, get};
+use axum::{Json, Router};
+use ebb_store::outbox::{self, Delivery};
+use ebb_store::webhook_endpoints::{self, Endpoint};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::super::{ApiJson, ApiPath, ApiQuery};
+use crate::auth::{AdminAuth, new_token};
+use crate::webhooks::EVENT_TYPES;
+use crate::{ApiError, AppState};
+
+/// Longest endpoint URL.
+pub const MAX_URL: usize = 2000;
+/// Most endpoints per brand.
+pub const MAX_ENDPOINTS: usize = 20;
+/// Most deliveries one list returns.
+pub const MAX_DELIVERIES: u32 = 500;
+
+/// Webhook routes (merged under `/api/v1/admin`).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/webhooks", get(list).post(create))
+        .route("/webhooks/{id}", delete(remove))
+        .route("/webhook-deliveries", get(deliveries))
+}
+
+/// A new endpoint: where to POST and which event types.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewEndpoint {
+    /// `http://` or `https://` URL.
+    pub url: String,
+    /// Event types, from [`EVENT_TYPES`]; at least one.
+    pub events: Vec<String>,
+}
+
+impl NewEndpoint {
+    fn validate(&self) -> Result<(String, Vec<String>), ApiError> {
+        let url = self.url.trim();
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"));
+        let host_ok = rest.is_some_and(|r| {
+            let host = r.split(['/', '?', '#']).next().unwrap_or_default();
+            !host.is_empty() && !host.contains('@')
+        });
+        if !host_ok || url.len() > MAX_URL || url.chars().any(char::is_whitespace) {
+            return Err(ApiError::Invalid(
+                "url must be an http:// or https:// URL with a host (at most 2000 characters)"
+                    .into(),
+            ));
+        }
+        if self.events.is_empty() {
+            return Err(ApiError::Invalid(
+                "events must name at least one event".into(),
+            ));
+        }
+        if let Some(bad) = self
+            .events
+            .iter()
+            .find(|e| !EVENT_TYPES.contains(&e.as_str()))
+        {
+            return Err(ApiError::Invalid(format!(
+                "unknown event {bad}; known: {}",
+                EVENT_TYPES.join(", ")
+            )));
+        }
+        let mut events = self.events.clone();
+        events.sort();
+        events.dedup();
+        Ok((url.to_owned(), events))
+    }
+}
+
+/// A created endpoint with its secret (shown only in this answer).
+#[derive(Serialize)]
+pub struct CreatedEndpoint {
+    /// The endpoint.
+    #[serde(flatten)]
+    pub endpoint: Endpoint,
+    /// The HMAC-SHA256 key deliveries are signed with.
+    pub secret: String,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+    ApiJson(new): ApiJson<NewEndpoint>,
+) -> Result<(StatusCode, Json<CreatedEndpoint>), ApiError> {
+    let (url, events) = new.validate()?;
+    let endpoint = Endpoint {
+        id: Uuid::now_v7(),
+        brand_id: admin.brand_id,
+        url,
+        events,
+        created_at: state.clock.now(),
+    };
+    let secret = format!("whsec_{}", new_token());
+    let mut tx = state.store.begin().await?;
+    if webhook_endpoints::list(&mut tx, admin.brand_id)
+        .await?
+        .len()
+        >= MAX_ENDPOINTS
+    {
+        return Err(ApiError::Conflict(format!(
+            "a brand has at most {MAX_ENDPOINTS} webhook endpoints"
+        )));
+    }
+    webhook_endpoints::insert(&mut tx, &endpoint, &secret).await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedEndpoint { endpoint, secret }),
+    ))
+}
+
+/// The brand's endpoints (secrets are never listed).
+#[derive(Serialize)]
+pub struct EndpointList {
+    /// Oldest first.
+    pub webhooks: Vec<Endpoint>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+) -> Result<Json<EndpointList>, ApiError> {
+    let mut conn = state.store.conn().await?;
+    let webhooks = webhook_endpoints::list(&mut conn, admin.brand_id).await?;
+    Ok(Json(EndpointList { webhooks }))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode, ApiError> {
+    let now = state.clock.now();
+    let mut tx = state.store.begin().await?;
+    if !webhook_endpoints::delete(&mut tx, admin.brand_id, id, now).await? {
+        return Err(ApiError::NotFound("webhook endpoint"));
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `?limit=` of the deliveries list.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeliveriesQuery {
+    limit: Option<u32>,
+}
+
+/// Recent deliveries.
+#[derive(Serialize)]
+pub struct DeliveryList {
+    /// Newest first.
+    pub deliveries: Vec<Delivery>,
+}
+
+async fn deliveries(
+    State(state): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+    ApiQuery(query): ApiQuery<DeliveriesQuery>,
+) -> Result<Json<DeliveryList>, ApiError> {
+    let limit = query.limit.unwrap_or(100).clamp(1, MAX_DELIVERIES);
+    let mut conn = state.store.conn().await?;
+    let deliveries = outbox::recent(&mut conn, admin.brand_id, limit).await?;
+    Ok(Json(DeliveryList { deliveries }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NewEndpoint;
+
+    fn check(url: &str, events: &[&str]) -> bool {
+        NewEndpoint {
+            url: url.to_owned(),
+            events: events.iter().map(|e| (*e).to_owned()).collect(),
+        }
+        .validate()
+        .is_ok()
+    }
+
+    #[test]
+    fn only_http_urls_and_known_events_are_accepted() {
+        assert!(check("https://hooks.example/ebb", &["message.created"]));
+        assert!(check("http://127.0.0.1:9000/x?y=1", &["csat.submitted"]));
+        assert!(!check("ftp://hooks.example", &["message.created"]));
+        assert!(!check("https://", &["message.created"]));
+        assert!(!check("https://user@hooks.example", &["message.created"]));
+        assert!(!check("javascript:alert(1)", &["message.created"]));
+        assert!(!check("https://hooks.example", &[]));
+        assert!(!check("https://hooks.example", &["message.deleted"]));
+    }
+}

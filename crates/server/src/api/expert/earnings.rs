@@ -1,0 +1,141 @@
+//! The expert's money: their statement for a period (JSON and CSV), the missions they work
+//! under, and their satisfaction ratings.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use ebb_core::Instant;
+use ebb_store::csat::{self, Summary};
+use ebb_store::ledger::{self, Entry};
+use ebb_store::missions::{self, Mission};
+use serde::Serialize;
+
+use crate::api::ApiQuery;
+use crate::api::period::{PeriodQuery, csv};
+use crate::auth::ExpertAuth;
+use crate::{ApiError, AppState};
+
+/// Routes added under `/api/v1/expert`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/earnings", get(statement))
+        .route("/earnings.csv", get(statement_csv))
+        .route("/missions", get(my_missions))
+        .route("/csat", get(my_csat))
+}
+
+/// A statement: entries of a period and their totals per currency.
+#[derive(Serialize)]
+pub struct Statement {
+    /// Start (inclusive).
+    #[serde(with = "time::serde::rfc3339")]
+    pub from: Instant,
+    /// End (exclusive).
+    #[serde(with = "time::serde::rfc3339")]
+    pub to: Instant,
+    /// The entries, oldest first.
+    pub entries: Vec<Entry>,
+    /// Sum per currency, in minor units.
+    pub totals: BTreeMap<String, i64>,
+}
+
+/// Sums entries per currency.
+pub fn totals(entries: &[Entry]) -> BTreeMap<String, i64> {
+    let mut totals = BTreeMap::new();
+    for e in entries {
+        *totals.entry(e.earning.amount.currency.clone()).or_default() += e.earning.amount.minor;
+    }
+    totals
+}
+
+async fn load(state: &AppState, auth: &ExpertAuth, q: &PeriodQuery) -> Result<Statement, ApiError> {
+    let (from, to) = q.resolve(state.clock.now())?;
+    let expert = &auth.0;
+    let mut conn = state.store.conn().await?;
+    let entries = ledger::statement(&mut conn, expert.brand_id, expert.id, from, to).await?;
+    Ok(Statement {
+        from,
+        to,
+        totals: totals(&entries),
+        entries,
+    })
+}
+
+async fn statement(
+    State(state): State<AppState>,
+    auth: ExpertAuth,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> Result<Json<Statement>, ApiError> {
+    Ok(Json(load(&state, &auth, &q).await?))
+}
+
+async fn statement_csv(
+    State(state): State<AppState>,
+    auth: ExpertAuth,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> Result<Response, ApiError> {
+    let s = load(&state, &auth, &q).await?;
+    let mut out = String::from(
+        "recorded_at,kind,amount_minor,currency,conversation_id,purchase_id,mission_id\n",
+    );
+    for e in &s.entries {
+        let at =
+            e.at.format(&time::format_description::well_known::Rfc3339)
+                .map_err(|err| ApiError::Internal(err.to_string()))?;
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{at},{},{},{},{},{},{}",
+            e.earning.kind.as_str(),
+            e.earning.amount.minor,
+            e.earning.amount.currency,
+            opt(e.earning.conversation.map(|c| c.to_string())),
+            opt(e.earning.purchase.map(|p| p.to_string())),
+            e.earning.mission
+        );
+    }
+    Ok(csv("ebb-statement.csv", out))
+}
+
+#[derive(Serialize)]
+struct Missions {
+    missions: Vec<Mission>,
+}
+
+async fn my_missions(
+    State(state): State<AppState>,
+    ExpertAuth(expert): ExpertAuth,
+) -> Result<Json<Missions>, ApiError> {
+    let mut conn = state.store.conn().await?;
+    let missions = missions::list(&mut conn, expert.brand_id)
+        .await?
+        .into_iter()
+        .filter(|m| m.members.contains(&expert.id))
+        .collect();
+    Ok(Json(Missions { missions }))
+}
+
+#[derive(Serialize)]
+struct MyCsat {
+    count: i64,
+    average: f64,
+}
+
+async fn my_csat(
+    State(state): State<AppState>,
+    ExpertAuth(expert): ExpertAuth,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> Result<Json<MyCsat>, ApiError> {
+    let (from, to) = q.resolve(state.clock.now())?;
+    let mut conn = state.store.conn().await?;
+    let all = csat::summary(&mut conn, expert.brand_id, from, to).await?;
+    let mine: Option<&Summary> = all.iter().find(|s| s.expert_id == Some(expert.id));
+    Ok(Json(MyCsat {
+        count: mine.map_or(0, |s| s.count),
+        average: mine.map_or(0.0, |s| s.average),
+    }))
+}

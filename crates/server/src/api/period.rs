@@ -1,0 +1,57 @@
+//! A reporting period from the query string (`from`, `to` as RFC 3339), defaulting to the
+//! last 30 days, and a CSV helper for statements.
+
+use ebb_core::Instant;
+use serde::Deserialize;
+use time::Duration;
+
+use crate::ApiError;
+
+/// `?from=...&to=...`, both optional.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodQuery {
+    /// Start (inclusive).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub from: Option<Instant>,
+    /// End (exclusive).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub to: Option<Instant>,
+}
+
+/// The longest period a report covers.
+pub const MAX_PERIOD_DAYS: i64 = 400;
+
+impl PeriodQuery {
+    /// The period `[from, to)`: by default the 30 days up to `now`.
+    pub fn resolve(&self, now: Instant) -> Result<(Instant, Instant), ApiError> {
+        let to = self.to.unwrap_or(now + Duration::seconds(1));
+        let from = self.from.unwrap_or(to - Duration::days(30));
+        if from >= to {
+            return Err(ApiError::BadRequest("`from` must be before `to`".into()));
+        }
+        if to - from > Duration::days(MAX_PERIOD_DAYS) {
+            return Err(ApiError::BadRequest(format!(
+                "a period covers at most {MAX_PERIOD_DAYS} days"
+            )));
+        }
+        Ok((from, to))
+    }
+}
+
+/// A `text/csv` response with a download file name.
+pub fn csv(filename: &str, body: String) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}

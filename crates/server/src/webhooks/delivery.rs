@@ -1,0 +1,215 @@
+//! The delivery worker: leases due outbox rows, POSTs each to its endpoint with a short
+//! timeout, and records the outcome: delivered (2xx), due again after an exponential
+//! backoff with jitter, or dead after [`MAX_ATTEMPTS`]. A row is marked delivered only after
+//! a 2xx, so a crash between the POST and the record re-sends it: at least once.
+
+use std::time::Duration as StdDuration;
+
+use ebb_core::Instant;
+use ebb_store::outbox::{self, Attempt, Delivery};
+use ebb_store::webhook_endpoints;
+use futures_util::StreamExt;
+use rand::Rng;
+use time::Duration;
+
+use super::signature;
+use crate::{ApiError, AppState};
+
+/// How long a claimed delivery stays leased to this node (longer than [`TIMEOUT`]).
+pub const LEASE: Duration = Duration::seconds(60);
+/// The whole request's timeout.
+pub const TIMEOUT: StdDuration = StdDuration::from_secs(10);
+/// How many deliveries are claimed at once.
+pub const BATCH: u32 = 50;
+/// How many deliveries are in flight at once.
+pub const CONCURRENCY: usize = 8;
+/// After this many failed attempts a delivery is dead.
+pub const MAX_ATTEMPTS: i64 = 16;
+/// The wait after the first failure; it doubles with each further failure.
+pub const FIRST_BACKOFF: Duration = Duration::seconds(10);
+/// The longest wait between two attempts (before jitter).
+pub const MAX_BACKOFF: Duration = Duration::hours(6);
+
+/// The wait after failed attempt number `attempts` (1 for the first), before jitter:
+/// 10 s, 20 s, 40 s ... capped at 6 h.
+pub fn backoff(attempts: i64) -> Duration {
+    let doublings = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(20);
+    let secs = FIRST_BACKOFF
+        .whole_seconds()
+        .saturating_mul(1_i64 << doublings);
+    Duration::seconds(secs).min(MAX_BACKOFF)
+}
+
+/// [`backoff`] plus a jitter of `fraction` (0 to 1) of up to a fifth of it, so receivers
+/// that failed together are not retried together.
+pub fn backoff_with_jitter(attempts: i64, fraction: f64) -> Duration {
+    let base = backoff(attempts);
+    base + base * (fraction.clamp(0.0, 1.0) / 5.0)
+}
+
+/// Runs forever (until the task is aborted at shutdown): delivers what is due, then sleeps
+/// until a change is published on the bus or the poll interval passes.
+pub async fn run(state: AppState) {
+    let client = match reqwest::Client::builder()
+        .timeout(TIMEOUT)
+        .connect_timeout(StdDuration::from_secs(5))
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("Ebb-Webhooks/", env!("CARGO_PKG_VERSION")))
+        .build()
+    {
+        Ok(client) => client,
+        Err(err) => {
+            tracing::error!(error = %err, "webhook delivery disabled: no HTTP client");
+            return;
+        }
+    };
+    let mut hints = state.bus.subscribe();
+    loop {
+        if let Err(err) = tick(&state, &client).await {
+            tracing::warn!(error = %err, "webhook delivery tick failed; will retry");
+        }
+        tokio::select! {
+            _ = hints.recv() => {},
+            () = tokio::time::sleep(state.settings.scheduler_poll) => {},
+        }
+    }
+}
+
+/// Delivers everything due now; returns how many attempts were made.
+pub async fn tick(state: &AppState, client: &reqwest::Client) -> Result<usize, ApiError> {
+    let mut attempted = 0;
+    loop {
+        let now = state.clock.now();
+        let mut tx = state.store.begin().await?;
+        let due = outbox::claim_due(&mut tx, now, now + LEASE, BATCH).await?;
+        tx.commit().await?;
+        let claimed = due.len();
+        let results: Vec<Result<(), ApiError>> = futures_util::stream::iter(due)
+            .map(|d| attempt(state, client, d))
+            .buffer_unordered(CONCURRENCY)
+            .collect()
+            .await;
+        attempted += claimed;
+        for result in results {
+            result?;
+        }
+        if claimed < BATCH as usize {
+            return Ok(attempted);
+        }
+    }
+}
+
+/// Makes one attempt at `delivery` and records how it went.
+#[tracing::instrument(skip_all, fields(
+    webhook.delivery = %delivery.id,
+    webhook.event_type = %delivery.event_type,
+    webhook.attempt = delivery.attempts,
+))]
+async fn attempt(
+    state: &AppState,
+    client: &reqwest::Client,
+    delivery: Delivery,
+) -> Result<(), ApiError> {
+    let mut conn = state.store.conn().await?;
+    let target = webhook_endpoints::get(&mut conn, delivery.brand_id, delivery.endpoint_id).await?;
+    drop(conn);
+    let (outcome, gone) = match target {
+        Some(t) if !t.deleted => (
+            post(state, client, &t.endpoint.url, &t.secret, &delivery).await,
+            false,
+        ),
+        _ => (Err((None, "endpoint deleted".to_owned())), true),
+    };
+    let now = state.clock.now();
+    let record = match outcome {
+        Ok(status_code) => Attempt::Delivered { status_code },
+        Err((status_code, error)) => {
+            let retry_at = (delivery.attempts < MAX_ATTEMPTS && !gone)
+                .then(|| now + backoff_with_jitter(delivery.attempts, rand::rng().random()));
+            tracing::info!(
+                webhook.status_code = status_code,
+                webhook.retry_at = ?retry_at,
+                error = %error,
+                "webhook delivery failed"
+            );
+            Attempt::Failed {
+                status_code,
+                error,
+                retry_at,
+            }
+        }
+    };
+    let mut conn = state.store.conn().await?;
+    outbox::record(&mut conn, &delivery, &record, now).await?;
+    Ok(())
+}
+
+/// POSTs the signed payload; the status code of a 2xx, else what went wrong.
+async fn post(
+    state: &AppState,
+    client: &reqwest::Client,
+    url: &str,
+    secret: &str,
+    delivery: &Delivery,
+) -> Result<i64, (Option<i64>, String)> {
+    let body = delivery.payload.clone().into_bytes();
+    let timestamp = unix_seconds(state.clock.now());
+    let response = client
+        .post(url)
+        .header("content-type", "application/json")
+        .header(
+            signature::HEADER,
+            signature::header_value(secret, timestamp, &body),
+        )
+        .header("Ebb-Event-Id", delivery.event_id.to_string())
+        .header("Ebb-Event-Type", &delivery.event_type)
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| (None, describe(&e)))?;
+    let status = i64::from(response.status().as_u16());
+    if response.status().is_success() {
+        Ok(status)
+    } else {
+        Err((Some(status), format!("receiver answered {status}")))
+    }
+}
+
+fn unix_seconds(at: Instant) -> i64 {
+    at.unix_timestamp()
+}
+
+/// A short, stable description of a transport error (no response bodies, no secrets).
+fn describe(err: &reqwest::Error) -> String {
+    if err.is_timeout() {
+        "timed out".to_owned()
+    } else if err.is_connect() {
+        "could not connect".to_owned()
+    } else if err.is_builder() {
+        "invalid URL".to_owned()
+    } else {
+        "request failed".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_ten_seconds_up_to_six_hours() {
+        assert_eq!(backoff(1), Duration::seconds(10));
+        assert_eq!(backoff(2), Duration::seconds(20));
+        assert_eq!(backoff(3), Duration::seconds(40));
+        assert_eq!(backoff(12), MAX_BACKOFF);
+        assert_eq!(backoff(1_000), MAX_BACKOFF);
+        assert_eq!(backoff(0), Duration::seconds(10));
+    }
+
+    #[test]
+    fn jitter_adds_at_most_a_fifth() {
+        assert_eq!(backoff_with_jitter(1, 0.0), Duration::seconds(10));
+        assert_eq!(backoff_with_jitter(1, 1.0), Duration::seconds(12));
+        assert_eq!(backoff_with_jitter(2, 7.0), Duration::seconds(24));
+    }
+}

@@ -1,0 +1,504 @@
+//! Issue 7 money paths over HTTP: contact fees earned once at close (never while snoozed),
+//! follow-ups within the window earn nothing more, purchases attributed within the window
+//! (boundaries exact) to the last expert who replied, idempotent on order id, refunds
+//! reversed once, and satisfaction surveys once per closed conversation.
+
+use ebb_core::ExpertStatus;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use time::Duration;
+use time::format_description::well_known::Rfc3339;
+
+use crate::helpers::{TestApp, kinds, spawn_apps};
+use crate::ws_client::admin;
+
+struct Shop {
+    root: String,
+    key: String,
+}
+
+async fn shop(app: &TestApp, brand: &ebb_core::Brand, experts: &[&ebb_core::Expert]) -> Shop {
+    let root = admin(app, brand, "root").await;
+    let (s, key) = app
+        .call(
+            Method::POST,
+            "/api/v1/admin/api-keys",
+            Some(&root),
+            Some(json!({"name": "shop"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{key}");
+    let mission = json!({"name": "Outdoor", "contact_fee": {"minor": 300, "currency": "EUR"}, "commission_bp": 1000});
+    let (s, m) = app
+        .call(
+            Method::POST,
+            "/api/v1/admin/missions",
+            Some(&root),
+            Some(mission),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    for e in experts {
+        let path = format!(
+            "/api/v1/admin/missions/{}/members",
+            m["id"].as_str().expect("id")
+        );
+        let (s, _) = app
+            .call(
+                Method::POST,
+                &path,
+                Some(&root),
+                Some(json!({"expert_id": e.id})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+    }
+    Shop {
+        root,
+        key: key["key"].as_str().expect("key").to_owned(),
+    }
+}
+
+async fn statement(app: &TestApp, token: &str) -> Value {
+    let (s, body) = app
+        .call(Method::GET, "/api/v1/expert/earnings", Some(token), None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    body
+}
+
+fn id_of(body: &Value) -> String {
+    body["conversation"]["id"].as_str().expect("id").to_owned()
+}
+
+fn rfc(t: ebb_core::Instant) -> String {
+    t.format(&Rfc3339).expect("format")
+}
+
+async fn close(app: &TestApp, token: &str, id: &str) -> Value {
+    let path = format!("/api/v1/expert/conversations/{id}/close");
+    let (s, body) = app
+        .call(Method::POST, &path, Some(token), Some(json!({})))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{}: {body}", app.backend);
+    body
+}
+
+#[tokio::test]
+async fn contact_fees_are_earned_once_at_close_and_never_while_snoozed() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let brand = app.brand("acme").await;
+        let (ada, ada_t) = app.expert(&brand, "ada", 2, ExpertStatus::Available).await;
+        let shop = shop(&app, &brand, &[&ada]).await;
+        let v = app.visitor(&brand).await;
+        let id = id_of(&app.start(&brand, &v, "question", "m").await);
+        let path = format!("/api/v1/expert/conversations/{id}/snooze");
+        let snooze = json!({"choice": {"kind": "one_day"}});
+        assert_eq!(
+            app.call(Method::POST, &path, Some(&ada_t), Some(snooze))
+                .await
+                .0,
+            StatusCode::OK
+        );
+        assert_eq!(
+            statement(&app, &ada_t).await["entries"],
+            json!([]),
+            "{b}: nothing while snoozed"
+        );
+        close(&app, &ada_t, &id).await;
+        let s = statement(&app, &ada_t).await;
+        assert_eq!(s["totals"], json!({"EUR": 300}), "{b}: {s}");
+        assert_eq!(s["entries"][0]["kind"], "contact_fee");
+
+        // Writing again right after: a linked follow-up, the same contact: no second fee.
+        let path = format!("/api/v1/widget/acme/conversations/{id}/messages");
+        let (st, follow) = app
+            .call(
+                Method::POST,
+                &path,
+                Some(&v),
+                Some(json!({"body": "one more thing"})),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{b}: {follow}");
+        let follow_id = id_of(&follow);
+        assert_ne!(follow_id, id, "{b}: a new conversation");
+        assert_eq!(kinds(&follow)[0], "started");
+        close(&app, &ada_t, &follow_id).await;
+        assert_eq!(
+            statement(&app, &ada_t).await["totals"],
+            json!({"EUR": 300}),
+            "{b}"
+        );
+
+        // Three days later it is a new contact.
+        app.advance(Duration::days(3)).await;
+        let path = format!("/api/v1/widget/acme/conversations/{follow_id}/messages");
+        let (_, later) = app
+            .call(
+                Method::POST,
+                &path,
+                Some(&v),
+                Some(json!({"body": "new question"})),
+            )
+            .await;
+        close(&app, &ada_t, &id_of(&later)).await;
+        assert_eq!(
+            statement(&app, &ada_t).await["totals"],
+            json!({"EUR": 600}),
+            "{b}"
+        );
+
+        let (s, payouts) = app
+            .call(Method::GET, "/api/v1/admin/payouts", Some(&shop.root), None)
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(payouts["payouts"][0]["amount_minor"], 600, "{b}: {payouts}");
+        let resp = app
+            .http
+            .get(format!("{}/api/v1/admin/payouts.csv", app.base))
+            .bearer_auth(&shop.root)
+            .send()
+            .await
+            .expect("csv");
+        assert!(
+            resp.headers()["content-type"]
+                .to_str()
+                .unwrap_or("")
+                .starts_with("text/csv")
+        );
+        let text = resp.text().await.expect("body");
+        assert!(
+            text.lines()
+                .nth(1)
+                .is_some_and(|l| l.ends_with(",EUR,600,2")),
+            "{b}: {text}"
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn purchases_earn_commission_within_the_window_exactly_once() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let brand = app.brand("acme").await;
+        let (ada, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
+        let (bob, bob_t) = app.expert(&brand, "bob", 1, ExpertStatus::Away).await;
+        let shop = shop(&app, &brand, &[&ada, &bob]).await;
+        let v = app.visitor(&brand).await;
+        let started = app.start(&brand, &v, "which tent?", "m").await;
+        let id = id_of(&started);
+        let visitor_id = started["conversation"]["visitor_id"].clone();
+        let before_start = rfc(app.now() - Duration::seconds(1));
+        let reply = |token: String, text: &'static str| {
+            let app = &app;
+            let id = id.clone();
+            async move {
+                let path = format!("/api/v1/expert/conversations/{id}/messages");
+                let (s, _) = app
+                    .call(
+                        Method::POST,
+                        &path,
+                        Some(&token),
+                        Some(json!({"body": text})),
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::CREATED);
+            }
+        };
+        reply(ada_t.clone(), "The Ridge 2 is great.").await;
+        // Reassigned to Bob, who replies last before the purchase.
+        let path = format!("/api/v1/admin/conversations/{id}/reassign");
+        let (s, _) = app
+            .call(
+                Method::POST,
+                &path,
+                Some(&shop.root),
+                Some(json!({"expert_id": bob.id})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        app.advance(Duration::minutes(5)).await;
+        reply(bob_t.clone(), "Size L is in stock.").await;
+        let closed = close(&app, &bob_t, &id).await;
+        let closed_at = time::OffsetDateTime::parse(
+            closed["conversation"]["state"]["at"].as_str().expect("at"),
+            &Rfc3339,
+        )
+        .expect("at");
+
+        let report = |order: &str, minor: i64, at: String| json!({"order_id": order, "visitor_id": visitor_id, "amount_minor": minor, "currency": "EUR", "purchased_at": at});
+        let post = |body: Value| {
+            let app = &app;
+            let key = shop.key.clone();
+            async move {
+                app.call(
+                    Method::POST,
+                    "/api/v1/server/purchases",
+                    Some(&key),
+                    Some(body),
+                )
+                .await
+            }
+        };
+        app.advance(Duration::hours(48)).await;
+        let (s, p1) = post(report("A-1", 10_000, rfc(closed_at + Duration::hours(48)))).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: {p1}");
+        assert_eq!(
+            p1["expert_id"],
+            json!(bob.id),
+            "{b}: the last expert who replied"
+        );
+        assert_eq!(
+            p1["conversation_id"],
+            json!(id),
+            "{b}: exactly 48 h after the end counts"
+        );
+        let (s, again) = post(report("A-1", 10_000, rfc(closed_at + Duration::hours(48)))).await;
+        assert_eq!(
+            (s, &again["id"]),
+            (StatusCode::OK, &p1["id"]),
+            "{b}: idempotent on order id"
+        );
+        let (s, _) = post(report("A-1", 9_999, rfc(closed_at))).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{b}: same order, other details");
+        let (_, late) = post(report(
+            "A-2",
+            5_000,
+            rfc(closed_at + Duration::hours(48) + Duration::seconds(1)),
+        ))
+        .await;
+        assert_eq!(
+            late["conversation_id"],
+            Value::Null,
+            "{b}: one second too late"
+        );
+        let (_, early) = post(report("A-3", 5_000, before_start)).await;
+        assert_eq!(
+            early["conversation_id"],
+            Value::Null,
+            "{b}: before the conversation started"
+        );
+
+        let bob_s = statement(&app, &bob_t).await;
+        let commissions: Vec<&Value> = bob_s["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter(|e| e["kind"] == "commission")
+            .collect();
+        assert_eq!(commissions.len(), 1, "{b}: {bob_s}");
+        assert_eq!(
+            commissions[0]["amount"],
+            json!({"minor": 1000, "currency": "EUR"})
+        );
+        assert_eq!(
+            bob_s["totals"],
+            json!({"EUR": 1300}),
+            "{b}: fee for closing + 10 %"
+        );
+        assert_eq!(
+            statement(&app, &ada_t).await["entries"],
+            json!([]),
+            "{b}: Ada neither closed nor replied last"
+        );
+
+        // A refund reverses the commission, once.
+        let path = "/api/v1/server/purchases/A-1/refund";
+        for _ in 0..2 {
+            let (s, r) = app.call(Method::POST, path, Some(&shop.key), None).await;
+            assert_eq!(
+                (s, r["status"].as_str()),
+                (StatusCode::OK, Some("refunded")),
+                "{b}"
+            );
+        }
+        assert_eq!(
+            statement(&app, &bob_t).await["totals"],
+            json!({"EUR": 300}),
+            "{b}"
+        );
+
+        // Another brand's visitor or key gets nothing.
+        let globex = app.brand("globex").await;
+        let other = shop_key_only(&app, &globex).await;
+        let (s, _) = app
+            .call(
+                Method::POST,
+                "/api/v1/server/purchases",
+                Some(&other),
+                Some(report("G-1", 100, rfc(closed_at))),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{b}: another brand's visitor");
+        let (s, _) = app
+            .call(
+                Method::POST,
+                "/api/v1/server/purchases/A-1/refund",
+                Some(&other),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{b}: another brand's order");
+        let (s, _) = app
+            .call(
+                Method::POST,
+                "/api/v1/server/purchases",
+                Some(&bob_t),
+                Some(report("X", 1, rfc(closed_at))),
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::UNAUTHORIZED,
+            "{b}: an expert token is no API key"
+        );
+        let (s, p) = app.call(Method::POST, "/api/v1/server/purchases", Some(&shop.key), Some(json!({"order_id": "B", "visitor_id": visitor_id, "amount_minor": -5, "currency": "EUR", "purchased_at": rfc(closed_at)}))).await;
+        assert_eq!(
+            (s, p["type"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("/problems/invalid-money")
+            ),
+            "{b}"
+        );
+        app.finish().await;
+    }
+}
+
+async fn shop_key_only(app: &TestApp, brand: &ebb_core::Brand) -> String {
+    let root = admin(app, brand, "boss").await;
+    let (_, key) = app
+        .call(
+            Method::POST,
+            "/api/v1/admin/api-keys",
+            Some(&root),
+            Some(json!({"name": "k"})),
+        )
+        .await;
+    key["key"].as_str().expect("key").to_owned()
+}
+
+#[tokio::test]
+async fn page_purchases_wait_for_the_server_to_confirm() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let brand = app.brand("acme").await;
+        let (ada, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
+        let shop = shop(&app, &brand, &[&ada]).await;
+        let v = app.visitor(&brand).await;
+        let id = id_of(&app.start(&brand, &v, "hi", "m").await);
+        let path = format!("/api/v1/expert/conversations/{id}/messages");
+        app.call(
+            Method::POST,
+            &path,
+            Some(&ada_t),
+            Some(json!({"body": "hello"})),
+        )
+        .await;
+        let order = json!({"order_id": "W-1", "amount_minor": 2000, "currency": "EUR"});
+        let (s, pending) = app
+            .call(
+                Method::POST,
+                "/api/v1/widget/acme/purchases",
+                Some(&v),
+                Some(order),
+            )
+            .await;
+        assert_eq!(
+            (s, pending["status"].as_str()),
+            (StatusCode::ACCEPTED, Some("pending")),
+            "{b}: {pending}"
+        );
+        assert_eq!(
+            statement(&app, &ada_t).await["entries"],
+            json!([]),
+            "{b}: unconfirmed pays nothing"
+        );
+        let confirm = json!({"order_id": "W-1", "visitor_token": v, "amount_minor": 2000, "currency": "EUR", "purchased_at": pending["purchased_at"]});
+        let (s, confirmed) = app
+            .call(
+                Method::POST,
+                "/api/v1/server/purchases",
+                Some(&shop.key),
+                Some(confirm),
+            )
+            .await;
+        assert_eq!(
+            (s, confirmed["status"].as_str()),
+            (StatusCode::CREATED, Some("confirmed")),
+            "{b}: {confirmed}"
+        );
+        assert_eq!(
+            statement(&app, &ada_t).await["totals"],
+            json!({"EUR": 200}),
+            "{b}"
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn visitors_rate_a_closed_conversation_once() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let brand = app.brand("acme").await;
+        let (ada, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
+        let root = admin(&app, &brand, "root").await;
+        let v = app.visitor(&brand).await;
+        let stranger = app.visitor(&brand).await;
+        let id = id_of(&app.start(&brand, &v, "hi", "m").await);
+        let path = format!("/api/v1/widget/acme/conversations/{id}/csat");
+        let rating = json!({"rating": 4, "comment": "Quick and kind"});
+        let (s, _) = app
+            .call(Method::POST, &path, Some(&v), Some(rating.clone()))
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{b}: not before close");
+        close(&app, &ada_t, &id).await;
+        for (bad, status) in [
+            (json!({"rating": 0}), StatusCode::UNPROCESSABLE_ENTITY),
+            (json!({"rating": 6}), StatusCode::UNPROCESSABLE_ENTITY),
+            (
+                json!({"rating": 3, "comment": "x".repeat(2001)}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+        ] {
+            assert_eq!(
+                app.call(Method::POST, &path, Some(&v), Some(bad)).await.0,
+                status,
+                "{b}"
+            );
+        }
+        assert_eq!(
+            app.call(Method::POST, &path, Some(&stranger), Some(rating.clone()))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.call(Method::POST, &path, Some(&v), Some(rating.clone()))
+                .await
+                .0,
+            StatusCode::CREATED
+        );
+        assert_eq!(
+            app.call(Method::POST, &path, Some(&v), Some(rating))
+                .await
+                .0,
+            StatusCode::CONFLICT,
+            "{b}: once"
+        );
+        let (_, mine) = app
+            .call(Method::GET, "/api/v1/expert/csat", Some(&ada_t), None)
+            .await;
+        assert_eq!(mine, json!({"count": 1, "average": 4.0}), "{b}");
+        let (_, all) = app
+            .call(Method::GET, "/api/v1/admin/csat", Some(&root), None)
+            .await;
+        assert_eq!(all["experts"][0]["expert_id"], json!(ada.id), "{b}: {all}");
+        assert_eq!(all["brand"]["average"], 4.0);
+        app.finish().await;
+    }
+}

@@ -1,0 +1,129 @@
+//! Purchases reported by brands (server to server) or from the widget (pending until the
+//! brand's server confirms them), unique per brand and order id.
+
+use ebb_core::earnings::Money;
+use ebb_core::{BrandId, ConversationId, ExpertId, Instant, PurchaseId, VisitorId};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::timefmt::{from_micros, to_micros};
+use crate::{Handle, Result, StoreError};
+
+/// A stored purchase.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Purchase {
+    /// Identity.
+    pub id: PurchaseId,
+    /// The brand's order id.
+    pub order_id: String,
+    /// Who bought.
+    pub visitor_id: VisitorId,
+    /// How much.
+    pub amount: Money,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub purchased_at: Instant,
+    /// `pending` (widget, unconfirmed), `confirmed` or `refunded`.
+    pub status: String,
+    /// `server` or `widget`.
+    pub source: String,
+    /// The conversation it was attributed to.
+    pub conversation_id: Option<ConversationId>,
+    /// The expert credited.
+    pub expert_id: Option<ExpertId>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    order_id: String,
+    visitor_id: Uuid,
+    amount_minor: i64,
+    currency: String,
+    purchased_at: i64,
+    status: String,
+    source: String,
+    conversation_id: Option<Uuid>,
+    expert_id: Option<Uuid>,
+}
+
+impl TryFrom<Row> for Purchase {
+    type Error = StoreError;
+    fn try_from(r: Row) -> Result<Self> {
+        Ok(Self {
+            id: PurchaseId(r.id),
+            order_id: r.order_id,
+            visitor_id: VisitorId(r.visitor_id),
+            amount: Money {
+                minor: r.amount_minor,
+                currency: r.currency,
+            },
+            purchased_at: from_micros(r.purchased_at)?,
+            status: r.status,
+            source: r.source,
+            conversation_id: r.conversation_id.map(ConversationId),
+            expert_id: r.expert_id.map(ExpertId),
+        })
+    }
+}
+
+/// Inserts a purchase; a known order id is a `Conflict`.
+pub async fn insert(h: &mut impl Handle, brand: BrandId, p: &Purchase, now: Instant) -> Result<()> {
+    run!(h, |c| sqlx::query(
+        "INSERT INTO purchases (id, brand_id, order_id, visitor_id, amount_minor, currency, \
+         purchased_at, status, source, conversation_id, expert_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)"
+    )
+    .bind(p.id.0)
+    .bind(brand.0)
+    .bind(&p.order_id)
+    .bind(p.visitor_id.0)
+    .bind(p.amount.minor)
+    .bind(&p.amount.currency)
+    .bind(to_micros(p.purchased_at))
+    .bind(&p.status)
+    .bind(&p.source)
+    .bind(p.conversation_id.map(|c| c.0))
+    .bind(p.expert_id.map(|e| e.0))
+    .bind(to_micros(now))
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The purchase of `brand` with this order id, locked for the transaction on PostgreSQL.
+pub async fn by_order_locked(
+    h: &mut impl Handle,
+    brand: BrandId,
+    order_id: &str,
+) -> Result<Option<Purchase>> {
+    let row = run!(h, |c| sqlx::query_as::<_, Row>(
+        "UPDATE purchases SET updated_at = updated_at WHERE brand_id = $1 AND order_id = $2 \
+         RETURNING id, order_id, visitor_id, amount_minor, currency, purchased_at, status, \
+         source, conversation_id, expert_id"
+    )
+    .bind(brand.0)
+    .bind(order_id)
+    .fetch_optional(c)
+    .await)?;
+    row.map(Purchase::try_from).transpose()
+}
+
+/// Saves a purchase's status and attribution.
+pub async fn update(h: &mut impl Handle, brand: BrandId, p: &Purchase, now: Instant) -> Result<()> {
+    run!(h, |c| sqlx::query(
+        "UPDATE purchases SET status = $3, conversation_id = $4, expert_id = $5, \
+         updated_at = $6 WHERE brand_id = $1 AND id = $2"
+    )
+    .bind(brand.0)
+    .bind(p.id.0)
+    .bind(&p.status)
+    .bind(p.conversation_id.map(|c| c.0))
+    .bind(p.expert_id.map(|e| e.0))
+    .bind(to_micros(now))
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}

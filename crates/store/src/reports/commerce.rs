@@ -1,0 +1,159 @@
+//! The money and satisfaction part of a report: CSAT ratings given in the period,
+//! purchases made in it and the conversations they were attributed to (conversion), and
+//! the earnings ledger's entries recorded in it. Amounts are summed per currency.
+
+use ebb_core::{BrandId, Instant};
+use serde::Serialize;
+
+use crate::timefmt::to_micros;
+use crate::{Handle, Result};
+
+/// An amount in minor units of one currency, with how many rows made it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Amount {
+    /// ISO 4217 code.
+    pub currency: String,
+    /// How many rows.
+    pub count: i64,
+    /// Their sum, in minor units.
+    pub amount_minor: i64,
+}
+
+/// CSAT ratings given in the period.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CsatFigures {
+    /// How many ratings.
+    pub responses: i64,
+    /// Their average, 1 to 5 (`null` when none).
+    pub average: Option<f64>,
+    /// How many of each rating, index 0 for 1 star to index 4 for 5 stars.
+    pub distribution: [i64; 5],
+}
+
+/// The brand's CSAT ratings given in `[from, to)`.
+pub async fn csat(
+    h: &mut impl Handle,
+    brand: BrandId,
+    from: Instant,
+    to: Instant,
+) -> Result<CsatFigures> {
+    let rows: Vec<(i64, i64)> = run!(h, |c| sqlx::query_as(
+        "SELECT rating, COUNT(*) FROM csat WHERE brand_id = $1 AND created_at >= $2 \
+         AND created_at < $3 GROUP BY rating"
+    )
+    .bind(brand.0)
+    .bind(to_micros(from))
+    .bind(to_micros(to))
+    .fetch_all(c)
+    .await)?;
+    let mut out = CsatFigures::default();
+    let mut sum = 0;
+    for (rating, count) in rows {
+        if let Some(slot) = usize::try_from(rating - 1)
+            .ok()
+            .and_then(|i| out.distribution.get_mut(i))
+        {
+            *slot += count;
+            out.responses += count;
+            sum += rating * count;
+        }
+    }
+    out.average = (out.responses > 0).then(|| sum as f64 / out.responses as f64);
+    Ok(out)
+}
+
+/// Purchases and conversion.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct PurchaseFigures {
+    /// Purchases made in the period and not refunded, per currency.
+    pub all: Vec<Amount>,
+    /// Of those, the ones attributed to a conversation, per currency.
+    pub attributed: Vec<Amount>,
+    /// Conversations opened in the period with at least one attributed, non-refunded
+    /// purchase (attribution happens within the brand's purchase window).
+    pub converted_conversations: i64,
+}
+
+/// The brand's purchases made in `[from, to)`, and its conversations opened then that
+/// converted.
+pub async fn purchases(
+    h: &mut impl Handle,
+    brand: BrandId,
+    from: Instant,
+    to: Instant,
+) -> Result<PurchaseFigures> {
+    let (from, to) = (to_micros(from), to_micros(to));
+    let sums = |attributed_only: bool| {
+        format!(
+            "SELECT currency, COUNT(*) AS count, CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) \
+             AS amount_minor FROM purchases WHERE brand_id = $1 AND purchased_at >= $2 \
+             AND purchased_at < $3 AND status <> 'refunded' {} GROUP BY currency \
+             ORDER BY currency",
+            if attributed_only {
+                "AND conversation_id IS NOT NULL"
+            } else {
+                ""
+            }
+        )
+    };
+    let mut out = PurchaseFigures::default();
+    for (attributed, sql) in [(false, sums(false)), (true, sums(true))] {
+        let rows = run!(h, |c| sqlx::query_as::<_, Amount>(&sql)
+            .bind(brand.0)
+            .bind(from)
+            .bind(to)
+            .fetch_all(c)
+            .await)?;
+        if attributed {
+            out.attributed = rows;
+        } else {
+            out.all = rows;
+        }
+    }
+    let converted: (i64,) = run!(h, |c| sqlx::query_as(
+        "SELECT COUNT(DISTINCT p.conversation_id) FROM purchases p \
+         JOIN conversations c ON c.id = p.conversation_id AND c.brand_id = p.brand_id \
+         WHERE p.brand_id = $1 AND c.created_at >= $2 AND c.created_at < $3 \
+         AND p.status <> 'refunded'"
+    )
+    .bind(brand.0)
+    .bind(from)
+    .bind(to)
+    .fetch_one(c)
+    .await)?;
+    out.converted_conversations = converted.0;
+    Ok(out)
+}
+
+/// Earnings recorded in the ledger, per kind and currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Earning {
+    /// `contact_fee`, `commission` or `commission_reversal` (negative amounts).
+    pub kind: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// How many entries.
+    pub count: i64,
+    /// Their sum, in minor units.
+    pub amount_minor: i64,
+}
+
+/// The brand's ledger entries recorded in `[from, to)`, summed per kind and currency.
+pub async fn earnings(
+    h: &mut impl Handle,
+    brand: BrandId,
+    from: Instant,
+    to: Instant,
+) -> Result<Vec<Earning>> {
+    Ok(run!(h, |c| sqlx::query_as::<_, Earning>(
+        "SELECT kind, currency, COUNT(*) AS count, \
+         CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS amount_minor FROM ledger \
+         WHERE brand_id = $1 AND created_at >= $2 AND created_at < $3 \
+         GROUP BY kind, currency ORDER BY kind, currency"
+    )
+    .bind(brand.0)
+    .bind(to_micros(from))
+    .bind(to_micros(to))
+    .fetch_all(c)
+    .await)?)
+}
