@@ -1,8 +1,15 @@
 // Admin console: brand settings (automatic message, reply time, snooze limit, allowed
-// origins), experts (invite, capacity, disable) and the live queue with who holds what.
+// origins), experts (invite, capacity, disable) and the live queue with who holds what;
+// the sections for missions, payouts, satisfaction, reports and saved replies live in
+// money.js, reports.js, replies.js and webhooks.js.
 
 import { call, h, relative } from '/lib/api.js';
 import { live } from '/lib/live.js';
+import { periodPicker } from '/lib/report.js';
+import { moneySections } from '/admin/money.js';
+import { reportSection } from '/admin/reports.js';
+import { repliesEditor } from '/admin/replies.js';
+import { webhooksSection } from '/admin/webhooks.js';
 
 const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = 'ebb:admin:token';
@@ -17,6 +24,7 @@ async function start() {
   $('logout').addEventListener('click', () => { localStorage.removeItem(TOKEN_KEY); location.reload(); });
   $('settings').addEventListener('submit', saveSettings);
   $('invite').addEventListener('submit', invite);
+  wireSections();
   if (state.token) {
     try { await enter(); return; } catch { localStorage.removeItem(TOKEN_KEY); }
   }
@@ -164,6 +172,51 @@ function renderHoldings() {
 function visitorLabel(c) {
   const dot = c.visitor_online ? ' (online)' : '';
   return `Visitor ${c.visitor_id.slice(-4).toUpperCase()}${dot}`;
+}
+
+// ---- Sections: overview, missions, payouts, satisfaction, reports, saved replies ---------
+
+const PERIOD_TABS = ['payouts', 'satisfaction', 'reports'];
+const sections = {};
+let tab = 'overview';
+let picker = null;
+
+function wireSections() {
+  const announce = (text) => { $('announce').textContent = text; };
+  const token = () => state.token;
+  sections.money = moneySections({ api, token, experts: () => state.experts, announce });
+  sections.report = reportSection({ api });
+  sections.replies = repliesEditor({ api, announce });
+  sections.webhooks = webhooksSection({ api, announce });
+  picker = periodPicker($('period'), () => showTab(tab));
+  for (const b of document.querySelectorAll('.tabs [data-tab]')) b.addEventListener('click', () => showTab(b.dataset.tab));
+  $('payouts-csv').addEventListener('click', () => sections.money.csvDownload(picker.query()));
+}
+
+/** Shows one section (and the period bar for those that cover a period), then loads it. */
+async function showTab(name) {
+  tab = name;
+  for (const b of document.querySelectorAll('.tabs [data-tab]')) {
+    if (b.dataset.tab === name) b.setAttribute('aria-current', 'page'); else b.removeAttribute('aria-current');
+  }
+  for (const v of document.querySelectorAll('[data-view]')) v.hidden = v.dataset.view !== name;
+  $('period').hidden = !PERIOD_TABS.includes(name);
+  if (name === 'missions') await sections.money.loadMissions();
+  if (name === 'replies') await sections.replies.load();
+  if (name === 'webhooks') await sections.webhooks.load();
+  if (!PERIOD_TABS.includes(name)) return;
+  if (!picker.period) {
+    // The first time, the server picks the period (the last 30 days by its clock).
+    const period = await sections.money.loadPayouts('');
+    if (!period) return;
+    picker.show(period);
+  }
+  const q = picker.query();
+  $('period-status').textContent = '';
+  if (name === 'payouts') await sections.money.loadPayouts(q);
+  if (name === 'satisfaction') await sections.money.loadCsat(q);
+  if (name === 'reports') await sections.report.load(q);
+  $('period-status').textContent = 'Up to date.';
 }
 
 start();

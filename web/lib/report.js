@@ -42,6 +42,7 @@ export function percent(share) {
 /** "3 h 20 min", "45 min", "2 d 4 h" from seconds, or an em dash. */
 export function duration(seconds) {
   if (seconds === null || seconds === undefined) return '—';
+  if (seconds < 60) return '< 1 min';
   const min = Math.round(seconds / 60);
   if (min < 60) return `${min} min`;
   const h = Math.floor(min / 60);

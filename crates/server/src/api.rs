@@ -46,9 +46,25 @@ pub struct ConversationWithEntries {
 
 /// The API of every audience and the WebSocket, behind the body-size cap and the per-IP
 /// rate limit.
+/// CORS for the widget API, which brands' pages call from their own origin. Any origin
+/// may ask; which origins are accepted is the brand's `allowed_origins`, checked on every
+/// request by [`crate::auth::VisitorAuth`] (bearer tokens, no cookies, so nothing rides on
+/// a visitor's browser).
+fn widget_cors() -> tower_http::cors::CorsLayer {
+    use axum::http::{Method, header};
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::AllowOrigin::mirror_request())
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .max_age(std::time::Duration::from_secs(3600))
+}
+
 fn audiences(state: &AppState) -> Router<AppState> {
     Router::new()
-        .nest("/api/v1/widget/{brand}", widget::router())
+        .nest(
+            "/api/v1/widget/{brand}",
+            widget::router().layer(widget_cors()),
+        )
         .nest("/api/v1/expert", expert::router())
         .nest("/api/v1/admin", admin::router())
         .nest("/api/v1/server", server::router())
@@ -78,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .merge(test_clock)
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
+        .route("/metrics", get(crate::metrics::serve))
         .merge(audiences(&state))
         .merge(crate::web::router())
         .fallback(|| async { ApiError::NotFound("route") })
@@ -85,13 +102,22 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// `GET /readyz`: 503 when the database does not answer; 200 `ready`, or 200 `degraded: ...`
+/// while NATS is configured but unreachable (the node still serves and stores everything
+/// for its own clients; other nodes' changes reach them when NATS returns).
 async fn ready(State(state): State<AppState>) -> Result<(StatusCode, &'static str), ApiError> {
     state
         .store
         .ping()
         .await
         .map_err(|_| ApiError::Unavailable)?;
-    Ok((StatusCode::OK, "ready"))
+    match state.bus.status() {
+        crate::bus::BusStatus::Disconnected => Ok((
+            StatusCode::OK,
+            "degraded: NATS unreachable; serving this node's clients only",
+        )),
+        _ => Ok((StatusCode::OK, "ready")),
+    }
 }
 
 /// `Json` with a status code.

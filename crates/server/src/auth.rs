@@ -110,6 +110,8 @@ impl FromRequestParts<AppState> for VisitorAuth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let PathBrand(brand) = PathBrand::from_request_parts(parts, state).await?;
+        // Same rule as the widget's WebSocket: a browser page must be the brand's.
+        crate::ws::check_origin(state, brand.id, &parts.headers).await?;
         let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
         let mut conn = state.store.conn().await?;
         let visitor = visitors::by_token(&mut conn, brand.id, &hash_token(token)).await?;

@@ -3,11 +3,21 @@
 //! a hint is never the only copy, so a lost or duplicated one changes nothing users see.
 //! Ephemeral signals (presence, typing, read markers) travel beside the hints; they are
 //! not replayed (read markers are stored, presence is re-readable over HTTP).
-//! Today: in-process broadcast; across nodes, NATS (same interface).
+//! One interface, two implementations: [`Bus::Local`] (one node, in-process broadcast) and
+//! [`Bus::Nats`] (many nodes: every message also crosses NATS). Either way a node's own
+//! subscribers hear its own messages at once, so a node without NATS keeps serving its
+//! clients; remote ones arrive from NATS. Presence travels as [`Lease`]s, from which every
+//! node derives its own presence signals.
+
+pub mod local;
+pub mod nats;
 
 use ebb_core::{BrandId, Conversation, ConversationId, ExpertId, VisitorId};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
+
+pub use local::LocalBus;
+pub use nats::{NatsBus, NatsOptions};
 
 /// How many hints a slow subscriber may lag before it must resync from the database.
 pub const BUS_CAPACITY: usize = 4096;
@@ -80,11 +90,49 @@ pub enum Signal {
     },
 }
 
-/// Publishes hints and signals to every subscriber of this process.
+/// A node's claim that a visitor has a widget connection open on it, valid for `ttl_ms`
+/// unless renewed; `online: false` withdraws it at once. Only crosses nodes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lease {
+    /// The node holding the connection(s).
+    pub node: uuid::Uuid,
+    /// The brand.
+    pub brand: BrandId,
+    /// The visitor.
+    pub visitor: VisitorId,
+    /// Connected (renewed) or gone (withdrawn).
+    pub online: bool,
+    /// How long the claim holds without renewal, in milliseconds.
+    pub ttl_ms: u64,
+}
+
+/// Something about the bus itself that subscribers must act on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Control {
+    /// Hints may have been missed (the link to other nodes came back): reread the database.
+    Resync,
+    /// Another node moved the test clock: reload the offset and look for due jobs.
+    ClockMoved,
+}
+
+/// Whether this node hears the other nodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BusStatus {
+    /// A single node: there is nobody else to hear.
+    Local,
+    /// Connected to NATS.
+    Connected,
+    /// NATS is configured but unreachable: own clients are served, other nodes are not heard.
+    Disconnected,
+}
+
+/// Publishes hints and signals to this node's subscribers and, with NATS, to every node.
 #[derive(Clone, Debug)]
-pub struct Bus {
-    tx: broadcast::Sender<Hint>,
-    signals: broadcast::Sender<Signal>,
+pub enum Bus {
+    /// One node, in-process only.
+    Local(LocalBus),
+    /// Many nodes over NATS.
+    Nats(NatsBus),
 }
 
 impl Default for Bus {
@@ -96,28 +144,92 @@ impl Default for Bus {
 impl Bus {
     /// An in-process bus.
     pub fn new() -> Self {
-        let (tx, _) = broadcast::channel(BUS_CAPACITY);
-        let (signals, _) = broadcast::channel(BUS_CAPACITY);
-        Self { tx, signals }
+        Self::Local(LocalBus::new())
+    }
+
+    /// Connects to NATS (in the background: a node starts even while NATS is down).
+    pub async fn nats(options: NatsOptions) -> Result<Self, nats::BusError> {
+        Ok(Self::Nats(NatsBus::connect(options).await?))
+    }
+
+    /// This node's subscribers.
+    fn here(&self) -> &LocalBus {
+        match self {
+            Self::Local(local) => local,
+            Self::Nats(nats) => nats.here(),
+        }
+    }
+
+    /// This node's identity on the bus.
+    pub fn node(&self) -> uuid::Uuid {
+        self.here().node()
     }
 
     /// Publishes a hint; having no subscriber is fine.
     pub fn publish(&self, hint: Hint) {
-        let _ = self.tx.send(hint);
+        metrics::counter!("ebb_conversation_changes_total").increment(1);
+        if let Self::Nats(nats) = self {
+            nats.send(nats::Wire::Hint(hint.clone()));
+        }
+        self.here().publish(hint);
     }
 
-    /// A new subscription to every hint published from now on.
+    /// A new subscription to every hint published from now on (by any node).
     pub fn subscribe(&self) -> broadcast::Receiver<Hint> {
-        self.tx.subscribe()
+        self.here().subscribe()
     }
 
-    /// Publishes a signal; having no subscriber is fine.
+    /// Publishes a signal to every node; having no subscriber is fine.
     pub fn signal(&self, signal: Signal) {
-        let _ = self.signals.send(signal);
+        if let Self::Nats(nats) = self {
+            nats.send(nats::Wire::Signal(signal.clone()));
+        }
+        self.here().signal(signal);
+    }
+
+    /// Publishes a signal to this node's subscribers only (presence: each node derives
+    /// its own from [`Lease`]s).
+    pub fn signal_here(&self, signal: Signal) {
+        self.here().signal(signal);
     }
 
     /// A new subscription to every signal published from now on.
     pub fn subscribe_signals(&self) -> broadcast::Receiver<Signal> {
-        self.signals.subscribe()
+        self.here().subscribe_signals()
+    }
+
+    /// Announces a presence lease to the other nodes (nobody else to tell on one node).
+    pub fn lease(&self, lease: Lease) {
+        if let Self::Nats(nats) = self {
+            nats.send(nats::Wire::Lease(lease));
+        }
+    }
+
+    /// Leases announced by other nodes.
+    pub fn subscribe_leases(&self) -> broadcast::Receiver<Lease> {
+        self.here().subscribe_leases()
+    }
+
+    /// Tells the other nodes the test clock moved.
+    pub fn clock_moved(&self) {
+        if let Self::Nats(nats) = self {
+            nats.send(nats::Wire::Clock);
+        }
+    }
+
+    /// Bus events subscribers must act on.
+    pub fn subscribe_controls(&self) -> broadcast::Receiver<Control> {
+        self.here().subscribe_controls()
+    }
+
+    /// Whether other nodes are heard.
+    pub fn status(&self) -> BusStatus {
+        match self {
+            Self::Local(_) => BusStatus::Local,
+            Self::Nats(nats) => nats.status(),
+        }
     }
 }
+
+#[cfg(test)]
+mod tests;

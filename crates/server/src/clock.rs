@@ -17,6 +17,12 @@ pub trait Clock: Send + Sync + 'static {
         let _ = by;
         None
     }
+
+    /// Catches up with an offset stored by another node (the test clock's offset only
+    /// grows); clocks that cannot move ignore it.
+    fn sync_offset(&self, offset_us: i64) {
+        let _ = offset_us;
+    }
 }
 
 fn micros(d: Duration) -> i64 {
@@ -41,6 +47,10 @@ impl Clock for OffsetClock {
 
     fn advance(&self, by: Duration) -> Option<i64> {
         Some(self.0.fetch_add(micros(by), Ordering::SeqCst) + micros(by))
+    }
+
+    fn sync_offset(&self, offset_us: i64) {
+        self.0.fetch_max(offset_us, Ordering::SeqCst);
     }
 }
 

@@ -15,6 +15,21 @@ pub struct Config {
     /// PostgreSQL URL (`postgres://...`); the embedded SQLite database when absent.
     #[arg(long, env = "EBB_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// PostgreSQL schema to use (its `search_path`), e.g. one per test run; the URL's
+    /// default when absent.
+    #[arg(long, env = "EBB_DATABASE_SCHEMA")]
+    pub database_schema: Option<String>,
+    /// NATS URL (`nats://host:4222`, comma-separated for several): run as one node of a
+    /// cluster sharing one PostgreSQL; an in-process bus when absent.
+    #[arg(long, env = "EBB_NATS_URL")]
+    pub nats_url: Option<String>,
+    /// Subject prefix of this deployment on NATS; nodes of one deployment share it.
+    #[arg(long, env = "EBB_NATS_PREFIX", default_value = "ebb")]
+    pub nats_prefix: String,
+    /// Milliseconds a node's presence lease lasts unless renewed (renewed every third):
+    /// how long a dead node's visitors may still look online.
+    #[arg(long, env = "EBB_PRESENCE_LEASE_MS", default_value_t = 15000)]
+    pub presence_lease_ms: u64,
     /// Create the demo brand and experts (once) and print how to try them.
     #[arg(long, env = "EBB_DEMO")]
     pub demo: bool,
@@ -51,6 +66,13 @@ impl std::fmt::Debug for Config {
                 "database_url",
                 &self.database_url.as_deref().map(ebb_store::redact_url),
             )
+            .field("database_schema", &self.database_schema)
+            .field(
+                "nats_url",
+                &self.nats_url.as_deref().map(ebb_store::redact_url),
+            )
+            .field("nats_prefix", &self.nats_prefix)
+            .field("presence_lease_ms", &self.presence_lease_ms)
             .field("demo", &self.demo)
             .field("log_json", &self.log_json)
             .field("test_clock", &self.test_clock)
@@ -75,6 +97,15 @@ impl std::fmt::Display for PrintConfig<'_> {
             Some(url) => writeln!(f, "database_url = {}", ebb_store::redact_url(url))?,
             None => writeln!(f, "database_url = (embedded SQLite in data_dir)")?,
         }
+        if let Some(schema) = &c.database_schema {
+            writeln!(f, "database_schema = {schema}")?;
+        }
+        match &c.nats_url {
+            Some(url) => writeln!(f, "nats_url = {}", ebb_store::redact_url(url))?,
+            None => writeln!(f, "nats_url = (none: single node, in-process bus)")?,
+        }
+        writeln!(f, "nats_prefix = {}", c.nats_prefix)?;
+        writeln!(f, "presence_lease_ms = {}", c.presence_lease_ms)?;
         writeln!(f, "demo = {}", c.demo)?;
         writeln!(f, "log_json = {}", c.log_json)?;
         writeln!(f, "test_clock = {}", c.test_clock)?;

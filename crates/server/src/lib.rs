@@ -11,6 +11,7 @@ pub mod demo;
 pub mod desk;
 pub mod error;
 pub mod limits;
+pub mod metrics;
 pub mod openapi;
 pub mod presence;
 pub mod receipts;
@@ -58,6 +59,8 @@ pub struct Settings {
     pub test_clock: bool,
     /// How long a visitor stays online after their last widget connection closed.
     pub presence_grace: std::time::Duration,
+    /// How long a presence lease announced to other nodes lasts unless renewed.
+    pub presence_lease: std::time::Duration,
     /// WebSocket ping interval; a connection silent for 3 intervals is closed.
     pub heartbeat: std::time::Duration,
     /// Rate limits.
@@ -70,6 +73,7 @@ impl Default for Settings {
             scheduler_poll: std::time::Duration::from_secs(1),
             test_clock: false,
             presence_grace: presence::DEFAULT_GRACE,
+            presence_lease: presence::DEFAULT_LEASE,
             heartbeat: std::time::Duration::from_secs(20),
             rates: limits::RateSettings::default(),
         }
@@ -84,11 +88,24 @@ impl AppState {
 
     /// Like [`AppState::new`] with explicit settings.
     pub fn with_settings(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> Self {
-        let bus = bus::Bus::new();
+        Self::with_bus(store, clock, settings, bus::Bus::new())
+    }
+
+    /// Like [`AppState::with_settings`] on `bus` (NATS for a node of a cluster).
+    pub fn with_bus(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        settings: Settings,
+        bus: bus::Bus,
+    ) -> Self {
         Self {
             store,
             clock,
-            presence: presence::Presence::new(bus.clone(), settings.presence_grace),
+            presence: presence::Presence::with_lease(
+                bus.clone(),
+                settings.presence_grace,
+                settings.presence_lease,
+            ),
             limits: limits::RateLimits::new(settings.rates),
             bus,
             settings: Arc::new(settings),
@@ -106,6 +123,9 @@ pub enum ServeError {
     /// The listener failed.
     #[error("listener: {0}")]
     Io(#[from] std::io::Error),
+    /// The message bus could not start.
+    #[error("bus: {0}")]
+    Bus(#[from] bus::nats::BusError),
     /// The configuration is refused.
     #[error("configuration: {0}")]
     Config(&'static str),
@@ -113,9 +133,10 @@ pub enum ServeError {
 
 /// Opens the configured database and migrates it.
 pub async fn open_store(config: &Config) -> Result<Store, ServeError> {
-    let store = match &config.database_url {
-        Some(url) => Store::connect(url).await?,
-        None => Store::open_dir(&config.data_dir).await?,
+    let store = match (&config.database_url, &config.database_schema) {
+        (Some(url), Some(schema)) => Store::connect_postgres_schema(url, schema).await?,
+        (Some(url), None) => Store::connect(url).await?,
+        (None, _) => Store::open_dir(&config.data_dir).await?,
     };
     store.migrate().await?;
     Ok(store)
@@ -132,6 +153,7 @@ pub async fn run(
             "--test-clock is refused with --production: it lets anyone move time",
         ));
     }
+    metrics::install();
     let store = open_store(&config).await?;
     let clock: Arc<dyn Clock> = if config.test_clock {
         let mut conn = store.conn().await?;
@@ -147,6 +169,7 @@ pub async fn run(
     let settings = Settings {
         test_clock: config.test_clock,
         presence_grace: std::time::Duration::from_millis(config.presence_grace_ms),
+        presence_lease: std::time::Duration::from_millis(config.presence_lease_ms),
         heartbeat: std::time::Duration::from_secs(config.heartbeat_secs.max(1)),
         rates: limits::RateSettings {
             per_ip_per_minute: config.rate_per_ip,
@@ -154,10 +177,25 @@ pub async fn run(
         },
         ..Settings::default()
     };
-    let state = AppState::with_settings(store.clone(), clock, settings);
+    let bus = match &config.nats_url {
+        Some(url) => {
+            let options = bus::NatsOptions {
+                url: url.clone(),
+                prefix: config.nats_prefix.clone(),
+            };
+            bus::Bus::nats(options).await?
+        }
+        None => bus::Bus::new(),
+    };
+    let state = AppState::with_bus(store.clone(), clock, settings, bus);
     if config.demo {
         let base = format!("http://{}", listener.local_addr()?);
-        match demo::ensure(&state).await {
+        // Nodes started together race to create it; the loser finds the winner's.
+        let demo = match demo::ensure(&state).await {
+            Err(_) => demo::ensure(&state).await,
+            created => created,
+        };
+        match demo {
             Ok(demo) => demo::print_welcome(&demo, &base),
             Err(err) => tracing::error!(error = %err, "could not create the demo brand"),
         }
@@ -174,13 +212,33 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), std::io::Error> {
     tracing::info!(addr = %listener.local_addr()?, "ebb listening");
+    metrics::install();
     let scheduler = tokio::spawn(scheduler::run(state.clone()));
+    let presence = tokio::spawn(state.presence.clone().run());
+    let controls = tokio::spawn(follow_controls(state.clone()));
     let webhooks = tokio::spawn(webhooks::run(state.clone()));
     let app = api::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     scheduler.abort();
+    presence.abort();
+    controls.abort();
     webhooks.abort();
     served
+}
+
+/// Wakes the scheduler when another node moved the test clock.
+async fn follow_controls(state: AppState) {
+    let mut controls = state.bus.subscribe_controls();
+    loop {
+        match controls.recv().await {
+            Ok(bus::Control::ClockMoved) => state.scheduler_wakeup.notify_one(),
+            Ok(bus::Control::Resync) => {}
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                state.scheduler_wakeup.notify_one();
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+        }
+    }
 }

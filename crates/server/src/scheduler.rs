@@ -1,7 +1,8 @@
 //! The scheduler: runs due durable jobs (snooze expiries) and releases conversations
 //! stranded by offline experts. It sleeps until woken (a snooze was set, time was moved)
 //! or its poll interval passes; each job is leased before it runs, so several nodes never
-//! run one job at the same time, and handlers are idempotent.
+//! run one job at the same time, and handlers are idempotent. With the test clock, each
+//! tick first loads the stored offset, so time moved on one node moves on all.
 
 use time::Duration;
 
@@ -29,6 +30,11 @@ pub async fn run(state: AppState) {
 
 /// Runs everything due now; returns how many snooze expiries were handled.
 pub async fn tick(state: &AppState) -> Result<usize, ApiError> {
+    if state.settings.test_clock {
+        let mut conn = state.store.conn().await?;
+        let offset = ebb_store::clock_offset::get(&mut conn).await?;
+        state.clock.sync_offset(offset);
+    }
     let mut handled = 0;
     loop {
         let now = state.clock.now();
@@ -38,7 +44,10 @@ pub async fn tick(state: &AppState) -> Result<usize, ApiError> {
         for job in &due {
             match job.kind.as_str() {
                 jobs::SNOOZE_EXPIRY => {
+                    let lag = (now - job.run_at).as_seconds_f64().max(0.0);
+                    metrics::histogram!("ebb_timer_lag_seconds").record(lag);
                     desk::expire_snooze(state, job).await?;
+                    metrics::counter!("ebb_timers_fired_total").increment(1);
                     handled += 1;
                 }
                 other => tracing::warn!(job.kind = other, "unknown job kind left alone"),

@@ -5,6 +5,7 @@
 
 pub mod connection;
 pub mod frames;
+mod gauge;
 
 use axum::Extension;
 use axum::extract::ws::WebSocketUpgrade;
@@ -68,7 +69,7 @@ pub async fn upgrade(
 
 /// A browser's `Origin` must be the server's own or one the brand allows; requests without
 /// one (non-browser clients) pass, as they cannot ride on a visitor's browser.
-async fn check_origin(
+pub(crate) async fn check_origin(
     state: &AppState,
     brand: ebb_core::BrandId,
     headers: &HeaderMap,

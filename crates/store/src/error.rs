@@ -18,6 +18,9 @@ pub enum StoreError {
     /// The data directory could not be created.
     #[error("cannot create the data directory: {0}")]
     DataDir(std::io::Error),
+    /// Committed data could not be made durable (fsync of the write-ahead log failed).
+    #[error("cannot sync the write-ahead log: {0}")]
+    Durability(std::io::Error),
     /// Any other database error.
     #[error(transparent)]
     Database(sqlx::Error),

@@ -1,4 +1,4 @@
-//! Ebb's persistence through sqlx: embedded SQLite (WAL, `synchronous=FULL`) by default,
+//! Ebb's persistence through sqlx: embedded SQLite (WAL, group-committed fsyncs) by default,
 //! PostgreSQL for production. One module per noun; rows are converted into core types.
 //! Every query is scoped by `brand_id`.
 
@@ -28,7 +28,7 @@ mod timefmt;
 pub mod visitors;
 pub mod webhook_endpoints;
 
-pub use db::{Backend, Conn, ConnRef, Handle, Store, Tx, redact_url};
+pub use db::{Backend, Conn, ConnRef, Handle, SqliteTx, Store, Tx, redact_url};
 pub use error::StoreError;
 
 /// Result type of every store call.

@@ -151,6 +151,14 @@ pub struct Settings {
     pub max_snooze_days: i64,
     /// Origins (`https://shop.example`) whose pages may open the widget's WebSocket.
     pub allowed_origins: Vec<String>,
+    /// Minutes an offline expert keeps conversations that woke up for them before they go
+    /// back to the brand queue (0 to 10080); unchanged when absent.
+    #[serde(default)]
+    pub offline_grace_minutes: Option<i64>,
+    /// Hours after a conversation ends during which a purchase still earns its expert a
+    /// commission (0 to 720); unchanged when absent.
+    #[serde(default)]
+    pub purchase_window_hours: Option<i64>,
 }
 
 /// Longest automatic message template.
@@ -172,6 +180,18 @@ impl Settings {
         }
         if !(1..=365).contains(&self.max_snooze_days) {
             return invalid("max_snooze_days must be 1 to 365");
+        }
+        if self
+            .offline_grace_minutes
+            .is_some_and(|m| !(0..=10_080).contains(&m))
+        {
+            return invalid("offline_grace_minutes must be 0 to 10080");
+        }
+        if self
+            .purchase_window_hours
+            .is_some_and(|h| !(0..=720).contains(&h))
+        {
+            return invalid("purchase_window_hours must be 0 to 720");
         }
         if self.allowed_origins.len() > MAX_ORIGINS {
             return invalid("at most 50 allowed_origins");
@@ -213,6 +233,8 @@ async fn get_settings(
         typical_reply_time: brand.settings.typical_reply_time,
         max_snooze_days: brand.settings.max_snooze_days,
         allowed_origins,
+        offline_grace_minutes: Some(brand.settings.offline_grace_minutes),
+        purchase_window_hours: Some(brand.settings.purchase_window_hours),
     }))
 }
 
@@ -227,7 +249,12 @@ async fn put_settings(
         auto_message: new.auto_message.clone(),
         typical_reply_time: new.typical_reply_time.trim().to_owned(),
         max_snooze_days: new.max_snooze_days,
-        ..brand.settings
+        offline_grace_minutes: new
+            .offline_grace_minutes
+            .unwrap_or(brand.settings.offline_grace_minutes),
+        purchase_window_hours: new
+            .purchase_window_hours
+            .unwrap_or(brand.settings.purchase_window_hours),
     };
     let origins: Vec<String> = new
         .allowed_origins
@@ -242,6 +269,8 @@ async fn put_settings(
         typical_reply_time: settings.typical_reply_time,
         max_snooze_days: settings.max_snooze_days,
         allowed_origins: origins,
+        offline_grace_minutes: Some(settings.offline_grace_minutes),
+        purchase_window_hours: Some(settings.purchase_window_hours),
     }))
 }
 

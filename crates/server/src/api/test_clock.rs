@@ -1,5 +1,6 @@
 //! The test clock API, mounted only with `--test-clock`: read the server's time and move
-//! it forward (the offset is stored, so it survives restarts). Never in production.
+//! it forward (the offset is stored, so it survives restarts and other nodes pick it up).
+//! Never in production.
 
 use axum::extract::State;
 use axum::routing::{get, post};
@@ -48,13 +49,17 @@ async fn advance(
             "seconds must be between 1 and {MAX_ADVANCE_SECONDS}"
         )));
     }
+    let mut tx = state.store.begin().await?;
+    state
+        .clock
+        .sync_offset(ebb_store::clock_offset::get(&mut tx).await?);
     let offset = state
         .clock
         .advance(Duration::seconds(req.seconds))
         .ok_or(ApiError::Forbidden("this clock cannot be moved"))?;
-    let mut tx = state.store.begin().await?;
     ebb_store::clock_offset::set(&mut tx, offset).await?;
     tx.commit().await?;
+    state.bus.clock_moved();
     state.scheduler_wakeup.notify_one();
     Ok(Json(Now {
         now: state.clock.now(),

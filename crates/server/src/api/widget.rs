@@ -102,7 +102,9 @@ struct NewVisitor {
 async fn bootstrap(
     State(state): State<AppState>,
     PathBrand(brand): PathBrand,
+    headers: axum::http::HeaderMap,
 ) -> Result<(StatusCode, Json<NewVisitor>), ApiError> {
+    crate::ws::check_origin(&state, brand.id, &headers).await?;
     let token = new_token();
     let visitor_id = VisitorId::new();
     let mut tx = state.store.begin().await?;

@@ -61,7 +61,22 @@ pub async fn pay_for_close(
     };
     let existing: Vec<_> = existing.into_iter().map(|e| e.earning).collect();
     for earning in earnings::payouts(&payable, &existing) {
-        ledger::append(tx, brand, &earning, now).await?;
+        record(tx, brand, &earning, now).await?;
+    }
+    Ok(())
+}
+
+/// Appends an earning to the ledger and, when it is new, announces it to the brand's
+/// webhooks (`earning.recorded`) in the same transaction.
+async fn record(
+    tx: &mut Tx,
+    brand: BrandId,
+    earning: &earnings::Earning,
+    now: Instant,
+) -> Result<(), ApiError> {
+    if ledger::append(tx, brand, earning, now).await? {
+        let data = serde_json::to_value(earning).map_err(|e| ApiError::Internal(e.to_string()))?;
+        crate::webhooks::enqueue_event(tx, brand, "earning.recorded", data, now).await?;
     }
     Ok(())
 }
@@ -171,7 +186,7 @@ async fn attribute(
         .map(|e| e.earning)
         .collect();
     for earning in earnings::payouts(&payable, &existing) {
-        ledger::append(tx, brand, &earning, now).await?;
+        record(tx, brand, &earning, now).await?;
     }
     Ok(())
 }
@@ -215,7 +230,7 @@ pub async fn refund(
             purchase: purchase.id,
         };
         for earning in earnings::payouts(&payable, &existing) {
-            ledger::append(&mut tx, brand, &earning, now).await?;
+            record(&mut tx, brand, &earning, now).await?;
         }
         purchase.status = "refunded".into();
         purchases::update(&mut tx, brand, &purchase, now).await?;

@@ -201,7 +201,8 @@ mod tests {
         assert_eq!(backoff(1), Duration::seconds(10));
         assert_eq!(backoff(2), Duration::seconds(20));
         assert_eq!(backoff(3), Duration::seconds(40));
-        assert_eq!(backoff(12), MAX_BACKOFF);
+        assert_eq!(backoff(12), Duration::seconds(20_480));
+        assert_eq!(backoff(13), MAX_BACKOFF);
         assert_eq!(backoff(1_000), MAX_BACKOFF);
         assert_eq!(backoff(0), Duration::seconds(10));
     }

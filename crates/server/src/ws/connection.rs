@@ -15,7 +15,7 @@ use tokio::time::{Instant, MissedTickBehavior, interval};
 use super::frames::{ClientFrame, ServerFrame};
 use crate::api::MAX_PAGE;
 use crate::auth::Principal;
-use crate::bus::{Hint, Signal};
+use crate::bus::{Control, Hint, Signal};
 use crate::{ApiError, AppState, receipts};
 
 /// Most conversations one `resume` may name.
@@ -45,6 +45,8 @@ pub async fn run(
 ) {
     let mut hints = state.bus.subscribe();
     let mut signals = state.bus.subscribe_signals();
+    let mut controls = state.bus.subscribe_controls();
+    let _gauge = super::gauge::ConnectionGauge::open(&principal);
     let _presence = match &principal {
         Principal::Visitor { brand, visitor } => Some(state.presence.connect(brand.id, *visitor)),
         _ => None,
@@ -84,6 +86,11 @@ pub async fn run(
             signal = signals.recv() => match signal {
                 Ok(signal) => conn.on_signal(&signal).await,
                 Err(RecvError::Lagged(_)) => Ok(()),
+                Err(RecvError::Closed) => Err(Closed),
+            },
+            control = controls.recv() => match control {
+                Ok(Control::Resync) | Err(RecvError::Lagged(_)) => conn.resync().await,
+                Ok(Control::ClockMoved) => Ok(()),
                 Err(RecvError::Closed) => Err(Closed),
             },
             _ = ping.tick() => conn.heartbeat(last_seen, heartbeat).await,
@@ -277,6 +284,7 @@ impl Connection {
             })
             .await
             .map_err(closed)?;
+            metrics::counter!("ebb_ws_entries_sent_total").increment(1);
             self.cursors.insert(id, seq);
         }
         self.cursors.entry(id).or_insert(cursor);

@@ -82,6 +82,7 @@ fn matrix() -> Vec<Row> {
     vec![
         ("GET", "/healthz", Public, Id::None, n(), None),
         ("GET", "/readyz", Public, Id::None, n(), None),
+        ("GET", "/metrics", Public, Id::None, n(), None),
         ("GET", "/api/openapi.json", Public, Id::None, n(), None),
         ("GET", "/ws", Socket, Id::None, n(), None),
         ("GET", "/api/v1/widget/{brand}", Public, Id::None, n(), None),

@@ -8,6 +8,7 @@ mod earnings;
 mod helpers;
 mod limits;
 mod live;
+mod origins;
 mod presence;
 mod reports;
 mod routing;

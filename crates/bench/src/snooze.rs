@@ -1,0 +1,137 @@
+//! Scenario 5: many conversations snoozed until one instant; how late each wakes (the
+//! expert's WebSocket `conversation` frame after the instant), the wake rate, and the
+//! server's memory with the snoozes pending.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::Context;
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use tokio::sync::{Mutex, Semaphore};
+
+use crate::api::{self, Ebb, MAX_CAPACITY};
+use crate::report::Latency;
+
+/// `n` conversations snoozed until the same instant: lateness of each wake, wakes/s,
+/// server RSS before the snoozes and with them pending.
+pub async fn run(ebb: &Ebb, ws_base: &str, pid: u32, n: usize) -> anyhow::Result<Value> {
+    let experts = ebb
+        .experts(2000, n.div_ceil(MAX_CAPACITY as usize) + 1, MAX_CAPACITY)
+        .await?;
+    let woken: Arc<Mutex<Vec<(String, SystemTime)>>> = Arc::default();
+    let mut readers = Vec::new();
+    for e in &experts {
+        let ws = api::ws_connect(&format!("{ws_base}/ws?token={}", e.token)).await?;
+        let (write, mut read) = ws.split();
+        let woken = woken.clone();
+        readers.push(tokio::spawn(async move {
+            let _keep = write;
+            while let Some(frame) = api::next_json(&mut read).await {
+                if let Some(id) = woken_id(&frame) {
+                    woken.lock().await.push((id, SystemTime::now()));
+                }
+            }
+        }));
+    }
+    let setup = Instant::now();
+    let mut convs = Vec::with_capacity(n);
+    let sem = Arc::new(Semaphore::new(16));
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..n {
+        let (ebb, sem) = (ebb.clone(), sem.clone());
+        set.spawn(async move {
+            let _p = sem.acquire_owned().await?;
+            let v = ebb.visitor().await?;
+            ebb.start(&v, &format!("snooze me {i}")).await
+        });
+    }
+    while let Some(r) = set.join_next().await {
+        let (id, owner) = r??;
+        if let Some(e) = experts.iter().find(|e| Some(&e.id) == owner.as_ref()) {
+            convs.push((id, e.token.clone()));
+        }
+    }
+    let rss_before_kib = crate::procstat::rss_kib(pid);
+    let lead = Duration::from_secs(10) + setup.elapsed() * 2;
+    let until = OffsetDateTime::now_utc() + lead;
+    let until_text = until.format(&Rfc3339)?;
+    let until_sys =
+        SystemTime::UNIX_EPOCH + Duration::try_from(until - OffsetDateTime::UNIX_EPOCH)?;
+    let mut set = tokio::task::JoinSet::new();
+    for (id, token) in &convs {
+        let (ebb, sem, id, token, until) = (
+            ebb.clone(),
+            sem.clone(),
+            id.clone(),
+            token.clone(),
+            until_text.clone(),
+        );
+        set.spawn(async move {
+            let _p = sem.acquire_owned().await?;
+            ebb.snooze_until(&token, &id, &until).await
+        });
+    }
+    while let Some(r) = set.join_next().await {
+        r?.context("snooze")?;
+    }
+    let setup_secs = setup.elapsed().as_secs_f64();
+    let rss_pending_kib = crate::procstat::rss_kib(pid);
+    anyhow::ensure!(
+        SystemTime::now() < until_sys,
+        "setup ran past the wake instant; raise the lead"
+    );
+    woken.lock().await.clear();
+    let ids: HashSet<&String> = convs.iter().map(|(id, _)| id).collect();
+    let deadline = until_sys + Duration::from_secs(120);
+    loop {
+        let done = woken
+            .lock()
+            .await
+            .iter()
+            .filter(|(id, _)| ids.contains(id))
+            .count();
+        if done >= ids.len() || SystemTime::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for r in readers {
+        r.abort();
+    }
+    let got = woken.lock().await;
+    let mut seen = HashSet::new();
+    let late: Vec<Duration> = got
+        .iter()
+        .filter(|(id, _)| ids.contains(id) && seen.insert(id.clone()))
+        .map(|(_, at)| at.duration_since(until_sys).unwrap_or_default())
+        .collect();
+    let lateness = Latency::of(&late);
+    let spread = late.iter().max().copied().unwrap_or_default();
+    let wakes_per_sec = late.len() as f64 / spread.as_secs_f64().max(0.001);
+    Ok(json!({
+        "snoozed": convs.len(), "woken": late.len(), "lateness": lateness,
+        "wakes_per_sec_until_last": wakes_per_sec, "setup_secs": setup_secs,
+        "rss_before_snoozes_kib": rss_before_kib, "rss_with_snoozes_pending_kib": rss_pending_kib,
+    }))
+}
+
+/// The id of a conversation frame showing a conversation woken from its snooze.
+fn woken_id(frame: &Value) -> Option<String> {
+    if frame.get("type").and_then(Value::as_str) != Some("conversation") {
+        return None;
+    }
+    let status = frame
+        .pointer("/conversation/state/status")
+        .and_then(Value::as_str)?;
+    if status == "snoozed" || status == "closed" {
+        return None;
+    }
+    frame
+        .pointer("/conversation/id")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}

@@ -1,0 +1,37 @@
+// The admin adds a webhook endpoint for two events, sees its signing secret once, and
+// removes it again.
+const { test, expect } = require('@playwright/test');
+const { watchConsole, shot } = require('../helpers');
+
+test('admin adds and removes a webhook endpoint', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const console = watchConsole(page);
+  await page.goto('/admin/?brand=demo');
+  await page.locator('#login').getByLabel('E-mail').fill('admin@demo.ebb');
+  await page.locator('#login').getByLabel('Password').fill('ebb-demo');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Webhooks' }).click();
+  await expect(page.locator('#hooks')).toContainText('No endpoint yet.');
+
+  const form = page.locator('#new-hook');
+  const url = 'http://127.0.0.1:9/ebb-events';
+  await form.getByLabel('URL').fill(url);
+  const events = form.getByRole('group', { name: 'Events' }).getByRole('checkbox');
+  await expect(events).toHaveCount(8);
+  for (const box of await events.all()) await box.uncheck();
+  await form.getByLabel('csat.submitted').check();
+  await form.getByLabel('earning.recorded').check();
+  await form.getByRole('button', { name: 'Add endpoint' }).click();
+  await expect(page.locator('#hook-secret')).toHaveText(/^whsec_/);
+  const row = page.locator(`#hooks tr[data-url="${url}"]`);
+  await expect(row).toContainText('csat.submitted, earning.recorded');
+  await shot(page, 'admin-webhooks');
+
+  page.once('dialog', (d) => d.accept());
+  await row.getByRole('button', { name: `Remove ${url}` }).click();
+  await expect(row).toHaveCount(0);
+
+  console.check();
+  await context.close();
+});
