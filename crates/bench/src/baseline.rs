@@ -198,7 +198,11 @@ pub struct PgBaseline {
 /// `clients` connections each inserting one row per synchronous commit for `secs`.
 pub async fn pg_inserts(admin_url: &str, clients: usize, secs: u64) -> anyhow::Result<PgBaseline> {
     let name = format!("ebb_bench_base_{}", std::process::id());
-    pg_admin(admin_url, &format!("DROP DATABASE IF EXISTS {name}")).await?;
+    pg_admin(
+        admin_url,
+        &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+    )
+    .await?;
     pg_admin(admin_url, &format!("CREATE DATABASE {name}")).await?;
     let url = match admin_url.rfind('/') {
         Some(i) => format!("{}/{name}", &admin_url[..i]),
@@ -246,7 +250,11 @@ pub async fn pg_inserts(admin_url: &str, clients: usize, secs: u64) -> anyhow::R
     }
     let elapsed = start.elapsed().as_secs_f64();
     pool.close().await;
-    pg_admin(admin_url, &format!("DROP DATABASE IF EXISTS {name}")).await?;
+    pg_admin(
+        admin_url,
+        &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+    )
+    .await?;
     Ok(PgBaseline {
         clients,
         inserts_per_sec: all.len() as f64 / elapsed,

@@ -147,7 +147,11 @@ impl Spawned {
             let _ = std::fs::remove_dir_all(dir);
         }
         if let Some((admin, name)) = &self.pg_db {
-            crate::baseline::pg_admin(admin, &format!("DROP DATABASE IF EXISTS {name}")).await?;
+            crate::baseline::pg_admin(
+                admin,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            )
+            .await?;
         }
         Ok(())
     }

@@ -46,6 +46,16 @@ pub struct ConversationWithEntries {
 
 /// The API of every audience and the WebSocket, behind the body-size cap and the per-IP
 /// rate limit.
+/// The span of a request: method and path only. The query string is left out because
+/// `/ws?token=...` carries a bearer token that must never reach the logs.
+fn request_span(request: &axum::extract::Request) -> tracing::Span {
+    tracing::info_span!(
+        "request",
+        http.method = %request.method(),
+        http.path = %request.uri().path()
+    )
+}
+
 /// CORS for the widget API, which brands' pages call from their own origin. Any origin
 /// may ask; which origins are accepted is the brand's `allowed_origins`, checked on every
 /// request by [`crate::auth::VisitorAuth`] (bearer tokens, no cookies, so nothing rides on
@@ -98,7 +108,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audiences(&state))
         .merge(crate::web::router())
         .fallback(|| async { ApiError::NotFound("route") })
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }
 

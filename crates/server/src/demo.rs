@@ -82,9 +82,13 @@ pub fn print_welcome(demo: &Demo, base: &str) {
         })
         .collect();
     println!(
-        "\nEbb demo brand '{slug}' {status}.\nExperts (password '{DEMO_PASSWORD}'):\n{}\n\
-         Admin: {DEMO_ADMIN} (password '{DEMO_PASSWORD}'), {base}/api/v1/admin/login\n\
-         API: {base}/api/v1/widget/{slug}/  (visitor)   {base}/api/v1/auth/login  (expert)\n\
+        "\nEbb demo brand '{slug}' {status}.\n\
+         Visitor page with the widget: {base}/demo/\n\
+         Expert panel:                 {base}/panel/\n\
+         Admin console:                {base}/admin/\n\
+         Experts (password '{DEMO_PASSWORD}'):\n{}\n\
+         Admin: {DEMO_ADMIN} (password '{DEMO_PASSWORD}')\n\
+         API: {base}/api/v1/widget/{slug}/ (visitor), {base}/api/openapi.json (contract)\n\
          Health: {base}/healthz\n",
         experts.join("\n")
     );

@@ -47,16 +47,23 @@ pub fn backoff_with_jitter(attempts: i64, fraction: f64) -> Duration {
     base + base * (fraction.clamp(0.0, 1.0) / 5.0)
 }
 
-/// Runs forever (until the task is aborted at shutdown): delivers what is due, then sleeps
-/// until a change is published on the bus or the poll interval passes.
-pub async fn run(state: AppState) {
-    let client = match reqwest::Client::builder()
+/// The delivery client: HTTPS through rustls with the `ring` provider (no aws-lc) and the
+/// operating system's trusted roots, short timeouts, no redirects.
+pub fn http_client() -> Result<reqwest::Client, reqwest::Error> {
+    // Installing fails only when a provider is already installed, which is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
         .timeout(TIMEOUT)
         .connect_timeout(StdDuration::from_secs(5))
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("Ebb-Webhooks/", env!("CARGO_PKG_VERSION")))
         .build()
-    {
+}
+
+/// Runs forever (until the task is aborted at shutdown): delivers what is due, then sleeps
+/// until a change is published on the bus or the poll interval passes.
+pub async fn run(state: AppState) {
+    let client = match http_client() {
         Ok(client) => client,
         Err(err) => {
             tracing::error!(error = %err, "webhook delivery disabled: no HTTP client");
@@ -194,6 +201,33 @@ fn describe(err: &reqwest::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[tokio::test]
+    async fn the_client_speaks_https() {
+        use tokio::io::AsyncReadExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let hello = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.expect("a connection");
+            let mut first = [0u8; 3];
+            socket.read_exact(&mut first).await.expect("bytes");
+            first
+        });
+        let client = super::http_client().expect("client");
+        let url = format!("https://127.0.0.1:{port}/");
+        let _ = tokio::time::timeout(StdDuration::from_secs(2), client.get(url).send()).await;
+        let first = tokio::time::timeout(StdDuration::from_secs(2), hello)
+            .await
+            .expect("the client connected")
+            .expect("listener task");
+        assert_eq!(
+            first,
+            [0x16, 0x03, 0x01],
+            "a TLS handshake record opens the connection"
+        );
+    }
+
     use super::*;
 
     #[test]
