@@ -201,8 +201,7 @@ pub fn str_at(v: &Value, at: &str) -> anyhow::Result<String> {
         .with_context(|| format!("no {at} in answer"))
 }
 
-/// Opens a WebSocket to `url` with a 4 KiB read buffer; returns its read half after
-/// `hello` (the write half is kept alive inside the returned task-less pair).
+/// Opens a client WebSocket to `url` with a 4 KiB read buffer.
 pub async fn ws_connect(url: &str) -> anyhow::Result<WebSocketStream<MaybeTlsStream<TcpStream>>> {
     let config = WebSocketConfig::default()
         .read_buffer_size(4 * 1024)

@@ -12,6 +12,7 @@ mod routing;
 mod scenarios;
 mod server;
 mod snooze;
+mod summary;
 mod widget;
 
 use std::path::PathBuf;
@@ -135,6 +136,12 @@ enum Command {
         #[command(flatten)]
         target: Target,
     },
+    /// Prints the Markdown summary table of a run's JSON results.
+    Summary {
+        /// Directory of the JSON results.
+        #[arg(long, default_value = "target/bench")]
+        out: PathBuf,
+    },
     /// Internal: the bare echo WebSocket server.
     EchoServer {
         /// Address to listen on.
@@ -154,6 +161,8 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // HTTPS-capable reqwest (rustls without a bundled provider) needs one installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     match Cli::parse().command {
         Command::Chat {
             target,
@@ -188,6 +197,10 @@ async fn main() -> anyhow::Result<()> {
             idle,
         } => scenarios::baseline(&out, postgres.as_deref(), secs, (conns, rate), idle).await,
         Command::Smoke { target } => scenarios::smoke(&target).await,
+        Command::Summary { out } => {
+            summary::print(&out);
+            Ok(())
+        }
         Command::EchoServer { listen } => baseline::echo_server(&listen).await,
         Command::CrowdClient { urls, hold_secs } => crowd::client(&urls, hold_secs).await,
     }

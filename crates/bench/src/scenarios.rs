@@ -69,7 +69,7 @@ pub async fn chat(target: &Target, visitors: usize, rate: u64, secs: u64) -> any
         "server: {cores:.2} cores, RSS {rss_before} -> {rss} KiB (peak {peak}); client {client_cores:.2} cores; {} conversations",
         chat.conversations()
     ));
-    let name = named(target, "chat");
+    let name = format!("{}-{rate}", named(target, "chat"));
     table(&name, &rows);
     let value = json!({"scenario": name, "visitors": chat.conversations(), "rate": rate, "secs": secs,
         "step": step, "server_cores": cores, "client_cores": client_cores,

@@ -33,6 +33,7 @@ fn is_entry_with(f: &Value, text: &str) -> bool {
 
 #[tokio::test]
 async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
+    ebb_server::install_crypto_provider();
     let Some(schema) = schema().await else { return };
     let cluster = Cluster::start(&schema, 3).await;
     let (n1, n2, n3) = (cluster.base(0), cluster.base(1), cluster.base(2));
@@ -189,6 +190,7 @@ async fn assigned_to(base: &str, token: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn routing_and_snooze_timers_are_exactly_once_across_three_nodes() {
+    ebb_server::install_crypto_provider();
     let Some(schema) = schema().await else { return };
     let cluster = Cluster::start(&schema, 3).await;
     let bases: Vec<String> = cluster.nodes.iter().map(|n| n.base.clone()).collect();
@@ -328,6 +330,7 @@ async fn routing_and_snooze_timers_are_exactly_once_across_three_nodes() {
 
 #[tokio::test]
 async fn a_node_without_nats_is_degraded_but_serves_its_own_clients() {
+    ebb_server::install_crypto_provider();
     let Some(schema) = schema().await else { return };
     let cluster = Cluster::spawn(&schema, 1, "nats://127.0.0.1:1");
     let base = cluster.base(0);

@@ -98,6 +98,7 @@ fn woken_count(read: &Value) -> usize {
 
 #[tokio::test]
 async fn snooze_expiries_survive_kill_9() {
+    ebb_server::install_crypto_provider();
     use reqwest::Method;
     let data = tempfile::tempdir().expect("tempdir");
     let port = free_port();

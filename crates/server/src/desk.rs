@@ -87,7 +87,7 @@ async fn start_once(
         return Ok(outcome);
     }
     let auto = MessageBody::parse(&brand.settings.render_auto_message()).ok();
-    let (conv, mut entries) = Conversation::start(
+    let (conv, entries) = Conversation::start(
         ConversationId::new(),
         brand.id,
         visitor,
@@ -103,14 +103,7 @@ async fn start_once(
     events::append(&mut tx, brand.id, conv.id, &entries).await?;
     crate::webhooks::enqueue_entries(&mut tx, &conv, &entries, now).await?;
     let routed = route(&mut tx, brand.id, now).await?;
-    tx.commit().await?;
-    publish(state, &conv, None, &routed);
-    let conversation = take_routed(conv, &mut entries, routed);
-    Ok(Outcome {
-        conversation,
-        entries,
-        replayed: false,
-    })
+    finish(state, tx, conv, entries, routed, None).await
 }
 
 async fn replayed_start(
@@ -197,7 +190,7 @@ async fn post_once(
         body,
         client_msg_id,
     };
-    let (next, mut entries) = conv.decide(command, now)?;
+    let (next, entries) = conv.decide(command, now)?;
     let woke = entries
         .iter()
         .any(|e| matches!(e.event, Event::Woken { .. }));
@@ -212,14 +205,7 @@ async fn post_once(
     } else {
         Vec::new()
     };
-    tx.commit().await?;
-    publish(state, &next, None, &routed);
-    let conversation = take_routed(next, &mut entries, routed);
-    Ok(Outcome {
-        conversation,
-        entries,
-        replayed: false,
-    })
+    finish(state, tx, next, entries, routed, None).await
 }
 
 /// Refuses authors who may not even see the conversation (before any idempotent replay).
@@ -255,6 +241,26 @@ pub async fn set_status(
         Ok(())
     })
     .await
+}
+
+/// Commits `tx`, then publishes the hints of `next` and of what routing changed, and
+/// returns the operation's outcome with routing's entries for `next` merged in.
+async fn finish(
+    state: &AppState,
+    tx: Tx,
+    next: Conversation,
+    mut entries: Vec<Entry>,
+    routed: Vec<(Conversation, Vec<Entry>)>,
+    previous_owner: Option<ExpertId>,
+) -> Result<Outcome, ApiError> {
+    tx.commit().await?;
+    publish(state, &next, previous_owner, &routed);
+    let conversation = take_routed(next, &mut entries, routed);
+    Ok(Outcome {
+        conversation,
+        entries,
+        replayed: false,
+    })
 }
 
 /// Publishes the hints of a committed operation on `conv` and of what routing assigned.
@@ -294,10 +300,19 @@ pub async fn route(
     brand: BrandId,
     now: Instant,
 ) -> Result<Vec<(Conversation, Vec<Entry>)>, ApiError> {
+    let started = std::time::Instant::now();
     let mut done = release_stranded(tx, brand, now).await?;
     let mut loads = experts::loads_locked(tx, brand).await?;
     let queue = conversations::queue(tx, brand).await?;
-    for (id, expert) in plan(&loads, &queue) {
+    let assignments = plan(&loads, &queue);
+    let label = [("brand", brand.to_string())];
+    let waiting = queue.len() - assignments.len();
+    metrics::gauge!("ebb_queue_waiting", &label).set(waiting as f64);
+    for (id, expert) in assignments {
+        if let Some(w) = queue.iter().find(|w| w.id == id) {
+            let waited = (now - w.queued_at).as_seconds_f64().max(0.0);
+            metrics::histogram!("ebb_queue_wait_seconds").record(waited);
+        }
         let Some(load) = loads.iter_mut().find(|l| l.id == expert) else {
             continue;
         };
@@ -313,6 +328,10 @@ pub async fn route(
         load.slots.held += 1;
         done.retain(|(c, _)| c.id != next.id);
         done.push((next, entries));
+    }
+    if !done.is_empty() {
+        let took = started.elapsed().as_secs_f64();
+        metrics::histogram!("ebb_assignment_latency_seconds").record(took);
     }
     Ok(done)
 }

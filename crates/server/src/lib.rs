@@ -31,6 +31,12 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::Config;
 pub use error::ApiError;
 
+/// Installs rustls's `ring` crypto provider as the process default, once. HTTPS clients
+/// (webhook deliveries) need it; calling it again is harmless.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// What every request handler can reach.
 #[derive(Clone)]
 pub struct AppState {

@@ -48,6 +48,20 @@ fn describe() {
         "Messages to other nodes dropped (queue full or NATS away); clients resync"
     );
     describe_counter!("ebb_timers_fired_total", "Snooze timers fired by this node");
+    describe_gauge!(
+        "ebb_queue_waiting",
+        "Conversations waiting for a slot, per brand, as of its last routing"
+    );
+    describe_histogram!(
+        "ebb_assignment_latency_seconds",
+        Unit::Seconds,
+        "Time to decide and write the assignments once slots freed, in the freeing transaction"
+    );
+    describe_histogram!(
+        "ebb_queue_wait_seconds",
+        Unit::Seconds,
+        "How long each conversation waited in the queue before it was assigned"
+    );
     describe_histogram!(
         "ebb_timer_lag_seconds",
         Unit::Seconds,

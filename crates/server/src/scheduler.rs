@@ -1,8 +1,9 @@
 //! The scheduler: runs due durable jobs (snooze expiries) and releases conversations
-//! stranded by offline experts. It sleeps until woken (a snooze was set, time was moved)
-//! or its poll interval passes; each job is leased before it runs, so several nodes never
-//! run one job at the same time, and handlers are idempotent. With the test clock, each
-//! tick first loads the stored offset, so time moved on one node moves on all.
+//! stranded by offline experts. It sleeps until woken (a snooze was set, time was moved),
+//! until the next job is due, or until its poll interval passes; each job is leased before
+//! it runs, so several nodes never run one job at the same time, and handlers are
+//! idempotent. With the test clock, each tick first loads the stored offset, so time moved
+//! on one node moves on all.
 
 use time::Duration;
 
@@ -21,11 +22,27 @@ pub async fn run(state: AppState) {
         if let Err(err) = tick(&state).await {
             tracing::warn!(error = %err, "scheduler tick failed; will retry");
         }
+        let nap = until_next_due(&state).await;
         tokio::select! {
             () = state.scheduler_wakeup.notified() => {},
-            () = tokio::time::sleep(state.settings.scheduler_poll) => {},
+            () = tokio::time::sleep(nap) => {},
         }
     }
+}
+
+/// How long to sleep after a tick: until the next pending job is due, at most the poll
+/// interval. A job already due after a tick is leased elsewhere (or its handler failed),
+/// so it waits for the next poll rather than spinning.
+async fn until_next_due(state: &AppState) -> std::time::Duration {
+    let poll = state.settings.scheduler_poll;
+    let next = match state.store.conn().await {
+        Ok(mut conn) => jobs::next_due(&mut conn).await.ok().flatten(),
+        Err(_) => None,
+    };
+    next.map(|at| at - state.clock.now())
+        .filter(|wait| wait.is_positive())
+        .and_then(|wait| std::time::Duration::try_from(wait).ok())
+        .map_or(poll, |wait| wait.min(poll))
 }
 
 /// Runs everything due now; returns how many snooze expiries were handled.

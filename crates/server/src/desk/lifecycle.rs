@@ -9,7 +9,7 @@ use ebb_core::{
 use ebb_store::jobs::{Job, SNOOZE_EXPIRY};
 use ebb_store::{Tx, conversations, experts, jobs};
 
-use super::{Outcome, brand_of, publish, route, save, take_routed, with_retry};
+use super::{Outcome, brand_of, finish, route, save, with_retry};
 use crate::{ApiError, AppState};
 
 /// Snoozes a conversation the expert holds: frees their slot at once and schedules the
@@ -31,21 +31,15 @@ pub async fn snooze(
             choice,
             max: settings.max_snooze(),
         };
-        let (next, mut entries) = conv.decide(command, now)?;
+        let (next, entries) = conv.decide(command, now)?;
         save(&mut tx, &conv, &next, &entries, None, now).await?;
         if let ebb_core::ConversationState::Snoozed { until, .. } = next.state {
             jobs::schedule(&mut tx, brand, SNOOZE_EXPIRY, id, until, now).await?;
         }
         let routed = route(&mut tx, brand, now).await?;
-        tx.commit().await?;
+        let out = finish(state, tx, next, entries, routed, None).await?;
         state.scheduler_wakeup.notify_one();
-        publish(state, &next, None, &routed);
-        let conversation = take_routed(next, &mut entries, routed);
-        Ok(Outcome {
-            conversation,
-            entries,
-            replayed: false,
-        })
+        Ok(out)
     })
     .await
 }
@@ -89,13 +83,7 @@ pub async fn close(
             super::earnings::pay_for_close(&mut tx, &conv, &closed, window, now).await?;
             jobs::cancel(&mut tx, brand, SNOOZE_EXPIRY, id).await?;
             let routed = route(&mut tx, brand, now).await?;
-            tx.commit().await?;
-            publish(state, &closed, previous_owner, &routed);
-            Ok(Outcome {
-                conversation: closed,
-                entries,
-                replayed: false,
-            })
+            finish(state, tx, closed, entries, routed, previous_owner).await
         }
     })
     .await
@@ -115,7 +103,7 @@ pub async fn expire_snooze(state: &AppState, job: &Job) -> Result<Option<Outcome
             tx.commit().await?;
             return Ok(None);
         };
-        let (next, mut entries) = match conv.decide(Command::ExpireSnooze, now) {
+        let (next, entries) = match conv.decide(Command::ExpireSnooze, now) {
             Ok(decided) => decided,
             Err(DomainError::InvalidTransition { .. } | DomainError::ConversationClosed(_)) => {
                 jobs::complete(&mut tx, job).await?;
@@ -127,14 +115,9 @@ pub async fn expire_snooze(state: &AppState, job: &Job) -> Result<Option<Outcome
         save(&mut tx, &conv, &next, &entries, Some(now), now).await?;
         jobs::complete(&mut tx, job).await?;
         let routed = route(&mut tx, job.brand, now).await?;
-        tx.commit().await?;
-        publish(state, &next, None, &routed);
-        let conversation = take_routed(next, &mut entries, routed);
-        Ok(Some(Outcome {
-            conversation,
-            entries,
-            replayed: false,
-        }))
+        finish(state, tx, next, entries, routed, None)
+            .await
+            .map(Some)
     })
     .await
 }
@@ -212,19 +195,12 @@ pub async fn admin_move(
             }
             None => Command::Unassign { by },
         };
-        let (next, mut entries) = conv.decide(command, now)?;
+        let (next, entries) = conv.decide(command, now)?;
         let requeued = to.is_none().then_some(now);
         save(&mut tx, &conv, &next, &entries, requeued, now).await?;
         jobs::cancel(&mut tx, brand, SNOOZE_EXPIRY, id).await?;
         let routed = route(&mut tx, brand, now).await?;
-        tx.commit().await?;
-        publish(state, &next, previous_owner, &routed);
-        let conversation = take_routed(next, &mut entries, routed);
-        Ok(Outcome {
-            conversation,
-            entries,
-            replayed: false,
-        })
+        finish(state, tx, next, entries, routed, previous_owner).await
     })
     .await
 }

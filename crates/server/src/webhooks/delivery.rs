@@ -50,8 +50,7 @@ pub fn backoff_with_jitter(attempts: i64, fraction: f64) -> Duration {
 /// The delivery client: HTTPS through rustls with the `ring` provider (no aws-lc) and the
 /// operating system's trusted roots, short timeouts, no redirects.
 pub fn http_client() -> Result<reqwest::Client, reqwest::Error> {
-    // Installing fails only when a provider is already installed, which is fine.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    crate::install_crypto_provider();
     reqwest::Client::builder()
         .timeout(TIMEOUT)
         .connect_timeout(StdDuration::from_secs(5))

@@ -45,6 +45,7 @@ pub fn test_settings() -> Settings {
 
 /// Starts one server per backend.
 pub async fn spawn_apps() -> Vec<TestApp> {
+    ebb_server::install_crypto_provider();
     let mut apps = Vec::new();
     for db in backends().await {
         apps.push(spawn_app(db).await);

@@ -140,6 +140,18 @@ async fn conversations_queue_until_an_expert_becomes_available() {
             .call(Method::GET, "/api/v1/expert/me", Some(&token), None)
             .await;
         assert_eq!(me["queue"], 2, "{b}");
+        let metrics = app
+            .http
+            .get(format!("{}/metrics", app.base))
+            .send()
+            .await
+            .expect("metrics");
+        let text = metrics.text().await.expect("text");
+        let line = format!("ebb_queue_waiting{{brand=\"{}\"}} 2", brand.id);
+        assert!(
+            text.lines().any(|l| l == line),
+            "{b}: {line} missing from /metrics"
+        );
         let status = json!({"status": "available"});
         let (s, _) = app
             .call(
