@@ -118,6 +118,14 @@ impl Connection {
     }
 
     async fn heartbeat(&mut self, last_seen: Instant, every: Duration) -> Result<(), Closed> {
+        if revoked(&self.state, &self.principal).await {
+            let close = CloseFrame {
+                code: 4403,
+                reason: "access revoked".into(),
+            };
+            let _ = self.socket.send(Message::Close(Some(close))).await;
+            return Err(Closed);
+        }
         if last_seen.elapsed() > every * MISSED_HEARTBEATS {
             let close = CloseFrame {
                 code: 1001,
@@ -390,4 +398,18 @@ impl Connection {
 /// The socket is gone; no error frame will reach anyone.
 fn closed(_: Closed) -> ApiError {
     ApiError::Unavailable
+}
+
+/// True when the expert behind a connection was disabled since it opened (checked at each
+/// heartbeat, so a disabled expert stops receiving within one interval).
+async fn revoked(state: &AppState, principal: &Principal) -> bool {
+    let Principal::Expert(e) = principal else {
+        return false;
+    };
+    match state.store.conn().await {
+        Ok(mut conn) => ebb_store::experts::disabled(&mut conn, e.brand_id)
+            .await
+            .is_ok_and(|gone| gone.contains(&e.id)),
+        Err(_) => false,
+    }
 }

@@ -27,6 +27,7 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     /// HTTP client.
     pub http: reqwest::Client,
+    settings: Settings,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     db: Option<TestDb>,
@@ -45,22 +46,28 @@ pub fn test_settings() -> Settings {
 
 /// Starts one server per backend.
 pub async fn spawn_apps() -> Vec<TestApp> {
+    spawn_apps_with(test_settings()).await
+}
+
+/// Like [`spawn_apps`] with other settings (e.g. a short heartbeat).
+pub async fn spawn_apps_with(settings: Settings) -> Vec<TestApp> {
     ebb_server::install_crypto_provider();
     let mut apps = Vec::new();
     for db in backends().await {
-        apps.push(spawn_app(db).await);
+        apps.push(spawn_app(db, settings.clone()).await);
     }
     apps
 }
 
-async fn spawn_app(db: TestDb) -> TestApp {
+async fn spawn_app(db: TestDb, settings: Settings) -> TestApp {
     let clock = Arc::new(ManualClock::new(T0));
     let store = db.store.clone();
-    let (base, stop, server) = start_server(store, clock.clone()).await;
+    let (base, stop, server) = start_server(store, clock.clone(), settings.clone()).await;
     TestApp {
         base,
         backend: db.name,
         clock,
+        settings,
         http: reqwest::Client::new(),
         stop: Some(stop),
         server: Some(server),
@@ -71,8 +78,12 @@ async fn spawn_app(db: TestDb) -> TestApp {
 type Running = (String, oneshot::Sender<()>, tokio::task::JoinHandle<()>);
 
 /// Serves `store` with `clock` on a random port.
-async fn start_server(store: ebb_store::Store, clock: Arc<ManualClock>) -> Running {
-    let state = AppState::with_settings(store, clock, test_settings());
+async fn start_server(
+    store: ebb_store::Store,
+    clock: Arc<ManualClock>,
+    settings: Settings,
+) -> Running {
+    let state = AppState::with_settings(store, clock, settings);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -100,7 +111,8 @@ impl TestApp {
     pub async fn restart(&mut self) {
         self.stop_server().await;
         let store = self.store().clone();
-        let (base, stop, server) = start_server(store, self.clock.clone()).await;
+        let (base, stop, server) =
+            start_server(store, self.clock.clone(), self.settings.clone()).await;
         self.base = base;
         self.stop = Some(stop);
         self.server = Some(server);
@@ -121,7 +133,8 @@ impl TestApp {
     pub async fn twin(&self) -> (String, impl Drop + use<>) {
         let db = self.db.as_ref().expect("running");
         let store = db.second_store().await;
-        let (base, stop, server) = start_server(store, self.clock.clone()).await;
+        let (base, stop, server) =
+            start_server(store, self.clock.clone(), self.settings.clone()).await;
         struct Stop(Option<oneshot::Sender<()>>, tokio::task::JoinHandle<()>);
         impl Drop for Stop {
             fn drop(&mut self) {

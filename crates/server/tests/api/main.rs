@@ -5,6 +5,7 @@ mod admin;
 mod authorization;
 mod contract;
 mod earnings;
+mod heartbeat;
 mod helpers;
 mod limits;
 mod live;

@@ -126,6 +126,24 @@ impl Ws {
         frames
     }
 
+    /// Waits up to `wait` for the server to end the connection, skipping other frames.
+    /// `Some(code)` when it ended (the close frame's code, or `None` inside when the socket
+    /// was dropped before a close frame could be read), `None` when it is still open.
+    pub async fn ended_within(&mut self, wait: Duration) -> Option<Option<u16>> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match tokio::time::timeout(left, self.stream.next()).await {
+                Err(_) => return None,
+                Ok(None) | Ok(Some(Err(_))) => return Some(None),
+                Ok(Some(Ok(Message::Close(frame)))) => {
+                    return Some(frame.map(|f| u16::from(f.code)));
+                }
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+
     /// Closes the connection.
     pub async fn close(mut self) {
         let _ = self.stream.close(None).await;
