@@ -4,6 +4,7 @@
 mod admin;
 mod authorization;
 mod contract;
+mod csat;
 mod earnings;
 mod heartbeat;
 mod helpers;
@@ -11,6 +12,7 @@ mod limits;
 mod live;
 mod origins;
 mod presence;
+mod race;
 mod reports;
 mod routing;
 mod skeleton;
