@@ -184,9 +184,13 @@ fn operation(route: &Route) -> utoipa::openapi::path::Operation {
         );
     }
     if matches!(route.method, "POST" | "PUT" | "PATCH") {
+        let content = match request_schema(route) {
+            Some(name) => Content::new(Some(Ref::from_schema_name(name))),
+            None => json(),
+        };
         op = op.request_body(Some(
             RequestBodyBuilder::new()
-                .content("application/json", json())
+                .content("application/json", content)
                 .build(),
         ));
     }
@@ -211,6 +215,60 @@ fn operation(route: &Route) -> utoipa::openapi::path::Operation {
         .build()
 }
 
+/// Request bodies with a schema of their own: method, path, schema name.
+pub const REQUEST_SCHEMAS: &[(&str, &str, &str)] = &[
+    ("POST", "/api/v1/auth/login", "ExpertLogin"),
+    ("POST", "/api/v1/admin/login", "AdminLogin"),
+    ("PUT", "/api/v1/admin/settings", "BrandSettings"),
+    (
+        "POST",
+        "/api/v1/widget/{brand}/conversations",
+        "SendMessage",
+    ),
+    (
+        "POST",
+        "/api/v1/widget/{brand}/conversations/{id}/messages",
+        "SendMessage",
+    ),
+    (
+        "POST",
+        "/api/v1/expert/conversations/{id}/messages",
+        "SendMessage",
+    ),
+    ("PUT", "/api/v1/expert/status", "StatusChange"),
+    (
+        "POST",
+        "/api/v1/expert/conversations/{id}/snooze",
+        "SnoozeRequest",
+    ),
+    (
+        "POST",
+        "/api/v1/expert/conversations/{id}/close",
+        "CloseRequest",
+    ),
+    (
+        "POST",
+        "/api/v1/widget/{brand}/conversations/{id}/csat",
+        "Rating",
+    ),
+    ("POST", "/api/v1/widget/{brand}/purchases", "PagePurchase"),
+    ("POST", "/api/v1/server/purchases", "Order"),
+    ("POST", "/api/v1/admin/missions", "NewMission"),
+    ("POST", "/api/v1/admin/missions/{id}/members", "Member"),
+    (
+        "POST",
+        "/api/v1/admin/conversations/{id}/reassign",
+        "Reassign",
+    ),
+];
+
+fn request_schema(route: &Route) -> Option<&'static str> {
+    REQUEST_SCHEMAS
+        .iter()
+        .find(|(m, p, _)| *m == route.method && *p == route.path)
+        .map(|(_, _, name)| *name)
+}
+
 /// The whole OpenAPI document.
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
@@ -228,6 +286,20 @@ pub fn document() -> OpenApi {
     let bearer = || SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build());
     let components = ComponentsBuilder::new()
         .schema_from::<Problem>()
+        .schema_from::<crate::api::expert::Login>()
+        .schema_from::<crate::api::admin::Login>()
+        .schema_from::<crate::api::admin::Settings>()
+        .schema_from::<crate::api::widget::SendMessage>()
+        .schema_from::<crate::api::expert::StatusChange>()
+        .schema_from::<crate::api::expert::lifecycle::SnoozeRequest>()
+        .schema_from::<crate::api::expert::lifecycle::CloseRequest>()
+        .schema_from::<crate::api::widget::commerce::Rating>()
+        .schema_from::<crate::api::widget::commerce::PagePurchase>()
+        .schema_from::<crate::api::server::purchases::Order>()
+        .schema_from::<crate::api::admin::earnings::NewMission>()
+        .schema_from::<crate::api::admin::earnings::Fee>()
+        .schema_from::<crate::api::admin::earnings::Member>()
+        .schema_from::<crate::api::admin::routing::Reassign>()
         .security_scheme("visitor_token", bearer())
         .security_scheme("expert_session", bearer())
         .security_scheme("admin_session", bearer())

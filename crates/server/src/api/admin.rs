@@ -43,8 +43,9 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Admin login request.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = AdminLogin)]
 pub struct Login {
     /// The brand's slug.
     pub brand: String,
@@ -139,8 +140,9 @@ async fn read(
 }
 
 /// The brand settings an admin edits.
-#[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Debug, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = BrandSettings)]
 pub struct Settings {
     /// Automatic message after a visitor's first message; may contain
     /// `{typical_reply_time}`.

@@ -36,8 +36,9 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Login request.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ExpertLogin)]
 pub struct Login {
     /// The brand's slug.
     pub brand: String,
@@ -134,9 +135,10 @@ async fn overview(
     Ok((slots, queue, mine))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct StatusChange {
+pub(crate) struct StatusChange {
+    #[schema(value_type = String, example = "available")]
     status: ExpertStatus,
 }
 

@@ -121,7 +121,7 @@ async fn bootstrap(
 }
 
 /// A message from the visitor.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendMessage {
     /// The text.

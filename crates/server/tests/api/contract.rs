@@ -290,3 +290,25 @@ async fn every_refusal_of_the_authorization_matrix_holds() {
         app.finish().await;
     }
 }
+
+#[test]
+fn request_schemas_name_real_routes_and_components() {
+    let doc = serde_json::to_value(ebb_server::openapi::document()).expect("json");
+    for (method, path, name) in ebb_server::openapi::REQUEST_SCHEMAS {
+        assert!(
+            ebb_server::openapi::is_documented(method, path),
+            "{method} {path} is not a route"
+        );
+        let schema = &doc["components"]["schemas"][*name];
+        assert!(schema.is_object(), "schema {name} missing");
+        let body = &doc["paths"][*path][method.to_lowercase()]["requestBody"]["content"]["application/json"]
+            ["schema"]["$ref"];
+        assert_eq!(
+            body,
+            &format!("#/components/schemas/{name}"),
+            "{method} {path}"
+        );
+    }
+    let snooze = &doc["components"]["schemas"]["SnoozeRequest"]["properties"]["choice"];
+    assert!(snooze.is_object(), "the snooze choice is described");
+}

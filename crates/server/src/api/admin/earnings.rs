@@ -46,16 +46,16 @@ async fn list_missions(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Fee {
+pub(crate) struct Fee {
     minor: i64,
     currency: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NewMission {
+pub(crate) struct NewMission {
     name: String,
     contact_fee: Option<Fee>,
     commission_bp: Option<i64>,
@@ -100,9 +100,10 @@ async fn create_mission(
     Ok((StatusCode::CREATED, Json(mission)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Member {
+pub(crate) struct Member {
+    #[schema(value_type = String, example = "01a212ea-fcea-7469-9184-c1ccff16b05e")]
     expert_id: ExpertId,
 }
 

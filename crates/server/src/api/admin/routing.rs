@@ -31,9 +31,10 @@ fn outcome(out: desk::Outcome) -> Json<ConversationWithEntries> {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Reassign {
+pub(crate) struct Reassign {
+    #[schema(value_type = String, example = "01a212ea-fcea-7469-9184-c1ccff16b05e")]
     expert_id: ExpertId,
 }
 

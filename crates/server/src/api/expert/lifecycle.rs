@@ -26,9 +26,12 @@ pub fn router() -> Router<AppState> {
 
 /// A snooze request: `{"choice": {"kind": "three_hours" | "one_day"}}` or
 /// `{"choice": {"kind": "until", "until": "2026-11-30T09:00:00Z"}}`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct SnoozeRequest {
+pub(crate) struct SnoozeRequest {
+    /// `{"kind": "three_hours"}`, `{"kind": "one_day"}` or
+    /// `{"kind": "until", "until": "<RFC 3339>"}`.
+    #[schema(value_type = Object, example = json!({"kind": "one_day"}))]
     choice: SnoozeChoice,
 }
 
@@ -46,9 +49,9 @@ async fn snooze(
 }
 
 /// A close request, with the goodbye to post first (e.g. the survey invitation).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct CloseRequest {
+pub(crate) struct CloseRequest {
     goodbye: Option<String>,
 }
 

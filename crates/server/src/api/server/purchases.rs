@@ -29,15 +29,17 @@ pub fn router() -> Router<AppState> {
 }
 
 /// An order, with the visitor given by id or by the widget's token.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Order {
+pub(crate) struct Order {
     order_id: String,
+    #[schema(value_type = Option<String>, example = "01a212ea-fcea-7469-9184-c1ccff16b05e")]
     visitor_id: Option<VisitorId>,
     visitor_token: Option<String>,
     amount_minor: i64,
     currency: String,
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     purchased_at: Instant,
 }
 

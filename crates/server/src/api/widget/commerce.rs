@@ -29,9 +29,9 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A survey answer.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Rating {
+pub(crate) struct Rating {
     rating: u8,
     comment: Option<String>,
 }
@@ -62,9 +62,9 @@ async fn rate(
 }
 
 /// A purchase seen by the page.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct PagePurchase {
+pub(crate) struct PagePurchase {
     order_id: String,
     amount_minor: i64,
     currency: String,
