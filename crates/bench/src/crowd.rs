@@ -34,27 +34,24 @@ pub async fn client(urls_file: &Path, hold_secs: u64) -> anyhow::Result<()> {
             let permit = sem.acquire_owned().await;
             let ws = crate::api::ws_connect(&url).await;
             drop(permit);
-            ws
+            // Read at once, so pings are answered while the rest of the crowd connects.
+            ws.map(|ws| tokio::spawn(async move { ws.for_each(|_| async {}).await }))
         });
     }
-    let mut held = Vec::new();
+    let mut readers = Vec::new();
     let mut failed = 0;
     while let Some(r) = set.join_next().await {
         match r {
-            Ok(Ok(ws)) => held.push(ws),
+            Ok(Ok(reader)) => readers.push(reader),
             _ => failed += 1,
         }
     }
     let secs = start.elapsed().as_secs_f64();
     println!(
         "{}",
-        json!({"connected": held.len(), "failed": failed, "secs": secs})
+        json!({"connected": readers.len(), "failed": failed, "secs": secs})
     );
     std::io::stdout().flush()?;
-    let readers: Vec<_> = held
-        .into_iter()
-        .map(|ws| tokio::spawn(async move { ws.for_each(|_| async {}).await }))
-        .collect();
     let mut sink = Vec::new();
     let _ = tokio::time::timeout(
         Duration::from_secs(hold_secs),

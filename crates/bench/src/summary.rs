@@ -40,7 +40,8 @@ fn row(
     let status = match ok {
         Some(true) => "met",
         Some(false) => "**not met**",
-        None => "not measured",
+        None if ebb.is_none() => "not measured",
+        None => "-",
     };
     println!(
         "| {what} | {} | {base_text} | {ratio} | {target} | {status} |",

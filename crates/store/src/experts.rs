@@ -130,8 +130,18 @@ pub async fn set_status(
 }
 
 /// Every expert of `brand` with their slot usage, locking their rows on PostgreSQL so
-/// that slot decisions in this transaction cannot race another node's.
+/// that slot decisions in this transaction cannot race another node's. The brand's row is
+/// locked first: one multi-row `UPDATE` locks the expert rows in scan order, which two
+/// concurrent transactions may see differently (deadlock, detected only after
+/// `deadlock_timeout`, 1 s), so writers of a brand queue on that one row instead.
 pub async fn loads_locked(h: &mut impl Handle, brand: BrandId) -> Result<Vec<ExpertLoad>> {
+    run!(h, |c| sqlx::query(
+        "UPDATE brands SET name = name WHERE id = $1"
+    )
+    .bind(brand.0)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     #[derive(sqlx::FromRow)]
     struct LoadRow {
         id: Uuid,
