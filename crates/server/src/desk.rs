@@ -112,10 +112,11 @@ async fn replayed_start(
     visitor: VisitorId,
     client_msg_id: &str,
 ) -> Result<Option<Outcome>, ApiError> {
-    let mine = conversations::for_visitor(tx, brand, visitor).await?;
-    let ids: Vec<ConversationId> = mine.iter().map(|c| c.id).collect();
-    let found = events::conversation_of_client_msg_id(tx, brand, &ids, client_msg_id).await?;
-    let Some(conversation) = mine.into_iter().find(|c| Some(c.id) == found) else {
+    let Some(id) = events::conversation_of_client_msg_id(tx, brand, visitor, client_msg_id).await?
+    else {
+        return Ok(None);
+    };
+    let Some(conversation) = conversations::get(tx, brand, id).await? else {
         return Ok(None);
     };
     let entries = events::after(tx, brand, conversation.id, 0, 100).await?;
@@ -301,9 +302,9 @@ pub async fn route(
     now: Instant,
 ) -> Result<Vec<(Conversation, Vec<Entry>)>, ApiError> {
     let started = std::time::Instant::now();
-    let mut done = release_stranded(tx, brand, now).await?;
     let mut loads = experts::loads_locked(tx, brand).await?;
-    let queue = conversations::queue(tx, brand).await?;
+    let mut queue = conversations::queue(tx, brand).await?;
+    let mut done = release_stranded(tx, brand, now, &loads, &mut queue).await?;
     let assignments = plan(&loads, &queue);
     let label = [("brand", brand.to_string())];
     let waiting = queue.len() - assignments.len();

@@ -95,22 +95,25 @@ pub async fn by_client_msg_id(
     row.map(Entry::try_from).transpose()
 }
 
-/// Which conversation of `brand` holds this client message id, for a retried first message.
+/// The conversation of `visitor` (in `brand`) holding a message with this client id, if
+/// any: how a retried first message finds the conversation it already started.
 pub async fn conversation_of_client_msg_id(
     h: &mut impl Handle,
     brand: BrandId,
-    visitor_conversations: &[ConversationId],
+    visitor: ebb_core::VisitorId,
     client_msg_id: &str,
 ) -> Result<Option<ConversationId>> {
-    for id in visitor_conversations {
-        if by_client_msg_id(h, brand, *id, client_msg_id)
-            .await?
-            .is_some()
-        {
-            return Ok(Some(*id));
-        }
-    }
-    Ok(None)
+    let row: Option<(uuid::Uuid,)> = run!(h, |c| sqlx::query_as(
+        "SELECT e.conversation_id FROM events e \
+         JOIN conversations v ON v.brand_id = e.brand_id AND v.id = e.conversation_id \
+         WHERE e.brand_id = $1 AND v.visitor_id = $2 AND e.client_msg_id = $3 LIMIT 1"
+    )
+    .bind(brand.0)
+    .bind(visitor.0)
+    .bind(client_msg_id)
+    .fetch_optional(c)
+    .await)?;
+    Ok(row.map(|(id,)| ConversationId(id)))
 }
 
 /// One entry of a brand's log: its global position, conversation, and event.

@@ -50,7 +50,7 @@ pub async fn pay_for_close(
         same_contact_paid = within
             && paid
                 .iter()
-                .any(|e| e.earning.kind.as_str() == "contact_fee");
+                .any(|e| e.earning.kind == earnings::EarningKind::ContactFee);
     }
     let existing = ledger::for_conversation(tx, brand, closed.id).await?;
     let payable = Payable::Closed {

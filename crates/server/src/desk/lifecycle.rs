@@ -2,6 +2,7 @@
 //! an optional goodbye), snooze expiry, and releasing conversations stranded by an expert
 //! who stayed offline past the brand's grace period.
 
+use ebb_core::routing::{ExpertLoad, Waiting};
 use ebb_core::{
     Actor, Author, BrandId, Command, Conversation, ConversationId, DomainError, Entry, ExpertId,
     MessageBody, SnoozeChoice,
@@ -123,17 +124,19 @@ pub async fn expire_snooze(state: &AppState, job: &Job) -> Result<Option<Outcome
 }
 
 /// Sends back to the brand queue (ahead of new conversations) every conversation that woke
-/// for an expert who has been offline longer than the brand's grace period.
+/// for an expert who has been offline longer than the brand's grace period, updating the
+/// released entries of `queue` in place (slots are unchanged: queued conversations hold
+/// none, so `loads` stays valid).
 pub async fn release_stranded(
     tx: &mut Tx,
     brand: BrandId,
     now: ebb_core::Instant,
+    loads: &[ExpertLoad],
+    queue: &mut [Waiting],
 ) -> Result<Vec<(Conversation, Vec<Entry>)>, ApiError> {
     let grace = brand_of(tx, brand).await?.settings.offline_grace();
-    let loads = experts::loads_locked(tx, brand).await?;
-    let queue = conversations::queue(tx, brand).await?;
     let mut done = Vec::new();
-    for waiting in queue {
+    for waiting in queue.iter_mut() {
         let stranded = waiting.for_expert.is_some_and(|e| {
             loads
                 .iter()
@@ -147,6 +150,8 @@ pub async fn release_stranded(
         };
         let (next, entries) = conv.decide(Command::Release, now)?;
         save(tx, &conv, &next, &entries, None, now).await?;
+        waiting.for_expert = next.state.owner();
+        waiting.priority = next.state.has_priority();
         done.push((next, entries));
     }
     Ok(done)
