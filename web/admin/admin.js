@@ -52,9 +52,11 @@ async function enter() {
   $('brand-name').textContent = me.brand.name;
   $('who').textContent = me.admin.email;
   $('embed').textContent = `<script src="${location.origin}/widget.js" data-brand="${me.brand.slug}" async></script>`;
+  // Shown once its data is in, so nothing typed early is overwritten by the first load
+  // (and a failed load leaves the login form, with its error, in place).
+  await Promise.all([loadSettings(), loadExperts(), loadConversations()]);
   $('login').hidden = true;
   $('app').hidden = false;
-  await Promise.all([loadSettings(), loadExperts(), loadConversations()]);
   state.live = live({ token: state.token, onEvent, poll: refresh, fastMs: 3000 });
 }
 
