@@ -16,9 +16,6 @@ function watchConsole(page) {
     errors,
     /** Expects no errors besides those matching `allowed` (e.g. expected 4xx answers). */
     check(allowed = []) {
-      // Until the server offers /ws (issue 4), the clients' WebSocket attempt and the
-      // read-marker fallback answer 404: tolerated only while the server lacks them.
-      if (process.env.EBB_E2E_NO_WS === '1') allowed = [...allowed, /WebSocket/, /status of 404/];
       const left = errors.filter((t) => !allowed.some((re) => re.test(t)));
       expect(left, 'console errors').toEqual([]);
     },

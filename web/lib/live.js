@@ -1,5 +1,5 @@
-// Live updates for the panel and console: a WebSocket to /ws when the server offers one,
-// with polling as the fallback (and a slow safety poll while the socket is up).
+// Live updates for the panel and console: a WebSocket to /ws, reconnected with backoff,
+// with polling while it is down (and a slow safety poll while the socket is up).
 
 /**
  * Starts live updates. `onEvent(event)` gets each server event; `poll()` refreshes over
@@ -22,7 +22,7 @@ export function live({ token, onEvent, poll, fastMs = 2000, slowMs = 15000 }) {
   };
 
   const connect = () => {
-    if (stopped || !('WebSocket' in window) || failures > 3) return;
+    if (stopped || !('WebSocket' in window)) return;
     const url = `${location.origin.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`;
     let opened = false;
     try { ws = new WebSocket(url); } catch { failures += 1; return; }
@@ -36,7 +36,7 @@ export function live({ token, onEvent, poll, fastMs = 2000, slowMs = 15000 }) {
       ws = null;
       if (!opened) failures += 1;
       schedule();
-      if (!stopped) setTimeout(connect, opened ? 1000 : 5000);
+      if (!stopped) setTimeout(connect, opened ? 1000 : Math.min(30000, 1000 * 2 ** failures));
     };
   };
 

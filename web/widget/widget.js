@@ -233,7 +233,7 @@
     });
   }
 
-  // ---- Live updates: WebSocket when the server offers it, polling otherwise -------------
+  // ---- Live updates: WebSocket, polling while it is down ----------------------------------
   function fetchNew() {
     if (!s.conv || !s.token) return Promise.resolve();
     return call('GET', '/conversations/' + s.conv + '?after_seq=' + s.seq).then(apply).catch(function (err) {
@@ -248,7 +248,7 @@
   function wsSend(msg) { if (s.ws && s.ws.readyState === 1) s.ws.send(JSON.stringify(msg)); }
   function connect() {
     if (!s.token || !s.conv) return;
-    if (!window.WebSocket || s.ws || s.noWs) { schedulePoll(); return; }
+    if (!window.WebSocket || s.ws) { schedulePoll(); return; }
     var url = base.replace(/^http/, 'ws') + '/ws?token=' + encodeURIComponent(s.token) + '&brand=' + encodeURIComponent(brand);
     var ws = new WebSocket(url);
     var opened = false;
@@ -271,9 +271,10 @@
     };
     ws.onclose = function () {
       s.ws = null;
-      if (!opened) s.noWs = true; // no WebSocket here: poll from now on
+      // Poll while down; reconnect with backoff (3 s after a drop, up to 30 s after failures).
+      s.wsFailures = opened ? 0 : (s.wsFailures || 0) + 1;
       fetchNew().then(schedulePoll);
-      if (opened) setTimeout(connect, 3000);
+      setTimeout(connect, Math.min(30000, 3000 * Math.pow(2, s.wsFailures)));
     };
   }
   function showTyping(on) {
@@ -290,7 +291,7 @@
   function markRead() {
     if (!s.conv || !s.seq) return;
     if (s.ws && s.ws.readyState === 1) wsSend({ type: 'read', conversation: s.conv, seq: s.seq });
-    else call('POST', '/conversations/' + s.conv + '/read', { seq: s.seq }).catch(function () { /* older server */ });
+    else call('POST', '/conversations/' + s.conv + '/read', { seq: s.seq }).catch(function () { /* the next read marker catches up */ });
   }
   document.addEventListener('visibilitychange', function () { if (!document.hidden) fetchNew(); });
 

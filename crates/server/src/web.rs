@@ -43,6 +43,14 @@ const ASSETS: &[Asset] = &[
     asset!("/panel/panel.js", JS, "panel/panel.js"),
     asset!("/panel/panel.css", CSS, "panel/panel.css"),
     asset!("/panel/earnings.js", JS, "panel/earnings.js"),
+    asset!("/panel/state.js", JS, "panel/state.js"),
+    asset!("/panel/list.js", JS, "panel/list.js"),
+    asset!("/panel/timeline.js", JS, "panel/timeline.js"),
+    asset!("/panel/composer.js", JS, "panel/composer.js"),
+    asset!("/panel/snooze.js", JS, "panel/snooze.js"),
+    asset!("/panel/close.js", JS, "panel/close.js"),
+    asset!("/panel/suggestion.js", JS, "panel/suggestion.js"),
+    asset!("/panel/sync.js", JS, "panel/sync.js"),
     asset!("/admin/", HTML, "admin/index.html"),
     asset!("/admin/admin.js", JS, "admin/admin.js"),
     asset!("/admin/admin.css", CSS, "admin/admin.css"),
@@ -108,7 +116,47 @@ async fn demo_page(State(state): State<AppState>) -> Result<Response, ApiError> 
 
 #[cfg(test)]
 mod tests {
-    use super::ASSETS;
+    use super::{ASSETS, JS};
+
+    /// The absolute paths a JS module imports (`from '/lib/api.js'`).
+    fn imports(source: &str) -> Vec<&str> {
+        source
+            .split(" from '")
+            .skip(1)
+            .filter_map(|rest| rest.split('\'').next())
+            .filter(|path| path.starts_with('/'))
+            .collect()
+    }
+
+    #[test]
+    fn every_imported_module_is_embedded() {
+        let served: Vec<_> = ASSETS.iter().map(|a| a.path).collect();
+        for asset in ASSETS.iter().filter(|a| a.content_type == JS) {
+            let source = String::from_utf8_lossy(asset.body);
+            for path in imports(&source) {
+                assert!(
+                    served.contains(&path),
+                    "{} imports {path}, which is not embedded",
+                    asset.path
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_panel_file_is_embedded() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/panel");
+        let served: Vec<_> = ASSETS.iter().map(|a| a.path).collect();
+        for file in std::fs::read_dir(dir).expect("web/panel exists") {
+            let name = file.expect("readable entry").file_name();
+            let name = name.to_string_lossy();
+            if name == "index.html" {
+                continue;
+            }
+            let url = format!("/panel/{name}");
+            assert!(served.contains(&url.as_str()), "{url} is not embedded");
+        }
+    }
 
     #[test]
     fn asset_paths_are_unique_and_absolute() {

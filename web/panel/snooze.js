@@ -1,0 +1,81 @@
+// Snoozing: the "Snooze" menu (3 hours, 1 day, a chosen moment) with its keyboard
+// handling, and the date picker dialog. The server checks the brand's limits; the picker
+// shows the longest snooze only when the server tells it.
+
+import { $, state, api, announce } from '/panel/state.js';
+import { applyResult } from '/panel/sync.js';
+
+const DAY_MS = 86400000;
+
+/** Snoozes the open conversation with `choice`; true when the server accepted it. */
+export async function snooze(choice) {
+  closeMenu();
+  const id = state.selected;
+  try {
+    applyResult(await api('POST', `/conversations/${id}/snooze`, { choice }));
+    announce('Conversation snoozed. Your slot is free.');
+    return true;
+  } catch (err) {
+    $('reply-error').textContent = `Could not snooze: ${err.message}`;
+    return false;
+  }
+}
+
+/** Opens the menu and focuses its first item. */
+export function openMenu() {
+  $('snooze-menu').hidden = false;
+  $('snooze-btn').setAttribute('aria-expanded', 'true');
+  $('snooze-menu').querySelector('button').focus();
+}
+
+/** Closes the menu, optionally giving the focus back to its button. */
+export function closeMenu(focusButton) {
+  $('snooze-menu').hidden = true;
+  $('snooze-btn').setAttribute('aria-expanded', 'false');
+  if (focusButton) $('snooze-btn').focus();
+}
+
+/** Arrow keys, Home, End, Escape and Tab inside the menu. */
+export function menuKeys(e) {
+  const items = [...$('snooze-menu').querySelectorAll('button')];
+  const i = items.indexOf(document.activeElement);
+  const go = (n) => { e.preventDefault(); items[n].focus(); };
+  if (e.key === 'Escape') { e.preventDefault(); closeMenu(true); }
+  else if (e.key === 'ArrowDown') go((i + 1) % items.length);
+  else if (e.key === 'ArrowUp') go((i - 1 + items.length) % items.length);
+  else if (e.key === 'Home') go(0);
+  else if (e.key === 'End') go(items.length - 1);
+  else if (e.key === 'Tab') closeMenu(false);
+}
+
+function pad(n) { return String(n).padStart(2, '0'); }
+function localInput(d) { return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`; }
+
+/** Opens the date picker, bounded by the brand's longest snooze when the server sent it. */
+export function openCustom() {
+  closeMenu();
+  const now = Date.now();
+  const input = $('custom-when');
+  const max = state.maxSnoozeDays ? now + state.maxSnoozeDays * DAY_MS : null;
+  input.min = localInput(new Date(now + 60000));
+  if (max) input.max = localInput(new Date(max)); else input.removeAttribute('max');
+  input.value = localInput(new Date(Math.min(now + DAY_MS, max || Infinity)));
+  $('custom-hint').textContent = max ? `Any time from now up to ${state.maxSnoozeDays} days ahead.` : 'Any time in the future, within the limit your brand allows.';
+  $('custom-error').textContent = '';
+  $('custom-dialog').showModal();
+  input.focus();
+}
+
+/** Snoozes until the picked moment. */
+export async function submitCustom(e) {
+  e.preventDefault();
+  const value = $('custom-when').value;
+  const until = new Date(value);
+  if (!value || Number.isNaN(until.getTime()) || until <= new Date()) {
+    $('custom-error').textContent = 'Pick a moment in the future.';
+    return;
+  }
+  const ok = await snooze({ kind: 'until', until: until.toISOString() });
+  if (ok) $('custom-dialog').close();
+  else $('custom-error').textContent = $('reply-error').textContent;
+}

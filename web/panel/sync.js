@@ -1,0 +1,151 @@
+// Keeps the panel's state in step with the server. WebSocket frames (entries with their
+// seq, conversation states, presence, typing, read markers) are applied to the state as
+// they come; the lists are fetched over HTTP only on (re)connect, while the socket is down,
+// and when a frame names a conversation the panel did not know. Suggestions and meters are
+// re-read when a frame changes a conversation.
+
+import { ApiError } from '/lib/api.js';
+import { live } from '/lib/live.js';
+import { $, state, api, mine } from '/panel/state.js';
+import { noticeNew, renderList, renderMeters } from '/panel/list.js';
+import { addEntries, applyRead, closeView, fetchEntries, renderHeader } from '/panel/timeline.js';
+import { loadSuggestions } from '/panel/suggestion.js';
+
+/** Every page of a list endpoint (follows `next_cursor` when the server pages it). */
+async function allPages(path, key) {
+  const items = [];
+  let res = await api('GET', path);
+  items.push(...res[key]);
+  for (let page = 0; res.next_cursor && page < 100; page += 1) {
+    res = await api('GET', `${path}?cursor=${encodeURIComponent(res.next_cursor)}`);
+    items.push(...res[key]);
+  }
+  return { ...res, [key]: items };
+}
+
+/** Fetches the conversation list, the meters and the suggestions: the state from scratch. */
+export async function loadList() {
+  let res;
+  try {
+    [res] = await Promise.all([allPages('/conversations', 'conversations'), loadSuggestions()]);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401 && state.signOut) state.signOut();
+    throw err;
+  }
+  state.conversations = new Map(res.conversations.map((c) => [c.id, c]));
+  for (const c of res.conversations) state.online.set(c.visitor_id, c.visitor_online);
+  state.slots = res.slots;
+  state.queue = res.queue;
+  noticeNew();
+  renderMeters();
+  renderList();
+  renderHeader();
+}
+
+let pending = { meters: false, list: false };
+let timer = 0;
+/** Re-reads suggestions (and the meters, or the whole list after a gap) shortly. */
+function refreshSoon({ meters = false, list = false } = {}) {
+  pending = { meters: pending.meters || meters, list: pending.list || list };
+  clearTimeout(timer);
+  timer = setTimeout(() => {
+    const todo = pending;
+    pending = { meters: false, list: false };
+    refresh(todo).catch(() => {});
+  }, 150);
+}
+
+async function refresh({ meters, list }) {
+  if (list) { await loadList(); return; }
+  const [me] = await Promise.all([meters ? api('GET', '/me') : null, loadSuggestions()]);
+  if (me) { state.slots = me.slots; state.queue = me.queue; renderMeters(); }
+  renderHeader();
+}
+
+/** The HTTP fallback and safety poll: a full reload while the socket is down. */
+async function poll() {
+  if (state.live && state.live.connected) { await refresh({ meters: true }); return; }
+  await loadList();
+  if (state.selected) await fetchEntries();
+}
+
+/** Applies a conversation state from a frame or an action's answer. */
+export function applyConversation(conv) {
+  const known = state.conversations.get(conv.id);
+  if (known && conv.last_seq < known.last_seq) return;
+  if (mine(conv)) {
+    state.conversations.set(conv.id, { ...known, ...conv });
+    if (!known) refreshSoon({ list: true });
+  } else {
+    state.conversations.delete(conv.id);
+    if (conv.id === state.selected && conv.state.status !== 'closed') {
+      closeView();
+      $('announce').textContent = 'That conversation is no longer yours: it went to a colleague.';
+    }
+  }
+  noticeNew();
+  renderList();
+  if (conv.id === state.selected) renderHeader(state.conversations.get(conv.id) || conv);
+  refreshSoon({ meters: true });
+}
+
+/** Applies new timeline entries of conversation `id`. */
+export function applyEntries(id, entries) {
+  const c = state.conversations.get(id);
+  for (const e of entries) {
+    if (!c || e.seq <= c.last_seq) continue;
+    c.last_seq = e.seq;
+    if (e.type === 'message' && e.author.kind !== 'system') { c.last_author = e.author; c.last_message_at = e.at; }
+  }
+  if (id === state.selected) addEntries(entries);
+  renderList();
+  refreshSoon();
+}
+
+/** Applies what an action (send, snooze, close) answered: `{conversation, entries}`. */
+export function applyResult(res) {
+  applyEntries(res.conversation.id, res.entries);
+  applyConversation(res.conversation);
+}
+
+function applyPresence(visitor, online) {
+  state.online.set(visitor, online);
+  for (const c of state.conversations.values()) if (c.visitor_id === visitor) c.visitor_online = online;
+  renderList();
+  renderHeader();
+  refreshSoon();
+}
+
+let typingTimer = 0;
+function showTyping(ev) {
+  if (ev.conversation !== state.selected || ev.from !== 'visitor') return;
+  clearTimeout(typingTimer);
+  $('typing').textContent = ev.typing ? 'The visitor is typing…' : '';
+  if (ev.typing) typingTimer = setTimeout(() => { $('typing').textContent = ''; }, 6000);
+}
+
+/** On (re)connect: reload the list, then resume every conversation from the seq held. */
+async function resume() {
+  await loadList();
+  const held = {};
+  for (const c of state.conversations.values()) held[c.id] = c.last_seq;
+  if (state.selected) held[state.selected] = state.seq;
+  state.live.send({ type: 'resume', conversations: held });
+}
+
+function onFrame(ev) {
+  switch (ev.type) {
+    case 'hello': resume().catch(() => {}); break;
+    case 'entry': applyEntries(ev.conversation, [ev.entry]); break;
+    case 'conversation': applyConversation(ev.conversation); break;
+    case 'presence': applyPresence(ev.visitor, ev.online); break;
+    case 'typing': showTyping(ev); break;
+    case 'read': if (ev.conversation === state.selected) applyRead(ev.by, ev.seq); break;
+    default:
+  }
+}
+
+/** Starts live updates for the logged-in expert. */
+export function startLive() {
+  state.live = live({ token: state.token, onEvent: onFrame, poll });
+}
