@@ -63,11 +63,12 @@ async function visitor(browser, options = {}) {
   return api;
 }
 
-/** An expert logged into the panel. */
-async function expert(browser, email = 'ada@demo.ebb') {
+/** An expert logged into the panel; `setup(page)` runs before the panel loads (e.g. routes). */
+async function expert(browser, email = 'ada@demo.ebb', { setup } = {}) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const console = watchConsole(page);
+  if (setup) await setup(page);
   await page.goto('/panel/?brand=demo');
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);

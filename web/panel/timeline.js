@@ -134,5 +134,8 @@ export function renderHeader(c = current()) {
   $('snooze-btn').disabled = c.state.status !== 'assigned';
   $('close-btn').disabled = !open;
   renderSaved(open);
+  const shown = !$('suggest').hidden;
   renderSuggestion(c);
+  // The suggestion box takes room from the timeline: keep its last entry in view.
+  if (shown === $('suggest').hidden) $('timeline').lastElementChild?.scrollIntoView({ block: 'end' });
 }

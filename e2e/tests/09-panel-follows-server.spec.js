@@ -1,0 +1,91 @@
+// The panel follows the server: live WebSocket frames update its lists without fetching
+// them again, and it shows only the saved replies and next step the server sends.
+const { test, expect } = require('@playwright/test');
+const { visitor, expert, shot, closeViaApi } = require('../helpers');
+
+const LIST = /\/api\/v1\/expert\/conversations(\?.*)?$/;
+
+test('live frames update the panel without fetching the lists again', async ({ browser, request }) => {
+  const e = await expert(browser);
+  const v = await visitor(browser);
+  await v.open();
+  await v.send('Do you ship to Norway?');
+  const id = await v.conversationId();
+  await e.open(id);
+  await expect(e.timeline).toContainText('ship to Norway');
+
+  // From here on, every change arrives as a frame.
+  const listFetches = [];
+  e.page.on('request', (r) => { if (LIST.test(new URL(r.url()).pathname + new URL(r.url()).search)) listFetches.push(r.url()); });
+  await v.send('And to Iceland?');
+  await expect(e.timeline).toContainText('And to Iceland?');
+  await expect(e.item(id)).toContainText('awaits you');
+  await e.send('Both, in 3 to 5 days.');
+  await expect(e.item(id)).not.toContainText('awaits you');
+  await e.page.locator('#snooze-btn').click();
+  await e.page.getByRole('menuitem', { name: '3 hours' }).click();
+  await expect(e.page.locator('#list-snoozed .conv-item')).toHaveAttribute('data-id', id);
+  await v.send('Great, thanks!');
+  await expect(e.item(id)).toContainText('Visitor replied');
+  await expect(e.timeline).toContainText('Great, thanks!');
+  expect(listFetches, 'list fetches while the socket is up').toEqual([]);
+
+  v.console.check();
+  e.console.check();
+  await closeViaApi(request, await e.token(), id);
+  await v.context.close();
+  await e.context.close();
+});
+
+test('the panel shows the saved replies and the suggestion the server sends, and nothing of its own', async ({ browser, request }) => {
+  let suggestions = {};
+  const e = await expert(browser, 'ada@demo.ebb', {
+    async setup(page) {
+      await page.route('**/api/v1/expert/saved-replies', (r) => r.fulfill({ json: { saved_replies: [] } }));
+      await page.route('**/api/v1/expert/suggestions', (r) => r.fulfill({ json: { suggestions } }));
+    },
+  });
+  const v = await visitor(browser);
+  await v.open();
+  await v.send('Is the Ember stove still in stock?');
+  const id = await v.conversationId();
+  await e.open(id);
+
+  // No saved replies and no suggestion from the server: the panel shows none.
+  await expect(e.page.locator('#saved .chip')).toHaveCount(0);
+  await expect(e.page.locator('#suggest')).toBeHidden();
+
+  // The server suggests closing with a goodbye it sends the text of.
+  suggestions = {
+    [id]: {
+      step: 'close_with_goodbye', saved_reply: 'goodbye_survey', snooze: null,
+      saved_reply_title: 'Farewell', saved_reply_text: 'Goodbye from the server, please rate us.',
+      budget: { used: 3, budget: 3, enforced: false },
+    },
+  };
+  await v.send('Hello?');
+  const box = e.page.locator('#suggest');
+  await expect(box).toContainText('say goodbye');
+  await expect(box).toContainText('3 of 3');
+  await shot(e.page, 'panel-server-suggestion');
+  await box.getByRole('button', { name: 'Use “Farewell”' }).click();
+  await expect(e.reply).toHaveValue('Goodbye from the server, please rate us.');
+  await e.reply.fill('');
+  await box.getByRole('button', { name: 'Close…' }).click();
+  const confirm = e.page.getByRole('dialog', { name: 'Close this conversation?' });
+  await expect(confirm.getByLabel(/goodbye message/)).toBeChecked();
+  await confirm.getByRole('button', { name: 'Keep it open' }).click();
+
+  // The server changes its mind: a snooze step, with the snooze it chose.
+  suggestions = { [id]: { step: 'snooze_again', saved_reply: null, snooze: { kind: 'three_hours' } } };
+  await v.send('Still there?');
+  await expect(box).toContainText('snooze once more');
+  await expect(box.getByRole('button', { name: 'Snooze 3 hours' })).toBeVisible();
+  await expect(box.getByRole('button', { name: 'Close…' })).toHaveCount(0);
+
+  v.console.check();
+  e.console.check();
+  await closeViaApi(request, await e.token(), id);
+  await v.context.close();
+  await e.context.close();
+});
