@@ -59,14 +59,15 @@ test('the panel shows the saved replies and the suggestion the server sends, and
   suggestions = {
     [id]: {
       step: 'close_with_goodbye', saved_reply: 'goodbye_survey', snooze: null,
-      saved_reply_title: 'Farewell', saved_reply_text: 'Goodbye from the server, please rate us.',
-      budget: { used: 3, budget: 3, enforced: false },
+      reply: { key: 'goodbye_survey', title: 'Farewell', body: 'Goodbye from the server, please rate us.' },
+      budget: { used: 3, budget: 3, enforced: true, snooze_allowed: false },
     },
   };
   await v.send('Hello?');
   const box = e.page.locator('#suggest');
   await expect(box).toContainText('say goodbye');
-  await expect(box).toContainText('3 of 3');
+  await expect(box).toContainText('3 of 3 times in a row');
+  await expect(e.page.locator('#snooze-btn')).toBeDisabled();
   await shot(e.page, 'panel-server-suggestion');
   await box.getByRole('button', { name: 'Use “Farewell”' }).click();
   await expect(e.reply).toHaveValue('Goodbye from the server, please rate us.');
@@ -82,6 +83,7 @@ test('the panel shows the saved replies and the suggestion the server sends, and
   await expect(box).toContainText('snooze once more');
   await expect(box.getByRole('button', { name: 'Snooze 3 hours' })).toBeVisible();
   await expect(box.getByRole('button', { name: 'Close…' })).toHaveCount(0);
+  await expect(e.page.locator('#snooze-btn')).toBeEnabled();
 
   v.console.check();
   e.console.check();

@@ -27,16 +27,11 @@ export async function loadSuggestions() {
   state.suggestions = res.suggestions || {};
 }
 
-/** The saved reply a suggestion goes with: its own text when the server sent it, else the brand's. */
+/** The saved reply a suggestion goes with: as the server sent it, else from the brand's list. */
 export function replyOf(s) {
   if (!s || !s.saved_reply) return null;
-  if (typeof s.saved_reply === 'object') {
-    const r = s.saved_reply;
-    return { key: r.key, title: r.title || r.key, body: r.body ?? r.text };
-  }
-  const known = savedReply(s.saved_reply);
-  if (s.saved_reply_text) return { key: s.saved_reply, title: s.saved_reply_title || known?.title || s.saved_reply, body: s.saved_reply_text };
-  return known;
+  if (s.reply) return { key: s.reply.key, title: s.reply.title, body: s.reply.body };
+  return savedReply(s.saved_reply);
 }
 
 /** The button text for a snooze choice. */
@@ -45,14 +40,11 @@ export function snoozeLabel(choice) {
   return { three_hours: 'Snooze 3 hours', one_day: 'Snooze 1 day' }[choice.kind] || 'Snooze';
 }
 
-/** "1 of 2 silent snoozes in a row used", when the server sends the budget. */
+/** Where the conversation stands against the brand's snooze budget, as the server sent it. */
 function budgetText(b) {
-  if (!b || typeof b !== 'object') return '';
-  const used = b.used ?? b.silent_snoozes;
-  const of = b.budget ?? b.limit;
-  if (used === undefined || of === undefined) return '';
-  const rule = b.enforced ? ' The brand allows no snooze beyond that.' : '';
-  return ` Silent snoozes in a row: ${used} of ${of}.${rule}`;
+  if (!b || !b.used || b.budget === undefined) return '';
+  const spent = b.snooze_allowed === false ? ' Your brand allows no further snooze here.' : '';
+  return ` Came back without an answer ${b.used} of ${b.budget} times in a row.${spent}`;
 }
 
 /** Puts a saved reply into the composer. */
@@ -74,6 +66,10 @@ export function renderSuggestion(c) {
   const s = c && c.state.status === 'assigned' ? suggestionFor(c.id) : null;
   $('suggest').hidden = !s;
   if (!s) return;
+  if (s.budget && s.budget.snooze_allowed === false) {
+    $('snooze-btn').disabled = true;
+    $('snooze-btn').title = 'The snooze budget is spent: say goodbye and close instead.';
+  }
   const text = STEP_TEXT[s.step] || `Next step: ${String(s.step).replaceAll('_', ' ')}.`;
   $('suggest-text').textContent = text + budgetText(s.budget);
   const actions = [];

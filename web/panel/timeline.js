@@ -132,6 +132,7 @@ export function renderHeader(c = current()) {
   $('async-note').hidden = !open;
   $('reply').hidden = !open;
   $('snooze-btn').disabled = c.state.status !== 'assigned';
+  $('snooze-btn').removeAttribute('title');
   $('close-btn').disabled = !open;
   renderSaved(open);
   const shown = !$('suggest').hidden;
