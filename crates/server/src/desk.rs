@@ -6,16 +6,18 @@
 
 pub mod earnings;
 mod lifecycle;
+mod team;
 
 use std::future::Future;
 
 use ebb_core::routing::plan;
 use ebb_core::{
     Author, Brand, BrandId, Command, Conversation, ConversationId, ConversationState, Entry, Event,
-    ExpertId, ExpertStatus, Instant, MessageBody, VisitorId,
+    ExpertId, Instant, MessageBody, VisitorId,
 };
 use ebb_store::{Handle, Tx, brands, conversations, events, experts, jobs};
 pub use lifecycle::{admin_move, close, expire_snooze, release_stranded, snooze};
+pub use team::{ExpertUpdate, log_out, set_status, update_expert};
 
 use crate::bus::Hint;
 use crate::{ApiError, AppState};
@@ -220,30 +222,6 @@ fn check_author(conv: &Conversation, author: Author) -> Result<(), ApiError> {
     }
 }
 
-/// Sets an expert's status; becoming available may fill their free slots at once.
-pub async fn set_status(
-    state: &AppState,
-    brand: BrandId,
-    expert: ExpertId,
-    status: ExpertStatus,
-) -> Result<(), ApiError> {
-    with_retry(|| async move {
-        let now = state.clock.now();
-        let mut tx = state.store.begin().await?;
-        experts::loads_locked(&mut tx, brand).await?;
-        if !experts::set_status(&mut tx, brand, expert, status, now).await? {
-            return Err(ApiError::NotFound("expert"));
-        }
-        let routed = route(&mut tx, brand, now).await?;
-        tx.commit().await?;
-        for (conv, _) in &routed {
-            state.bus.publish(Hint::of(conv, None));
-        }
-        Ok(())
-    })
-    .await
-}
-
 /// Commits `tx`, then publishes the hints of `next` and of what routing changed, and
 /// returns the operation's outcome with routing's entries for `next` merged in.
 async fn finish(
@@ -293,9 +271,9 @@ async fn save(
     crate::webhooks::enqueue_entries(tx, after, entries, now).await
 }
 
-/// Fills every free slot of `brand` (see [`plan`]), after releasing to the brand queue
-/// the woken conversations whose expert stayed offline past the grace period. Returns each
-/// changed conversation with its new entries.
+/// Fills every free slot of `brand` (see [`plan`]), after passing on to the brand queue
+/// the woken conversations whose reservation lapsed (core's `reservation::lapsed`).
+/// Returns each changed conversation with its new entries.
 pub async fn route(
     tx: &mut Tx,
     brand: BrandId,
