@@ -144,10 +144,10 @@ proptest! {
         status in 0u8..3,
         held in 0u32..3,
         capacity in 0u32..3,
-        grace in 0i64..300,
-        wait in 0i64..300,
-        woke_after in 0i64..300,
-        now_after in 0i64..900,
+        grace in 0i64..60,
+        wait in 0i64..60,
+        woke_after in 0i64..60,
+        now_after in 0i64..180,
     ) {
         let status = [ExpertStatus::Available, ExpertStatus::Away, ExpertStatus::Offline]
             [usize::from(status)];
