@@ -62,13 +62,9 @@ async fn sweep(state: &AppState) -> Result<(Vec<BrandId>, Option<Instant>), ApiE
     let mut next = None::<Instant>;
     for r in reserved {
         match lapses_at(&r.waiting, r.owner, r.policy) {
-            Some(at) if at <= now => {
-                if !lapsed.contains(&r.brand) {
-                    lapsed.push(r.brand);
-                }
-            }
-            Some(at) => next = Some(next.map_or(at, |n| n.min(at))),
-            None => {}
+            Some(at) if at <= now && !lapsed.contains(&r.brand) => lapsed.push(r.brand),
+            Some(at) if at > now => next = Some(next.map_or(at, |n| n.min(at))),
+            _ => {}
         }
     }
     Ok((lapsed, next))
