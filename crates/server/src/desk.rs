@@ -252,10 +252,20 @@ fn publish(
     if !routed.iter().any(|(c, _)| c.id == conv.id) {
         state.bus.publish(Hint::of(conv, previous_owner));
     }
-    for (c, _) in routed {
+    for (c, entries) in routed {
         let previous = (c.id == conv.id).then_some(previous_owner).flatten();
-        state.bus.publish(Hint::of(c, previous));
+        state.bus.publish(routed_hint(c, entries, previous));
     }
+}
+
+/// The hint for a conversation routing changed: a conversation passed on also tells the
+/// expert it was taken from (their panel drops it).
+pub fn routed_hint(conv: &Conversation, entries: &[Entry], previous: Option<ExpertId>) -> Hint {
+    let released_from = entries.iter().find_map(|e| match e.event {
+        Event::Released { from } => Some(from),
+        _ => None,
+    });
+    Hint::of(conv, previous.or(released_from))
 }
 
 async fn save(
@@ -305,8 +315,12 @@ pub async fn route(
         let (next, entries) = conv.decide(command, now)?;
         save(tx, &conv, &next, &entries, None, now).await?;
         load.slots.held += 1;
-        done.retain(|(c, _)| c.id != next.id);
-        done.push((next, entries));
+        let mut all = match done.iter().position(|(c, _)| c.id == next.id) {
+            Some(at) => done.remove(at).1,
+            None => Vec::new(),
+        };
+        all.extend(entries);
+        done.push((next, all));
     }
     if !done.is_empty() {
         let took = started.elapsed().as_secs_f64();

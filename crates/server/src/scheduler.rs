@@ -105,8 +105,8 @@ pub async fn tick(state: &AppState) -> Result<usize, ApiError> {
         let mut tx = state.store.begin().await?;
         let routed = desk::route(&mut tx, brand, now).await?;
         tx.commit().await?;
-        for (conv, _) in &routed {
-            state.bus.publish(crate::bus::Hint::of(conv, None));
+        for (conv, entries) in &routed {
+            state.bus.publish(desk::routed_hint(conv, entries, None));
         }
     }
     Ok(handled)

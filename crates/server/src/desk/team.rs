@@ -64,9 +64,9 @@ pub async fn update_expert(
         {
             state.bus.publish(Hint::of(conv, Some(expert)));
         }
-        for (conv, _) in &routed {
+        for (conv, entries) in &routed {
             let from = passed.iter().any(|p| p.id == conv.id).then_some(expert);
-            state.bus.publish(Hint::of(conv, from));
+            state.bus.publish(super::routed_hint(conv, entries, from));
         }
         Ok(())
     })

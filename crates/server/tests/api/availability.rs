@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use time::Duration;
 
 use crate::helpers::{TestApp, kinds, spawn_apps};
-use crate::ws_client::admin;
+use crate::ws_client::{Ws, admin};
 
 fn id_of(body: &Value) -> String {
     body["conversation"]["id"].as_str().expect("id").to_owned()
@@ -96,7 +96,9 @@ async fn a_woken_conversation_waits_for_a_full_expert_only_for_the_woken_wait() 
             "{b}: within the woken wait"
         );
 
-        // Past the wait, with nothing else happening, it is passed on and Bob gets it.
+        // Past the wait, with nothing else happening, it is passed on and Bob gets it; Ada's
+        // panel hears that it left her.
+        let mut ada_ws = Ws::session(&app, &ada_t).await;
         app.advance(Duration::minutes(2)).await;
         let body = app
             .wait_for(&read, &v, "passed on to bob", |body| {
@@ -104,6 +106,16 @@ async fn a_woken_conversation_waits_for_a_full_expert_only_for_the_woken_wait() 
             })
             .await;
         assert!(passed_on(&body), "{b}: {:?}", kinds(&body));
+        let left = ada_ws
+            .until("the conversation leaving Ada", |f| {
+                f["type"] == "conversation" && f["conversation"]["id"] == json!(id)
+            })
+            .await;
+        assert_eq!(
+            left["conversation"]["state"]["expert"],
+            json!(bob.id),
+            "{b}"
+        );
         app.finish().await;
     }
 }
