@@ -56,6 +56,15 @@ async fn set_status(app: &TestApp, token: &str, status: &str) {
     assert_eq!(s, StatusCode::NO_CONTENT, "{body}");
 }
 
+async fn patch_expert(app: &TestApp, admin: &str, id: &str, change: Value) -> Value {
+    let path = format!("/api/v1/admin/experts/{id}");
+    let (s, member) = app
+        .call(Method::PATCH, &path, Some(admin), Some(change))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{}: {member}", app.backend);
+    member
+}
+
 /// True when the timeline was passed on: released, then the system note to the visitor.
 fn passed_on(body: &Value) -> bool {
     let entries = body["entries"].as_array().cloned().unwrap_or_default();
@@ -127,7 +136,7 @@ async fn disabling_an_expert_passes_their_conversations_on_to_the_team() {
         let acme = app.brand("acme").await;
         let root = admin(&app, &acme, "root").await;
         let (ada, ada_t) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
-        let (bob, bob_t) = app.expert(&acme, "bob", 3, ExpertStatus::Away).await;
+        let (bob, _) = app.expert(&acme, "bob", 3, ExpertStatus::Away).await;
         let visitors = [
             app.visitor(&acme).await,
             app.visitor(&acme).await,
@@ -139,18 +148,20 @@ async fn disabling_an_expert_passes_their_conversations_on_to_the_team() {
         let also_held = id_of(&app.start(&acme, &visitors[2], "three", "c").await);
         let woken = reply(&app, &reserved, &visitors[1]).await;
         assert_eq!(woken["conversation"]["state"]["for_expert"], json!(ada.id));
-        set_status(&app, &bob_t, "available").await;
+        let member = patch_expert(
+            &app,
+            &root,
+            &bob.id.to_string(),
+            json!({"status": "available"}),
+        )
+        .await;
+        assert_eq!(
+            member["status"], "available",
+            "{b}: the admin sets Bob's status"
+        );
 
-        let path = format!("/api/v1/admin/experts/{}", ada.id);
-        let (s, member) = app
-            .call(
-                Method::PATCH,
-                &path,
-                Some(&root),
-                Some(json!({"disabled": true})),
-            )
-            .await;
-        assert_eq!(s, StatusCode::OK, "{b}: {member}");
+        let member =
+            patch_expert(&app, &root, &ada.id.to_string(), json!({"disabled": true})).await;
         assert_eq!(
             member["slots"],
             json!({"held": 0, "capacity": 2, "free": 2})
