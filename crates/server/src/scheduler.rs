@@ -33,8 +33,8 @@ pub async fn run(state: AppState) {
     }
 }
 
-/// How long to sleep after a tick: until the next pending job is due, at most the poll
-/// interval. A job already due after a tick is leased elsewhere (or its handler failed),
+/// How long to sleep after a tick: until the next pending job is due or the next
+/// reservation lapses, at most the poll interval. A job already due after a tick is leased elsewhere (or its handler failed),
 /// so it waits for the next poll rather than spinning.
 async fn until_next_due(state: &AppState) -> std::time::Duration {
     let poll = state.settings.scheduler_poll;
