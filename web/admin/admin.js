@@ -156,12 +156,12 @@ function renderHoldings() {
   $('queue-size').textContent = String(queue.length);
   $('open-count').textContent = String(open.length);
   $('holdings').replaceChildren(...state.experts.map((x) => {
-    const holds = open.filter((c) => c.state.status === 'assigned' && c.state.expert === x.id);
+    const holds = open.filter((c) => c.slot_holder === x.id);
     const snoozed = open.filter((c) => c.state.status === 'snoozed' && c.state.expert === x.id);
     return h('tr', {}, [
       h('td', { text: x.name }),
       h('td', { text: x.disabled ? 'disabled' : x.status }),
-      h('td', { text: `${holds.length} / ${x.capacity}` }),
+      h('td', { text: `${x.slots.held} / ${x.slots.capacity}` }),
       h('td', { text: holds.map(visitorLabel).join(', ') || '—' }),
       h('td', { text: String(snoozed.length) }),
     ]);

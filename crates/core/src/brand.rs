@@ -1,4 +1,5 @@
-//! Brand settings the domain needs: the automatic message and snooze limits.
+//! Brand settings the domain needs: the automatic message, snooze limits and how long
+//! woken conversations wait for their expert.
 
 use serde::{Deserialize, Serialize};
 use time::Duration;
@@ -38,6 +39,9 @@ pub struct BrandSettings {
     /// How long an expert may stay offline before conversations that woke up for them go
     /// back to the brand queue (with priority) instead of waiting, in minutes.
     pub offline_grace_minutes: i64,
+    /// How long a woken conversation waits for its own expert while they are full or away
+    /// before it goes back to the brand queue (with priority), in minutes.
+    pub woken_wait_minutes: i64,
     /// How long after a conversation ends a purchase still earns its expert a commission,
     /// in hours.
     pub purchase_window_hours: i64,
@@ -50,6 +54,7 @@ impl Default for BrandSettings {
             typical_reply_time: "a few hours".to_owned(),
             max_snooze_days: 30,
             offline_grace_minutes: 120,
+            woken_wait_minutes: 120,
             purchase_window_hours: 48,
         }
     }
@@ -75,6 +80,11 @@ impl BrandSettings {
     /// How long an expert may be offline before their woken conversations are released.
     pub fn offline_grace(&self) -> Duration {
         Duration::minutes(self.offline_grace_minutes)
+    }
+
+    /// How long a woken conversation waits for its full or away expert.
+    pub fn woken_wait(&self) -> Duration {
+        Duration::minutes(self.woken_wait_minutes)
     }
 }
 

@@ -144,7 +144,8 @@ pub enum Command {
     },
     /// The snooze timer fired.
     ExpireSnooze,
-    /// The expert it woke up for stayed offline too long: back to the brand queue.
+    /// Its expert cannot take it (the reservation lapsed, or they were disabled): back to
+    /// the brand queue, ahead of new conversations. Frees their slot when it held one.
     Release,
     /// An admin takes the conversation from its expert: back to the brand queue.
     Unassign {
@@ -301,6 +302,13 @@ impl Conversation {
                     next.state = ConversationState::Queued {
                         for_expert: None,
                         wake,
+                    };
+                    next.push(&mut entries, now, Event::Released { from });
+                }
+                ConversationState::Assigned { expert: from, wake } => {
+                    next.state = ConversationState::Queued {
+                        for_expert: None,
+                        wake: Some(wake.unwrap_or(WakeReason::PassedOn)),
                     };
                     next.push(&mut entries, now, Event::Released { from });
                 }

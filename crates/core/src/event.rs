@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Actor, Author, ExpertId, Instant, MessageBody, VisitorId};
 
-/// Why a snoozed conversation came back.
+/// Why a conversation came back to the queue ahead of new ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WakeReason {
@@ -13,6 +13,8 @@ pub enum WakeReason {
     VisitorReplied,
     /// The snooze period ended.
     SnoozeExpired,
+    /// Its expert was disabled while holding it: passed on to the team.
+    PassedOn,
 }
 
 /// Why a conversation was given to an expert.
@@ -32,7 +34,7 @@ pub enum AssignReason {
 impl From<Option<WakeReason>> for AssignReason {
     fn from(wake: Option<WakeReason>) -> Self {
         match wake {
-            None => Self::New,
+            None | Some(WakeReason::PassedOn) => Self::New,
             Some(WakeReason::VisitorReplied) => Self::Reattributed,
             Some(WakeReason::SnoozeExpired) => Self::SnoozeExpired,
         }
@@ -81,8 +83,8 @@ pub enum Event {
         /// Why it woke.
         reason: WakeReason,
     },
-    /// Its expert stayed offline past the brand's grace period: the woken conversation goes
-    /// back to the brand queue, ahead of new ones.
+    /// Its expert could not take it (the woken conversation waited too long, or the expert
+    /// was disabled): it goes back to the brand queue, ahead of new ones.
     Released {
         /// The expert it was waiting for.
         from: ExpertId,

@@ -1,10 +1,13 @@
 //! Routing rules: which queued conversation an expert takes next, and which expert a new
-//! conversation goes to. Woken conversations come before new ones for their own expert.
+//! conversation goes to. Woken conversations come before new ones for their own expert;
+//! [`reservation`] says when they stop waiting for that expert.
+
+pub mod reservation;
 
 use serde::{Deserialize, Serialize};
 
 use crate::slots::Slots;
-use crate::{ConversationId, ExpertId, ExpertStatus, Instant};
+use crate::{Conversation, ConversationId, ConversationState, ExpertId, ExpertStatus, Instant};
 
 /// A conversation waiting for a slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,11 +35,30 @@ pub struct ExpertLoad {
     pub offline_since: Option<Instant>,
 }
 
-impl ExpertLoad {
-    /// True when the expert has been offline for at least `grace` at `now`.
-    pub fn offline_past(&self, grace: time::Duration, now: Instant) -> bool {
-        self.offline_since.is_some_and(|since| now - since >= grace)
+impl Waiting {
+    /// The queue entry of `conv`, which entered the queue at `queued_at`, or `None` when it
+    /// does not wait for a slot. Released woken conversations have priority.
+    pub fn of(conv: &Conversation, queued_at: Instant) -> Option<Self> {
+        match conv.state {
+            ConversationState::Queued { for_expert, .. } => Some(Self {
+                id: conv.id,
+                for_expert,
+                queued_at,
+                priority: conv.state.has_priority(),
+            }),
+            _ => None,
+        }
     }
+
+    /// Where it stands in its queue (lower first): priority, then arrival, then id.
+    pub fn rank(&self) -> (bool, Instant, ConversationId) {
+        (!self.priority, self.queued_at, self.id)
+    }
+}
+
+/// Puts a queue in the order conversations are served (see [`Waiting::rank`]).
+pub fn sort_queue(queue: &mut [Waiting]) {
+    queue.sort_by_key(Waiting::rank);
 }
 
 /// The conversation `expert` should take next, if they have a free slot and are not
@@ -50,11 +72,8 @@ pub fn next_for_expert(expert: &ExpertLoad, queue: &[Waiting]) -> Option<Convers
         queue
             .iter()
             .filter(|w| pred(w))
-            .min_by_key(|w| (w.queued_at, w.id))
+            .min_by_key(|w| w.rank())
             .map(|w| w.id)
-    };
-    let oldest = |pred: &dyn Fn(&Waiting) -> bool| {
-        oldest(&|w| pred(w) && w.priority).or_else(|| oldest(pred))
     };
     oldest(&|w| w.for_expert == Some(expert.id)).or_else(|| {
         (expert.status == ExpertStatus::Available)
@@ -74,13 +93,13 @@ pub fn pick_expert(experts: &[ExpertLoad]) -> Option<ExpertId> {
 }
 
 /// Every assignment that fills free slots now: conversations woken for an expert first (to
-/// that expert, oldest first, unless they are offline: then it waits for them until the
-/// brand's grace period releases it), then the brand queue (released woken conversations first,
+/// that expert, oldest first, unless they are offline: then it waits for them until its
+/// reservation lapses, see [`reservation`]), then the brand queue (released woken conversations first,
 /// then arrival order) to the least-loaded available experts.
 pub fn plan(experts: &[ExpertLoad], queue: &[Waiting]) -> Vec<(ConversationId, ExpertId)> {
     let mut loads = experts.to_vec();
     let mut ordered = queue.to_vec();
-    ordered.sort_by_key(|w| (!w.priority, w.queued_at, w.id));
+    sort_queue(&mut ordered);
     let mut out = Vec::new();
     for w in ordered.iter().filter(|w| w.for_expert.is_some()) {
         let owner = loads.iter_mut().find(|l| {
@@ -234,19 +253,6 @@ mod tests {
         };
         assert_eq!(plan(&[ada], &[new, released]), vec![(released.id, ada.id)]);
         assert_eq!(next_for_expert(&ada, &[new, released]), Some(released.id));
-    }
-
-    #[test]
-    fn offline_grace_is_measured_from_going_offline() {
-        let since = datetime!(2026-11-25 08:00 UTC);
-        let grace = time::Duration::hours(2);
-        let gone = ExpertLoad {
-            offline_since: Some(since),
-            ..load(ExpertStatus::Offline, 0, 1)
-        };
-        assert!(!gone.offline_past(grace, since + time::Duration::minutes(119)));
-        assert!(gone.offline_past(grace, since + grace));
-        assert!(!load(ExpertStatus::Away, 0, 1).offline_past(grace, since + grace));
     }
 
     #[test]

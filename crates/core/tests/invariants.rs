@@ -105,7 +105,7 @@ impl Desk {
             match &entry.event {
                 Event::Assigned { expert, .. } => *self.ledger.entry(*expert).or_default() += 1,
                 Event::Snoozed { expert, .. } => *self.ledger.entry(*expert).or_default() -= 1,
-                Event::Unassigned { from, .. } => {
+                Event::Unassigned { from, .. } | Event::Released { from } => {
                     if self.prev_holder(conv.id) == Some(*from) {
                         *self.ledger.entry(*from).or_default() -= 1;
                     }

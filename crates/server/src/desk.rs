@@ -6,16 +6,18 @@
 
 pub mod earnings;
 mod lifecycle;
+mod team;
 
 use std::future::Future;
 
 use ebb_core::routing::plan;
 use ebb_core::{
     Author, Brand, BrandId, Command, Conversation, ConversationId, ConversationState, Entry, Event,
-    ExpertId, ExpertStatus, Instant, MessageBody, VisitorId,
+    ExpertId, Instant, MessageBody, VisitorId,
 };
 use ebb_store::{Handle, Tx, brands, conversations, events, experts, jobs};
 pub use lifecycle::{admin_move, close, expire_snooze, release_stranded, snooze};
+pub use team::{ExpertUpdate, log_out, set_status, update_expert};
 
 use crate::bus::Hint;
 use crate::{ApiError, AppState};
@@ -220,30 +222,6 @@ fn check_author(conv: &Conversation, author: Author) -> Result<(), ApiError> {
     }
 }
 
-/// Sets an expert's status; becoming available may fill their free slots at once.
-pub async fn set_status(
-    state: &AppState,
-    brand: BrandId,
-    expert: ExpertId,
-    status: ExpertStatus,
-) -> Result<(), ApiError> {
-    with_retry(|| async move {
-        let now = state.clock.now();
-        let mut tx = state.store.begin().await?;
-        experts::loads_locked(&mut tx, brand).await?;
-        if !experts::set_status(&mut tx, brand, expert, status, now).await? {
-            return Err(ApiError::NotFound("expert"));
-        }
-        let routed = route(&mut tx, brand, now).await?;
-        tx.commit().await?;
-        for (conv, _) in &routed {
-            state.bus.publish(Hint::of(conv, None));
-        }
-        Ok(())
-    })
-    .await
-}
-
 /// Commits `tx`, then publishes the hints of `next` and of what routing changed, and
 /// returns the operation's outcome with routing's entries for `next` merged in.
 async fn finish(
@@ -274,10 +252,20 @@ fn publish(
     if !routed.iter().any(|(c, _)| c.id == conv.id) {
         state.bus.publish(Hint::of(conv, previous_owner));
     }
-    for (c, _) in routed {
+    for (c, entries) in routed {
         let previous = (c.id == conv.id).then_some(previous_owner).flatten();
-        state.bus.publish(Hint::of(c, previous));
+        state.bus.publish(routed_hint(c, entries, previous));
     }
+}
+
+/// The hint for a conversation routing changed: a conversation passed on also tells the
+/// expert it was taken from (their panel drops it).
+pub fn routed_hint(conv: &Conversation, entries: &[Entry], previous: Option<ExpertId>) -> Hint {
+    let released_from = entries.iter().find_map(|e| match e.event {
+        Event::Released { from } => Some(from),
+        _ => None,
+    });
+    Hint::of(conv, previous.or(released_from))
 }
 
 async fn save(
@@ -293,9 +281,9 @@ async fn save(
     crate::webhooks::enqueue_entries(tx, after, entries, now).await
 }
 
-/// Fills every free slot of `brand` (see [`plan`]), after releasing to the brand queue
-/// the woken conversations whose expert stayed offline past the grace period. Returns each
-/// changed conversation with its new entries.
+/// Fills every free slot of `brand` (see [`plan`]), after passing on to the brand queue
+/// the woken conversations whose reservation lapsed (core's `reservation::lapsed`).
+/// Returns each changed conversation with its new entries.
 pub async fn route(
     tx: &mut Tx,
     brand: BrandId,
@@ -327,8 +315,12 @@ pub async fn route(
         let (next, entries) = conv.decide(command, now)?;
         save(tx, &conv, &next, &entries, None, now).await?;
         load.slots.held += 1;
-        done.retain(|(c, _)| c.id != next.id);
-        done.push((next, entries));
+        let mut all = match done.iter().position(|(c, _)| c.id == next.id) {
+            Some(at) => done.remove(at).1,
+            None => Vec::new(),
+        };
+        all.extend(entries);
+        done.push((next, all));
     }
     if !done.is_empty() {
         let took = started.elapsed().as_secs_f64();

@@ -103,6 +103,7 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/api/v1/auth/login", Public, 201, "Expert login"),
     r("GET", "/api/v1/expert/me", Expert, 200, "The expert, slots, queue size"),
     r("PUT", "/api/v1/expert/status", Expert, 204, "Set availability"),
+    r("POST", "/api/v1/expert/logout", Expert, 204, "Log out: end this session, go offline"),
     r("GET", "/api/v1/expert/conversations", Expert, 200, "Owned conversations"),
     r("GET", "/api/v1/expert/conversations/{id}", Expert, 200, "Read a conversation"),
     r("POST", "/api/v1/expert/conversations/{id}/messages", Expert, 201, "Reply"),

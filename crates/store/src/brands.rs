@@ -15,6 +15,7 @@ struct BrandRow {
     typical_reply_time: String,
     max_snooze_days: i64,
     offline_grace_minutes: i64,
+    woken_wait_minutes: i64,
     purchase_window_hours: i64,
 }
 
@@ -29,6 +30,7 @@ impl From<BrandRow> for Brand {
                 typical_reply_time: r.typical_reply_time,
                 max_snooze_days: r.max_snooze_days,
                 offline_grace_minutes: r.offline_grace_minutes,
+                woken_wait_minutes: r.woken_wait_minutes,
                 purchase_window_hours: r.purchase_window_hours,
             },
         }
@@ -36,15 +38,15 @@ impl From<BrandRow> for Brand {
 }
 
 const COLUMNS: &str = "id, slug, name, auto_message, typical_reply_time, max_snooze_days, \
-    offline_grace_minutes, purchase_window_hours";
+    offline_grace_minutes, woken_wait_minutes, purchase_window_hours";
 
 /// Inserts a brand; a taken slug is a `Conflict`.
 pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<()> {
     let s = &brand.settings;
     run!(h, |c| sqlx::query(
         "INSERT INTO brands (id, slug, name, auto_message, typical_reply_time, max_snooze_days, \
-         created_at, offline_grace_minutes, purchase_window_hours) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+         created_at, offline_grace_minutes, purchase_window_hours, woken_wait_minutes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     )
     .bind(brand.id.0)
     .bind(&brand.slug)
@@ -55,6 +57,7 @@ pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<
     .bind(to_micros(now))
     .bind(s.offline_grace_minutes)
     .bind(s.purchase_window_hours)
+    .bind(s.woken_wait_minutes)
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
@@ -105,8 +108,8 @@ pub async fn update_settings(
     let origins = serde_json::to_string(allowed_origins)?;
     let done = run!(h, |c| sqlx::query(
         "UPDATE brands SET auto_message = $2, typical_reply_time = $3, max_snooze_days = $4, \
-         allowed_origins = $5, offline_grace_minutes = $6, purchase_window_hours = $7 \
-         WHERE id = $1"
+         allowed_origins = $5, offline_grace_minutes = $6, purchase_window_hours = $7, \
+         woken_wait_minutes = $8 WHERE id = $1"
     )
     .bind(id.0)
     .bind(&settings.auto_message)
@@ -115,6 +118,7 @@ pub async fn update_settings(
     .bind(&origins)
     .bind(settings.offline_grace_minutes)
     .bind(settings.purchase_window_hours)
+    .bind(settings.woken_wait_minutes)
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;

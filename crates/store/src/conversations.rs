@@ -1,12 +1,15 @@
 //! Conversations: their current state row. Timeline entries live in [`crate::events`];
 //! a state change and its entries are written in the caller's one transaction.
 
-use ebb_core::routing::Waiting;
+mod queue;
+
 use ebb_core::{
     Actor, Author, BrandId, Conversation, ConversationId, ConversationState, ExpertId, Instant,
     VisitorId, WakeReason,
 };
 use uuid::Uuid;
+
+pub use queue::{Reserved, queue, reserved};
 
 use crate::timefmt::{from_micros, from_micros_opt, to_micros};
 use crate::{Handle, Result, StoreError};
@@ -42,6 +45,7 @@ fn wake_text(wake: Option<WakeReason>) -> Option<&'static str> {
     wake.map(|w| match w {
         WakeReason::VisitorReplied => "visitor_replied",
         WakeReason::SnoozeExpired => "snooze_expired",
+        WakeReason::PassedOn => "passed_on",
     })
 }
 
@@ -49,6 +53,7 @@ fn parse_wake(text: Option<&str>) -> Result<Option<WakeReason>> {
     text.map(|t| match t {
         "visitor_replied" => Ok(WakeReason::VisitorReplied),
         "snooze_expired" => Ok(WakeReason::SnoozeExpired),
+        "passed_on" => Ok(WakeReason::PassedOn),
         _ => Err(corrupt("wake")),
     })
     .transpose()
@@ -289,43 +294,6 @@ pub async fn for_visitor(
          ORDER BY created_at DESC, id DESC"
     );
     fetch_all(h, &sql, brand, visitor.0).await
-}
-
-/// Brands with conversations that woke up for an expert who has been offline for longer
-/// than the brand's grace period at `now` (the scheduler releases them).
-pub async fn brands_with_stranded(h: &mut impl Handle, now: Instant) -> Result<Vec<BrandId>> {
-    let rows: Vec<(Uuid,)> = run!(h, |c| sqlx::query_as(
-        "SELECT DISTINCT v.brand_id FROM conversations v \
-         JOIN experts e ON e.brand_id = v.brand_id AND e.id = v.expert_id \
-         JOIN brands b ON b.id = v.brand_id \
-         WHERE v.status = 'queued' AND e.status = 'offline' \
-         AND e.status_since + b.offline_grace_minutes * 60000000 <= $1"
-    )
-    .bind(to_micros(now))
-    .fetch_all(c)
-    .await)?;
-    Ok(rows.into_iter().map(|(b,)| BrandId(b)).collect())
-}
-
-/// Every conversation of `brand` waiting for a slot, oldest first.
-pub async fn queue(h: &mut impl Handle, brand: BrandId) -> Result<Vec<Waiting>> {
-    let rows: Vec<(Uuid, Option<Uuid>, i64, Option<String>)> = run!(h, |c| sqlx::query_as(
-        "SELECT id, expert_id, queued_at, wake FROM conversations \
-         WHERE brand_id = $1 AND status = 'queued' ORDER BY queued_at, id"
-    )
-    .bind(brand.0)
-    .fetch_all(c)
-    .await)?;
-    rows.into_iter()
-        .map(|(id, expert, at, wake)| {
-            Ok(Waiting {
-                id: ConversationId(id),
-                for_expert: expert.map(ExpertId),
-                queued_at: from_micros(at)?,
-                priority: expert.is_none() && wake.is_some(),
-            })
-        })
-        .collect()
 }
 
 /// Every conversation of `brand`, newest first, at most `limit` (added for the admin and

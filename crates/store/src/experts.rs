@@ -129,11 +129,12 @@ pub async fn set_status(
     Ok(done == 1)
 }
 
-/// Every expert of `brand` with their slot usage, locking their rows on PostgreSQL so
-/// that slot decisions in this transaction cannot race another node's. The brand's row is
-/// locked first: one multi-row `UPDATE` locks the expert rows in scan order, which two
+/// Every enabled expert of `brand` with their slot usage, locking their rows on PostgreSQL
+/// so that slot decisions in this transaction cannot race another node's. The brand's row
+/// is locked first: one multi-row `UPDATE` locks the expert rows in scan order, which two
 /// concurrent transactions may see differently (deadlock, detected only after
-/// `deadlock_timeout`, 1 s), so writers of a brand queue on that one row instead.
+/// `deadlock_timeout`, 1 s), so writers of a brand queue on that one row instead. Disabled
+/// experts are left out: routing treats them as gone.
 pub async fn loads_locked(h: &mut impl Handle, brand: BrandId) -> Result<Vec<ExpertLoad>> {
     run!(h, |c| sqlx::query(
         "UPDATE brands SET name = name WHERE id = $1"
@@ -147,42 +148,66 @@ pub async fn loads_locked(h: &mut impl Handle, brand: BrandId) -> Result<Vec<Exp
         id: Uuid,
         status: String,
         capacity: i64,
-        held: i64,
         status_since: i64,
     }
     let rows = run!(h, |c| sqlx::query_as::<_, LoadRow>(
-        "UPDATE experts SET capacity = capacity WHERE brand_id = $1 \
-         RETURNING id, status, capacity, status_since, \
-         (SELECT COUNT(*) FROM conversations v WHERE v.brand_id = experts.brand_id \
-          AND v.expert_id = experts.id AND v.status = 'assigned') AS held"
+        "UPDATE experts SET capacity = capacity WHERE brand_id = $1 AND disabled_at IS NULL \
+         RETURNING id, status, capacity, status_since"
     )
     .bind(brand.0)
     .fetch_all(c)
     .await)?;
+    let held = held_counts(h, brand).await?;
     let mut loads: Vec<ExpertLoad> = rows
         .into_iter()
         .map(|r| {
-            let number = |v: i64| {
-                u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("slot count {v}")))
-            };
             let status = ExpertStatus::parse(&r.status)
                 .ok_or_else(|| StoreError::Corrupt(format!("expert status {}", r.status)))?;
             let offline_since = (status == ExpertStatus::Offline)
                 .then(|| from_micros(r.status_since))
                 .transpose()?;
+            let id = ExpertId(r.id);
             Ok(ExpertLoad {
-                id: ExpertId(r.id),
+                id,
                 status,
                 offline_since,
                 slots: Slots {
-                    held: number(r.held)?,
-                    capacity: number(r.capacity)?,
+                    held: held_by(&held, id),
+                    capacity: u32::try_from(r.capacity)
+                        .map_err(|_| StoreError::Corrupt(format!("capacity {}", r.capacity)))?,
                 },
             })
         })
         .collect::<Result<_>>()?;
     loads.sort_by_key(|l| l.id);
     Ok(loads)
+}
+
+/// How many slots each expert of `brand` holds. Holding a slot is core's rule
+/// ([`ebb_core::ConversationState::slot_holder`]); this SQL only counts the rows it
+/// describes, and a store test checks the two agree on conversations in every state.
+pub async fn held_counts(h: &mut impl Handle, brand: BrandId) -> Result<Vec<(ExpertId, u32)>> {
+    let rows: Vec<(Uuid, i64)> = run!(h, |c| sqlx::query_as(
+        "SELECT expert_id, COUNT(*) FROM conversations \
+         WHERE brand_id = $1 AND status = 'assigned' AND expert_id IS NOT NULL \
+         GROUP BY expert_id"
+    )
+    .bind(brand.0)
+    .fetch_all(c)
+    .await)?;
+    rows.into_iter()
+        .map(|(id, n)| {
+            let n = u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("slot count {n}")))?;
+            Ok((ExpertId(id), n))
+        })
+        .collect()
+}
+
+/// The count of `expert` in [`held_counts`]' answer (zero when absent).
+pub fn held_by(held: &[(ExpertId, u32)], expert: ExpertId) -> u32 {
+    held.iter()
+        .find(|(id, _)| *id == expert)
+        .map_or(0, |(_, n)| *n)
 }
 
 /// Sets an expert's capacity (added for the admin API).

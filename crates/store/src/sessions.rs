@@ -69,3 +69,15 @@ pub async fn delete_for_expert(
     .map(|r| r.rows_affected()))
     .map_err(Into::into)
 }
+
+/// Ends the one session with this token hash (the expert logged out).
+pub async fn delete(h: &mut impl Handle, token_hash: &[u8]) -> Result<u64> {
+    run!(h, |c| sqlx::query(
+        "DELETE FROM expert_sessions WHERE token_hash = $1"
+    )
+    .bind(token_hash)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(Into::into)
+}

@@ -161,6 +161,10 @@ pub struct Settings {
     /// commission (0 to 720); unchanged when absent.
     #[serde(default)]
     pub purchase_window_hours: Option<i64>,
+    /// Minutes a woken conversation waits for its own expert while they are full or away
+    /// before it is passed on to the team (0 to 10080); unchanged when absent.
+    #[serde(default)]
+    pub woken_wait_minutes: Option<i64>,
 }
 
 /// Longest automatic message template.
@@ -188,6 +192,12 @@ impl Settings {
             .is_some_and(|m| !(0..=10_080).contains(&m))
         {
             return invalid("offline_grace_minutes must be 0 to 10080");
+        }
+        if self
+            .woken_wait_minutes
+            .is_some_and(|m| !(0..=10_080).contains(&m))
+        {
+            return invalid("woken_wait_minutes must be 0 to 10080");
         }
         if self
             .purchase_window_hours
@@ -237,6 +247,7 @@ async fn get_settings(
         allowed_origins,
         offline_grace_minutes: Some(brand.settings.offline_grace_minutes),
         purchase_window_hours: Some(brand.settings.purchase_window_hours),
+        woken_wait_minutes: Some(brand.settings.woken_wait_minutes),
     }))
 }
 
@@ -257,6 +268,9 @@ async fn put_settings(
         purchase_window_hours: new
             .purchase_window_hours
             .unwrap_or(brand.settings.purchase_window_hours),
+        woken_wait_minutes: new
+            .woken_wait_minutes
+            .unwrap_or(brand.settings.woken_wait_minutes),
     };
     let origins: Vec<String> = new
         .allowed_origins
@@ -273,6 +287,7 @@ async fn put_settings(
         allowed_origins: origins,
         offline_grace_minutes: Some(settings.offline_grace_minutes),
         purchase_window_hours: Some(settings.purchase_window_hours),
+        woken_wait_minutes: Some(settings.woken_wait_minutes),
     }))
 }
 

@@ -1,4 +1,4 @@
-//! The expert's API, used by the panel: log in, set status, list and read the
+//! The expert's API, used by the panel: log in and out, set status, list and read the
 //! conversations assigned to them, reply. An expert only sees their own brand's
 //! conversations that they own.
 
@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use ebb_core::slots::Slots;
-use ebb_core::{Author, Conversation, ConversationId, Expert, ExpertStatus};
+use ebb_core::{Author, Conversation, ConversationId, Expert, ExpertId, ExpertStatus};
 use ebb_store::{brands, conversations, experts, sessions};
 use serde::{Deserialize, Serialize};
 use time::Duration;
@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/me", get(me))
         .route("/status", put(set_status))
+        .route("/logout", post(logout))
         .route("/conversations", get(list))
         .route("/conversations/{id}", get(read))
         .route("/conversations/{id}/messages", post(send))
@@ -151,6 +152,18 @@ async fn set_status(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `POST /api/v1/expert/logout`: ends this session and sets the expert offline, so new
+/// conversations go to colleagues who are still logged in.
+async fn logout(
+    State(state): State<AppState>,
+    ExpertAuth(expert): ExpertAuth,
+    headers: axum::http::HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let token = crate::auth::bearer_header(&headers).ok_or(ApiError::Unauthorized)?;
+    desk::log_out(&state, expert.brand_id, expert.id, &hash_token(token)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Serialize)]
 struct Panel {
     conversations: Vec<ListedConversation>,
@@ -166,6 +179,8 @@ pub struct ListedConversation {
     pub conversation: Conversation,
     /// Is its visitor online (a widget connection open, or within the grace period)?
     pub visitor_online: bool,
+    /// The expert whose slot it holds, as core decides (`null` when it holds none).
+    pub slot_holder: Option<ExpertId>,
 }
 
 impl ListedConversation {
@@ -174,6 +189,7 @@ impl ListedConversation {
         conversations
             .into_iter()
             .map(|conversation| Self {
+                slot_holder: conversation.state.slot_holder(),
                 visitor_online: state
                     .presence
                     .is_online(conversation.brand_id, conversation.visitor_id),

@@ -1,7 +1,8 @@
 //! Lifecycle operations that move slots: snooze (with its durable expiry job), close (with
-//! an optional goodbye), snooze expiry, and releasing conversations stranded by an expert
-//! who stayed offline past the brand's grace period.
+//! an optional goodbye), snooze expiry, and passing on woken conversations whose
+//! reservation for their expert lapsed.
 
+use ebb_core::routing::reservation::{ReservationPolicy, lapsed, pass_on};
 use ebb_core::routing::{ExpertLoad, Waiting};
 use ebb_core::{
     Actor, Author, BrandId, Command, Conversation, ConversationId, DomainError, Entry, ExpertId,
@@ -123,10 +124,10 @@ pub async fn expire_snooze(state: &AppState, job: &Job) -> Result<Option<Outcome
     .await
 }
 
-/// Sends back to the brand queue (ahead of new conversations) every conversation that woke
-/// for an expert who has been offline longer than the brand's grace period, updating the
-/// released entries of `queue` in place (slots are unchanged: queued conversations hold
-/// none, so `loads` stays valid).
+/// Passes on to the brand queue (ahead of new conversations, with a note to the visitor)
+/// every conversation whose reservation for its expert lapsed at `now`, as core's
+/// [`lapsed`] decides, updating the released entries of `queue` in place (slots are
+/// unchanged: queued conversations hold none, so `loads` stays valid).
 pub async fn release_stranded(
     tx: &mut Tx,
     brand: BrandId,
@@ -134,21 +135,20 @@ pub async fn release_stranded(
     loads: &[ExpertLoad],
     queue: &mut [Waiting],
 ) -> Result<Vec<(Conversation, Vec<Entry>)>, ApiError> {
-    let grace = brand_of(tx, brand).await?.settings.offline_grace();
+    let policy = ReservationPolicy::from(&brand_of(tx, brand).await?.settings);
     let mut done = Vec::new();
     for waiting in queue.iter_mut() {
-        let stranded = waiting.for_expert.is_some_and(|e| {
-            loads
-                .iter()
-                .any(|l| l.id == e && l.offline_past(grace, now))
-        });
-        if !stranded {
+        let Some(owner) = waiting.for_expert else {
+            continue;
+        };
+        let load = loads.iter().find(|l| l.id == owner);
+        if !lapsed(waiting, load, policy, now) {
             continue;
         }
         let Some(conv) = conversations::get_locked(tx, brand, waiting.id).await? else {
             continue;
         };
-        let (next, entries) = conv.decide(Command::Release, now)?;
+        let (next, entries) = pass_on(&conv, now)?;
         save(tx, &conv, &next, &entries, None, now).await?;
         waiting.for_expert = next.state.owner();
         waiting.priority = next.state.has_priority();

@@ -98,6 +98,7 @@ fn matrix() -> Vec<Row> {
         ("POST", "/api/v1/auth/login", Public, Id::None, n(), None),
         ("GET", "/api/v1/expert/me", Expert, Id::None, n(), None),
         ("PUT", "/api/v1/expert/status", Expert, Id::None, json!({"status": "away"}), None),
+        ("POST", "/api/v1/expert/logout", Expert, Id::None, n(), None),
         ("GET", "/api/v1/expert/conversations", Expert, Id::None, n(), None),
         ("GET", exp, Expert, Id::Conversation, n(), Some(404)),
         ("POST", "/api/v1/expert/conversations/{id}/messages", Expert, Id::Conversation, json!({"body": "x"}), Some(404)),

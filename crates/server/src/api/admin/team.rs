@@ -6,15 +6,15 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get, patch};
 use axum::{Json, Router};
 use ebb_core::expert::validate_capacity;
+use ebb_core::slots::Slots;
 use ebb_core::{Expert, ExpertId, ExpertStatus};
 use ebb_store::api_keys::{self, ApiKey};
-use ebb_store::{experts, sessions};
+use ebb_store::experts;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::super::{ApiJson, ApiPath};
 use crate::auth::{AdminAuth, hash_password, hash_token, new_token};
-use crate::bus::Hint;
 use crate::{ApiError, AppState, desk};
 
 /// Shortest password accepted for a new expert.
@@ -37,6 +37,44 @@ pub struct TeamMember {
     pub expert: Expert,
     /// Disabled experts cannot log in.
     pub disabled: bool,
+    /// Their slots as core counts them.
+    pub slots: SlotsView,
+}
+
+/// An expert's slots with the free count core computed, for UIs to show as they are.
+#[derive(Serialize)]
+pub struct SlotsView {
+    /// Conversations holding one of their slots.
+    pub held: u32,
+    /// Their capacity.
+    pub capacity: u32,
+    /// How many more they can take.
+    pub free: u32,
+}
+
+impl From<Slots> for SlotsView {
+    fn from(s: Slots) -> Self {
+        Self {
+            held: s.held,
+            capacity: s.capacity,
+            free: s.free(),
+        }
+    }
+}
+
+impl TeamMember {
+    /// `expert` with their slots from the brand's `held` counts.
+    fn new(expert: Expert, disabled: bool, held: &[(ExpertId, u32)]) -> Self {
+        let slots = Slots {
+            held: experts::held_by(held, expert.id),
+            capacity: expert.capacity,
+        };
+        Self {
+            expert,
+            disabled,
+            slots: slots.into(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -51,11 +89,12 @@ async fn list_experts(
     let mut conn = state.store.conn().await?;
     let all = experts::list(&mut conn, admin.brand_id).await?;
     let disabled = experts::disabled(&mut conn, admin.brand_id).await?;
+    let held = experts::held_counts(&mut conn, admin.brand_id).await?;
     let experts = all
         .into_iter()
-        .map(|expert| TeamMember {
-            disabled: disabled.contains(&expert.id),
-            expert,
+        .map(|expert| {
+            let off = disabled.contains(&expert.id);
+            TeamMember::new(expert, off, &held)
         })
         .collect();
     Ok(Json(Team { experts }))
@@ -114,8 +153,11 @@ async fn invite(
 pub struct ExpertChange {
     /// New capacity (0 to 50).
     pub capacity: Option<u32>,
-    /// Disable (logs out and sets offline) or re-enable.
+    /// Disable (logs out, sets offline, passes their conversations on to the team) or
+    /// re-enable.
     pub disabled: Option<bool>,
+    /// New availability.
+    pub status: Option<ExpertStatus>,
 }
 
 async fn update_expert(
@@ -125,32 +167,19 @@ async fn update_expert(
     ApiJson(change): ApiJson<ExpertChange>,
 ) -> Result<Json<TeamMember>, ApiError> {
     let brand = admin.brand_id;
-    let capacity = change.capacity.map(validate_capacity).transpose()?;
-    let now = state.clock.now();
-    let mut tx = state.store.begin().await?;
-    if experts::by_id(&mut tx, brand, id).await?.is_none() {
-        return Err(ApiError::NotFound("expert"));
-    }
-    if let Some(capacity) = capacity {
-        experts::set_capacity(&mut tx, brand, id, capacity).await?;
-    }
-    if let Some(disabled) = change.disabled {
-        experts::set_disabled(&mut tx, brand, id, disabled.then_some(now)).await?;
-        if disabled {
-            sessions::delete_for_expert(&mut tx, brand, id).await?;
-            experts::set_status(&mut tx, brand, id, ExpertStatus::Offline, now).await?;
-        }
-    }
-    let routed = desk::route(&mut tx, brand, now).await?;
-    let expert = experts::by_id(&mut tx, brand, id)
+    let update = desk::ExpertUpdate {
+        capacity: change.capacity.map(validate_capacity).transpose()?,
+        disabled: change.disabled,
+        status: change.status,
+    };
+    desk::update_expert(&state, brand, id, update).await?;
+    let mut conn = state.store.conn().await?;
+    let expert = experts::by_id(&mut conn, brand, id)
         .await?
         .ok_or(ApiError::NotFound("expert"))?;
-    let disabled = experts::disabled(&mut tx, brand).await?.contains(&id);
-    tx.commit().await?;
-    for (conv, _) in &routed {
-        state.bus.publish(Hint::of(conv, None));
-    }
-    Ok(Json(TeamMember { expert, disabled }))
+    let disabled = experts::disabled(&mut conn, brand).await?.contains(&id);
+    let held = experts::held_counts(&mut conn, brand).await?;
+    Ok(Json(TeamMember::new(expert, disabled, &held)))
 }
 
 #[derive(Serialize)]

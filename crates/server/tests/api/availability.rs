@@ -1,0 +1,218 @@
+//! Availability: a woken conversation waits for its full or away expert only for the
+//! brand's woken wait, then is passed on to the team with a note to the visitor (the
+//! scheduler sees to it with nothing else happening); disabling an expert passes their
+//! conversations on; logging out makes the expert unavailable.
+
+use ebb_core::{Brand, ExpertStatus};
+use ebb_store::brands;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use time::Duration;
+
+use crate::helpers::{TestApp, kinds, spawn_apps};
+use crate::ws_client::{Ws, admin};
+
+fn id_of(body: &Value) -> String {
+    body["conversation"]["id"].as_str().expect("id").to_owned()
+}
+
+async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+    app.call(Method::POST, path, Some(token), Some(body)).await
+}
+
+async fn set_woken_wait(app: &TestApp, brand: &Brand, minutes: i64) {
+    let mut settings = brand.settings.clone();
+    settings.woken_wait_minutes = minutes;
+    let mut tx = app.store().begin().await.expect("begin");
+    brands::update_settings(&mut tx, brand.id, &settings, &[])
+        .await
+        .expect("settings");
+    tx.commit().await.expect("commit");
+}
+
+async fn snooze(app: &TestApp, id: &str, token: &str) {
+    let path = format!("/api/v1/expert/conversations/{id}/snooze");
+    let choice = json!({"choice": {"kind": "one_day"}});
+    let (s, body) = post(app, &path, token, choice).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+}
+
+async fn reply(app: &TestApp, id: &str, visitor: &str) -> Value {
+    let path = format!("/api/v1/widget/acme/conversations/{id}/messages");
+    let (s, body) = post(app, &path, visitor, json!({"body": "still there?"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    body
+}
+
+async fn set_status(app: &TestApp, token: &str, status: &str) {
+    let (s, body) = app
+        .call(
+            Method::PUT,
+            "/api/v1/expert/status",
+            Some(token),
+            Some(json!({"status": status})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{body}");
+}
+
+async fn patch_expert(app: &TestApp, admin: &str, id: &str, change: Value) -> Value {
+    let path = format!("/api/v1/admin/experts/{id}");
+    let (s, member) = app
+        .call(Method::PATCH, &path, Some(admin), Some(change))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{}: {member}", app.backend);
+    member
+}
+
+/// True when the timeline was passed on: released, then the system note to the visitor.
+fn passed_on(body: &Value) -> bool {
+    let entries = body["entries"].as_array().cloned().unwrap_or_default();
+    entries.windows(2).any(|w| {
+        w[0]["type"] == "released"
+            && w[1]["author"]["kind"] == "system"
+            && w[1]["body"]
+                .as_str()
+                .is_some_and(|t| t.contains("passed your conversation on to the team"))
+    })
+}
+
+#[tokio::test]
+async fn a_woken_conversation_waits_for_a_full_expert_only_for_the_woken_wait() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let acme = app.brand("acme").await;
+        set_woken_wait(&app, &acme, 30).await;
+        let (ada, ada_t) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
+        let (bob, bob_t) = app.expert(&acme, "bob", 1, ExpertStatus::Away).await;
+        let v = app.visitor(&acme).await;
+        let id = id_of(&app.start(&acme, &v, "question", "m").await);
+        snooze(&app, &id, &ada_t).await;
+        let other = app.visitor(&acme).await;
+        app.start(&acme, &other, "keeps ada busy", "n").await;
+
+        // The visitor replies: it waits for Ada, who is full, even though Bob is free.
+        let woken = reply(&app, &id, &v).await;
+        assert_eq!(woken["conversation"]["state"]["for_expert"], json!(ada.id));
+        set_status(&app, &bob_t, "available").await;
+        app.advance(Duration::minutes(29)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        let read = format!("/api/v1/widget/acme/conversations/{id}");
+        let (_, body) = app.call(Method::GET, &read, Some(&v), None).await;
+        assert_eq!(
+            body["conversation"]["state"]["for_expert"],
+            json!(ada.id),
+            "{b}: within the woken wait"
+        );
+
+        // Past the wait, with nothing else happening, it is passed on and Bob gets it; Ada's
+        // panel hears that it left her.
+        let mut ada_ws = Ws::session(&app, &ada_t).await;
+        app.advance(Duration::minutes(2)).await;
+        let body = app
+            .wait_for(&read, &v, "passed on to bob", |body| {
+                body["conversation"]["state"]["expert"] == json!(bob.id)
+            })
+            .await;
+        assert!(passed_on(&body), "{b}: {:?}", kinds(&body));
+        let left = ada_ws
+            .until("the conversation leaving Ada", |f| {
+                f["type"] == "conversation" && f["conversation"]["id"] == json!(id)
+            })
+            .await;
+        assert_eq!(
+            left["conversation"]["state"]["expert"],
+            json!(bob.id),
+            "{b}"
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn disabling_an_expert_passes_their_conversations_on_to_the_team() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let acme = app.brand("acme").await;
+        let root = admin(&app, &acme, "root").await;
+        let (ada, ada_t) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
+        let (bob, _) = app.expert(&acme, "bob", 3, ExpertStatus::Away).await;
+        let visitors = [
+            app.visitor(&acme).await,
+            app.visitor(&acme).await,
+            app.visitor(&acme).await,
+        ];
+        let held = id_of(&app.start(&acme, &visitors[0], "one", "a").await);
+        let reserved = id_of(&app.start(&acme, &visitors[1], "two", "b").await);
+        snooze(&app, &reserved, &ada_t).await;
+        let also_held = id_of(&app.start(&acme, &visitors[2], "three", "c").await);
+        let woken = reply(&app, &reserved, &visitors[1]).await;
+        assert_eq!(woken["conversation"]["state"]["for_expert"], json!(ada.id));
+        let member = patch_expert(
+            &app,
+            &root,
+            &bob.id.to_string(),
+            json!({"status": "available"}),
+        )
+        .await;
+        assert_eq!(
+            member["status"], "available",
+            "{b}: the admin sets Bob's status"
+        );
+
+        let member =
+            patch_expert(&app, &root, &ada.id.to_string(), json!({"disabled": true})).await;
+        assert_eq!(
+            member["slots"],
+            json!({"held": 0, "capacity": 2, "free": 2})
+        );
+        for (id, v) in [&held, &reserved, &also_held].into_iter().zip(&visitors) {
+            let read = format!("/api/v1/widget/acme/conversations/{id}");
+            let (_, body) = app.call(Method::GET, &read, Some(v), None).await;
+            assert!(passed_on(&body), "{b}: {:?}", kinds(&body));
+            assert_eq!(
+                body["conversation"]["state"]["expert"],
+                json!(bob.id),
+                "{b}"
+            );
+        }
+        let (_, team) = app
+            .call(Method::GET, "/api/v1/admin/experts", Some(&root), None)
+            .await;
+        let bob_row = team["experts"]
+            .as_array()
+            .and_then(|l| l.iter().find(|x| x["id"] == json!(bob.id)))
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            bob_row["slots"],
+            json!({"held": 3, "capacity": 3, "free": 0})
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_expert_who_logs_out_gets_no_new_conversations() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let acme = app.brand("acme").await;
+        let (_, ada_t) = app.expert(&acme, "ada", 3, ExpertStatus::Available).await;
+        let (bob, _) = app.expert(&acme, "bob", 1, ExpertStatus::Available).await;
+        let (s, _) = post(&app, "/api/v1/expert/logout", &ada_t, json!(null)).await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
+        let (s, _) = app
+            .call(Method::GET, "/api/v1/expert/me", Some(&ada_t), None)
+            .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: the session is revoked");
+
+        let v = app.visitor(&acme).await;
+        let started = app.start(&acme, &v, "anyone there?", "m").await;
+        assert_eq!(
+            started["conversation"]["state"]["expert"],
+            json!(bob.id),
+            "{b}: Ada logged out, so Bob gets it"
+        );
+        app.finish().await;
+    }
+}
