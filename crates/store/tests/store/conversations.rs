@@ -89,6 +89,7 @@ async fn a_conversation_round_trips_through_every_state() {
             expert: ada.id,
             choice: SnoozeChoice::OneDay,
             max: Duration::days(30),
+            budget: ebb_core::SnoozeBudget::default(),
         };
         let conv = apply(&mut tx, &conv, snooze, T0 + Duration::minutes(5)).await;
         tx.commit().await.expect("commit");
