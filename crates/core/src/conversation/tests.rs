@@ -345,3 +345,75 @@ fn admins_reassign_and_unassign_by_hand_within_capacity() {
     );
     assert!(queued.decide(Command::Unassign { by: admin }, T0).is_err());
 }
+
+/// Assigns, then snoozes for a day under `budget` at `at` and lets it expire.
+fn snooze_and_expire(
+    conv: &Conversation,
+    expert: ExpertId,
+    budget: SnoozeBudget,
+    at: Instant,
+) -> Result<Conversation, DomainError> {
+    let (conv, _) = conv.decide(
+        Command::Snooze {
+            expert,
+            choice: SnoozeChoice::OneDay,
+            max: Duration::days(30),
+            budget,
+        },
+        at,
+    )?;
+    let back = at + Duration::days(1);
+    let (conv, _) = conv.decide(Command::ExpireSnooze, back)?;
+    let (conv, _) = conv.decide(
+        Command::Assign {
+            expert,
+            slots: free(),
+        },
+        back,
+    )?;
+    Ok(conv)
+}
+
+#[test]
+fn an_enforced_budget_refuses_a_snooze_after_budget_silent_returns() {
+    let expert = ExpertId::new();
+    let refuse = SnoozeBudget {
+        budget: 2,
+        mode: crate::BudgetMode::Refuse,
+    };
+    let (conv, _) = started()
+        .decide(
+            Command::Assign {
+                expert,
+                slots: free(),
+            },
+            T0,
+        )
+        .expect("assign");
+    let once = snooze_and_expire(&conv, expert, refuse, T0).expect("first");
+    assert_eq!(once.silent_expiries, 1);
+    let twice = snooze_and_expire(&once, expert, refuse, T0 + Duration::days(2)).expect("second");
+    assert_eq!(twice.silent_expiries, 2);
+    let third = T0 + Duration::days(4);
+    assert_eq!(
+        snooze_and_expire(&twice, expert, refuse, third),
+        Err(DomainError::SnoozeBudgetSpent { budget: 2 })
+    );
+    let advised = SnoozeBudget::default();
+    assert!(
+        snooze_and_expire(&twice, expert, advised, third).is_ok(),
+        "suggest mode only changes the suggestion"
+    );
+    let (answered, _) = twice
+        .decide(
+            Command::Post {
+                author: Author::Visitor(twice.visitor_id),
+                body: body("sorry, I'm back"),
+                client_msg_id: None,
+            },
+            third,
+        )
+        .expect("visitor writes");
+    assert_eq!(answered.silent_expiries, 0, "a visitor message resets");
+    assert!(snooze_and_expire(&answered, expert, refuse, third).is_ok());
+}

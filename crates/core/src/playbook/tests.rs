@@ -161,3 +161,67 @@ fn only_assigned_conversations_get_suggestions() {
     );
     assert_eq!(story.step(false, min(2)), None);
 }
+
+impl Story {
+    /// Snoozes for a day under `budget`, lets it expire, and takes it back.
+    fn silent_return(&mut self, budget: SnoozeBudget, from: Instant) -> Instant {
+        let expert = self.expert;
+        self.apply(
+            Command::Snooze {
+                expert,
+                choice: SnoozeChoice::OneDay,
+                max: Duration::days(30),
+                budget,
+            },
+            from,
+        );
+        let back = from + Duration::days(1);
+        self.apply(Command::ExpireSnooze, back);
+        let slots = Slots {
+            held: 0,
+            capacity: 1,
+        };
+        self.apply(Command::Assign { expert, slots }, back);
+        back
+    }
+}
+
+#[test]
+fn a_visitor_message_between_snoozes_starts_the_count_again() {
+    let mut story = Story::new();
+    let budget = SnoozeBudget::default();
+    let back = story.silent_return(budget, min(1));
+    let back = story.silent_return(budget, back);
+    assert_eq!(story.step(false, back), Some(Step::CloseWithGoodbye));
+    let visitor = Author::Visitor(story.conv.visitor_id);
+    story.say(visitor, back + Duration::minutes(1));
+    story.expert_says(back + Duration::minutes(2));
+    let later = back + Duration::minutes(30);
+    let fresh = suggest(&story.conv, false, budget, later).expect("assigned");
+    assert_eq!(story.conv.snooze_count, 2, "two snoozes in all");
+    assert_eq!(
+        (fresh.step, fresh.budget.used),
+        (Step::AnnounceAndSnooze, 0),
+        "the visitor came back: a fresh start, not a goodbye"
+    );
+}
+
+#[test]
+fn the_brand_budget_decides_when_goodbye_is_due() {
+    let mut story = Story::new();
+    let budget = SnoozeBudget {
+        budget: 3,
+        mode: crate::BudgetMode::Suggest,
+    };
+    let mut at = min(1);
+    for (returns, expected) in [
+        (1, Step::SnoozeAgain),
+        (2, Step::SnoozeAgain),
+        (3, Step::CloseWithGoodbye),
+    ] {
+        at = story.silent_return(budget, at);
+        let s = suggest(&story.conv, false, budget, at).expect("assigned");
+        assert_eq!((s.step, s.budget.used), (expected, returns), "{returns}");
+        assert_eq!((s.budget.budget, s.budget.enforced), (3, false));
+    }
+}
