@@ -170,6 +170,53 @@ impl Story {
     }
 }
 
+impl Story {
+    fn snooze_under(&mut self, budget: SnoozeBudget) -> Result<(), DomainError> {
+        let expert = self.expert;
+        self.decide(Command::Snooze {
+            expert,
+            choice: SnoozeChoice::OneDay,
+            max: Duration::days(30),
+            budget,
+        })
+    }
+}
+
+#[test]
+fn an_enforced_budget_refuses_the_snooze_after_budget_silent_returns() {
+    let refuse = SnoozeBudget {
+        budget: 2,
+        mode: BudgetMode::Refuse,
+    };
+    let mut story = Story::new(refuse);
+    for returns in 1..=2 {
+        story.snooze_under(refuse).expect("within the budget");
+        story.step(Op::Expire).expect("expires");
+        assert_eq!(story.conv.silent_expiries, returns);
+    }
+    assert_eq!(
+        story.snooze_under(refuse),
+        Err(DomainError::SnoozeBudgetSpent { budget: 2 })
+    );
+    let advised = SnoozeBudget {
+        mode: BudgetMode::Suggest,
+        ..refuse
+    };
+    let mut lenient = Story {
+        conv: story.conv.clone(),
+        ..Story::new(advised)
+    };
+    lenient.expert = story.expert;
+    assert_eq!(
+        lenient.snooze_under(advised),
+        Ok(()),
+        "suggest mode never refuses"
+    );
+    story.step(Op::VisitorMessage).expect("visitor writes");
+    assert_eq!(story.conv.silent_expiries, 0, "a visitor message resets");
+    assert_eq!(story.snooze_under(refuse), Ok(()));
+}
+
 fn body() -> MessageBody {
     MessageBody::parse("hello").expect("valid")
 }
