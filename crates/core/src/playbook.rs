@@ -123,7 +123,9 @@ pub fn suggest(
         }
     };
     let step = match (wake, conv.last_author, conv.awaiting_since) {
-        (Some(WakeReason::SnoozeExpired), _, _) => after_snoozes(),
+        // Back from a silent snooze; once the visitor writes again the count is 0 and the
+        // usual rules apply (the visitor waits for a reply).
+        (Some(WakeReason::SnoozeExpired), _, _) if silent > 0 => after_snoozes(),
         (_, Some(Author::Expert(_)), Some(since)) => {
             let waited = now - since;
             let nudged = conv.last_message_at.is_some_and(|last| last > since);

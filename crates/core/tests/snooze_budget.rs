@@ -156,7 +156,8 @@ impl Story {
         };
         let expert_waits = matches!(self.conv.last_author, Some(Author::Expert(_)))
             && self.conv.awaiting_since.is_some();
-        let expected = if wake != Some(WakeReason::SnoozeExpired) && !expert_waits {
+        let silent_return = wake == Some(WakeReason::SnoozeExpired) && self.silent > 0;
+        let expected = if !silent_return && !expert_waits {
             Step::Reply
         } else if self.silent >= self.budget.budget {
             Step::CloseWithGoodbye
