@@ -51,7 +51,12 @@ async fn say(app: &TestApp, token: &str, id: &str, text: &str) {
     assert_eq!(status, StatusCode::CREATED, "{}: {body}", app.backend);
 }
 
-pub(crate) async fn snooze(app: &TestApp, token: &str, id: &str, choice: Value) -> (StatusCode, Value) {
+pub(crate) async fn snooze(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    choice: Value,
+) -> (StatusCode, Value) {
     let path = format!("/api/v1/expert/conversations/{id}/snooze");
     app.call(
         Method::POST,

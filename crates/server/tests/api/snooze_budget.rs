@@ -52,7 +52,10 @@ async fn an_enforced_budget_refuses_the_snooze_and_the_suggestion_says_goodbye()
             assert_eq!(problem["type"], "/problems/invalid-body", "{b}: {problem}");
         }
         let (s, problem) = put_settings(&app, &root, json!({"snooze_budget": 0})).await;
-        assert_eq!(problem["detail"], "snooze_budget must be 1 to 10", "{b}: {s}");
+        assert_eq!(
+            problem["detail"], "snooze_budget must be 1 to 10",
+            "{b}: {s}"
+        );
         let change = json!({"snooze_budget": 1, "snooze_budget_mode": "refuse"});
         let (s, saved) = put_settings(&app, &root, change).await;
         assert_eq!(s, StatusCode::OK, "{b}: {saved}");
