@@ -5,10 +5,10 @@ use ebb_core::{
     Actor, Author, Command, Conversation, ConversationId, ConversationState, Event, MessageBody,
     SnoozeChoice, VisitorId,
 };
-use ebb_store::{StoreError, Tx, conversations, events, experts, visitors};
+use ebb_store::{StoreError, Tx, conversations, events, experts};
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand, expert};
+use crate::helpers::{T0, backends, brand, expert, insert_started};
 
 fn body(s: &str) -> MessageBody {
     MessageBody::parse(s).expect("body")
@@ -47,13 +47,7 @@ async fn a_conversation_round_trips_through_every_state() {
             T0,
         );
         let mut tx = store.begin().await.expect("begin");
-        visitors::insert(&mut tx, visitor, acme.id, b"v", T0)
-            .await
-            .expect("visitor");
-        conversations::insert(&mut tx, &conv).await.expect("insert");
-        events::append(&mut tx, acme.id, conv.id, &entries)
-            .await
-            .expect("append");
+        insert_started(&mut tx, &conv, &entries).await;
         tx.commit().await.expect("commit");
 
         let mut tx = store.begin().await.expect("begin");
@@ -176,13 +170,7 @@ async fn client_message_ids_are_unique_and_stale_writes_are_refused() {
             T0,
         );
         let mut tx = store.begin().await.expect("begin");
-        visitors::insert(&mut tx, visitor, acme.id, b"v", T0)
-            .await
-            .expect("visitor");
-        conversations::insert(&mut tx, &conv).await.expect("insert");
-        events::append(&mut tx, acme.id, conv.id, &entries)
-            .await
-            .expect("append");
+        insert_started(&mut tx, &conv, &entries).await;
         tx.commit().await.expect("commit");
 
         let mut conn = store.conn().await.expect("conn");

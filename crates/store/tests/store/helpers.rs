@@ -1,8 +1,10 @@
 //! Test databases: a temp SQLite file always, a throw-away PostgreSQL schema when asked.
 
-use ebb_core::{Brand, BrandId, BrandSettings, Expert, ExpertId, ExpertStatus, Instant};
+use ebb_core::{
+    Brand, BrandId, BrandSettings, Conversation, Entry, Expert, ExpertId, ExpertStatus, Instant,
+};
 pub use ebb_store::testing::backends;
-use ebb_store::{Store, brands, experts};
+use ebb_store::{Store, Tx, brands, conversations, events, experts, visitors};
 use time::macros::datetime;
 
 /// A fixed instant for stories.
@@ -38,4 +40,15 @@ pub async fn expert(store: &Store, brand: BrandId, email: &str, capacity: u32) -
         .expect("expert");
     tx.commit().await.expect("commit");
     expert
+}
+
+/// Inserts a just-started conversation, its visitor and its first entries.
+pub async fn insert_started(tx: &mut Tx, conv: &Conversation, entries: &[Entry]) {
+    visitors::insert(tx, conv.visitor_id, conv.brand_id, b"v", conv.created_at)
+        .await
+        .expect("visitor");
+    conversations::insert(tx, conv).await.expect("insert");
+    events::append(tx, conv.brand_id, conv.id, entries)
+        .await
+        .expect("append");
 }

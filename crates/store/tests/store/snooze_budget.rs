@@ -1,15 +1,16 @@
 //! The snooze budget stored and read back: the brand's budget and mode, and a
-//! conversation's silent returns in a row.
+//! conversation's silent returns in a row; migration 0006's backfill of that count from
+//! old timelines agrees with core's definition.
 
 use ebb_core::slots::Slots;
 use ebb_core::{
-    BudgetMode, Command, Conversation, ConversationId, MessageBody, SnoozeBudget, SnoozeChoice,
-    VisitorId,
+    Author, BrandId, BudgetMode, Command, Conversation, ConversationId, ExpertId, Instant,
+    MessageBody, SnoozeBudget, SnoozeChoice, VisitorId,
 };
-use ebb_store::{brands, conversations, events, visitors};
+use ebb_store::{Backend, ConnRef, Handle, Tx, brands, conversations, events};
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand, expert};
+use crate::helpers::{T0, backends, brand, expert, insert_started};
 
 #[tokio::test]
 async fn budget_settings_and_silent_returns_survive_a_round_trip() {
@@ -38,50 +39,9 @@ async fn budget_settings_and_silent_returns_survive_a_round_trip() {
         );
         drop(conn);
 
-        let visitor = VisitorId::new();
-        let first = MessageBody::parse("Hello").expect("body");
-        let (conv, entries) = Conversation::start(
-            ConversationId::new(),
-            acme.id,
-            visitor,
-            first,
-            None,
-            None,
-            T0,
-        );
-        let slots = Slots {
-            held: 0,
-            capacity: 1,
-        };
-        let expert = ada.id;
-        let budget = settings.budget();
-        let snooze = Command::Snooze {
-            expert,
-            choice: SnoozeChoice::OneDay,
-            max: Duration::days(30),
-            budget,
-        };
-        let back = T0 + Duration::days(1);
         let mut tx = store.begin().await.expect("begin");
-        visitors::insert(&mut tx, visitor, acme.id, b"v", T0)
-            .await
-            .expect("visitor");
-        conversations::insert(&mut tx, &conv).await.expect("insert");
-        events::append(&mut tx, acme.id, conv.id, &entries)
-            .await
-            .expect("append");
-        let mut current = conv;
-        for (command, at) in [
-            (Command::Assign { expert, slots }, T0),
-            (snooze, T0),
-            (Command::ExpireSnooze, back),
-        ] {
-            let (next, _) = current.decide(command, at).expect("legal");
-            conversations::update(&mut tx, &next, current.last_seq, None, at)
-                .await
-                .expect("update");
-            current = next;
-        }
+        let conv = assigned(&mut tx, acme.id, ada.id).await;
+        let current = silent_return(&mut tx, conv, ada.id, T0).await;
         tx.commit().await.expect("commit");
         assert_eq!(current.silent_expiries, 1);
         let mut conn = store.conn().await.expect("conn");
@@ -89,6 +49,115 @@ async fn budget_settings_and_silent_returns_survive_a_round_trip() {
             .await
             .expect("get");
         assert_eq!(stored, Some(current), "{}", db.name);
+        drop(conn);
+        db.finish().await;
+    }
+}
+
+/// Applies `command` at `at`, storing the new state and its entries.
+async fn apply(tx: &mut Tx, conv: Conversation, command: Command, at: Instant) -> Conversation {
+    let (next, entries) = conv.decide(command, at).expect("legal");
+    conversations::update(tx, &next, conv.last_seq, None, at)
+        .await
+        .expect("update");
+    events::append(tx, conv.brand_id, conv.id, &entries)
+        .await
+        .expect("append");
+    next
+}
+
+/// A new conversation of `brand`, stored and assigned to `expert` at `T0`.
+async fn assigned(tx: &mut Tx, brand: BrandId, expert: ExpertId) -> Conversation {
+    let first = MessageBody::parse("Hello").expect("body");
+    let id = ConversationId::new();
+    let (conv, entries) = Conversation::start(id, brand, VisitorId::new(), first, None, None, T0);
+    insert_started(tx, &conv, &entries).await;
+    let slots = Slots {
+        held: 0,
+        capacity: 1,
+    };
+    apply(tx, conv, Command::Assign { expert, slots }, T0).await
+}
+
+/// A snooze that expires a day later, and the expert taking it back.
+async fn silent_return(
+    tx: &mut Tx,
+    conv: Conversation,
+    expert: ExpertId,
+    at: Instant,
+) -> Conversation {
+    let snooze = Command::Snooze {
+        expert,
+        choice: SnoozeChoice::OneDay,
+        max: Duration::days(30),
+        budget: SnoozeBudget::default(),
+    };
+    let conv = apply(tx, conv, snooze, at).await;
+    let back = at + Duration::days(1);
+    let conv = apply(tx, conv, Command::ExpireSnooze, back).await;
+    let slots = Slots {
+        held: 0,
+        capacity: 1,
+    };
+    apply(tx, conv, Command::Assign { expert, slots }, back).await
+}
+
+/// Runs migration 0006's backfill statement again, on a zeroed column.
+async fn backfill(tx: &mut Tx, backend: Backend) {
+    let migration = match backend {
+        Backend::Sqlite => include_str!("../../migrations/sqlite/0006_snooze_budget.sql"),
+        Backend::Postgres => include_str!("../../migrations/postgres/0006_snooze_budget.sql"),
+    };
+    let start = migration.find("UPDATE conversations").expect("backfill");
+    let sql = &migration[start..];
+    let zero = "UPDATE conversations SET silent_expiries = 0";
+    for statement in [zero, sql] {
+        let done = match tx.conn() {
+            ConnRef::Sqlite(c) => sqlx::query(statement).execute(c).await.map(|_| ()),
+            ConnRef::Postgres(c) => sqlx::query(statement).execute(c).await.map(|_| ()),
+        };
+        done.expect("backfill runs");
+    }
+}
+
+#[tokio::test]
+async fn the_backfill_counts_silent_returns_since_the_last_visitor_message() {
+    for db in backends().await {
+        let store = &db.store;
+        let acme = brand(store, "acme").await;
+        let ada = expert(store, acme.id, "ada@acme.test", 1).await;
+        let mut tx = store.begin().await.expect("begin");
+        let expert = ada.id;
+        let conv = assigned(&mut tx, acme.id, expert).await;
+        let visitor = conv.visitor_id;
+        let conv = silent_return(&mut tx, conv, expert, T0).await;
+        let body = MessageBody::parse("back, \"reason\":\"snooze_expired\"").expect("body");
+        let author = Author::Visitor(visitor);
+        let at = T0 + Duration::days(2);
+        let post = Command::Post {
+            author,
+            body,
+            client_msg_id: None,
+        };
+        let mut conv = apply(&mut tx, conv, post, at).await;
+        for day in [2, 4] {
+            conv = silent_return(&mut tx, conv, expert, T0 + Duration::days(day)).await;
+        }
+        let nudge = Command::Post {
+            author: Author::Expert(expert),
+            body: MessageBody::parse("Dear visitor, still there?").expect("body"),
+            client_msg_id: None,
+        };
+        let conv = apply(&mut tx, conv, nudge, T0 + Duration::days(6)).await;
+        assert_eq!((conv.snooze_count, conv.silent_expiries), (3, 2));
+        backfill(&mut tx, store.backend()).await;
+        tx.commit().await.expect("commit");
+        let mut conn = store.conn().await.expect("conn");
+        let stored = conversations::get(&mut conn, acme.id, conv.id)
+            .await
+            .expect("get")
+            .map(|c| c.silent_expiries);
+        assert_eq!(stored, Some(2), "{}: the SQL agrees with core", db.name);
         drop(conn);
         db.finish().await;
     }
