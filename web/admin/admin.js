@@ -1,4 +1,4 @@
-// Admin console: brand settings (automatic message, reply time, snooze limit, allowed
+// Admin console: brand settings (automatic message, reply time, snooze limit and budget, allowed
 // origins), experts (invite, capacity, disable) and the live queue with who holds what;
 // the sections for missions, payouts, satisfaction, reports and saved replies live in
 // money.js, reports.js, replies.js and webhooks.js.

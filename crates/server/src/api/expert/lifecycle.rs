@@ -155,3 +155,51 @@ async fn suggestions(
         .collect();
     Ok(Json(Suggestions { suggestions }))
 }
+
+#[cfg(test)]
+mod tests {
+    use ebb_core::playbook::GOODBYE_SURVEY;
+    use ebb_core::{BudgetMode, SnoozeBudget};
+
+    use super::*;
+
+    fn goodbye() -> Suggestion {
+        let budget = SnoozeBudget {
+            budget: 2,
+            mode: BudgetMode::Refuse,
+        };
+        Suggestion {
+            step: Step::CloseWithGoodbye,
+            saved_reply: Some(GOODBYE_SURVEY),
+            snooze: None,
+            budget: budget.state(2),
+        }
+    }
+
+    #[test]
+    fn the_brands_own_text_goes_with_the_suggestion() {
+        let own = SavedReply {
+            key: GOODBYE_SURVEY.to_owned(),
+            title: "Bye".to_owned(),
+            body: "Bye for now! How did we do?".to_owned(),
+        };
+        let view = SuggestionView::new(goodbye(), std::slice::from_ref(&own));
+        assert_eq!(view.reply, Some(own));
+        assert!(!view.budget.snooze_allowed);
+    }
+
+    #[test]
+    fn a_key_the_brand_removed_falls_back_to_the_playbook_default() {
+        let other = SavedReply {
+            key: "shipping".to_owned(),
+            title: "Shipping".to_owned(),
+            body: "We ship everywhere.".to_owned(),
+        };
+        let view = SuggestionView::new(goodbye(), &[other]);
+        let reply = view.reply.expect("default");
+        assert_eq!(
+            (reply.key.as_str(), reply.title.as_str()),
+            (GOODBYE_SURVEY, "Goodbye + survey")
+        );
+    }
+}
