@@ -1,6 +1,6 @@
 //! The brand admin's API: log in, see every conversation of the brand, edit the brand's
-//! settings (automatic message, reply time, snooze limit, allowed widget origins), manage
-//! experts and API keys ([`team`]). An admin sees their whole brand and nothing else.
+//! settings (automatic message, reply time, snooze limit and budget, allowed widget origins),
+//! manage experts and API keys ([`team`]). An admin sees their whole brand and nothing else.
 
 pub mod earnings;
 pub mod reports;
