@@ -5,29 +5,13 @@ use ebb_core::{
     Actor, Author, Command, Conversation, ConversationId, ConversationState, Event, MessageBody,
     SnoozeChoice, VisitorId,
 };
-use ebb_store::{StoreError, Tx, conversations, events, experts};
+use ebb_store::{StoreError, conversations, events, experts};
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand, expert, insert_started};
+use crate::helpers::{T0, apply, backends, brand, expert, insert_started};
 
 fn body(s: &str) -> MessageBody {
     MessageBody::parse(s).expect("body")
-}
-
-async fn apply(
-    tx: &mut Tx,
-    conv: &Conversation,
-    cmd: Command,
-    at: ebb_core::Instant,
-) -> Conversation {
-    let (next, entries) = conv.decide(cmd, at).expect("legal command");
-    conversations::update(tx, &next, conv.last_seq, None, at)
-        .await
-        .expect("update");
-    events::append(tx, conv.brand_id, conv.id, &entries)
-        .await
-        .expect("append");
-    next
 }
 
 #[tokio::test]

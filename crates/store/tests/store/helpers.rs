@@ -1,7 +1,8 @@
 //! Test databases: a temp SQLite file always, a throw-away PostgreSQL schema when asked.
 
 use ebb_core::{
-    Brand, BrandId, BrandSettings, Conversation, Entry, Expert, ExpertId, ExpertStatus, Instant,
+    Brand, BrandId, BrandSettings, Command, Conversation, Entry, Expert, ExpertId, ExpertStatus,
+    Instant,
 };
 pub use ebb_store::testing::backends;
 use ebb_store::{Store, Tx, brands, conversations, events, experts, visitors};
@@ -51,4 +52,21 @@ pub async fn insert_started(tx: &mut Tx, conv: &Conversation, entries: &[Entry])
     events::append(tx, conv.brand_id, conv.id, entries)
         .await
         .expect("append");
+}
+
+/// Applies `cmd` to `conv` at `at`, storing the new state and its entries.
+pub async fn apply(
+    tx: &mut Tx,
+    conv: &Conversation,
+    cmd: Command,
+    at: ebb_core::Instant,
+) -> Conversation {
+    let (next, entries) = conv.decide(cmd, at).expect("legal command");
+    conversations::update(tx, &next, conv.last_seq, None, at)
+        .await
+        .expect("update");
+    events::append(tx, conv.brand_id, conv.id, &entries)
+        .await
+        .expect("append");
+    next
 }

@@ -7,10 +7,10 @@ use ebb_core::{
     Author, BrandId, BudgetMode, Command, Conversation, ConversationId, ExpertId, Instant,
     MessageBody, SnoozeBudget, SnoozeChoice, VisitorId,
 };
-use ebb_store::{Backend, ConnRef, Handle, Tx, brands, conversations, events};
+use ebb_store::{Backend, ConnRef, Handle, Tx, brands, conversations};
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand, expert, insert_started};
+use crate::helpers::{T0, apply, backends, brand, expert, insert_started};
 
 #[tokio::test]
 async fn budget_settings_and_silent_returns_survive_a_round_trip() {
@@ -54,18 +54,6 @@ async fn budget_settings_and_silent_returns_survive_a_round_trip() {
     }
 }
 
-/// Applies `command` at `at`, storing the new state and its entries.
-async fn apply(tx: &mut Tx, conv: Conversation, command: Command, at: Instant) -> Conversation {
-    let (next, entries) = conv.decide(command, at).expect("legal");
-    conversations::update(tx, &next, conv.last_seq, None, at)
-        .await
-        .expect("update");
-    events::append(tx, conv.brand_id, conv.id, &entries)
-        .await
-        .expect("append");
-    next
-}
-
 /// A new conversation of `brand`, stored and assigned to `expert` at `T0`.
 async fn assigned(tx: &mut Tx, brand: BrandId, expert: ExpertId) -> Conversation {
     let first = MessageBody::parse("Hello").expect("body");
@@ -76,7 +64,7 @@ async fn assigned(tx: &mut Tx, brand: BrandId, expert: ExpertId) -> Conversation
         held: 0,
         capacity: 1,
     };
-    apply(tx, conv, Command::Assign { expert, slots }, T0).await
+    apply(tx, &conv, Command::Assign { expert, slots }, T0).await
 }
 
 /// A snooze that expires a day later, and the expert taking it back.
@@ -92,14 +80,14 @@ async fn silent_return(
         max: Duration::days(30),
         budget: SnoozeBudget::default(),
     };
-    let conv = apply(tx, conv, snooze, at).await;
+    let conv = apply(tx, &conv, snooze, at).await;
     let back = at + Duration::days(1);
-    let conv = apply(tx, conv, Command::ExpireSnooze, back).await;
+    let conv = apply(tx, &conv, Command::ExpireSnooze, back).await;
     let slots = Slots {
         held: 0,
         capacity: 1,
     };
-    apply(tx, conv, Command::Assign { expert, slots }, back).await
+    apply(tx, &conv, Command::Assign { expert, slots }, back).await
 }
 
 /// Runs migration 0006's backfill statement again, on a zeroed column.
@@ -139,7 +127,7 @@ async fn the_backfill_counts_silent_returns_since_the_last_visitor_message() {
             body,
             client_msg_id: None,
         };
-        let mut conv = apply(&mut tx, conv, post, at).await;
+        let mut conv = apply(&mut tx, &conv, post, at).await;
         for day in [2, 4] {
             conv = silent_return(&mut tx, conv, expert, T0 + Duration::days(day)).await;
         }
@@ -148,7 +136,7 @@ async fn the_backfill_counts_silent_returns_since_the_last_visitor_message() {
             body: MessageBody::parse("Dear visitor, still there?").expect("body"),
             client_msg_id: None,
         };
-        let conv = apply(&mut tx, conv, nudge, T0 + Duration::days(6)).await;
+        let conv = apply(&mut tx, &conv, nudge, T0 + Duration::days(6)).await;
         assert_eq!((conv.snooze_count, conv.silent_expiries), (3, 2));
         backfill(&mut tx, store.backend()).await;
         tx.commit().await.expect("commit");
