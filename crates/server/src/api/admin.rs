@@ -172,8 +172,19 @@ pub struct Settings {
     /// further snooze is refused with `/problems/snooze-budget-spent`); unchanged when
     /// absent.
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "suggest")]
+    #[schema(value_type = Option<SnoozeBudgetMode>, inline, example = "suggest")]
     pub snooze_budget_mode: Option<BudgetMode>,
+}
+
+/// How a brand enforces its snooze budget (the JSON form of core's `BudgetMode`).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[expect(dead_code, reason = "only describes the JSON of core's BudgetMode")]
+enum SnoozeBudgetMode {
+    /// Only the suggestion changes once the budget is spent.
+    Suggest,
+    /// A further snooze is refused.
+    Refuse,
 }
 
 impl Settings {

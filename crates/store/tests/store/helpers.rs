@@ -55,12 +55,7 @@ pub async fn insert_started(tx: &mut Tx, conv: &Conversation, entries: &[Entry])
 }
 
 /// Applies `cmd` to `conv` at `at`, storing the new state and its entries.
-pub async fn apply(
-    tx: &mut Tx,
-    conv: &Conversation,
-    cmd: Command,
-    at: ebb_core::Instant,
-) -> Conversation {
+pub async fn apply(tx: &mut Tx, conv: &Conversation, cmd: Command, at: Instant) -> Conversation {
     let (next, entries) = conv.decide(cmd, at).expect("legal command");
     conversations::update(tx, &next, conv.last_seq, None, at)
         .await
