@@ -1,4 +1,4 @@
-// Admin console: brand settings (automatic message, reply time, snooze limit, allowed
+// Admin console: brand settings (automatic message, reply time, snooze limit and budget, allowed
 // origins), experts (invite, capacity, disable) and the live queue with who holds what;
 // the sections for missions, payouts, satisfaction, reports and saved replies live in
 // money.js, reports.js, replies.js and webhooks.js.
@@ -77,6 +77,8 @@ async function loadSettings() {
   $('s-auto').value = s.auto_message;
   $('s-reply').value = s.typical_reply_time;
   $('s-snooze').value = s.max_snooze_days;
+  $('s-budget').value = s.snooze_budget;
+  $('s-budget-mode').value = s.snooze_budget_mode;
   $('s-origins').value = (s.allowed_origins || []).join('\n');
 }
 
@@ -88,6 +90,8 @@ async function saveSettings(e) {
     auto_message: $('s-auto').value,
     typical_reply_time: $('s-reply').value.trim(),
     max_snooze_days: Number($('s-snooze').value),
+    snooze_budget: Number($('s-budget').value),
+    snooze_budget_mode: $('s-budget-mode').value,
     allowed_origins: $('s-origins').value.split('\n').map((o) => o.trim()).filter(Boolean),
   };
   try {

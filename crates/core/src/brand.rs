@@ -1,10 +1,14 @@
-//! Brand settings the domain needs: the automatic message, snooze limits and how long
-//! woken conversations wait for their expert.
+//! Brand settings the domain needs (the automatic message, snooze limits and budget, the
+//! offline grace, how long woken conversations wait for their expert, purchase windows)
+//! and the one place their allowed ranges are checked.
+
+use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
 use time::Duration;
 
-use crate::BrandId;
+use crate::snooze::{BudgetMode, DEFAULT_SNOOZE_BUDGET, SnoozeBudget};
+use crate::{BrandId, DomainError};
 
 /// A brand: the tenant that owns experts, visitors and conversations.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +49,51 @@ pub struct BrandSettings {
     /// How long after a conversation ends a purchase still earns its expert a commission,
     /// in hours.
     pub purchase_window_hours: i64,
+    /// How many times in a row a conversation may come back from a snooze without a word
+    /// from the visitor before closing is due.
+    pub snooze_budget: u32,
+    /// Whether a snooze beyond the budget is only advised against or refused.
+    pub snooze_budget_mode: BudgetMode,
+}
+
+/// Allowed length of the automatic message template, in characters.
+pub const AUTO_MESSAGE_CHARS: RangeInclusive<i64> = 1..=2000;
+/// Allowed length of the typical reply time wording, in characters.
+pub const TYPICAL_REPLY_TIME_CHARS: RangeInclusive<i64> = 1..=100;
+/// Allowed longest custom snooze, in days.
+pub const MAX_SNOOZE_DAYS: RangeInclusive<i64> = 1..=365;
+/// Allowed offline grace, in minutes (up to a week).
+pub const OFFLINE_GRACE_MINUTES: RangeInclusive<i64> = 0..=10_080;
+/// Allowed wait of a woken conversation for its full or away expert, in minutes (up to a week).
+pub const WOKEN_WAIT_MINUTES: RangeInclusive<i64> = 0..=10_080;
+/// Allowed purchase window, in hours (up to 30 days).
+pub const PURCHASE_WINDOW_HOURS: RangeInclusive<i64> = 0..=720;
+/// Allowed snooze budget, in silent returns in a row.
+pub const SNOOZE_BUDGET: RangeInclusive<i64> = 1..=10;
+/// Most allowed widget origins per brand.
+pub const MAX_ORIGINS: usize = 50;
+
+/// `Ok` when `value` lies in `range`, else the setting's range error.
+fn in_range(
+    setting: &'static str,
+    value: i64,
+    range: &RangeInclusive<i64>,
+    unit: &'static str,
+) -> Result<(), DomainError> {
+    if range.contains(&value) {
+        return Ok(());
+    }
+    Err(DomainError::InvalidSetting {
+        setting,
+        min: *range.start(),
+        max: *range.end(),
+        unit,
+    })
+}
+
+/// The length of `text` in characters, for range checks.
+fn chars(text: &str) -> i64 {
+    i64::try_from(text.chars().count()).unwrap_or(i64::MAX)
 }
 
 impl Default for BrandSettings {
@@ -56,6 +105,8 @@ impl Default for BrandSettings {
             offline_grace_minutes: 120,
             woken_wait_minutes: 120,
             purchase_window_hours: 48,
+            snooze_budget: DEFAULT_SNOOZE_BUDGET,
+            snooze_budget_mode: BudgetMode::Suggest,
         }
     }
 }
@@ -86,29 +137,83 @@ impl BrandSettings {
     pub fn woken_wait(&self) -> Duration {
         Duration::minutes(self.woken_wait_minutes)
     }
+
+    /// The brand's snooze budget and how it is enforced.
+    pub fn budget(&self) -> SnoozeBudget {
+        SnoozeBudget {
+            budget: self.snooze_budget,
+            mode: self.snooze_budget_mode,
+        }
+    }
+
+    /// These settings with the reply time wording trimmed, provided every one lies in its
+    /// allowed range (a blank automatic message or reply time is too short).
+    pub fn validated(mut self) -> Result<Self, DomainError> {
+        self.typical_reply_time = self.typical_reply_time.trim().to_owned();
+        let message = if self.auto_message.trim().is_empty() {
+            0
+        } else {
+            chars(&self.auto_message)
+        };
+        let texts = " characters";
+        in_range("auto_message", message, &AUTO_MESSAGE_CHARS, texts)?;
+        let reply = chars(&self.typical_reply_time);
+        in_range(
+            "typical_reply_time",
+            reply,
+            &TYPICAL_REPLY_TIME_CHARS,
+            texts,
+        )?;
+        in_range(
+            "max_snooze_days",
+            self.max_snooze_days,
+            &MAX_SNOOZE_DAYS,
+            "",
+        )?;
+        let grace = self.offline_grace_minutes;
+        in_range("offline_grace_minutes", grace, &OFFLINE_GRACE_MINUTES, "")?;
+        let wait = self.woken_wait_minutes;
+        in_range("woken_wait_minutes", wait, &WOKEN_WAIT_MINUTES, "")?;
+        let window = self.purchase_window_hours;
+        in_range("purchase_window_hours", window, &PURCHASE_WINDOW_HOURS, "")?;
+        let budget = i64::from(self.snooze_budget);
+        in_range("snooze_budget", budget, &SNOOZE_BUDGET, "")?;
+        Ok(self)
+    }
+}
+
+/// The allowed widget origins, each checked to be `scheme://host[:port]` (http or https,
+/// nothing after the authority), lower-cased and without a trailing slash.
+pub fn parse_origins(origins: &[String]) -> Result<Vec<String>, DomainError> {
+    if origins.len() > MAX_ORIGINS {
+        return Err(DomainError::TooManyOrigins { max: MAX_ORIGINS });
+    }
+    origins
+        .iter()
+        .map(|text| {
+            let origin = text.trim_end_matches('/');
+            if is_origin(origin) {
+                Ok(origin.to_ascii_lowercase())
+            } else {
+                Err(DomainError::InvalidOrigin(text.clone()))
+            }
+        })
+        .collect()
+}
+
+/// `scheme://host[:port]` with scheme http or https and nothing after the authority.
+fn is_origin(text: &str) -> bool {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    rest.is_some_and(|host| {
+        !host.is_empty()
+            && host.len() <= 253
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn auto_message_fills_the_placeholder() {
-        let settings = BrandSettings {
-            auto_message: "Back in {typical_reply_time}, promise.".into(),
-            typical_reply_time: "two hours".into(),
-            ..BrandSettings::default()
-        };
-        assert_eq!(
-            settings.render_auto_message(),
-            "Back in two hours, promise."
-        );
-    }
-
-    #[test]
-    fn default_message_mentions_the_reply_time() {
-        let text = BrandSettings::default().render_auto_message();
-        assert!(text.contains("a few hours"));
-        assert!(!text.contains('{'));
-    }
-}
+mod tests;

@@ -60,4 +60,35 @@ pub enum DomainError {
         /// The largest capacity allowed.
         max: u32,
     },
+    /// The conversation came back silent as often in a row as the brand allows, and the
+    /// brand refuses a further snooze: close it (with a goodbye) instead.
+    #[error(
+        "this conversation came back {budget} times in a row without a word from the visitor; \
+         close it with a goodbye instead of snoozing again"
+    )]
+    SnoozeBudgetSpent {
+        /// The brand's budget.
+        budget: u32,
+    },
+    /// A brand setting outside its allowed range.
+    #[error("{setting} must be {min} to {max}{unit}")]
+    InvalidSetting {
+        /// The setting's name.
+        setting: &'static str,
+        /// The smallest value (or length) allowed.
+        min: i64,
+        /// The largest value (or length) allowed.
+        max: i64,
+        /// What the bounds count, e.g. `" characters"`; empty for plain numbers.
+        unit: &'static str,
+    },
+    /// An allowed widget origin that is not `scheme://host[:port]`.
+    #[error("{0} is not an origin like https://shop.example")]
+    InvalidOrigin(String),
+    /// More allowed widget origins than a brand may have.
+    #[error("at most {max} allowed_origins")]
+    TooManyOrigins {
+        /// The limit.
+        max: usize,
+    },
 }

@@ -23,7 +23,7 @@ pub use event::{AssignReason, Entry, Event, WakeReason};
 pub use expert::{Expert, ExpertStatus};
 pub use ids::{AdminId, BrandId, ConversationId, ExpertId, MissionId, PurchaseId, VisitorId};
 pub use message::{Author, MessageBody};
-pub use snooze::SnoozeChoice;
+pub use snooze::{BudgetMode, BudgetState, SnoozeBudget, SnoozeChoice};
 
 /// The instant type used across the domain: always UTC.
 pub type Instant = time::OffsetDateTime;

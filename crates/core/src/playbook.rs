@@ -1,19 +1,20 @@
 //! The playbook: the next step to suggest to an expert on an assigned conversation, from
-//! the visitor's presence, who wrote last and when, and how often it was snoozed. It
-//! follows the async best practice: nudge an unresponsive visitor, announce the snooze and
-//! snooze 24 h, snooze at most once more, then close with a goodbye and the survey.
+//! the visitor's presence, who wrote last and when, and how many times in a row it came
+//! back from a snooze without a word from the visitor. It follows the async best practice:
+//! nudge an unresponsive visitor, announce the snooze and snooze 24 h, snooze again until
+//! the brand's snooze budget is spent (2 silent returns by default), then close with a
+//! goodbye and the survey.
 
 use serde::{Deserialize, Serialize};
 use time::Duration;
 
+use crate::snooze::{BudgetState, SnoozeBudget};
 use crate::{Author, Conversation, ConversationState, Instant, SnoozeChoice, WakeReason};
 
 /// How long an online visitor gets to answer before a nudge is suggested.
 pub const NUDGE_AFTER: Duration = Duration::minutes(2);
 /// How long an online visitor gets in all before snoozing is suggested.
 pub const SNOOZE_AFTER: Duration = Duration::minutes(10);
-/// Snoozes after which closing is suggested instead of snoozing again.
-pub const MAX_SNOOZES: u32 = 2;
 
 /// The step suggested.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,8 +34,9 @@ pub enum Step {
     CloseWithGoodbye,
 }
 
-/// A suggestion: the step, the saved reply to send for it, the snooze to choose.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A suggestion: the step, the saved reply to send for it, the snooze to choose, and where
+/// the conversation stands against the brand's snooze budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Suggestion {
     /// What to do.
     pub step: Step,
@@ -42,10 +44,12 @@ pub struct Suggestion {
     pub saved_reply: Option<&'static str>,
     /// The snooze to pick.
     pub snooze: Option<SnoozeChoice>,
+    /// Silent returns in a row so far, the budget, and whether it is enforced.
+    pub budget: BudgetState,
 }
 
 impl Step {
-    fn suggestion(self) -> Suggestion {
+    fn suggestion(self, budget: BudgetState) -> Suggestion {
         let (saved_reply, snooze) = match self {
             Self::Reply | Self::Wait => (None, None),
             Self::Nudge => (Some(NUDGE), None),
@@ -57,6 +61,7 @@ impl Step {
             step: self,
             saved_reply,
             snooze,
+            budget,
         }
     }
 }
@@ -89,22 +94,38 @@ pub const DEFAULT_SAVED_REPLIES: [(&str, &str, &str); 3] = [
     ),
 ];
 
-/// The next step for `conv` at `now`, or `None` when it is not assigned.
-pub fn suggest(conv: &Conversation, visitor_online: bool, now: Instant) -> Option<Suggestion> {
+/// The saved reply (key, title, text) a brand starts with for `key`, if it is a default.
+pub fn default_saved_reply(key: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    DEFAULT_SAVED_REPLIES
+        .into_iter()
+        .find(|(k, _, _)| *k == key)
+}
+
+/// The next step for `conv` at `now` under the brand's snooze `budget`, or `None` when it
+/// is not assigned.
+pub fn suggest(
+    conv: &Conversation,
+    visitor_online: bool,
+    budget: SnoozeBudget,
+    now: Instant,
+) -> Option<Suggestion> {
     let ConversationState::Assigned { wake, .. } = conv.state else {
         return None;
     };
+    let silent = conv.silent_expiries;
     let after_snoozes = || {
-        if conv.snooze_count == 0 {
-            Step::AnnounceAndSnooze
-        } else if conv.snooze_count < MAX_SNOOZES {
-            Step::SnoozeAgain
-        } else {
+        if budget.spent(silent) {
             Step::CloseWithGoodbye
+        } else if silent == 0 {
+            Step::AnnounceAndSnooze
+        } else {
+            Step::SnoozeAgain
         }
     };
     let step = match (wake, conv.last_author, conv.awaiting_since) {
-        (Some(WakeReason::SnoozeExpired), _, _) => after_snoozes(),
+        // Back from a silent snooze; once the visitor writes again the count is 0 and the
+        // usual rules apply (the visitor waits for a reply).
+        (Some(WakeReason::SnoozeExpired), _, _) if silent > 0 => after_snoozes(),
         (_, Some(Author::Expert(_)), Some(since)) => {
             let waited = now - since;
             let nudged = conv.last_message_at.is_some_and(|last| last > since);
@@ -118,7 +139,7 @@ pub fn suggest(conv: &Conversation, visitor_online: bool, now: Instant) -> Optio
         }
         _ => Step::Reply,
     };
-    Some(step.suggestion())
+    Some(step.suggestion(budget.state(silent)))
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Snooze rules: the three choices and the limits on a custom date.
+//! Snooze rules: the three choices, the limits on a custom date, and the brand's snooze
+//! budget (how many silent returns in a row before closing is due).
 
 use serde::{Deserialize, Serialize};
 use time::Duration;
@@ -41,6 +42,98 @@ impl SnoozeChoice {
     }
 }
 
+/// What a brand does once a conversation has used up its snooze budget.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetMode {
+    /// Only the suggestion changes: the playbook says "close with a goodbye".
+    #[default]
+    Suggest,
+    /// A snooze beyond the budget is refused.
+    Refuse,
+}
+
+impl BudgetMode {
+    /// The stable text form used in storage and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Suggest => "suggest",
+            Self::Refuse => "refuse",
+        }
+    }
+
+    /// The mode named by its text form, if it is one.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "suggest" => Some(Self::Suggest),
+            "refuse" => Some(Self::Refuse),
+            _ => None,
+        }
+    }
+}
+
+/// A brand's snooze budget: how many times in a row a conversation may come back from a
+/// snooze without a word from the visitor before closing is due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnoozeBudget {
+    /// Silent returns in a row allowed.
+    pub budget: u32,
+    /// Suggest closing only, or also refuse a further snooze.
+    pub mode: BudgetMode,
+}
+
+impl Default for SnoozeBudget {
+    fn default() -> Self {
+        Self {
+            budget: DEFAULT_SNOOZE_BUDGET,
+            mode: BudgetMode::Suggest,
+        }
+    }
+}
+
+/// The snooze budget a brand starts with.
+pub const DEFAULT_SNOOZE_BUDGET: u32 = 2;
+
+/// Where a conversation stands against its brand's snooze budget (sent with suggestions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetState {
+    /// Silent returns in a row so far.
+    pub used: u32,
+    /// Silent returns in a row allowed.
+    pub budget: u32,
+    /// True when a snooze beyond the budget is refused, not just advised against.
+    pub enforced: bool,
+    /// False when core would refuse a snooze now (enforced and spent).
+    pub snooze_allowed: bool,
+}
+
+impl SnoozeBudget {
+    /// True once the conversation came back silent `budget` times in a row.
+    pub fn spent(self, silent_expiries: u32) -> bool {
+        silent_expiries >= self.budget
+    }
+
+    /// Refuses a snooze beyond the budget when the brand enforces it.
+    pub fn check(self, silent_expiries: u32) -> Result<(), DomainError> {
+        if self.mode == BudgetMode::Refuse && self.spent(silent_expiries) {
+            return Err(DomainError::SnoozeBudgetSpent {
+                budget: self.budget,
+            });
+        }
+        Ok(())
+    }
+
+    /// The budget state for a conversation with `silent_expiries` silent returns in a row.
+    pub fn state(self, silent_expiries: u32) -> BudgetState {
+        BudgetState {
+            used: silent_expiries,
+            budget: self.budget,
+            enforced: self.mode == BudgetMode::Refuse,
+            snooze_allowed: self.check(silent_expiries).is_ok(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +168,35 @@ mod tests {
             at(NOW + Duration::days(30) + Duration::seconds(1)),
             Err(DomainError::SnoozeTooFar { max_days: 30 })
         );
+    }
+
+    #[test]
+    fn the_budget_is_spent_after_budget_silent_returns() {
+        let suggest = SnoozeBudget::default();
+        let refuse = SnoozeBudget {
+            mode: BudgetMode::Refuse,
+            ..suggest
+        };
+        assert!(!suggest.spent(1));
+        assert!(suggest.spent(2));
+        assert_eq!(suggest.check(5), Ok(()), "suggest never refuses");
+        assert_eq!(refuse.check(1), Ok(()));
+        assert_eq!(
+            refuse.check(2),
+            Err(DomainError::SnoozeBudgetSpent { budget: 2 })
+        );
+        let state = refuse.state(1);
+        assert_eq!((state.used, state.budget, state.enforced), (1, 2, true));
+        assert!(state.snooze_allowed);
+        assert!(!refuse.state(2).snooze_allowed);
+        assert!(suggest.state(2).snooze_allowed);
+    }
+
+    #[test]
+    fn budget_modes_round_trip_their_text() {
+        for mode in [BudgetMode::Suggest, BudgetMode::Refuse] {
+            assert_eq!(BudgetMode::parse(mode.as_str()), Some(mode));
+        }
+        assert_eq!(BudgetMode::parse("never"), None);
     }
 }

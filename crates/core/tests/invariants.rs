@@ -7,7 +7,8 @@ use ebb_core::routing::{ExpertLoad, Waiting, next_for_expert, pick_expert};
 use ebb_core::slots::Slots;
 use ebb_core::{
     Actor, AdminId, Author, BrandId, Command, Conversation, ConversationId, ConversationState,
-    Entry, Event, ExpertId, ExpertStatus, Instant, MessageBody, SnoozeChoice, Status, VisitorId,
+    Entry, Event, ExpertId, ExpertStatus, Instant, MessageBody, SnoozeBudget, SnoozeChoice, Status,
+    VisitorId,
 };
 use proptest::prelude::*;
 use time::Duration;
@@ -250,6 +251,7 @@ impl Desk {
                             expert,
                             choice,
                             max,
+                            budget: SnoozeBudget::default(),
                         },
                     );
                 }

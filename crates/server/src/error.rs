@@ -124,6 +124,10 @@ impl ApiError {
                 D::MessageTooLong { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "message-too-long"),
                 D::InvalidCapacity { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-capacity"),
                 D::InvalidMoney(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-money"),
+                D::SnoozeBudgetSpent { .. } => (StatusCode::CONFLICT, "snooze-budget-spent"),
+                D::InvalidSetting { .. } | D::InvalidOrigin(_) | D::TooManyOrigins { .. } => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "invalid-body")
+                }
             },
         }
     }

@@ -1,10 +1,10 @@
 //! Brands and their settings.
 
-use ebb_core::{Brand, BrandId, BrandSettings, Instant};
+use ebb_core::{Brand, BrandId, BrandSettings, BudgetMode, Instant};
 use uuid::Uuid;
 
 use crate::timefmt::to_micros;
-use crate::{Handle, Result};
+use crate::{Handle, Result, StoreError};
 
 #[derive(sqlx::FromRow)]
 struct BrandRow {
@@ -17,11 +17,18 @@ struct BrandRow {
     offline_grace_minutes: i64,
     woken_wait_minutes: i64,
     purchase_window_hours: i64,
+    snooze_budget: i64,
+    snooze_budget_mode: String,
 }
 
-impl From<BrandRow> for Brand {
-    fn from(r: BrandRow) -> Self {
-        Self {
+impl TryFrom<BrandRow> for Brand {
+    type Error = StoreError;
+    fn try_from(r: BrandRow) -> Result<Self> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("brand {what}"));
+        let snooze_budget = u32::try_from(r.snooze_budget).map_err(|_| corrupt("snooze_budget"))?;
+        let snooze_budget_mode = BudgetMode::parse(&r.snooze_budget_mode)
+            .ok_or_else(|| corrupt("snooze_budget_mode"))?;
+        Ok(Self {
             id: BrandId(r.id),
             slug: r.slug,
             name: r.name,
@@ -32,21 +39,24 @@ impl From<BrandRow> for Brand {
                 offline_grace_minutes: r.offline_grace_minutes,
                 woken_wait_minutes: r.woken_wait_minutes,
                 purchase_window_hours: r.purchase_window_hours,
+                snooze_budget,
+                snooze_budget_mode,
             },
-        }
+        })
     }
 }
 
 const COLUMNS: &str = "id, slug, name, auto_message, typical_reply_time, max_snooze_days, \
-    offline_grace_minutes, woken_wait_minutes, purchase_window_hours";
+    offline_grace_minutes, woken_wait_minutes, purchase_window_hours, snooze_budget, \
+    snooze_budget_mode";
 
 /// Inserts a brand; a taken slug is a `Conflict`.
 pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<()> {
     let s = &brand.settings;
     run!(h, |c| sqlx::query(
         "INSERT INTO brands (id, slug, name, auto_message, typical_reply_time, max_snooze_days, \
-         created_at, offline_grace_minutes, purchase_window_hours, woken_wait_minutes) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+         created_at, offline_grace_minutes, purchase_window_hours, woken_wait_minutes, \
+         snooze_budget, snooze_budget_mode) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
     )
     .bind(brand.id.0)
     .bind(&brand.slug)
@@ -58,6 +68,8 @@ pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<
     .bind(s.offline_grace_minutes)
     .bind(s.purchase_window_hours)
     .bind(s.woken_wait_minutes)
+    .bind(i64::from(s.snooze_budget))
+    .bind(s.snooze_budget_mode.as_str())
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
@@ -71,7 +83,7 @@ pub async fn by_slug(h: &mut impl Handle, slug: &str) -> Result<Option<Brand>> {
         .bind(slug)
         .fetch_optional(c)
         .await)?;
-    Ok(row.map(Brand::from))
+    row.map(Brand::try_from).transpose()
 }
 
 /// The brand with this id.
@@ -81,7 +93,7 @@ pub async fn by_id(h: &mut impl Handle, id: BrandId) -> Result<Option<Brand>> {
         .bind(id.0)
         .fetch_optional(c)
         .await)?;
-    Ok(row.map(Brand::from))
+    row.map(Brand::try_from).transpose()
 }
 
 /// The origins (`scheme://host[:port]`) allowed to open the brand's widget WebSocket.
@@ -109,7 +121,7 @@ pub async fn update_settings(
     let done = run!(h, |c| sqlx::query(
         "UPDATE brands SET auto_message = $2, typical_reply_time = $3, max_snooze_days = $4, \
          allowed_origins = $5, offline_grace_minutes = $6, purchase_window_hours = $7, \
-         woken_wait_minutes = $8 WHERE id = $1"
+         woken_wait_minutes = $8, snooze_budget = $9, snooze_budget_mode = $10 WHERE id = $1"
     )
     .bind(id.0)
     .bind(&settings.auto_message)
@@ -119,6 +131,8 @@ pub async fn update_settings(
     .bind(settings.offline_grace_minutes)
     .bind(settings.purchase_window_hours)
     .bind(settings.woken_wait_minutes)
+    .bind(i64::from(settings.snooze_budget))
+    .bind(settings.snooze_budget_mode.as_str())
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;

@@ -24,6 +24,7 @@ struct ConversationRow {
     wake: Option<String>,
     snoozed_until: Option<i64>,
     snooze_count: i64,
+    silent_expiries: i64,
     closed_by: Option<String>,
     closed_at: Option<i64>,
     last_seq: i64,
@@ -34,8 +35,8 @@ struct ConversationRow {
 }
 
 const COLUMNS: &str = "id, brand_id, visitor_id, status, expert_id, wake, snoozed_until, \
-    snooze_count, closed_by, closed_at, last_seq, last_author, last_message_at, awaiting_since, \
-    created_at";
+    snooze_count, silent_expiries, closed_by, closed_at, last_seq, last_author, last_message_at, \
+    awaiting_since, created_at";
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("conversation {what}"))
@@ -94,6 +95,8 @@ impl TryFrom<ConversationRow> for Conversation {
             visitor_id: VisitorId(r.visitor_id),
             state,
             snooze_count: u32::try_from(r.snooze_count).map_err(|_| corrupt("snooze_count"))?,
+            silent_expiries: u32::try_from(r.silent_expiries)
+                .map_err(|_| corrupt("silent_expiries"))?,
             last_seq: u64::try_from(r.last_seq).map_err(|_| corrupt("last_seq"))?,
             created_at: from_micros(r.created_at)?,
             last_author,
@@ -152,8 +155,8 @@ pub async fn insert(h: &mut impl Handle, conv: &Conversation) -> Result<()> {
     run!(h, |c| sqlx::query(
         "INSERT INTO conversations (id, brand_id, visitor_id, status, expert_id, wake, \
          snoozed_until, snooze_count, closed_by, closed_at, last_seq, last_author, \
-         last_message_at, awaiting_since, queued_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $14, $14, $14)"
+         last_message_at, awaiting_since, queued_at, created_at, updated_at, silent_expiries) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $14, $14, $14, $16)"
     )
     .bind(conv.id.0)
     .bind(conv.brand_id.0)
@@ -170,6 +173,7 @@ pub async fn insert(h: &mut impl Handle, conv: &Conversation) -> Result<()> {
     .bind(conv.last_message_at.map(to_micros))
     .bind(created)
     .bind(conv.awaiting_since.map(to_micros))
+    .bind(i64::from(conv.silent_expiries))
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
@@ -190,7 +194,8 @@ pub async fn update(
         "UPDATE conversations SET status = $3, expert_id = $4, wake = $5, snoozed_until = $6, \
          snooze_count = $7, closed_by = $8, closed_at = $9, last_seq = $10, last_author = $11, \
          last_message_at = $12, queued_at = COALESCE($13, queued_at), updated_at = $14, \
-         awaiting_since = $16 WHERE brand_id = $1 AND id = $2 AND last_seq = $15"
+         awaiting_since = $16, silent_expiries = $17 \
+         WHERE brand_id = $1 AND id = $2 AND last_seq = $15"
     )
     .bind(conv.brand_id.0)
     .bind(conv.id.0)
@@ -208,6 +213,7 @@ pub async fn update(
     .bind(to_micros(now))
     .bind(seq(prev_seq))
     .bind(conv.awaiting_since.map(to_micros))
+    .bind(i64::from(conv.silent_expiries))
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;

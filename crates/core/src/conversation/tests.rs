@@ -3,6 +3,11 @@
 use time::macros::datetime;
 
 use super::*;
+use time::Duration;
+
+use crate::slots::Slots;
+use crate::snooze::SnoozeBudget;
+use crate::{Actor, AssignReason, SnoozeChoice};
 
 const T0: Instant = datetime!(2026-11-25 09:00 UTC);
 
@@ -49,6 +54,7 @@ fn snooze(conv: &Conversation, expert: ExpertId, at: Instant) -> Conversation {
         expert,
         choice: SnoozeChoice::OneDay,
         max: Duration::days(30),
+        budget: SnoozeBudget::default(),
     };
     conv.decide(cmd, at).expect("snooze").0
 }
@@ -126,6 +132,7 @@ fn only_the_holder_may_snooze() {
         expert: ExpertId::new(),
         choice: SnoozeChoice::ThreeHours,
         max: Duration::days(30),
+        budget: SnoozeBudget::default(),
     };
     assert_eq!(
         assigned(expert).decide(cmd, T0),
@@ -277,6 +284,7 @@ fn snoozing_in_the_past_is_refused() {
             until: T0 - Duration::hours(1),
         },
         max: Duration::days(30),
+        budget: SnoozeBudget::default(),
     };
     assert_eq!(
         assigned(expert).decide(cmd, T0),

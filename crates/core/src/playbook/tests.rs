@@ -4,6 +4,7 @@ use time::macros::datetime;
 
 use super::*;
 use crate::slots::Slots;
+use crate::snooze::SnoozeBudget;
 use crate::{BrandId, Command, ConversationId, ExpertId, MessageBody, VisitorId};
 
 const T0: Instant = datetime!(2026-11-25 09:00 UTC);
@@ -57,7 +58,7 @@ impl Story {
     }
 
     fn step(&self, online: bool, at: Instant) -> Option<Step> {
-        suggest(&self.conv, online, at).map(|s| s.step)
+        suggest(&self.conv, online, SnoozeBudget::default(), at).map(|s| s.step)
     }
 }
 
@@ -76,7 +77,7 @@ fn an_online_visitor_gets_time_then_a_nudge_then_the_snooze() {
     let mut story = Story::new();
     story.expert_says(min(1));
     assert_eq!(story.step(true, min(2)), Some(Step::Wait));
-    let nudge = suggest(&story.conv, true, min(3)).expect("assigned");
+    let nudge = suggest(&story.conv, true, SnoozeBudget::default(), min(3)).expect("assigned");
     assert_eq!((nudge.step, nudge.saved_reply), (Step::Nudge, Some(NUDGE)));
     story.expert_says(min(4));
     assert_eq!(
@@ -84,7 +85,7 @@ fn an_online_visitor_gets_time_then_a_nudge_then_the_snooze() {
         Some(Step::Wait),
         "nudged once already"
     );
-    let announce = suggest(&story.conv, true, min(11)).expect("assigned");
+    let announce = suggest(&story.conv, true, SnoozeBudget::default(), min(11)).expect("assigned");
     assert_eq!(announce.step, Step::AnnounceAndSnooze);
     assert_eq!(announce.saved_reply, Some(ANNOUNCE_SNOOZE));
     assert_eq!(announce.snooze, Some(SnoozeChoice::OneDay));
@@ -119,6 +120,7 @@ fn expired_snoozes_lead_to_one_more_snooze_then_goodbye() {
                 expert,
                 choice: SnoozeChoice::OneDay,
                 max: Duration::days(30),
+                budget: SnoozeBudget::default(),
             },
             one_day(count - 1),
         );
@@ -139,7 +141,8 @@ fn expired_snoozes_lead_to_one_more_snooze_then_goodbye() {
             "after {count}"
         );
     }
-    let goodbye = suggest(&story.conv, false, one_day(2)).expect("assigned");
+    let goodbye =
+        suggest(&story.conv, false, SnoozeBudget::default(), one_day(2)).expect("assigned");
     assert_eq!(goodbye.saved_reply, Some(GOODBYE_SURVEY));
 }
 
@@ -152,8 +155,73 @@ fn only_assigned_conversations_get_suggestions() {
             expert,
             choice: SnoozeChoice::ThreeHours,
             max: Duration::days(30),
+            budget: SnoozeBudget::default(),
         },
         min(1),
     );
     assert_eq!(story.step(false, min(2)), None);
+}
+
+impl Story {
+    /// Snoozes for a day under `budget`, lets it expire, and takes it back.
+    fn silent_return(&mut self, budget: SnoozeBudget, from: Instant) -> Instant {
+        let expert = self.expert;
+        self.apply(
+            Command::Snooze {
+                expert,
+                choice: SnoozeChoice::OneDay,
+                max: Duration::days(30),
+                budget,
+            },
+            from,
+        );
+        let back = from + Duration::days(1);
+        self.apply(Command::ExpireSnooze, back);
+        let slots = Slots {
+            held: 0,
+            capacity: 1,
+        };
+        self.apply(Command::Assign { expert, slots }, back);
+        back
+    }
+}
+
+#[test]
+fn a_visitor_message_between_snoozes_starts_the_count_again() {
+    let mut story = Story::new();
+    let budget = SnoozeBudget::default();
+    let back = story.silent_return(budget, min(1));
+    let back = story.silent_return(budget, back);
+    assert_eq!(story.step(false, back), Some(Step::CloseWithGoodbye));
+    let visitor = Author::Visitor(story.conv.visitor_id);
+    story.say(visitor, back + Duration::minutes(1));
+    story.expert_says(back + Duration::minutes(2));
+    let later = back + Duration::minutes(30);
+    let fresh = suggest(&story.conv, false, budget, later).expect("assigned");
+    assert_eq!(story.conv.snooze_count, 2, "two snoozes in all");
+    assert_eq!(
+        (fresh.step, fresh.budget.used),
+        (Step::AnnounceAndSnooze, 0),
+        "the visitor came back: a fresh start, not a goodbye"
+    );
+}
+
+#[test]
+fn the_brand_budget_decides_when_goodbye_is_due() {
+    let mut story = Story::new();
+    let budget = SnoozeBudget {
+        budget: 3,
+        mode: crate::BudgetMode::Suggest,
+    };
+    let mut at = min(1);
+    for (returns, expected) in [
+        (1, Step::SnoozeAgain),
+        (2, Step::SnoozeAgain),
+        (3, Step::CloseWithGoodbye),
+    ] {
+        at = story.silent_return(budget, at);
+        let s = suggest(&story.conv, false, budget, at).expect("assigned");
+        assert_eq!((s.step, s.budget.used), (expected, returns), "{returns}");
+        assert_eq!((s.budget.budget, s.budget.enforced), (3, false));
+    }
 }

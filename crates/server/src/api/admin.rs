@@ -1,6 +1,6 @@
 //! The brand admin's API: log in, see every conversation of the brand, edit the brand's
-//! settings (automatic message, reply time, snooze limit, allowed widget origins), manage
-//! experts and API keys ([`team`]). An admin sees their whole brand and nothing else.
+//! settings (automatic message, reply time, snooze limit and budget, allowed widget origins),
+//! manage experts and API keys ([`team`]). An admin sees their whole brand and nothing else.
 
 pub mod earnings;
 pub mod reports;
@@ -12,7 +12,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use ebb_core::{Brand, BrandSettings, ConversationId};
+use ebb_core::brand::parse_origins;
+use ebb_core::{Brand, BrandSettings, BudgetMode, ConversationId};
 use ebb_store::admins::{self, Admin};
 use ebb_store::{brands, conversations};
 use serde::{Deserialize, Serialize};
@@ -139,19 +140,20 @@ async fn read(
     Ok(Json(view))
 }
 
-/// The brand settings an admin edits.
+/// The brand settings an admin edits; core checks every range.
 #[derive(Serialize, Deserialize, Debug, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = BrandSettings)]
 pub struct Settings {
-    /// Automatic message after a visitor's first message; may contain
-    /// `{typical_reply_time}`.
+    /// Automatic message after a visitor's first message (1 to 2000 characters); may
+    /// contain `{typical_reply_time}`.
     pub auto_message: String,
-    /// Human wording of the usual reply delay, e.g. "a few hours".
+    /// Human wording of the usual reply delay, e.g. "a few hours" (1 to 100 characters).
     pub typical_reply_time: String,
     /// Longest custom snooze, in days (1 to 365).
     pub max_snooze_days: i64,
-    /// Origins (`https://shop.example`) whose pages may open the widget's WebSocket.
+    /// Origins (`https://shop.example`) whose pages may open the widget's WebSocket (at
+    /// most 50).
     pub allowed_origins: Vec<String>,
     /// Minutes an offline expert keeps conversations that woke up for them before they go
     /// back to the brand queue (0 to 10080); unchanged when absent.
@@ -165,72 +167,67 @@ pub struct Settings {
     /// before it is passed on to the team (0 to 10080); unchanged when absent.
     #[serde(default)]
     pub woken_wait_minutes: Option<i64>,
+    /// Times in a row a conversation may come back from a snooze without a word from the
+    /// visitor before the playbook says "close with a goodbye" (1 to 10, default 2);
+    /// unchanged when absent.
+    #[serde(default)]
+    pub snooze_budget: Option<u32>,
+    /// `suggest` (only the suggestion changes once the budget is spent) or `refuse` (a
+    /// further snooze is refused with `/problems/snooze-budget-spent`); unchanged when
+    /// absent.
+    #[serde(default)]
+    #[schema(value_type = Option<SnoozeBudgetMode>, inline, example = "suggest")]
+    pub snooze_budget_mode: Option<BudgetMode>,
 }
 
-/// Longest automatic message template.
-pub const MAX_AUTO_MESSAGE: usize = 2000;
-/// Most allowed origins per brand.
-pub const MAX_ORIGINS: usize = 50;
+/// How a brand enforces its snooze budget (the JSON form of core's `BudgetMode`).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[expect(dead_code, reason = "only describes the JSON of core's BudgetMode")]
+enum SnoozeBudgetMode {
+    /// Only the suggestion changes once the budget is spent.
+    Suggest,
+    /// A further snooze is refused.
+    Refuse,
+}
 
 impl Settings {
-    fn validate(&self) -> Result<(), ApiError> {
-        let invalid = |what: &str| Err(ApiError::Invalid(what.to_owned()));
-        if self.auto_message.trim().is_empty()
-            || self.auto_message.chars().count() > MAX_AUTO_MESSAGE
-        {
-            return invalid("auto_message must be 1 to 2000 characters");
-        }
-        let reply = self.typical_reply_time.trim();
-        if reply.is_empty() || reply.chars().count() > 100 {
-            return invalid("typical_reply_time must be 1 to 100 characters");
-        }
-        if !(1..=365).contains(&self.max_snooze_days) {
-            return invalid("max_snooze_days must be 1 to 365");
-        }
-        if self
-            .offline_grace_minutes
-            .is_some_and(|m| !(0..=10_080).contains(&m))
-        {
-            return invalid("offline_grace_minutes must be 0 to 10080");
-        }
-        if self
-            .woken_wait_minutes
-            .is_some_and(|m| !(0..=10_080).contains(&m))
-        {
-            return invalid("woken_wait_minutes must be 0 to 10080");
-        }
-        if self
-            .purchase_window_hours
-            .is_some_and(|h| !(0..=720).contains(&h))
-        {
-            return invalid("purchase_window_hours must be 0 to 720");
-        }
-        if self.allowed_origins.len() > MAX_ORIGINS {
-            return invalid("at most 50 allowed_origins");
-        }
-        match self
-            .allowed_origins
-            .iter()
-            .find(|o| !is_origin(o.trim_end_matches('/')))
-        {
-            Some(bad) => invalid(&format!("{bad} is not an origin like https://shop.example")),
-            None => Ok(()),
+    /// The API view of a brand's settings and allowed origins.
+    fn of(settings: BrandSettings, allowed_origins: Vec<String>) -> Self {
+        Self {
+            auto_message: settings.auto_message,
+            typical_reply_time: settings.typical_reply_time,
+            max_snooze_days: settings.max_snooze_days,
+            allowed_origins,
+            offline_grace_minutes: Some(settings.offline_grace_minutes),
+            purchase_window_hours: Some(settings.purchase_window_hours),
+            woken_wait_minutes: Some(settings.woken_wait_minutes),
+            snooze_budget: Some(settings.snooze_budget),
+            snooze_budget_mode: Some(settings.snooze_budget_mode),
         }
     }
-}
 
-/// `scheme://host[:port]` with scheme http or https and nothing after the authority.
-fn is_origin(text: &str) -> bool {
-    let rest = text
-        .strip_prefix("https://")
-        .or_else(|| text.strip_prefix("http://"));
-    rest.is_some_and(|host| {
-        !host.is_empty()
-            && host.len() <= 253
-            && host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-    })
+    /// `current` with this request's changes applied (absent optional fields unchanged).
+    fn apply_to(&self, current: &BrandSettings) -> BrandSettings {
+        BrandSettings {
+            auto_message: self.auto_message.clone(),
+            typical_reply_time: self.typical_reply_time.clone(),
+            max_snooze_days: self.max_snooze_days,
+            offline_grace_minutes: self
+                .offline_grace_minutes
+                .unwrap_or(current.offline_grace_minutes),
+            purchase_window_hours: self
+                .purchase_window_hours
+                .unwrap_or(current.purchase_window_hours),
+            woken_wait_minutes: self
+                .woken_wait_minutes
+                .unwrap_or(current.woken_wait_minutes),
+            snooze_budget: self.snooze_budget.unwrap_or(current.snooze_budget),
+            snooze_budget_mode: self
+                .snooze_budget_mode
+                .unwrap_or(current.snooze_budget_mode),
+        }
+    }
 }
 
 async fn get_settings(
@@ -240,15 +237,7 @@ async fn get_settings(
     let brand = own_brand(&state, &admin).await?;
     let mut conn = state.store.conn().await?;
     let allowed_origins = brands::allowed_origins(&mut conn, brand.id).await?;
-    Ok(Json(Settings {
-        auto_message: brand.settings.auto_message,
-        typical_reply_time: brand.settings.typical_reply_time,
-        max_snooze_days: brand.settings.max_snooze_days,
-        allowed_origins,
-        offline_grace_minutes: Some(brand.settings.offline_grace_minutes),
-        purchase_window_hours: Some(brand.settings.purchase_window_hours),
-        woken_wait_minutes: Some(brand.settings.woken_wait_minutes),
-    }))
+    Ok(Json(Settings::of(brand.settings, allowed_origins)))
 }
 
 async fn put_settings(
@@ -256,52 +245,11 @@ async fn put_settings(
     AdminAuth(admin): AdminAuth,
     ApiJson(new): ApiJson<Settings>,
 ) -> Result<Json<Settings>, ApiError> {
-    new.validate()?;
     let brand = own_brand(&state, &admin).await?;
-    let settings = BrandSettings {
-        auto_message: new.auto_message.clone(),
-        typical_reply_time: new.typical_reply_time.trim().to_owned(),
-        max_snooze_days: new.max_snooze_days,
-        offline_grace_minutes: new
-            .offline_grace_minutes
-            .unwrap_or(brand.settings.offline_grace_minutes),
-        purchase_window_hours: new
-            .purchase_window_hours
-            .unwrap_or(brand.settings.purchase_window_hours),
-        woken_wait_minutes: new
-            .woken_wait_minutes
-            .unwrap_or(brand.settings.woken_wait_minutes),
-    };
-    let origins: Vec<String> = new
-        .allowed_origins
-        .iter()
-        .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
-        .collect();
+    let settings = new.apply_to(&brand.settings).validated()?;
+    let origins = parse_origins(&new.allowed_origins)?;
     let mut tx = state.store.begin().await?;
     brands::update_settings(&mut tx, brand.id, &settings, &origins).await?;
     tx.commit().await?;
-    Ok(Json(Settings {
-        auto_message: settings.auto_message,
-        typical_reply_time: settings.typical_reply_time,
-        max_snooze_days: settings.max_snooze_days,
-        allowed_origins: origins,
-        offline_grace_minutes: Some(settings.offline_grace_minutes),
-        purchase_window_hours: Some(settings.purchase_window_hours),
-        woken_wait_minutes: Some(settings.woken_wait_minutes),
-    }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_origin;
-
-    #[test]
-    fn origins_are_scheme_and_authority_only() {
-        assert!(is_origin("https://shop.example"));
-        assert!(is_origin("http://127.0.0.1:8080"));
-        assert!(!is_origin("shop.example"));
-        assert!(!is_origin("https://shop.example/path"));
-        assert!(!is_origin("ftp://shop.example"));
-        assert!(!is_origin("https://"));
-    }
+    Ok(Json(Settings::of(settings, origins)))
 }

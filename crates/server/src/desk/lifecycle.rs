@@ -32,6 +32,7 @@ pub async fn snooze(
             expert,
             choice,
             max: settings.max_snooze(),
+            budget: settings.budget(),
         };
         let (next, entries) = conv.decide(command, now)?;
         save(&mut tx, &conv, &next, &entries, None, now).await?;

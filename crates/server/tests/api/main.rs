@@ -18,5 +18,6 @@ mod reports;
 mod routing;
 mod skeleton;
 mod snooze;
+mod snooze_budget;
 mod webhooks;
 mod ws_client;

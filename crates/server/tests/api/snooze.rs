@@ -9,11 +9,11 @@ use time::Duration;
 
 use crate::helpers::{TestApp, kinds, spawn_apps};
 
-fn conv_id(body: &Value) -> String {
+pub(crate) fn conv_id(body: &Value) -> String {
     body["conversation"]["id"].as_str().expect("id").to_owned()
 }
 
-async fn suggestion(app: &TestApp, token: &str, id: &str) -> Value {
+pub(crate) async fn suggestion(app: &TestApp, token: &str, id: &str) -> Value {
     let (status, body) = app
         .call(Method::GET, "/api/v1/expert/suggestions", Some(token), None)
         .await;
@@ -51,7 +51,12 @@ async fn say(app: &TestApp, token: &str, id: &str, text: &str) {
     assert_eq!(status, StatusCode::CREATED, "{}: {body}", app.backend);
 }
 
-async fn snooze(app: &TestApp, token: &str, id: &str, choice: Value) -> (StatusCode, Value) {
+pub(crate) async fn snooze(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    choice: Value,
+) -> (StatusCode, Value) {
     let path = format!("/api/v1/expert/conversations/{id}/snooze");
     app.call(
         Method::POST,
@@ -63,7 +68,7 @@ async fn snooze(app: &TestApp, token: &str, id: &str, choice: Value) -> (StatusC
 }
 
 /// Waits until the expert's panel shows `id` assigned again after its snooze expired.
-async fn wait_expired(app: &TestApp, token: &str, id: &str, count: u64) -> Value {
+pub(crate) async fn wait_expired(app: &TestApp, token: &str, id: &str, count: u64) -> Value {
     let path = "/api/v1/expert/conversations";
     let panel = app
         .wait_for(path, token, "the snooze to expire", |b| {

@@ -5,29 +5,13 @@ use ebb_core::{
     Actor, Author, Command, Conversation, ConversationId, ConversationState, Event, MessageBody,
     SnoozeChoice, VisitorId,
 };
-use ebb_store::{StoreError, Tx, conversations, events, experts, visitors};
+use ebb_store::{StoreError, conversations, events, experts};
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand, expert};
+use crate::helpers::{T0, apply, backends, brand, expert, insert_started};
 
 fn body(s: &str) -> MessageBody {
     MessageBody::parse(s).expect("body")
-}
-
-async fn apply(
-    tx: &mut Tx,
-    conv: &Conversation,
-    cmd: Command,
-    at: ebb_core::Instant,
-) -> Conversation {
-    let (next, entries) = conv.decide(cmd, at).expect("legal command");
-    conversations::update(tx, &next, conv.last_seq, None, at)
-        .await
-        .expect("update");
-    events::append(tx, conv.brand_id, conv.id, &entries)
-        .await
-        .expect("append");
-    next
 }
 
 #[tokio::test]
@@ -47,13 +31,7 @@ async fn a_conversation_round_trips_through_every_state() {
             T0,
         );
         let mut tx = store.begin().await.expect("begin");
-        visitors::insert(&mut tx, visitor, acme.id, b"v", T0)
-            .await
-            .expect("visitor");
-        conversations::insert(&mut tx, &conv).await.expect("insert");
-        events::append(&mut tx, acme.id, conv.id, &entries)
-            .await
-            .expect("append");
+        insert_started(&mut tx, &conv, &entries).await;
         tx.commit().await.expect("commit");
 
         let mut tx = store.begin().await.expect("begin");
@@ -89,6 +67,7 @@ async fn a_conversation_round_trips_through_every_state() {
             expert: ada.id,
             choice: SnoozeChoice::OneDay,
             max: Duration::days(30),
+            budget: ebb_core::SnoozeBudget::default(),
         };
         let conv = apply(&mut tx, &conv, snooze, T0 + Duration::minutes(5)).await;
         tx.commit().await.expect("commit");
@@ -175,13 +154,7 @@ async fn client_message_ids_are_unique_and_stale_writes_are_refused() {
             T0,
         );
         let mut tx = store.begin().await.expect("begin");
-        visitors::insert(&mut tx, visitor, acme.id, b"v", T0)
-            .await
-            .expect("visitor");
-        conversations::insert(&mut tx, &conv).await.expect("insert");
-        events::append(&mut tx, acme.id, conv.id, &entries)
-            .await
-            .expect("append");
+        insert_started(&mut tx, &conv, &entries).await;
         tx.commit().await.expect("commit");
 
         let mut conn = store.conn().await.expect("conn");

@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use ebb_core::playbook::{self, Suggestion};
-use ebb_core::{Actor, Conversation, ConversationId, MessageBody, SnoozeChoice};
+use ebb_core::playbook::{self, Step, Suggestion};
+use ebb_core::{Actor, BudgetState, ConversationId, MessageBody, SnoozeChoice};
+use ebb_store::brands;
 use ebb_store::saved_replies::{self, SavedReply};
 use serde::{Deserialize, Serialize};
 
@@ -88,7 +89,47 @@ async fn list_saved_replies(
 #[derive(Serialize)]
 pub struct Suggestions {
     /// Conversation id to suggestion.
-    pub suggestions: HashMap<ConversationId, Suggestion>,
+    pub suggestions: HashMap<ConversationId, SuggestionView>,
+}
+
+/// A playbook suggestion with everything a panel shows, so it never decides itself.
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct SuggestionView {
+    /// What to do.
+    pub step: Step,
+    /// Key of the saved reply that goes with it.
+    pub saved_reply: Option<&'static str>,
+    /// That saved reply as the brand wrote it (the playbook's default when the brand has
+    /// none under that key).
+    pub reply: Option<SavedReply>,
+    /// The snooze to pick.
+    pub snooze: Option<SnoozeChoice>,
+    /// Silent returns in a row so far, the brand's budget, whether it is enforced, and
+    /// whether a snooze is allowed now.
+    pub budget: BudgetState,
+}
+
+impl SuggestionView {
+    /// `suggestion` with its saved reply looked up in the brand's `replies`.
+    pub fn new(suggestion: Suggestion, replies: &[SavedReply]) -> Self {
+        let reply = suggestion.saved_reply.and_then(|key| {
+            let brands = replies.iter().find(|r| r.key == key).cloned();
+            brands.or_else(|| {
+                playbook::default_saved_reply(key).map(|(key, title, body)| SavedReply {
+                    key: key.to_owned(),
+                    title: title.to_owned(),
+                    body: body.to_owned(),
+                })
+            })
+        });
+        Self {
+            step: suggestion.step,
+            saved_reply: suggestion.saved_reply,
+            reply,
+            snooze: suggestion.snooze,
+            budget: suggestion.budget,
+        }
+    }
 }
 
 async fn suggestions(
@@ -96,25 +137,69 @@ async fn suggestions(
     ExpertAuth(expert): ExpertAuth,
 ) -> Result<Json<Suggestions>, ApiError> {
     let mut conn = state.store.conn().await?;
+    let brand = brands::by_id(&mut conn, expert.brand_id)
+        .await?
+        .ok_or(ApiError::NotFound("brand"))?;
     let mine = ebb_store::conversations::for_expert(&mut conn, expert.brand_id, expert.id).await?;
+    let replies = saved_replies::list(&mut conn, expert.brand_id).await?;
     drop(conn);
-    Ok(Json(Suggestions {
-        suggestions: suggest_all(&state, &mine, |c| {
-            state.presence.is_online(c.brand_id, c.visitor_id)
-        }),
-    }))
+    let now = state.clock.now();
+    let budget = brand.settings.budget();
+    let suggestions = mine
+        .iter()
+        .filter_map(|c| {
+            let online = state.presence.is_online(c.brand_id, c.visitor_id);
+            let suggestion = playbook::suggest(c, online, budget, now)?;
+            Some((c.id, SuggestionView::new(suggestion, &replies)))
+        })
+        .collect();
+    Ok(Json(Suggestions { suggestions }))
 }
 
-/// The playbook's suggestion for each assigned conversation in `convs`, given whether
-/// each one's visitor is online.
-pub fn suggest_all(
-    state: &AppState,
-    convs: &[Conversation],
-    online: impl Fn(&Conversation) -> bool,
-) -> HashMap<ConversationId, Suggestion> {
-    let now = state.clock.now();
-    convs
-        .iter()
-        .filter_map(|c| playbook::suggest(c, online(c), now).map(|s| (c.id, s)))
-        .collect()
+#[cfg(test)]
+mod tests {
+    use ebb_core::playbook::GOODBYE_SURVEY;
+    use ebb_core::{BudgetMode, SnoozeBudget};
+
+    use super::*;
+
+    fn goodbye() -> Suggestion {
+        let budget = SnoozeBudget {
+            budget: 2,
+            mode: BudgetMode::Refuse,
+        };
+        Suggestion {
+            step: Step::CloseWithGoodbye,
+            saved_reply: Some(GOODBYE_SURVEY),
+            snooze: None,
+            budget: budget.state(2),
+        }
+    }
+
+    #[test]
+    fn the_brands_own_text_goes_with_the_suggestion() {
+        let own = SavedReply {
+            key: GOODBYE_SURVEY.to_owned(),
+            title: "Bye".to_owned(),
+            body: "Bye for now! How did we do?".to_owned(),
+        };
+        let view = SuggestionView::new(goodbye(), std::slice::from_ref(&own));
+        assert_eq!(view.reply, Some(own));
+        assert!(!view.budget.snooze_allowed);
+    }
+
+    #[test]
+    fn a_key_the_brand_removed_falls_back_to_the_playbook_default() {
+        let other = SavedReply {
+            key: "shipping".to_owned(),
+            title: "Shipping".to_owned(),
+            body: "We ship everywhere.".to_owned(),
+        };
+        let view = SuggestionView::new(goodbye(), &[other]);
+        let reply = view.reply.expect("default");
+        assert_eq!(
+            (reply.key.as_str(), reply.title.as_str()),
+            (GOODBYE_SURVEY, "Goodbye + survey")
+        );
+    }
 }
