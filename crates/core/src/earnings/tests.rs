@@ -5,7 +5,7 @@ use time::macros::datetime;
 
 use super::*;
 
-const T0: Instant = datetime!(2026-11-25 09:00 UTC);
+pub(super) const T0: Instant = datetime!(2026-11-25 09:00 UTC);
 const WINDOW: Duration = Duration::hours(48);
 
 fn eur(minor: i64) -> Money {
@@ -35,6 +35,8 @@ fn window_boundaries_are_exact() {
         id: ConversationId::new(),
         started_at: T0,
         closed_at: Some(T0 + Duration::hours(1)),
+        previous: None,
+        closer: None,
     };
     let end = T0 + Duration::hours(1);
     let at = |t| attribute(&[span], t, WINDOW);
@@ -70,18 +72,27 @@ fn the_latest_conversation_and_the_last_replier_win() {
         id: ConversationId::new(),
         started_at: T0,
         closed_at: Some(T0 + Duration::hours(1)),
+        previous: None,
+        closer: None,
     };
     let new = Span {
         id: ConversationId::new(),
         started_at: T0 + Duration::hours(2),
         closed_at: None,
+        previous: None,
+        closer: None,
     };
     assert_eq!(
         attribute(&[new, old], T0 + Duration::hours(3), WINDOW),
         Some(new.id)
     );
     let (ada, bob) = (ExpertId::new(), ExpertId::new());
-    let replies = [(T0, ada), (T0 + Duration::hours(2), bob)];
+    let reply = |at, expert| Reply {
+        conversation: new.id,
+        at,
+        expert,
+    };
+    let replies = [reply(T0, ada), reply(T0 + Duration::hours(2), bob)];
     assert_eq!(
         credited_expert(&replies, T0 + Duration::hours(1)),
         Some(ada)
@@ -209,7 +220,7 @@ proptest! {
     ) {
         let started_at = T0 + Duration::microseconds(start);
         let closed_at = started_at + Duration::microseconds(length);
-        let span = Span { id: ConversationId::new(), started_at, closed_at: Some(closed_at) };
+        let span = Span { id: ConversationId::new(), started_at, closed_at: Some(closed_at), previous: None, closer: None };
         let at = started_at + Duration::microseconds(offset);
         let inside = at >= started_at && at <= closed_at + WINDOW;
         prop_assert_eq!(attribute(&[span], at, WINDOW).is_some(), inside);
