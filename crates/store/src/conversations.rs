@@ -363,9 +363,8 @@ pub async fn spans_for_visitor(
         Option<String>,
         Option<Uuid>,
     );
-    let rows: Vec<SpanRow> =
-        run!(h, |c| {
-            sqlx::query_as(
+    let rows: Vec<SpanRow> = run!(h, |c| {
+        sqlx::query_as(
         "SELECT id, created_at, closed_at, previous_id, closed_by, closer_id FROM conversations \
          WHERE brand_id = $1 AND visitor_id = $2 ORDER BY created_at, id"
     )
@@ -373,7 +372,7 @@ pub async fn spans_for_visitor(
     .bind(visitor.0)
     .fetch_all(c)
     .await
-        })?;
+    })?;
     rows.into_iter()
         .map(|(id, start, end, previous, closed_by, closer)| {
             let closed_by = closed_by
