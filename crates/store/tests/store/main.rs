@@ -2,7 +2,11 @@
 //! `CI` is set, on a fresh PostgreSQL schema.
 
 mod conversations;
+mod csat;
 mod helpers;
 mod identities;
 mod jobs;
+mod ledger;
 mod migrations;
+mod missions;
+mod purchases;
