@@ -10,33 +10,9 @@ use time::Duration;
 use super::{close, id_of, rfc, shop, statement};
 use crate::helpers::{TestApp, spawn_apps};
 
-/// Posts `text` to conversation `id` as the expert holding `token`.
-async fn reply_as(app: &TestApp, token: &str, id: &str, text: &str) {
-    let path = format!("/api/v1/expert/conversations/{id}/messages");
-    let (s, body) = app
-        .call(
-            Method::POST,
-            &path,
-            Some(token),
-            Some(json!({"body": text})),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{}: {body}", app.backend);
-}
-
 /// The visitor writes to their closed conversation `id`: returns the follow-up's id.
-async fn follow_up(app: &TestApp, visitor: &str, id: &str) -> String {
-    let path = format!("/api/v1/widget/acme/conversations/{id}/messages");
-    let (s, body) = app
-        .call(
-            Method::POST,
-            &path,
-            Some(visitor),
-            Some(json!({"body": "one more thing"})),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{}: {body}", app.backend);
-    let follow = id_of(&body);
+async fn follow_up(app: &TestApp, brand: &ebb_core::Brand, visitor: &str, id: &str) -> String {
+    let follow = id_of(&app.write(brand, visitor, id, "one more thing").await);
     assert_ne!(follow, id, "a new conversation");
     follow
 }
@@ -61,8 +37,8 @@ async fn follow_up_worked_examples_over_http() {
         );
         let a2 = id_of(&app.start(&brand, &v2, "which stove?", "m2").await);
         app.advance(Duration::minutes(5)).await;
-        reply_as(&app, &ada_t, &a1, "The Ridge 2.").await;
-        reply_as(&app, &ada_t, &a2, "The Pocket Rocket.").await;
+        app.say(&ada_t, &a1, "The Ridge 2.").await;
+        app.say(&ada_t, &a2, "The Pocket Rocket.").await;
         app.advance(Duration::minutes(25)).await;
         close(&app, &ada_t, &a1).await;
         close(&app, &ada_t, &a2).await;
@@ -70,8 +46,8 @@ async fn follow_up_worked_examples_over_http() {
         // Monday 18:00: both visitors write again; Bob takes the second follow-up.
         app.advance(Duration::hours(8) + Duration::minutes(30))
             .await;
-        let b1 = follow_up(&app, &v1, &a1).await;
-        let b2 = follow_up(&app, &v2, &a2).await;
+        let b1 = follow_up(&app, &brand, &v1, &a1).await;
+        let b2 = follow_up(&app, &brand, &v2, &a2).await;
         let path = format!("/api/v1/admin/conversations/{b2}/reassign");
         let (s, body) = app
             .call(
@@ -83,7 +59,7 @@ async fn follow_up_worked_examples_over_http() {
             .await;
         assert_eq!(s, StatusCode::OK, "{b}: {body}");
         app.advance(Duration::minutes(10)).await;
-        reply_as(&app, &bob_t, &b2, "Yes, with the windscreen.").await;
+        app.say(&bob_t, &b2, "Yes, with the windscreen.").await;
         app.advance(Duration::minutes(10)).await;
         close(&app, &bob_t, &b2).await;
         assert_eq!(
