@@ -83,8 +83,8 @@ pub fn commission_of(amount: &Money, bp: i64) -> Money {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Payable {
     /// A conversation was closed; `payee` is the expert who closed it (or held it when an
-    /// admin closed it). `same_contact_paid` is true for a follow-up of a conversation that
-    /// already earned its contact fee within the window.
+    /// admin closed it). `same_contact_paid` is true when it continues a contact already
+    /// paid to the same payee (see [`same_contact_paid`]; [`contact_fee`] computes it).
     Closed {
         /// The conversation.
         conversation: ConversationId,
