@@ -1,12 +1,19 @@
-//! Earnings rules: which conversation a purchase is attributed to (during the conversation
-//! or within the brand's window after it ends, boundaries inclusive), which expert earns its
-//! commission (the last one who replied before the purchase), what a mission pays, and the
-//! ledger entries an occurrence creates, never twice for the same thing.
+//! Earnings rules: what a mission pays, and the ledger entries an occurrence creates, never
+//! twice for the same thing. Follow-up chains (which expert a purchase credits, when a
+//! follow-up is the same contact) live in [`chain`], a purchase's life in [`purchase`].
 
 use serde::{Deserialize, Serialize};
 use time::Duration;
 
-use crate::{ConversationId, DomainError, ExpertId, Instant, MissionId, PurchaseId};
+use crate::{Actor, ConversationId, DomainError, ExpertId, Instant, MissionId, PurchaseId};
+
+pub mod chain;
+pub mod purchase;
+
+pub use chain::{
+    Credit, Reply, Span, attribute, credit, credited_expert, linked, same_contact_paid,
+};
+pub use purchase::{OrderDetails, PurchaseSource, PurchaseStatus, Repeat, on_repeat};
 
 /// Default commission window after a conversation ends.
 pub const DEFAULT_WINDOW_HOURS: i64 = 48;
@@ -54,36 +61,6 @@ pub struct MissionTerms {
     pub joined_at: Instant,
 }
 
-/// A conversation's time span, for attribution.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Span {
-    /// The conversation.
-    pub id: ConversationId,
-    /// When it started.
-    pub started_at: Instant,
-    /// When it ended, if it did.
-    pub closed_at: Option<Instant>,
-}
-
-/// The conversation a purchase at `at` belongs to: one that had started by then and was
-/// open, or had ended at most `window` before (inclusive); the latest started wins.
-pub fn attribute(spans: &[Span], at: Instant, window: Duration) -> Option<ConversationId> {
-    spans
-        .iter()
-        .filter(|s| s.started_at <= at && s.closed_at.is_none_or(|end| at <= end + window))
-        .max_by_key(|s| (s.started_at, s.id))
-        .map(|s| s.id)
-}
-
-/// The expert credited for a purchase at `at`: the last one who replied at or before it.
-pub fn credited_expert(replies: &[(Instant, ExpertId)], at: Instant) -> Option<ExpertId> {
-    replies
-        .iter()
-        .filter(|(when, _)| *when <= at)
-        .max_by_key(|(when, _)| *when)
-        .map(|(_, e)| *e)
-}
-
 fn first_joined<T>(
     missions: &[MissionTerms],
     pick: impl Fn(&MissionTerms) -> Option<T>,
@@ -106,8 +83,8 @@ pub fn commission_of(amount: &Money, bp: i64) -> Money {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Payable {
     /// A conversation was closed; `payee` is the expert who closed it (or held it when an
-    /// admin closed it). `same_contact_paid` is true for a follow-up of a conversation that
-    /// already earned its contact fee within the window.
+    /// admin closed it). `same_contact_paid` is true when it continues a contact already
+    /// paid to the same payee (see [`same_contact_paid`]; [`contact_fee`] computes it).
     Closed {
         /// The conversation.
         conversation: ConversationId,
@@ -264,5 +241,44 @@ pub fn payouts(payable: &Payable, existing: &[Earning]) -> Vec<Earning> {
     }
 }
 
+/// Who earns a close's contact fee: the expert who closed it, or the expert who held it
+/// (`holder`) when an admin or the system closed it.
+pub fn close_payee(by: Actor, holder: Option<ExpertId>) -> Option<ExpertId> {
+    match by {
+        Actor::Expert(e) => Some(e),
+        _ => holder,
+    }
+}
+
+/// Who a satisfaction rating counts for: the expert who closed the conversation, or, when
+/// an admin or the system closed it, the last expert who replied in it.
+pub fn rated_expert(by: Actor, replies: &[Reply]) -> Option<ExpertId> {
+    match by {
+        Actor::Expert(e) => Some(e),
+        _ => replies.iter().max_by_key(|r| r.at).map(|r| r.expert),
+    }
+}
+
+/// The contact fee (if any) `payee` earns for closing conversation `id`, given the visitor's
+/// conversations `spans`, the contact fees already paid for them (`fees`) and the payee's
+/// missions: none when the conversation was already paid, or when it is a follow-up of a
+/// contact already paid to the same payee within `window` (see [`same_contact_paid`]).
+pub fn contact_fee(
+    spans: &[Span],
+    fees: &[Earning],
+    id: ConversationId,
+    payee: ExpertId,
+    missions: Vec<MissionTerms>,
+    window: Duration,
+) -> Vec<Earning> {
+    let payable = Payable::Closed {
+        conversation: id,
+        payee: Some(payee),
+        missions,
+        same_contact_paid: same_contact_paid(spans, fees, id, payee, window),
+    };
+    payouts(&payable, fees)
+}
+
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -3,6 +3,7 @@
 
 mod queue;
 
+use ebb_core::earnings::close_payee;
 use ebb_core::{
     Actor, Author, BrandId, Conversation, ConversationId, ConversationState, ExpertId, Instant,
     VisitorId, WakeReason,
@@ -321,31 +322,65 @@ pub async fn for_brand(
     rows.into_iter().map(Conversation::try_from).collect()
 }
 
-/// A visitor's conversations as time spans (purchase attribution), with their previous
-/// conversation when they follow one up.
+/// A visitor's conversations as the earnings rules see them: time spans, follow-up links
+/// and, once closed, who their contact belongs to.
 pub async fn spans_for_visitor(
     h: &mut impl Handle,
     brand: BrandId,
     visitor: VisitorId,
-) -> Result<Vec<(ebb_core::earnings::Span, Option<ConversationId>)>> {
-    let rows: Vec<(Uuid, i64, Option<i64>, Option<Uuid>)> = run!(h, |c| sqlx::query_as(
-        "SELECT id, created_at, closed_at, previous_id FROM conversations \
-         WHERE brand_id = $1 AND visitor_id = $2"
+) -> Result<Vec<ebb_core::earnings::Span>> {
+    type SpanRow = (
+        Uuid,
+        i64,
+        Option<i64>,
+        Option<Uuid>,
+        Option<String>,
+        Option<Uuid>,
+    );
+    let rows: Vec<SpanRow> = run!(h, |c| {
+        sqlx::query_as(
+        "SELECT id, created_at, closed_at, previous_id, closed_by, closer_id FROM conversations \
+         WHERE brand_id = $1 AND visitor_id = $2 ORDER BY created_at, id"
     )
     .bind(brand.0)
     .bind(visitor.0)
     .fetch_all(c)
-    .await)?;
+    .await
+    })?;
     rows.into_iter()
-        .map(|(id, start, end, previous)| {
-            let span = ebb_core::earnings::Span {
+        .map(|(id, start, end, previous, closed_by, closer)| {
+            let closed_by = closed_by
+                .as_deref()
+                .map(serde_json::from_str::<Actor>)
+                .transpose()?;
+            Ok(ebb_core::earnings::Span {
                 id: ConversationId(id),
                 started_at: from_micros(start)?,
                 closed_at: from_micros_opt(end)?,
-            };
-            Ok((span, previous.map(ConversationId)))
+                previous: previous.map(ConversationId),
+                closer: closed_by.and_then(|by| close_payee(by, closer.map(ExpertId))),
+            })
         })
         .collect()
+}
+
+/// Records who the closed conversation `id`'s contact belongs to.
+pub async fn set_closer(
+    h: &mut impl Handle,
+    brand: BrandId,
+    id: ConversationId,
+    closer: ExpertId,
+) -> Result<()> {
+    run!(h, |c| sqlx::query(
+        "UPDATE conversations SET closer_id = $3 WHERE brand_id = $1 AND id = $2"
+    )
+    .bind(brand.0)
+    .bind(id.0)
+    .bind(closer.0)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 /// Records that `id` follows up the closed conversation `previous`.

@@ -1,7 +1,8 @@
 //! The conversation timeline: one row per entry, keyed by (conversation, seq). Message
 //! entries carry the client's message id, unique per conversation, for idempotent retries.
 
-use ebb_core::{BrandId, ConversationId, Entry, Event};
+use ebb_core::earnings::Reply;
+use ebb_core::{Author, BrandId, ConversationId, Entry, Event, VisitorId};
 
 use crate::timefmt::{from_micros, to_micros};
 use crate::{Handle, Result, StoreError};
@@ -158,4 +159,46 @@ pub async fn brand_log(
             })
         })
         .collect()
+}
+
+/// Every expert message to `visitor` across all their conversations, oldest first, in one
+/// query (purchase credit follows the visitor across linked conversations).
+pub async fn expert_replies(
+    h: &mut impl Handle,
+    brand: BrandId,
+    visitor: VisitorId,
+) -> Result<Vec<Reply>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        conversation_id: uuid::Uuid,
+        #[sqlx(flatten)]
+        entry: EntryRow,
+    }
+    let rows = run!(h, |c| sqlx::query_as::<_, Row>(
+        "SELECT e.conversation_id, e.seq, e.data, e.created_at FROM events e \
+         JOIN conversations c ON c.id = e.conversation_id \
+         WHERE e.brand_id = $1 AND c.brand_id = $1 AND c.visitor_id = $2 \
+         AND e.kind = 'message' ORDER BY e.created_at, e.pos"
+    )
+    .bind(brand.0)
+    .bind(visitor.0)
+    .fetch_all(c)
+    .await)?;
+    let mut replies = Vec::new();
+    for r in rows {
+        let conversation = ConversationId(r.conversation_id);
+        let entry = Entry::try_from(r.entry)?;
+        if let Event::Message {
+            author: Author::Expert(expert),
+            ..
+        } = entry.event
+        {
+            replies.push(Reply {
+                conversation,
+                at: entry.at,
+                expert,
+            });
+        }
+    }
+    Ok(replies)
 }

@@ -3,7 +3,7 @@
 //! can never be written twice, whatever races or retries happen.
 
 use ebb_core::earnings::{Earning, EarningKind, Money};
-use ebb_core::{BrandId, ConversationId, ExpertId, Instant, MissionId, PurchaseId};
+use ebb_core::{BrandId, ConversationId, ExpertId, Instant, MissionId, PurchaseId, VisitorId};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -130,6 +130,23 @@ pub async fn for_conversation(
         "SELECT {COLUMNS} FROM ledger WHERE brand_id = $1 AND conversation_id = $2 ORDER BY pos"
     );
     fetch(h, &sql, brand, c.0).await
+}
+
+/// The contact fees paid for any of `visitor`'s conversations, in one query.
+pub async fn contact_fees_for_visitor(
+    h: &mut impl Handle,
+    brand: BrandId,
+    visitor: VisitorId,
+) -> Result<Vec<Entry>> {
+    let sql = "SELECT l.pos, l.expert_id, l.mission_id, l.kind, l.amount_minor, l.currency, \
+        l.conversation_id, l.purchase_id, l.created_at FROM ledger l \
+        JOIN conversations c ON c.id = l.conversation_id \
+        WHERE l.brand_id = $1 AND c.brand_id = $1 AND c.visitor_id = $2 ORDER BY l.pos";
+    let all = fetch(h, sql, brand, visitor.0).await?;
+    Ok(all
+        .into_iter()
+        .filter(|e| e.earning.kind == EarningKind::ContactFee)
+        .collect())
 }
 
 /// An expert's entries recorded in `[from, to)`, oldest first.

@@ -1,7 +1,7 @@
 //! Purchases reported by brands (server to server) or from the widget (pending until the
 //! brand's server confirms them), unique per brand and order id.
 
-use ebb_core::earnings::Money;
+use ebb_core::earnings::{Money, PurchaseSource, PurchaseStatus};
 use ebb_core::{BrandId, ConversationId, ExpertId, Instant, PurchaseId, VisitorId};
 use serde::Serialize;
 use uuid::Uuid;
@@ -23,10 +23,10 @@ pub struct Purchase {
     /// When.
     #[serde(with = "time::serde::rfc3339")]
     pub purchased_at: Instant,
-    /// `pending` (widget, unconfirmed), `confirmed` or `refunded`.
-    pub status: String,
-    /// `server` or `widget`.
-    pub source: String,
+    /// Pending (widget, unconfirmed), confirmed or refunded.
+    pub status: PurchaseStatus,
+    /// Who reported it first.
+    pub source: PurchaseSource,
     /// The conversation it was attributed to.
     pub conversation_id: Option<ConversationId>,
     /// The expert credited.
@@ -59,8 +59,10 @@ impl TryFrom<Row> for Purchase {
                 currency: r.currency,
             },
             purchased_at: from_micros(r.purchased_at)?,
-            status: r.status,
-            source: r.source,
+            status: PurchaseStatus::parse(&r.status)
+                .ok_or_else(|| StoreError::Corrupt(format!("purchase status {}", r.status)))?,
+            source: PurchaseSource::parse(&r.source)
+                .ok_or_else(|| StoreError::Corrupt(format!("purchase source {}", r.source)))?,
             conversation_id: r.conversation_id.map(ConversationId),
             expert_id: r.expert_id.map(ExpertId),
         })
@@ -81,8 +83,8 @@ pub async fn insert(h: &mut impl Handle, brand: BrandId, p: &Purchase, now: Inst
     .bind(p.amount.minor)
     .bind(&p.amount.currency)
     .bind(to_micros(p.purchased_at))
-    .bind(&p.status)
-    .bind(&p.source)
+    .bind(p.status.as_str())
+    .bind(p.source.as_str())
     .bind(p.conversation_id.map(|c| c.0))
     .bind(p.expert_id.map(|e| e.0))
     .bind(to_micros(now))
@@ -118,7 +120,7 @@ pub async fn update(h: &mut impl Handle, brand: BrandId, p: &Purchase, now: Inst
     )
     .bind(brand.0)
     .bind(p.id.0)
-    .bind(&p.status)
+    .bind(p.status.as_str())
     .bind(p.conversation_id.map(|c| c.0))
     .bind(p.expert_id.map(|e| e.0))
     .bind(to_micros(now))

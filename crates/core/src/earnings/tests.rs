@@ -5,7 +5,7 @@ use time::macros::datetime;
 
 use super::*;
 
-const T0: Instant = datetime!(2026-11-25 09:00 UTC);
+pub(super) const T0: Instant = datetime!(2026-11-25 09:00 UTC);
 const WINDOW: Duration = Duration::hours(48);
 
 fn eur(minor: i64) -> Money {
@@ -35,6 +35,8 @@ fn window_boundaries_are_exact() {
         id: ConversationId::new(),
         started_at: T0,
         closed_at: Some(T0 + Duration::hours(1)),
+        previous: None,
+        closer: None,
     };
     let end = T0 + Duration::hours(1);
     let at = |t| attribute(&[span], t, WINDOW);
@@ -70,18 +72,27 @@ fn the_latest_conversation_and_the_last_replier_win() {
         id: ConversationId::new(),
         started_at: T0,
         closed_at: Some(T0 + Duration::hours(1)),
+        previous: None,
+        closer: None,
     };
     let new = Span {
         id: ConversationId::new(),
         started_at: T0 + Duration::hours(2),
         closed_at: None,
+        previous: None,
+        closer: None,
     };
     assert_eq!(
         attribute(&[new, old], T0 + Duration::hours(3), WINDOW),
         Some(new.id)
     );
     let (ada, bob) = (ExpertId::new(), ExpertId::new());
-    let replies = [(T0, ada), (T0 + Duration::hours(2), bob)];
+    let reply = |at, expert| Reply {
+        conversation: new.id,
+        at,
+        expert,
+    };
+    let replies = [reply(T0, ada), reply(T0 + Duration::hours(2), bob)];
     assert_eq!(
         credited_expert(&replies, T0 + Duration::hours(1)),
         Some(ada)
@@ -209,9 +220,88 @@ proptest! {
     ) {
         let started_at = T0 + Duration::microseconds(start);
         let closed_at = started_at + Duration::microseconds(length);
-        let span = Span { id: ConversationId::new(), started_at, closed_at: Some(closed_at) };
+        let span = Span { id: ConversationId::new(), started_at, closed_at: Some(closed_at), previous: None, closer: None };
         let at = started_at + Duration::microseconds(offset);
         let inside = at >= started_at && at <= closed_at + WINDOW;
         prop_assert_eq!(attribute(&[span], at, WINDOW).is_some(), inside);
     }
+}
+
+#[test]
+fn purchase_statuses_and_sources_have_stable_text_forms() {
+    for s in [
+        PurchaseStatus::Pending,
+        PurchaseStatus::Confirmed,
+        PurchaseStatus::Refunded,
+    ] {
+        assert_eq!(PurchaseStatus::parse(s.as_str()), Some(s));
+    }
+    assert_eq!(PurchaseStatus::Pending.as_str(), "pending");
+    assert_eq!(PurchaseSource::Widget.as_str(), "widget");
+    assert_eq!(
+        PurchaseSource::parse("server"),
+        Some(PurchaseSource::Server)
+    );
+    assert_eq!(PurchaseStatus::parse("Pending"), None);
+    assert_eq!(
+        PurchaseSource::Widget.first_status(),
+        PurchaseStatus::Pending
+    );
+    assert_eq!(
+        PurchaseSource::Server.first_status(),
+        PurchaseStatus::Confirmed
+    );
+}
+
+#[test]
+fn a_repeated_report_confirms_a_pending_order_conflicts_or_changes_nothing() {
+    let (v, amount) = (crate::VisitorId::new(), eur(2_000));
+    let same = OrderDetails {
+        visitor: v,
+        amount: &amount,
+    };
+    let dearer = eur(2_001);
+    let other = OrderDetails {
+        visitor: v,
+        amount: &dearer,
+    };
+    let (server, widget) = (PurchaseSource::Server, PurchaseSource::Widget);
+    use PurchaseStatus::{Confirmed, Pending, Refunded};
+    assert_eq!(on_repeat(Pending, same, same, server), Repeat::Confirm);
+    assert_eq!(on_repeat(Pending, same, same, widget), Repeat::Unchanged);
+    assert_eq!(on_repeat(Confirmed, same, same, server), Repeat::Unchanged);
+    assert_eq!(on_repeat(Refunded, same, same, server), Repeat::Unchanged);
+    for status in [Pending, Confirmed, Refunded] {
+        assert_eq!(on_repeat(status, same, other, server), Repeat::Conflict);
+    }
+    let stranger = OrderDetails {
+        visitor: crate::VisitorId::new(),
+        amount: &amount,
+    };
+    assert_eq!(on_repeat(Pending, same, stranger, widget), Repeat::Conflict);
+}
+
+#[test]
+fn closes_pay_the_closer_or_the_holder_and_ratings_count_for_the_closer_or_last_replier() {
+    let (ada, bob) = (ExpertId::new(), ExpertId::new());
+    let admin = crate::Actor::Admin(crate::AdminId::new());
+    assert_eq!(close_payee(crate::Actor::Expert(ada), Some(bob)), Some(ada));
+    assert_eq!(close_payee(admin, Some(bob)), Some(bob));
+    assert_eq!(close_payee(crate::Actor::System, None), None);
+    let c = ConversationId::new();
+    let replies = [
+        Reply {
+            conversation: c,
+            at: T0,
+            expert: ada,
+        },
+        Reply {
+            conversation: c,
+            at: T0 + Duration::minutes(1),
+            expert: bob,
+        },
+    ];
+    assert_eq!(rated_expert(admin, &replies), Some(bob));
+    assert_eq!(rated_expert(crate::Actor::Expert(ada), &replies), Some(ada));
+    assert_eq!(rated_expert(admin, &[]), None);
 }

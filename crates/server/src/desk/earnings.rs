@@ -1,11 +1,12 @@
-//! Money on the desk: the contact fee a close earns (in the close's own transaction),
-//! purchases (attribution to a conversation, commission to the last expert who replied),
-//! refunds (reversals), satisfaction surveys, and follow-up conversations.
+//! Money on the desk: loads what the earnings rules in `ebb_core::earnings` need, calls
+//! them, and writes their results: the contact fee a close earns (in the close's own
+//! transaction), purchases and their commission, refunds (reversals), satisfaction surveys.
 
-use ebb_core::earnings::{self, Money, Payable, Span};
+use ebb_core::earnings::{
+    self, Money, OrderDetails, Payable, PurchaseSource, PurchaseStatus, Repeat, Reply,
+};
 use ebb_core::{
-    Actor, Author, BrandId, Conversation, ConversationId, ConversationState, Event, ExpertId,
-    Instant, PurchaseId, VisitorId,
+    BrandId, Conversation, ConversationId, ConversationState, Instant, PurchaseId, VisitorId,
 };
 use ebb_store::purchases::{self, Purchase};
 use ebb_store::{Tx, conversations, csat, events, ledger, missions};
@@ -14,8 +15,8 @@ use super::with_retry;
 use crate::{ApiError, AppState};
 
 /// Writes the contact fee `closed` earns: to the expert who closed it, or to its last
-/// owner when an admin closed it. A follow-up of a contact already paid within the purchase
-/// window earns nothing more.
+/// owner when an admin closed it; core decides whether it continues a contact already paid
+/// (a follow-up closed by the same expert within the window) or is a new one.
 pub async fn pay_for_close(
     tx: &mut Tx,
     before: &Conversation,
@@ -26,44 +27,22 @@ pub async fn pay_for_close(
     let ConversationState::Closed { by, .. } = closed.state else {
         return Ok(());
     };
-    let payee = match by {
-        Actor::Expert(e) => Some(e),
-        _ => before.state.owner(),
-    };
-    let Some(expert) = payee else {
+    let Some(payee) = earnings::close_payee(by, before.state.owner()) else {
         return Ok(());
     };
-    let brand = closed.brand_id;
-    let spans = conversations::spans_for_visitor(tx, brand, closed.visitor_id).await?;
-    let previous = spans
-        .iter()
-        .find(|(s, _)| s.id == closed.id)
-        .and_then(|(_, p)| *p);
-    let mut same_contact_paid = false;
-    if let Some(prev) = previous {
-        let ended = spans
-            .iter()
-            .find(|(s, _)| s.id == prev)
-            .and_then(|(s, _)| s.closed_at);
-        let within = ended.is_some_and(|end| closed.created_at <= end + window);
-        let paid = ledger::for_conversation(tx, brand, prev).await?;
-        same_contact_paid = within
-            && paid
-                .iter()
-                .any(|e| e.earning.kind == earnings::EarningKind::ContactFee);
-    }
-    let existing = ledger::for_conversation(tx, brand, closed.id).await?;
-    let payable = Payable::Closed {
-        conversation: closed.id,
-        payee: Some(expert),
-        missions: missions::terms_for(tx, brand, expert).await?,
-        same_contact_paid,
-    };
-    let existing: Vec<_> = existing.into_iter().map(|e| e.earning).collect();
-    for earning in earnings::payouts(&payable, &existing) {
+    let (brand, visitor) = (closed.brand_id, closed.visitor_id);
+    conversations::set_closer(tx, brand, closed.id, payee).await?;
+    let spans = conversations::spans_for_visitor(tx, brand, visitor).await?;
+    let fees = earnings_of(ledger::contact_fees_for_visitor(tx, brand, visitor).await?);
+    let missions = missions::terms_for(tx, brand, payee).await?;
+    for earning in earnings::contact_fee(&spans, &fees, closed.id, payee, missions, window) {
         record(tx, brand, &earning, now).await?;
     }
     Ok(())
+}
+
+fn earnings_of(entries: Vec<ledger::Entry>) -> Vec<earnings::Earning> {
+    entries.into_iter().map(|e| e.earning).collect()
 }
 
 /// Appends an earning to the ledger and, when it is new, announces it to the brand's
@@ -92,14 +71,14 @@ pub struct PurchaseReport {
     pub amount: Money,
     /// When.
     pub purchased_at: Instant,
-    /// True when the brand's server reports it (confirmed); false from the widget (pending).
-    pub confirmed: bool,
+    /// Who reports it: the brand's server (confirmed) or the widget (pending).
+    pub source: PurchaseSource,
 }
 
-/// Records a purchase once per order id. A confirmed one is attributed to the visitor's
-/// conversation (during it or within the brand's window after it ended) and earns the last
-/// expert who replied before it their commission. Returns the purchase and whether it was
-/// already known.
+/// Records a purchase once per order id (core decides what a repeated report does). A
+/// confirmed one is credited by core to the last expert who replied to the visitor before
+/// it, across their linked conversations, and earns them their commission. Returns the
+/// purchase and whether it was already known.
 pub async fn record_purchase(
     state: &AppState,
     brand: BrandId,
@@ -116,32 +95,24 @@ pub async fn record_purchase(
                 .purchase_window();
             let existing = purchases::by_order_locked(&mut tx, brand, &report.order_id).await?;
             let mut purchase = match existing {
-                Some(p) if p.amount != report.amount || p.visitor_id != report.visitor => {
-                    return Err(ApiError::Conflict(format!(
-                        "order {} was reported with other details",
-                        report.order_id
-                    )));
-                }
-                Some(p) if p.status != "pending" || !report.confirmed => return Ok((p, true)),
-                Some(p) => p,
+                Some(p) => match repeat_of(&p, &report) {
+                    Repeat::Conflict => {
+                        return Err(ApiError::Conflict(format!(
+                            "order {} was reported with other details",
+                            report.order_id
+                        )));
+                    }
+                    Repeat::Unchanged => return Ok((p, true)),
+                    Repeat::Confirm => p,
+                },
                 None => {
-                    let p = Purchase {
-                        id: PurchaseId::new(),
-                        order_id: report.order_id.clone(),
-                        visitor_id: report.visitor,
-                        amount: report.amount.clone(),
-                        purchased_at: report.purchased_at,
-                        status: "pending".into(),
-                        source: if report.confirmed { "server" } else { "widget" }.into(),
-                        conversation_id: None,
-                        expert_id: None,
-                    };
+                    let p = new_purchase(&report);
                     purchases::insert(&mut tx, brand, &p, now).await?;
                     p
                 }
             };
-            if report.confirmed {
-                purchase.status = "confirmed".into();
+            if report.source.first_status() == PurchaseStatus::Confirmed {
+                purchase.status = PurchaseStatus::Confirmed;
                 attribute(&mut tx, brand, &mut purchase, window, now).await?;
                 purchases::update(&mut tx, brand, &purchase, now).await?;
             }
@@ -152,6 +123,31 @@ pub async fn record_purchase(
     .await
 }
 
+fn repeat_of(stored: &Purchase, report: &PurchaseReport) -> Repeat {
+    let details = |visitor, amount| OrderDetails { visitor, amount };
+    earnings::on_repeat(
+        stored.status,
+        details(stored.visitor_id, &stored.amount),
+        details(report.visitor, &report.amount),
+        report.source,
+    )
+}
+
+/// A purchase first reported: pending, until attributed when the server's word confirms it.
+fn new_purchase(report: &PurchaseReport) -> Purchase {
+    Purchase {
+        id: PurchaseId::new(),
+        order_id: report.order_id.clone(),
+        visitor_id: report.visitor,
+        amount: report.amount.clone(),
+        purchased_at: report.purchased_at,
+        status: PurchaseStatus::Pending,
+        source: report.source,
+        conversation_id: None,
+        expert_id: None,
+    }
+}
+
 async fn attribute(
     tx: &mut Tx,
     brand: BrandId,
@@ -159,54 +155,29 @@ async fn attribute(
     window: time::Duration,
     now: Instant,
 ) -> Result<(), ApiError> {
-    let spans: Vec<Span> = conversations::spans_for_visitor(tx, brand, purchase.visitor_id)
-        .await?
-        .into_iter()
-        .map(|(s, _)| s)
-        .collect();
-    let Some(conversation) = earnings::attribute(&spans, purchase.purchased_at, window) else {
+    let visitor = purchase.visitor_id;
+    let spans = conversations::spans_for_visitor(tx, brand, visitor).await?;
+    let replies = events::expert_replies(tx, brand, visitor).await?;
+    let Some(credit) = earnings::credit(&spans, &replies, purchase.purchased_at, window) else {
         return Ok(());
     };
-    purchase.conversation_id = Some(conversation);
-    let replies = expert_replies(tx, brand, conversation).await?;
-    let Some(expert) = earnings::credited_expert(&replies, purchase.purchased_at) else {
+    purchase.conversation_id = Some(credit.conversation);
+    let Some(expert) = credit.expert else {
         return Ok(());
     };
     purchase.expert_id = Some(expert);
     let payable = Payable::Purchase {
         purchase: purchase.id,
-        conversation,
+        conversation: credit.conversation,
         expert,
         amount: purchase.amount.clone(),
         missions: missions::terms_for(tx, brand, expert).await?,
     };
-    let existing: Vec<_> = ledger::for_purchase(tx, brand, purchase.id)
-        .await?
-        .into_iter()
-        .map(|e| e.earning)
-        .collect();
+    let existing = earnings_of(ledger::for_purchase(tx, brand, purchase.id).await?);
     for earning in earnings::payouts(&payable, &existing) {
         record(tx, brand, &earning, now).await?;
     }
     Ok(())
-}
-
-async fn expert_replies(
-    tx: &mut Tx,
-    brand: BrandId,
-    conversation: ConversationId,
-) -> Result<Vec<(Instant, ExpertId)>, ApiError> {
-    let timeline = events::after(tx, brand, conversation, 0, u32::MAX).await?;
-    Ok(timeline
-        .into_iter()
-        .filter_map(|e| match e.event {
-            Event::Message {
-                author: Author::Expert(x),
-                ..
-            } => Some((e.at, x)),
-            _ => None,
-        })
-        .collect())
 }
 
 /// Refunds or cancels an order: its commission, if any, is reversed once.
@@ -221,18 +192,14 @@ pub async fn refund(
         let mut purchase = purchases::by_order_locked(&mut tx, brand, order_id)
             .await?
             .ok_or(ApiError::NotFound("order"))?;
-        let existing: Vec<_> = ledger::for_purchase(&mut tx, brand, purchase.id)
-            .await?
-            .into_iter()
-            .map(|e| e.earning)
-            .collect();
+        let existing = earnings_of(ledger::for_purchase(&mut tx, brand, purchase.id).await?);
         let payable = Payable::Refund {
             purchase: purchase.id,
         };
         for earning in earnings::payouts(&payable, &existing) {
             record(&mut tx, brand, &earning, now).await?;
         }
-        purchase.status = "refunded".into();
+        purchase.status = PurchaseStatus::Refunded;
         purchases::update(&mut tx, brand, &purchase, now).await?;
         tx.commit().await?;
         Ok(purchase)
@@ -260,10 +227,12 @@ pub async fn submit_csat(
             "the survey opens when the conversation is closed".into(),
         ));
     };
-    let expert = match by {
-        Actor::Expert(e) => Some(e),
-        _ => last_expert(&mut tx, brand, id).await?,
-    };
+    let replies: Vec<Reply> = events::expert_replies(&mut tx, brand, visitor)
+        .await?
+        .into_iter()
+        .filter(|r| r.conversation == id)
+        .collect();
+    let expert = earnings::rated_expert(by, &replies);
     csat::insert(
         &mut tx,
         brand,
@@ -283,12 +252,4 @@ pub async fn submit_csat(
     })?;
     tx.commit().await?;
     Ok(())
-}
-
-async fn last_expert(
-    tx: &mut Tx,
-    brand: BrandId,
-    id: ConversationId,
-) -> Result<Option<ExpertId>, ApiError> {
-    Ok(expert_replies(tx, brand, id).await?.last().map(|(_, e)| *e))
 }

@@ -112,16 +112,7 @@ async fn contact_fees_are_earned_once_at_close_and_never_while_snoozed() {
         assert_eq!(s["entries"][0]["kind"], "contact_fee");
 
         // Writing again right after: a linked follow-up, the same contact: no second fee.
-        let path = format!("/api/v1/widget/acme/conversations/{id}/messages");
-        let (st, follow) = app
-            .call(
-                Method::POST,
-                &path,
-                Some(&v),
-                Some(json!({"body": "one more thing"})),
-            )
-            .await;
-        assert_eq!(st, StatusCode::CREATED, "{b}: {follow}");
+        let follow = app.write(&brand, &v, &id, "one more thing").await;
         let follow_id = id_of(&follow);
         assert_ne!(follow_id, id, "{b}: a new conversation");
         assert_eq!(kinds(&follow)[0], "started");
@@ -134,15 +125,7 @@ async fn contact_fees_are_earned_once_at_close_and_never_while_snoozed() {
 
         // Three days later it is a new contact.
         app.advance(Duration::days(3)).await;
-        let path = format!("/api/v1/widget/acme/conversations/{follow_id}/messages");
-        let (_, later) = app
-            .call(
-                Method::POST,
-                &path,
-                Some(&v),
-                Some(json!({"body": "new question"})),
-            )
-            .await;
+        let later = app.write(&brand, &v, &follow_id, "new question").await;
         close(&app, &ada_t, &id_of(&later)).await;
         assert_eq!(
             statement(&app, &ada_t).await["totals"],
@@ -192,23 +175,7 @@ async fn purchases_earn_commission_within_the_window_exactly_once() {
         let id = id_of(&started);
         let visitor_id = started["conversation"]["visitor_id"].clone();
         let before_start = rfc(app.now() - Duration::seconds(1));
-        let reply = |token: String, text: &'static str| {
-            let app = &app;
-            let id = id.clone();
-            async move {
-                let path = format!("/api/v1/expert/conversations/{id}/messages");
-                let (s, _) = app
-                    .call(
-                        Method::POST,
-                        &path,
-                        Some(&token),
-                        Some(json!({"body": text})),
-                    )
-                    .await;
-                assert_eq!(s, StatusCode::CREATED);
-            }
-        };
-        reply(ada_t.clone(), "The Ridge 2 is great.").await;
+        app.say(&ada_t, &id, "The Ridge 2 is great.").await;
         // Reassigned to Bob, who replies last before the purchase.
         let path = format!("/api/v1/admin/conversations/{id}/reassign");
         let (s, _) = app
@@ -221,7 +188,7 @@ async fn purchases_earn_commission_within_the_window_exactly_once() {
             .await;
         assert_eq!(s, StatusCode::OK);
         app.advance(Duration::minutes(5)).await;
-        reply(bob_t.clone(), "Size L is in stock.").await;
+        app.say(&bob_t, &id, "Size L is in stock.").await;
         let closed = close(&app, &bob_t, &id).await;
         let closed_at = time::OffsetDateTime::parse(
             closed["conversation"]["state"]["at"].as_str().expect("at"),
@@ -390,14 +357,7 @@ async fn page_purchases_wait_for_the_server_to_confirm() {
         let shop = shop(&app, &brand, &[&ada]).await;
         let v = app.visitor(&brand).await;
         let id = id_of(&app.start(&brand, &v, "hi", "m").await);
-        let path = format!("/api/v1/expert/conversations/{id}/messages");
-        app.call(
-            Method::POST,
-            &path,
-            Some(&ada_t),
-            Some(json!({"body": "hello"})),
-        )
-        .await;
+        app.say(&ada_t, &id, "hello").await;
         let order = json!({"order_id": "W-1", "amount_minor": 2000, "currency": "EUR"});
         let (s, pending) = app
             .call(
@@ -439,3 +399,5 @@ async fn page_purchases_wait_for_the_server_to_confirm() {
         app.finish().await;
     }
 }
+
+mod follow_ups;

@@ -285,6 +285,24 @@ impl TestApp {
         assert_eq!(status, StatusCode::CREATED, "{}: {body}", self.backend);
         body
     }
+
+    /// The visitor writes `text` to their conversation `id` (a closed one starts a linked
+    /// follow-up): returns the `{conversation, entries}` body.
+    pub async fn write(&self, brand: &Brand, visitor: &str, id: &str, text: &str) -> Value {
+        let path = format!("/api/v1/widget/{}/conversations/{id}/messages", brand.slug);
+        let body = Some(json!({"body": text}));
+        let (status, body) = self.call(Method::POST, &path, Some(visitor), body).await;
+        assert_eq!(status, StatusCode::CREATED, "{}: {body}", self.backend);
+        body
+    }
+
+    /// The expert holding `token` posts `text` to conversation `id`.
+    pub async fn say(&self, token: &str, id: &str, text: &str) {
+        let path = format!("/api/v1/expert/conversations/{id}/messages");
+        let body = Some(json!({"body": text}));
+        let (status, body) = self.call(Method::POST, &path, Some(token), body).await;
+        assert_eq!(status, StatusCode::CREATED, "{}: {body}", self.backend);
+    }
 }
 
 /// The `type` of each entry of a `{conversation, entries}` body.

@@ -1,9 +1,12 @@
 //! Test databases: a temp SQLite file always, a throw-away PostgreSQL schema when asked.
 
+use ebb_core::earnings::Money;
+use ebb_core::slots::Slots;
 use ebb_core::{
-    Brand, BrandId, BrandSettings, Command, Conversation, Entry, Expert, ExpertId, ExpertStatus,
-    Instant,
+    Brand, BrandId, BrandSettings, Command, Conversation, ConversationId, Entry, Expert, ExpertId,
+    ExpertStatus, Instant, MessageBody, MissionId, VisitorId,
 };
+use ebb_store::missions::{self, Mission};
 pub use ebb_store::testing::backends;
 use ebb_store::{Store, Tx, brands, conversations, events, experts, visitors};
 use time::macros::datetime;
@@ -64,4 +67,84 @@ pub async fn apply(tx: &mut Tx, conv: &Conversation, cmd: Command, at: Instant) 
         .await
         .expect("append");
     next
+}
+
+/// Inserts a visitor of `brand`.
+pub async fn visitor(store: &Store, brand: BrandId) -> VisitorId {
+    let id = VisitorId::new();
+    let mut tx = store.begin().await.expect("begin");
+    visitors::insert(&mut tx, id, brand, id.0.as_bytes(), T0)
+        .await
+        .expect("visitor");
+    tx.commit().await.expect("commit");
+    id
+}
+
+/// Applies `cmd` to `conv` at `at` in a transaction of its own, storing its state and
+/// timeline entries.
+pub async fn apply_committed(store: &Store, conv: &Conversation, cmd: Command, at: Instant) -> Conversation {
+    let (next, entries) = conv.decide(cmd, at).expect("legal command");
+    let mut tx = store.begin().await.expect("begin");
+    conversations::update(&mut tx, &next, conv.last_seq, None, at)
+        .await
+        .expect("update");
+    events::append(&mut tx, conv.brand_id, conv.id, &entries)
+        .await
+        .expect("append");
+    tx.commit().await.expect("commit");
+    next
+}
+
+/// Starts a conversation of `visitor` at `at` and gives it to `expert`.
+pub async fn assigned(
+    store: &Store,
+    brand: BrandId,
+    visitor: VisitorId,
+    expert: ExpertId,
+    at: Instant,
+) -> Conversation {
+    let body = MessageBody::parse("Hello").expect("body");
+    let (conv, entries) =
+        Conversation::start(ConversationId::new(), brand, visitor, body, None, None, at);
+    let mut tx = store.begin().await.expect("begin");
+    conversations::insert(&mut tx, &conv).await.expect("insert");
+    events::append(&mut tx, brand, conv.id, &entries)
+        .await
+        .expect("append");
+    tx.commit().await.expect("commit");
+    let slots = Slots {
+        held: 0,
+        capacity: 10,
+    };
+    apply_committed(store, &conv, Command::Assign { expert, slots }, at).await
+}
+
+/// Inserts a mission paying `fee` per contact and `bp` commission, joined by `experts`.
+pub async fn mission(
+    store: &Store,
+    brand: BrandId,
+    fee: i64,
+    bp: i64,
+    experts: &[ExpertId],
+) -> Mission {
+    let m = Mission {
+        id: MissionId::new(),
+        name: "Outdoor".into(),
+        contact_fee: Some(Money::parse(fee, "EUR").expect("fee")),
+        commission_bp: Some(bp),
+        members: experts.to_vec(),
+    };
+    let mut tx = store.begin().await.expect("begin");
+    missions::insert(&mut tx, brand, &m, T0)
+        .await
+        .expect("mission");
+    for e in experts {
+        assert!(
+            missions::join(&mut tx, brand, m.id, *e, T0)
+                .await
+                .expect("join")
+        );
+    }
+    tx.commit().await.expect("commit");
+    m
 }

@@ -2,9 +2,13 @@
 //! `CI` is set, on a fresh PostgreSQL schema.
 
 mod conversations;
+mod csat;
 mod helpers;
 mod identities;
 mod jobs;
+mod ledger;
 mod migrations;
+mod missions;
+mod purchases;
 mod rules;
 mod snooze_budget;

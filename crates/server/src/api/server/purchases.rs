@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use ebb_core::earnings::Money;
+use ebb_core::earnings::{Money, PurchaseSource};
 use ebb_core::{Instant, VisitorId};
 use ebb_store::purchases::Purchase;
 use ebb_store::visitors;
@@ -71,7 +71,7 @@ async fn report(
         visitor,
         amount: Money::parse(order.amount_minor, &order.currency)?,
         purchased_at: order.purchased_at,
-        confirmed: true,
+        source: PurchaseSource::Server,
     };
     let (purchase, known) = earnings::record_purchase(&state, brand.id, report).await?;
     let status = if known {

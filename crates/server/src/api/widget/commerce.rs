@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use ebb_core::earnings::Money;
+use ebb_core::earnings::{Money, PurchaseSource};
 use ebb_core::{ConversationId, Instant};
 use ebb_store::purchases::Purchase;
 use serde::Deserialize;
@@ -92,7 +92,7 @@ async fn purchase(
         visitor: auth.visitor,
         amount: Money::parse(req.amount_minor, &req.currency)?,
         purchased_at: now,
-        confirmed: false,
+        source: PurchaseSource::Widget,
     };
     let (purchase, _) = earnings::record_purchase(&state, auth.brand.id, report).await?;
     Ok((StatusCode::ACCEPTED, Json(purchase)))
