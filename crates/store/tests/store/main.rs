@@ -1,9 +1,17 @@
 //! Store stories, each run on a temporary SQLite file and, when `EBB_TEST_POSTGRES` or
 //! `CI` is set, on a fresh PostgreSQL schema.
 
+mod api_keys;
+mod brands;
+mod clock_offset;
 mod conversations;
+mod experts;
 mod helpers;
 mod identities;
 mod jobs;
 mod migrations;
+mod reads;
 mod reports;
+mod saved_replies;
+mod visitors;
+mod webhook_endpoints;
