@@ -5,6 +5,7 @@ mod api_keys;
 mod brands;
 mod clock_offset;
 mod conversations;
+mod events;
 mod experts;
 mod helpers;
 mod identities;
