@@ -62,10 +62,10 @@ fn figures_from_rows_fold_each_conversation_apart() {
         event,
     };
     let rows = [
-        row(a, 0, message(visitor.clone())),
-        row(b, 0, message(visitor.clone())),
-        row(a, 1, message(expert.clone())),
-        row(b, 20, message(expert.clone())),
+        row(a, 0, message(visitor)),
+        row(b, 0, message(visitor)),
+        row(a, 1, message(expert)),
+        row(b, 20, message(expert)),
         row(a, 30, message(expert)),
     ];
     let figures = ConversationFigures::from_events(&rows);

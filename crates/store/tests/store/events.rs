@@ -56,7 +56,7 @@ async fn the_timeline_and_the_brand_log_read_back_in_order() {
             .map(|i| Entry {
                 seq: a.last_seq + i,
                 at: T0 + Duration::minutes(i as i64),
-                event: said(ada.clone(), &format!("reply {i}"), None),
+                event: said(ada, &format!("reply {i}"), None),
             })
             .collect();
         let mut tx = store.begin().await.expect("begin");

@@ -141,34 +141,26 @@ async fn the_report_rows_give_the_same_figures_as_a_brute_force_pass() {
         let other = Author::Visitor(VisitorId::new());
         let (from, to) = (minutes(0), minutes(600));
         // Before the period, at its start, inside it, at its end, and in another brand.
-        story(store, acme.id, -1, vec![(2, message(e.clone()))]).await;
+        story(store, acme.id, -1, vec![(2, message(e))]).await;
         story(
             store,
             acme.id,
             0,
-            vec![(1, message(Author::System)), (3, message(e.clone()))],
+            vec![(1, message(Author::System)), (3, message(e))],
         )
         .await;
         story(
             store,
             acme.id,
             10,
-            vec![
-                (30, message(e.clone())),
-                (31, message(e.clone())),
-                (40, closed.clone()),
-            ],
+            vec![(30, message(e)), (31, message(e)), (40, closed.clone())],
         )
         .await;
         story(
             store,
             acme.id,
             50,
-            vec![
-                (51, snooze(51)),
-                (200, message(other.clone())),
-                (201, message(e.clone())),
-            ],
+            vec![(51, snooze(51)), (200, message(other)), (201, message(e))],
         )
         .await;
         story(
@@ -182,13 +174,13 @@ async fn the_report_rows_give_the_same_figures_as_a_brute_force_pass() {
             ],
         )
         .await;
-        story(store, acme.id, 599, vec![(599, message(e.clone()))]).await;
-        story(store, acme.id, 600, vec![(601, message(e.clone()))]).await;
+        story(store, acme.id, 599, vec![(599, message(e))]).await;
+        story(store, acme.id, 600, vec![(601, message(e))]).await;
         story(
             store,
             globex.id,
             20,
-            vec![(90, message(e.clone())), (91, snooze(91))],
+            vec![(90, message(e)), (91, snooze(91))],
         )
         .await;
 
