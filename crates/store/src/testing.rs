@@ -152,3 +152,31 @@ async fn postgres_db(url: String) -> TestDb {
         pg: Some((url, schema)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[should_panic(expected = "fails instead of skipping")]
+    fn a_required_missing_service_fails_the_test() {
+        missing::<()>(true, "NATS at nats://127.0.0.1:1 is unreachable");
+    }
+
+    #[test]
+    fn an_optional_missing_service_skips() {
+        assert_eq!(missing::<u8>(false, "not asked for"), None);
+    }
+
+    #[tokio::test]
+    async fn reachable_tells_a_listening_port_from_a_closed_one() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let url = format!("postgres://postgres@127.0.0.1:{port}/test?sslmode=disable");
+        assert!(reachable(&url).await, "{url}");
+        drop(listener);
+        assert!(!reachable(&url).await, "{url} after closing");
+    }
+}
