@@ -2,13 +2,11 @@
 //! by its client id only for its own visitor and brand, a seq never stored twice, and the
 //! brand's log in insertion order filtered by kind.
 
-use ebb_core::{
-    Author, BrandId, Conversation, ConversationId, Entry, Event, ExpertId, MessageBody, VisitorId,
-};
-use ebb_store::{Store, StoreError, conversations, events, visitors};
+use ebb_core::{Author, Entry, Event, ExpertId, MessageBody};
+use ebb_store::{StoreError, events};
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand};
+use crate::helpers::{T0, backends, brand, conversation};
 
 fn said(author: Author, text: &str, client: Option<&str>) -> Event {
     Event::Message {
@@ -18,39 +16,15 @@ fn said(author: Author, text: &str, client: Option<&str>) -> Event {
     }
 }
 
-/// A started conversation of a new visitor, with its first entries stored.
-async fn started(store: &Store, brand: BrandId, client: &str) -> (Conversation, VisitorId) {
-    let visitor = VisitorId::new();
-    let (conv, entries) = Conversation::start(
-        ConversationId::new(),
-        brand,
-        visitor,
-        MessageBody::parse("hello").expect("body"),
-        Some(client.to_owned()),
-        None,
-        T0,
-    );
-    let mut tx = store.begin().await.expect("begin");
-    visitors::insert(&mut tx, visitor, brand, visitor.0.as_bytes(), T0)
-        .await
-        .expect("visitor");
-    conversations::insert(&mut tx, &conv).await.expect("insert");
-    events::append(&mut tx, brand, conv.id, &entries)
-        .await
-        .expect("append");
-    tx.commit().await.expect("commit");
-    (conv, visitor)
-}
-
 #[tokio::test]
 async fn the_timeline_and_the_brand_log_read_back_in_order() {
     for db in backends().await {
         let store = &db.store;
         let acme = brand(store, "acme").await;
         let globex = brand(store, "globex").await;
-        let (a, vera) = started(store, acme.id, "first-a").await;
-        let (b, _) = started(store, acme.id, "first-b").await;
-        let (g, gus) = started(store, globex.id, "first-a").await;
+        let (a, vera) = conversation(store, acme.id, Some("first-a"), T0, vec![]).await;
+        let (b, _) = conversation(store, acme.id, Some("first-b"), T0, vec![]).await;
+        let (g, gus) = conversation(store, globex.id, Some("first-a"), T0, vec![]).await;
         let ada = Author::Expert(ExpertId::new());
         let later: Vec<Entry> = (1..=4)
             .map(|i| Entry {
@@ -110,7 +84,8 @@ async fn the_timeline_and_the_brand_log_read_back_in_order() {
         assert!(log.windows(2).all(|w| w[0].pos < w[1].pos), "{}", db.name);
         assert!(log.iter().all(|l| l.entry.event.kind() == "message"));
         let per = |id| log.iter().filter(|l| l.conversation == id).count();
-        assert_eq!((per(a.id), per(b.id), per(g.id)), (5, 1, 0), "{}", db.name);
+        // The first message and the automatic one, then a's four replies.
+        assert_eq!((per(a.id), per(b.id), per(g.id)), (6, 2, 0), "{}", db.name);
         let last = log.last().expect("some");
         assert_eq!(
             (last.conversation, &last.entry),

@@ -1,12 +1,10 @@
 //! Experts: the brand's list, capacity and disabling, and slot loads counted from the
 //! conversations they hold; a change to another brand's expert changes nothing.
 
-use ebb_core::{
-    BrandId, Conversation, ConversationId, ConversationState, ExpertId, MessageBody, VisitorId,
-};
-use ebb_store::{conversations, experts, visitors};
+use ebb_core::{BrandId, ConversationState, ExpertId};
+use ebb_store::{conversations, experts};
 
-use crate::helpers::{T0, backends, brand, expert};
+use crate::helpers::{T0, backends, brand, conversation, expert};
 
 #[tokio::test]
 async fn capacity_disabling_and_loads_stay_in_their_brand() {
@@ -39,21 +37,10 @@ async fn capacity_disabling_and_loads_stay_in_their_brand() {
         );
         let foreign = experts::set_disabled(&mut tx, acme.id, gil.id, Some(T0));
         assert!(!foreign.await.expect("q"), "{}", db.name);
+        tx.commit().await.expect("commit");
         // Ada holds one conversation.
-        let visitor = VisitorId::new();
-        visitors::insert(&mut tx, visitor, acme.id, b"v", T0)
-            .await
-            .expect("visitor");
-        let (mut conv, _) = Conversation::start(
-            ConversationId::new(),
-            acme.id,
-            visitor,
-            MessageBody::parse("hi").expect("body"),
-            None,
-            None,
-            T0,
-        );
-        conversations::insert(&mut tx, &conv).await.expect("insert");
+        let (mut conv, _) = conversation(store, acme.id, None, T0, vec![]).await;
+        let mut tx = store.begin().await.expect("begin");
         let seq = conv.last_seq;
         conv.state = ConversationState::Assigned {
             expert: ada.id,

@@ -1,32 +1,16 @@
 //! Read markers: each side's marker only moves forward, and belongs to its brand.
 
-use ebb_core::{BrandId, Conversation, ConversationId, MessageBody, VisitorId};
+use ebb_core::BrandId;
 use ebb_store::reads::{self, ReadMarkers, Side};
-use ebb_store::{conversations, visitors};
 
-use crate::helpers::{T0, backends, brand};
+use crate::helpers::{T0, backends, brand, conversation};
 
 #[tokio::test]
 async fn read_markers_only_move_forward() {
     for db in backends().await {
         let store = &db.store;
         let acme = brand(store, "acme").await;
-        let visitor = VisitorId::new();
-        let (conv, _) = Conversation::start(
-            ConversationId::new(),
-            acme.id,
-            visitor,
-            MessageBody::parse("hi").expect("body"),
-            None,
-            None,
-            T0,
-        );
-        let mut tx = store.begin().await.expect("begin");
-        visitors::insert(&mut tx, visitor, acme.id, b"v", T0)
-            .await
-            .expect("visitor");
-        conversations::insert(&mut tx, &conv).await.expect("insert");
-        tx.commit().await.expect("commit");
+        let (conv, _) = conversation(store, acme.id, None, T0, vec![]).await;
 
         let mut conn = store.conn().await.expect("conn");
         let fresh = reads::markers(&mut conn, acme.id, conv.id)

@@ -6,16 +6,15 @@ use ebb_core::PurchaseId;
 use ebb_core::earnings::Money;
 use ebb_core::reports::{ASYNC_REPLY_AFTER, ConversationFigures, CsatFigures};
 use ebb_core::{
-    Actor, Author, BrandId, Conversation, ConversationId, Entry, Event, ExpertId, Instant,
-    MessageBody, VisitorId,
+    Actor, Author, BrandId, ConversationId, Event, ExpertId, Instant, MessageBody, VisitorId,
 };
 use ebb_store::purchases::{self, Purchase};
 use ebb_store::reports::commerce::Amount;
 use ebb_store::reports::{self, commerce};
-use ebb_store::{Store, conversations, csat, events, visitors};
+use ebb_store::{Store, conversations, csat, events};
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand, expert};
+use crate::helpers::{T0, backends, brand, conversation, expert};
 
 fn minutes(m: i64) -> Instant {
     T0 + Duration::minutes(m)
@@ -29,49 +28,16 @@ fn message(author: Author) -> Event {
     }
 }
 
-/// One conversation started at `start` (minutes after T0), then `later` events at their
-/// minutes; returns its id and its visitor.
+/// One conversation started at `start` (minutes after T0) with a first message and the
+/// automatic one, then `later` events at their minutes; returns its id and its visitor.
 async fn story(
     store: &Store,
     brand: BrandId,
     start: i64,
     later: Vec<(i64, Event)>,
 ) -> (ConversationId, VisitorId) {
-    let visitor = VisitorId::new();
-    let auto = Some(MessageBody::parse("We reply soon.").expect("body"));
-    let hello = MessageBody::parse("hi").expect("body");
-    let (conv, mut entries) = Conversation::start(
-        ConversationId::new(),
-        brand,
-        visitor,
-        hello,
-        None,
-        auto,
-        minutes(start),
-    );
-    for (at, event) in later {
-        let seq = entries.len() as u64 + 1;
-        entries.push(Entry {
-            seq,
-            at: minutes(at),
-            event,
-        });
-    }
-    let mut tx = store.begin().await.expect("begin");
-    visitors::insert(
-        &mut tx,
-        visitor,
-        brand,
-        visitor.0.as_bytes(),
-        minutes(start),
-    )
-    .await
-    .expect("visitor");
-    conversations::insert(&mut tx, &conv).await.expect("insert");
-    events::append(&mut tx, brand, conv.id, &entries)
-        .await
-        .expect("append");
-    tx.commit().await.expect("commit");
+    let later = later.into_iter().map(|(at, e)| (minutes(at), e)).collect();
+    let (conv, visitor) = conversation(store, brand, None, minutes(start), later).await;
     (conv.id, visitor)
 }
 
