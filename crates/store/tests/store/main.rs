@@ -4,6 +4,7 @@
 mod api_keys;
 mod brands;
 mod clock_offset;
+mod commerce;
 mod conversations;
 mod events;
 mod experts;

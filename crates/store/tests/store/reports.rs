@@ -1,17 +1,11 @@
 //! Reports: the SQL that fetches a period's rows selects exactly the conversations opened
 //! in `[from, to)` of one brand, and core's figures over them equal a brute-force pass over
-//! everything stored; CSAT counts and purchase sums stay in their brand and period.
+//! everything stored. The money and satisfaction rows are in `commerce.rs`.
 
-use ebb_core::PurchaseId;
-use ebb_core::earnings::Money;
-use ebb_core::reports::{ASYNC_REPLY_AFTER, ConversationFigures, CsatFigures};
-use ebb_core::{
-    Actor, Author, BrandId, ConversationId, Event, ExpertId, Instant, MessageBody, VisitorId,
-};
-use ebb_store::purchases::{self, Purchase};
-use ebb_store::reports::commerce::Amount;
-use ebb_store::reports::{self, commerce};
-use ebb_store::{Store, conversations, csat, events};
+use ebb_core::reports::{ASYNC_REPLY_AFTER, ConversationFigures};
+use ebb_core::{Actor, Author, BrandId, ConversationId, Event, Instant, MessageBody, VisitorId};
+use ebb_store::reports;
+use ebb_store::{Store, conversations, events};
 use time::Duration;
 
 use crate::helpers::{T0, backends, brand, conversation, expert};
@@ -195,135 +189,6 @@ async fn the_report_rows_give_the_same_figures_as_a_brute_force_pass() {
             db.name
         );
         assert_eq!(responses, vec![0, 180, 1200, 9060], "{}", db.name);
-        db.finish().await;
-    }
-}
-
-#[tokio::test]
-async fn csat_counts_stay_in_their_brand_and_period() {
-    for db in backends().await {
-        let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let globex = brand(store, "globex").await;
-        let ada: Option<ExpertId> = Some(expert(store, acme.id, "ada@acme.test", 5).await.id);
-        let mut rate = Vec::new();
-        for (brand, at, rating) in [
-            (acme.id, -1, 1),
-            (acme.id, 0, 5),
-            (acme.id, 5, 4),
-            (acme.id, 6, 4),
-            (acme.id, 60, 2),
-            (globex.id, 5, 1),
-        ] {
-            let (conv, visitor) = story(store, brand, at, vec![]).await;
-            rate.push((brand, conv, visitor, at, rating));
-        }
-        let mut tx = store.begin().await.expect("begin");
-        for (brand, conv, visitor, at, rating) in rate {
-            let expert = if brand == acme.id { ada } else { None };
-            csat::insert(
-                &mut tx,
-                brand,
-                conv,
-                visitor,
-                expert,
-                rating,
-                None,
-                minutes(at),
-            )
-            .await
-            .expect("rating");
-        }
-        tx.commit().await.expect("commit");
-        let mut conn = store.conn().await.expect("conn");
-        let counts = commerce::csat_counts(&mut conn, acme.id, minutes(0), minutes(60))
-            .await
-            .expect("counts");
-        let figures = CsatFigures::of(counts);
-        assert_eq!(figures.distribution, [0, 0, 0, 2, 1], "{}", db.name);
-        assert_eq!(figures.average, Some(13.0 / 3.0), "{}", db.name);
-        let none = commerce::csat_counts(&mut conn, acme.id, minutes(61), minutes(99));
-        assert_eq!(
-            CsatFigures::of(none.await.expect("q")).responses,
-            0,
-            "{}",
-            db.name
-        );
-        drop(conn);
-        db.finish().await;
-    }
-}
-
-fn amount(currency: &str, count: i64, amount_minor: i64) -> Amount {
-    Amount {
-        currency: currency.to_owned(),
-        count,
-        amount_minor,
-    }
-}
-
-#[tokio::test]
-async fn purchase_sums_skip_refunds_and_other_brands_and_periods() {
-    for db in backends().await {
-        let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let globex = brand(store, "globex").await;
-        let (inside, vera) = story(store, acme.id, 10, vec![]).await;
-        let (before, walt) = story(store, acme.id, -1, vec![]).await;
-        let (theirs, gus) = story(store, globex.id, 10, vec![]).await;
-        let rows = [
-            (acme.id, vera, 10, "confirmed", "EUR", 1000, Some(inside)),
-            (acme.id, vera, 20, "pending", "EUR", 500, None),
-            (acme.id, vera, 30, "refunded", "EUR", 9999, Some(inside)),
-            (acme.id, walt, 40, "confirmed", "USD", 200, Some(before)),
-            (acme.id, vera, 700, "confirmed", "EUR", 7, Some(inside)),
-            (globex.id, gus, 10, "confirmed", "EUR", 3333, Some(theirs)),
-        ];
-        let mut tx = store.begin().await.expect("begin");
-        for (i, (brand, visitor, at, status, currency, minor, conversation)) in
-            rows.into_iter().enumerate()
-        {
-            let purchase = Purchase {
-                id: PurchaseId::new(),
-                order_id: format!("order-{i}"),
-                visitor_id: visitor,
-                amount: Money {
-                    minor,
-                    currency: currency.to_owned(),
-                },
-                purchased_at: minutes(at),
-                status: status.to_owned(),
-                source: "server".to_owned(),
-                conversation_id: conversation,
-                expert_id: None,
-            };
-            purchases::insert(&mut tx, brand, &purchase, minutes(at))
-                .await
-                .expect("purchase");
-        }
-        tx.commit().await.expect("commit");
-        let mut conn = store.conn().await.expect("conn");
-        let figures = commerce::purchases(&mut conn, acme.id, minutes(0), minutes(600))
-            .await
-            .expect("figures");
-        assert_eq!(
-            figures.all,
-            vec![amount("EUR", 2, 1500), amount("USD", 1, 200)],
-            "{}: refunds, later purchases and globex left out",
-            db.name
-        );
-        assert_eq!(
-            figures.attributed,
-            vec![amount("EUR", 1, 1000), amount("USD", 1, 200)],
-            "{}",
-            db.name
-        );
-        assert_eq!(
-            figures.converted_conversations, 1,
-            "{}: only the conversation opened in the period",
-            db.name
-        );
-        drop(conn);
         db.finish().await;
     }
 }
