@@ -11,6 +11,7 @@ pub mod expert;
 pub mod ids;
 pub mod message;
 pub mod playbook;
+pub mod reports;
 pub mod routing;
 pub mod slots;
 pub mod snooze;

@@ -1,7 +1,7 @@
 //! Three real `ebb serve` nodes on one PostgreSQL schema and one NATS prefix: live
 //! delivery and presence across nodes, exactly-once routing and snooze timers, and
-//! recovery after `kill -9`. Runs with PostgreSQL tests (`CI=true` or `EBB_TEST_POSTGRES`);
-//! skipped otherwise.
+//! recovery after `kill -9`. Runs with PostgreSQL tests (`CI=true` or `EBB_TEST_POSTGRES`),
+//! skipped with a printed reason otherwise; in CI a missing PostgreSQL or NATS fails them.
 
 #[path = "cluster/client.rs"]
 mod client;
@@ -13,18 +13,31 @@ use std::time::Duration;
 
 use client::{PATIENCE, Ws, call, expert, start, visitor};
 use ebb_core::Event;
+use ebb_store::testing;
 use node::{Cluster, LEASE_MS, Schema};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-async fn schema() -> Option<Schema> {
-    match ebb_store::testing::postgres_url() {
-        Some(url) => Some(Schema::create(&url).await),
-        None => {
-            eprintln!("skipped: set EBB_TEST_POSTGRES (or CI=true) to run the cluster tests");
-            None
+/// A fresh schema when PostgreSQL (and, if `with_nats`, NATS) can be used; `None` (the
+/// test is skipped) only outside CI, see [`testing::missing`].
+async fn schema(with_nats: bool) -> Option<Schema> {
+    let Some(url) = testing::postgres_url() else {
+        return testing::missing(
+            false,
+            "set EBB_TEST_POSTGRES (or CI=true) to run the cluster tests",
+        );
+    };
+    if !testing::reachable(&url).await {
+        return testing::missing(true, &format!("PostgreSQL at {url} is unreachable"));
+    }
+    if with_nats {
+        let (nats, required) = (node::nats(), testing::nats_url().is_none_or(|(_, r)| r));
+        if !testing::reachable(&nats).await {
+            let what = format!("NATS at {nats} is unreachable (set EBB_TEST_NATS=1 to require it)");
+            return testing::missing(required, &what);
         }
     }
+    Some(Schema::create(&url).await)
 }
 
 fn is_entry_with(f: &Value, text: &str) -> bool {
@@ -34,7 +47,9 @@ fn is_entry_with(f: &Value, text: &str) -> bool {
 #[tokio::test]
 async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
     ebb_server::install_crypto_provider();
-    let Some(schema) = schema().await else { return };
+    let Some(schema) = schema(true).await else {
+        return;
+    };
     let cluster = Cluster::start(&schema, 3).await;
     let (n1, n2, n3) = (cluster.base(0), cluster.base(1), cluster.base(2));
     let (ada, _) = expert(n2, "ada@demo.ebb").await;
@@ -191,7 +206,9 @@ async fn assigned_to(base: &str, token: &str) -> Vec<String> {
 #[tokio::test]
 async fn routing_and_snooze_timers_are_exactly_once_across_three_nodes() {
     ebb_server::install_crypto_provider();
-    let Some(schema) = schema().await else { return };
+    let Some(schema) = schema(true).await else {
+        return;
+    };
     let cluster = Cluster::start(&schema, 3).await;
     let bases: Vec<String> = cluster.nodes.iter().map(|n| n.base.clone()).collect();
     let (ada, ada_id) = expert(&bases[0], "ada@demo.ebb").await;
@@ -331,7 +348,9 @@ async fn routing_and_snooze_timers_are_exactly_once_across_three_nodes() {
 #[tokio::test]
 async fn a_node_without_nats_is_degraded_but_serves_its_own_clients() {
     ebb_server::install_crypto_provider();
-    let Some(schema) = schema().await else { return };
+    let Some(schema) = schema(false).await else {
+        return;
+    };
     let cluster = Cluster::spawn(&schema, 1, "nats://127.0.0.1:1");
     let base = cluster.base(0);
     node::wait_readiness(base, "degraded").await;

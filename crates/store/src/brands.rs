@@ -53,7 +53,8 @@ const COLUMNS: &str = "id, slug, name, auto_message, typical_reply_time, max_sno
 /// Inserts a brand; a taken slug is a `Conflict`.
 pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<()> {
     let s = &brand.settings;
-    run!(h, |c| sqlx::query(
+    run!(h, |c| {
+        sqlx::query(
         "INSERT INTO brands (id, slug, name, auto_message, typical_reply_time, max_snooze_days, \
          created_at, offline_grace_minutes, purchase_window_hours, woken_wait_minutes, \
          snooze_budget, snooze_budget_mode) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
@@ -72,7 +73,8 @@ pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<
     .bind(s.snooze_budget_mode.as_str())
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 

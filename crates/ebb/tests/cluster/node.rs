@@ -3,8 +3,13 @@
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// NATS on the development and CI machines.
-pub const NATS: &str = "nats://127.0.0.1:4222";
+/// The NATS the nodes use: `EBB_TEST_NATS` when it is a URL, else the machines' default.
+pub fn nats() -> String {
+    ebb_store::testing::nats_url().map_or_else(
+        || ebb_store::testing::DEFAULT_NATS.to_owned(),
+        |(url, _)| url,
+    )
+}
 /// How long presence leases last in these clusters.
 pub const LEASE_MS: u64 = 1500;
 /// The presence grace period in these clusters.
@@ -94,7 +99,7 @@ impl Cluster {
     /// Starts `n` nodes at once (they race to migrate and create the demo) and waits
     /// until each is ready, NATS included.
     pub async fn start(schema: &Schema, n: usize) -> Self {
-        let cluster = Self::spawn(schema, n, NATS);
+        let cluster = Self::spawn(schema, n, &nats());
         for node in &cluster.nodes {
             wait_ready(&node.base).await;
         }

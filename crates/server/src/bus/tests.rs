@@ -4,22 +4,24 @@
 use std::time::Duration;
 
 use ebb_core::{BrandId, ConversationId, VisitorId};
+use ebb_store::testing;
 use tokio::sync::broadcast;
 
 use super::{Bus, BusStatus, Control, Hint, Lease, NatsOptions, Side, Signal};
 
 const WAIT: Duration = Duration::from_secs(10);
 
-/// The NATS URL to test against, if NATS tests are on.
-fn nats_url() -> Option<String> {
-    let on = |name: &str| std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0");
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    (ci || on("EBB_TEST_NATS") || on("EBB_TEST_POSTGRES")).then(|| {
-        std::env::var("EBB_TEST_NATS")
-            .ok()
-            .filter(|v| v.contains("://"))
-            .unwrap_or_else(|| "nats://127.0.0.1:4222".to_owned())
-    })
+/// The NATS URL to test against, if NATS tests are on and NATS is up; a missing NATS fails
+/// the test in CI or with `EBB_TEST_NATS` set, and skips the NATS half otherwise.
+async fn nats_url() -> Option<String> {
+    let (url, required) = testing::nats_url()?;
+    if testing::reachable(&url).await {
+        return Some(url);
+    }
+    testing::missing(
+        required,
+        &format!("NATS half: NATS at {url} is unreachable"),
+    )
 }
 
 fn hint(brand: BrandId, seq: u64) -> Hint {
@@ -52,7 +54,7 @@ fn nothing_left<T: Clone + std::fmt::Debug>(rx: &mut broadcast::Receiver<T>) {
 async fn pairs() -> Vec<(&'static str, Bus, Bus)> {
     let local = Bus::new();
     let mut pairs = vec![("local", local.clone(), local)];
-    if let Some(url) = nats_url() {
+    if let Some(url) = nats_url().await {
         let prefix = format!("ebbtest.{}", uuid::Uuid::new_v4().simple());
         let options = NatsOptions { url, prefix };
         let a = Bus::nats(options.clone()).await.expect("bus a");

@@ -1,4 +1,4 @@
-//! The money and satisfaction part of a report: CSAT ratings given in the period,
+//! The money and satisfaction rows of a report: CSAT ratings given in the period,
 //! purchases made in it and the conversations they were attributed to (conversion), and
 //! the earnings ledger's entries recorded in it. Amounts are summed per currency.
 
@@ -19,25 +19,15 @@ pub struct Amount {
     pub amount_minor: i64,
 }
 
-/// CSAT ratings given in the period.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct CsatFigures {
-    /// How many ratings.
-    pub responses: i64,
-    /// Their average, 1 to 5 (`null` when none).
-    pub average: Option<f64>,
-    /// How many of each rating, index 0 for 1 star to index 4 for 5 stars.
-    pub distribution: [i64; 5],
-}
-
-/// The brand's CSAT ratings given in `[from, to)`.
-pub async fn csat(
+/// How many CSAT ratings of each value the brand got in `[from, to)`, as
+/// `(rating, count)` rows for [`ebb_core::reports::CsatFigures::of`].
+pub async fn csat_counts(
     h: &mut impl Handle,
     brand: BrandId,
     from: Instant,
     to: Instant,
-) -> Result<CsatFigures> {
-    let rows: Vec<(i64, i64)> = run!(h, |c| sqlx::query_as(
+) -> Result<Vec<(i64, i64)>> {
+    Ok(run!(h, |c| sqlx::query_as(
         "SELECT rating, COUNT(*) FROM csat WHERE brand_id = $1 AND created_at >= $2 \
          AND created_at < $3 GROUP BY rating"
     )
@@ -45,21 +35,7 @@ pub async fn csat(
     .bind(to_micros(from))
     .bind(to_micros(to))
     .fetch_all(c)
-    .await)?;
-    let mut out = CsatFigures::default();
-    let mut sum = 0;
-    for (rating, count) in rows {
-        if let Some(slot) = usize::try_from(rating - 1)
-            .ok()
-            .and_then(|i| out.distribution.get_mut(i))
-        {
-            *slot += count;
-            out.responses += count;
-            sum += rating * count;
-        }
-    }
-    out.average = (out.responses > 0).then(|| sum as f64 / out.responses as f64);
-    Ok(out)
+    .await)?)
 }
 
 /// Purchases and conversion.

@@ -5,7 +5,7 @@ use ebb_core::{
     Actor, Author, Command, Conversation, ConversationId, ConversationState, Event, MessageBody,
     SnoozeChoice, VisitorId,
 };
-use ebb_store::{StoreError, conversations, events, experts};
+use ebb_store::{StoreError, conversations, events, experts, visitors};
 use time::Duration;
 
 use crate::helpers::{T0, apply, backends, brand, expert, insert_started};
@@ -193,6 +193,64 @@ async fn client_message_ids_are_unique_and_stale_writes_are_refused() {
             "{}",
             db.name
         );
+        drop(tx);
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn lists_by_visitor_and_brand_are_newest_first_and_scoped() {
+    for db in backends().await {
+        let store = &db.store;
+        let acme = brand(store, "acme").await;
+        let globex = brand(store, "globex").await;
+        let vera = VisitorId::new();
+        let mut tx = store.begin().await.expect("begin");
+        visitors::insert(&mut tx, vera, acme.id, b"vera", T0)
+            .await
+            .expect("visitor");
+        let mut ids = Vec::new();
+        for minutes in [0, 30, 10] {
+            let (conv, _) = Conversation::start(
+                ConversationId::new(),
+                acme.id,
+                vera,
+                body("hello"),
+                None,
+                None,
+                T0 + Duration::minutes(minutes),
+            );
+            conversations::insert(&mut tx, &conv).await.expect("insert");
+            ids.push(conv.id);
+        }
+        tx.commit().await.expect("commit");
+        let newest_first = vec![ids[1], ids[2], ids[0]];
+
+        let mut conn = store.conn().await.expect("conn");
+        let hers = conversations::for_visitor(&mut conn, acme.id, vera).await;
+        let hers: Vec<_> = hers.expect("q").iter().map(|c| c.id).collect();
+        assert_eq!(hers, newest_first, "{}", db.name);
+        let all = conversations::for_brand(&mut conn, acme.id, 2)
+            .await
+            .expect("q");
+        let all: Vec<_> = all.iter().map(|c| c.id).collect();
+        assert_eq!(all, newest_first[..2], "{}: newest first, limited", db.name);
+        let theirs = conversations::for_brand(&mut conn, globex.id, 10).await;
+        assert!(theirs.expect("q").is_empty(), "{}", db.name);
+        let cross = conversations::for_visitor(&mut conn, globex.id, vera).await;
+        assert!(cross.expect("q").is_empty(), "{}", db.name);
+        drop(conn);
+
+        let mut tx = store.begin().await.expect("begin");
+        let locked = conversations::get_locked(&mut tx, acme.id, ids[0]).await;
+        assert_eq!(
+            locked.expect("q").map(|c| c.id),
+            Some(ids[0]),
+            "{}",
+            db.name
+        );
+        let foreign = conversations::get_locked(&mut tx, globex.id, ids[0]).await;
+        assert_eq!(foreign.expect("q"), None, "{}", db.name);
         drop(tx);
         db.finish().await;
     }

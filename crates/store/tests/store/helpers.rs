@@ -3,8 +3,8 @@
 use ebb_core::earnings::Money;
 use ebb_core::slots::Slots;
 use ebb_core::{
-    Brand, BrandId, BrandSettings, Command, Conversation, ConversationId, Entry, Expert, ExpertId,
-    ExpertStatus, Instant, MessageBody, MissionId, VisitorId,
+    Brand, BrandId, BrandSettings, Command, Conversation, ConversationId, Entry, Event, Expert,
+    ExpertId, ExpertStatus, Instant, MessageBody, MissionId, VisitorId,
 };
 use ebb_store::missions::{self, Mission};
 pub use ebb_store::testing::backends;
@@ -82,7 +82,12 @@ pub async fn visitor(store: &Store, brand: BrandId) -> VisitorId {
 
 /// Applies `cmd` to `conv` at `at` in a transaction of its own, storing its state and
 /// timeline entries.
-pub async fn apply_committed(store: &Store, conv: &Conversation, cmd: Command, at: Instant) -> Conversation {
+pub async fn apply_committed(
+    store: &Store,
+    conv: &Conversation,
+    cmd: Command,
+    at: Instant,
+) -> Conversation {
     let (next, entries) = conv.decide(cmd, at).expect("legal command");
     let mut tx = store.begin().await.expect("begin");
     conversations::update(&mut tx, &next, conv.last_seq, None, at)
@@ -147,4 +152,35 @@ pub async fn mission(
     }
     tx.commit().await.expect("commit");
     m
+}
+
+/// A new visitor of `brand` who started a conversation at `at` (first message "hello",
+/// with `client_msg_id`), stored with its first entries and then the `later` events.
+pub async fn conversation(
+    store: &Store,
+    brand: BrandId,
+    client_msg_id: Option<&str>,
+    at: Instant,
+    later: Vec<(Instant, Event)>,
+) -> (Conversation, VisitorId) {
+    let visitor = VisitorId::new();
+    let hello = MessageBody::parse("hello").expect("body");
+    let auto = Some(MessageBody::parse("We reply soon.").expect("body"));
+    let id = ConversationId::new();
+    let client = client_msg_id.map(str::to_owned);
+    let (conv, mut entries) = Conversation::start(id, brand, visitor, hello, client, auto, at);
+    let next = (conv.last_seq + 1..).zip(later);
+    entries.extend(next.map(|(seq, (at, event))| Entry { seq, at, event }));
+    let mut tx = store.begin().await.expect("begin");
+    visitors::insert(&mut tx, visitor, brand, visitor.0.as_bytes(), at)
+        .await
+        .expect("visitor");
+    conversations::insert(&mut tx, &conv)
+        .await
+        .expect("conversation");
+    events::append(&mut tx, brand, conv.id, &entries)
+        .await
+        .expect("entries");
+    tx.commit().await.expect("commit");
+    (conv, visitor)
 }

@@ -1,8 +1,14 @@
 //! Store stories, each run on a temporary SQLite file and, when `EBB_TEST_POSTGRES` or
 //! `CI` is set, on a fresh PostgreSQL schema.
 
+mod api_keys;
+mod brands;
+mod clock_offset;
+mod commerce;
 mod conversations;
 mod csat;
+mod events;
+mod experts;
 mod helpers;
 mod identities;
 mod jobs;
@@ -10,5 +16,10 @@ mod ledger;
 mod migrations;
 mod missions;
 mod purchases;
+mod reads;
+mod reports;
 mod rules;
+mod saved_replies;
 mod snooze_budget;
+mod visitors;
+mod webhook_endpoints;

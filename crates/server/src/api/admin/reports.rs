@@ -5,9 +5,10 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
+use ebb_core::reports::{ConversationFigures, CsatFigures};
 use ebb_core::{BrandId, Instant};
-use ebb_store::reports::commerce::{self, CsatFigures, Earning, PurchaseFigures};
-use ebb_store::reports::{self, ConversationFigures};
+use ebb_store::reports;
+use ebb_store::reports::commerce::{self, Earning, PurchaseFigures};
 use serde::{Deserialize, Serialize};
 use time::Duration;
 
@@ -70,8 +71,9 @@ async fn report(
     }
     let brand = admin.brand_id;
     let mut conn = state.store.conn().await?;
-    let conversations = reports::conversation_figures(&mut conn, brand, from, to).await?;
-    let csat = commerce::csat(&mut conn, brand, from, to).await?;
+    let events = reports::events(&mut conn, brand, from, to).await?;
+    let conversations = ConversationFigures::from_events(&events);
+    let csat = CsatFigures::of(commerce::csat_counts(&mut conn, brand, from, to).await?);
     let purchases = commerce::purchases(&mut conn, brand, from, to).await?;
     let earnings = commerce::earnings(&mut conn, brand, from, to).await?;
     let n = conversations.conversations;
