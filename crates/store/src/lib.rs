@@ -29,7 +29,7 @@ pub mod visitors;
 pub mod webhook_endpoints;
 
 pub use db::{Backend, Conn, ConnRef, Handle, SqliteTx, Store, Tx, redact_url};
-pub use error::StoreError;
+pub use error::{StoreError, Unique};
 
 /// Result type of every store call.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

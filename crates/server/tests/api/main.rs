@@ -3,6 +3,7 @@
 
 mod admin;
 mod authorization;
+mod conflicts;
 mod contract;
 mod csat;
 mod earnings;
