@@ -43,7 +43,7 @@ pub async fn schedule(
          ON CONFLICT (kind, conversation_id) DO UPDATE \
          SET run_at = excluded.run_at, locked_until = NULL, attempts = 0"
     )
-    .bind(Uuid::now_v7())
+    .bind(crate::ids::new_uuid())
     .bind(brand.0)
     .bind(kind)
     .bind(conversation.0)

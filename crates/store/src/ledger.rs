@@ -28,7 +28,7 @@ fn dedup_key(e: &Earning) -> String {
         (EarningKind::ContactFee, Some(c), _) => c.to_string(),
         (_, _, Some(p)) => p.to_string(),
         (_, Some(c), None) => c.to_string(),
-        (_, None, None) => Uuid::now_v7().to_string(),
+        (_, None, None) => crate::ids::new_uuid().to_string(),
     };
     format!("{}:{about}", e.kind.as_str())
 }

@@ -13,6 +13,7 @@ pub mod csat;
 mod error;
 pub mod events;
 pub mod experts;
+pub mod ids;
 pub mod jobs;
 pub mod ledger;
 pub mod missions;

@@ -34,7 +34,7 @@ pub async fn enqueue(
     let event_id = payload["id"]
         .as_str()
         .and_then(|s| Uuid::parse_str(s).ok())
-        .unwrap_or_else(Uuid::now_v7);
+        .unwrap_or_else(crate::ids::new_uuid);
     let body = serde_json::to_string(payload)?;
     for target in subscribed {
         run!(h, |c| sqlx::query(
@@ -42,7 +42,7 @@ pub async fn enqueue(
              payload, status, next_attempt_at, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7)"
         )
-        .bind(Uuid::now_v7())
+        .bind(crate::ids::new_uuid())
         .bind(brand.0)
         .bind(target.endpoint.id)
         .bind(event_id)

@@ -66,7 +66,7 @@ pub async fn backends() -> Vec<TestDb> {
         pg: None,
     }];
     if let Some(url) = postgres_url() {
-        let schema = format!("ebb_test_{}", uuid::Uuid::new_v4().simple());
+        let schema = format!("ebb_test_{}", crate::ids::new_uuid().simple());
         let admin = sqlx::PgPool::connect(&url)
             .await
             .expect("PostgreSQL tests are on but PostgreSQL is unreachable");

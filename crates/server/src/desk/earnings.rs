@@ -5,7 +5,7 @@
 use ebb_core::earnings::{self, Money, Payable, Span};
 use ebb_core::{
     Actor, Author, BrandId, Conversation, ConversationId, ConversationState, Event, ExpertId,
-    Instant, PurchaseId, VisitorId,
+    Instant, VisitorId,
 };
 use ebb_store::purchases::{self, Purchase};
 use ebb_store::{Tx, conversations, csat, events, ledger, missions};
@@ -126,7 +126,7 @@ pub async fn record_purchase(
                 Some(p) => p,
                 None => {
                     let p = Purchase {
-                        id: PurchaseId::new(),
+                        id: ebb_store::ids::new_id(),
                         order_id: report.order_id.clone(),
                         visitor_id: report.visitor,
                         amount: report.amount.clone(),
