@@ -47,19 +47,19 @@ pub async fn insert(
     password_hash: &str,
     now: Instant,
 ) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "INSERT INTO admins (id, brand_id, email, name, password_hash, created_at) \
+    exec!(
+        h,
+        sqlx::query(
+            "INSERT INTO admins (id, brand_id, email, name, password_hash, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)"
-    )
-    .bind(admin.id.0)
-    .bind(admin.brand_id.0)
-    .bind(&admin.email)
-    .bind(&admin.name)
-    .bind(password_hash)
-    .bind(to_micros(now))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(admin.id.0)
+        .bind(admin.brand_id.0)
+        .bind(&admin.email)
+        .bind(&admin.name)
+        .bind(password_hash)
+        .bind(to_micros(now))
+    )?;
     Ok(())
 }
 
@@ -94,18 +94,18 @@ pub async fn insert_session(
     now: Instant,
     expires_at: Instant,
 ) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "INSERT INTO admin_sessions (token_hash, brand_id, admin_id, created_at, expires_at) \
+    exec!(
+        h,
+        sqlx::query(
+            "INSERT INTO admin_sessions (token_hash, brand_id, admin_id, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5)"
-    )
-    .bind(token_hash)
-    .bind(admin.brand_id.0)
-    .bind(admin.id.0)
-    .bind(to_micros(now))
-    .bind(to_micros(expires_at))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(token_hash)
+        .bind(admin.brand_id.0)
+        .bind(admin.id.0)
+        .bind(to_micros(now))
+        .bind(to_micros(expires_at))
+    )?;
     Ok(())
 }
 

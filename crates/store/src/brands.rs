@@ -41,7 +41,7 @@ const COLUMNS: &str = "id, slug, name, auto_message, typical_reply_time, max_sno
 /// Inserts a brand; a taken slug is a `Conflict`.
 pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<()> {
     let s = &brand.settings;
-    run!(h, |c| sqlx::query(
+    exec!(h, sqlx::query(
         "INSERT INTO brands (id, slug, name, auto_message, typical_reply_time, max_snooze_days, \
          created_at, offline_grace_minutes, purchase_window_hours) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
@@ -54,10 +54,7 @@ pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<
     .bind(s.max_snooze_days)
     .bind(to_micros(now))
     .bind(s.offline_grace_minutes)
-    .bind(s.purchase_window_hours)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(s.purchase_window_hours))?;
     Ok(())
 }
 
@@ -103,20 +100,19 @@ pub async fn update_settings(
     allowed_origins: &[String],
 ) -> Result<bool> {
     let origins = serde_json::to_string(allowed_origins)?;
-    let done = run!(h, |c| sqlx::query(
-        "UPDATE brands SET auto_message = $2, typical_reply_time = $3, max_snooze_days = $4, \
+    exec_one!(
+        h,
+        sqlx::query(
+            "UPDATE brands SET auto_message = $2, typical_reply_time = $3, max_snooze_days = $4, \
          allowed_origins = $5, offline_grace_minutes = $6, purchase_window_hours = $7 \
          WHERE id = $1"
+        )
+        .bind(id.0)
+        .bind(&settings.auto_message)
+        .bind(&settings.typical_reply_time)
+        .bind(settings.max_snooze_days)
+        .bind(&origins)
+        .bind(settings.offline_grace_minutes)
+        .bind(settings.purchase_window_hours)
     )
-    .bind(id.0)
-    .bind(&settings.auto_message)
-    .bind(&settings.typical_reply_time)
-    .bind(settings.max_snooze_days)
-    .bind(&origins)
-    .bind(settings.offline_grace_minutes)
-    .bind(settings.purchase_window_hours)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(done == 1)
 }

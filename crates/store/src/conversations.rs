@@ -144,30 +144,30 @@ fn seq(n: u64) -> i64 {
 pub async fn insert(h: &mut impl Handle, conv: &Conversation) -> Result<()> {
     let s = state_columns(conv)?;
     let created = to_micros(conv.created_at);
-    run!(h, |c| sqlx::query(
-        "INSERT INTO conversations (id, brand_id, visitor_id, status, expert_id, wake, \
+    exec!(
+        h,
+        sqlx::query(
+            "INSERT INTO conversations (id, brand_id, visitor_id, status, expert_id, wake, \
          snoozed_until, snooze_count, closed_by, closed_at, last_seq, last_author, \
          last_message_at, awaiting_since, queued_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $14, $14, $14)"
-    )
-    .bind(conv.id.0)
-    .bind(conv.brand_id.0)
-    .bind(conv.visitor_id.0)
-    .bind(s.status)
-    .bind(s.expert_id)
-    .bind(s.wake)
-    .bind(s.snoozed_until)
-    .bind(i64::from(conv.snooze_count))
-    .bind(s.closed_by)
-    .bind(s.closed_at)
-    .bind(seq(conv.last_seq))
-    .bind(s.last_author)
-    .bind(conv.last_message_at.map(to_micros))
-    .bind(created)
-    .bind(conv.awaiting_since.map(to_micros))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(conv.id.0)
+        .bind(conv.brand_id.0)
+        .bind(conv.visitor_id.0)
+        .bind(s.status)
+        .bind(s.expert_id)
+        .bind(s.wake)
+        .bind(s.snoozed_until)
+        .bind(i64::from(conv.snooze_count))
+        .bind(s.closed_by)
+        .bind(s.closed_at)
+        .bind(seq(conv.last_seq))
+        .bind(s.last_author)
+        .bind(conv.last_message_at.map(to_micros))
+        .bind(created)
+        .bind(conv.awaiting_since.map(to_micros))
+    )?;
     Ok(())
 }
 
@@ -181,7 +181,8 @@ pub async fn update(
     now: Instant,
 ) -> Result<()> {
     let s = state_columns(conv)?;
-    let done = run!(h, |c| sqlx::query(
+    let done =
+        exec!(h, sqlx::query(
         "UPDATE conversations SET status = $3, expert_id = $4, wake = $5, snoozed_until = $6, \
          snooze_count = $7, closed_by = $8, closed_at = $9, last_seq = $10, last_author = $11, \
          last_message_at = $12, queued_at = COALESCE($13, queued_at), updated_at = $14, \
@@ -202,10 +203,7 @@ pub async fn update(
     .bind(requeued_at.map(to_micros))
     .bind(to_micros(now))
     .bind(seq(prev_seq))
-    .bind(conv.awaiting_since.map(to_micros))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(conv.awaiting_since.map(to_micros)))?;
     if done == 1 {
         Ok(())
     } else {
@@ -381,14 +379,12 @@ pub async fn set_previous(
     id: ConversationId,
     previous: ConversationId,
 ) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "UPDATE conversations SET previous_id = $3 WHERE brand_id = $1 AND id = $2"
-    )
-    .bind(brand.0)
-    .bind(id.0)
-    .bind(previous.0)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    exec!(
+        h,
+        sqlx::query("UPDATE conversations SET previous_id = $3 WHERE brand_id = $1 AND id = $2")
+            .bind(brand.0)
+            .bind(id.0)
+            .bind(previous.0)
+    )?;
     Ok(())
 }

@@ -37,21 +37,21 @@ pub async fn schedule(
     run_at: Instant,
     now: Instant,
 ) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "INSERT INTO jobs (id, brand_id, kind, conversation_id, run_at, created_at) \
+    exec!(
+        h,
+        sqlx::query(
+            "INSERT INTO jobs (id, brand_id, kind, conversation_id, run_at, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (kind, conversation_id) DO UPDATE \
          SET run_at = excluded.run_at, locked_until = NULL, attempts = 0"
-    )
-    .bind(crate::ids::new_uuid())
-    .bind(brand.0)
-    .bind(kind)
-    .bind(conversation.0)
-    .bind(to_micros(run_at))
-    .bind(to_micros(now))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(crate::ids::new_uuid())
+        .bind(brand.0)
+        .bind(kind)
+        .bind(conversation.0)
+        .bind(to_micros(run_at))
+        .bind(to_micros(now))
+    )?;
     Ok(())
 }
 
@@ -62,29 +62,25 @@ pub async fn cancel(
     kind: &str,
     conversation: ConversationId,
 ) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "DELETE FROM jobs WHERE brand_id = $1 AND kind = $2 AND conversation_id = $3"
-    )
-    .bind(brand.0)
-    .bind(kind)
-    .bind(conversation.0)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    exec!(
+        h,
+        sqlx::query("DELETE FROM jobs WHERE brand_id = $1 AND kind = $2 AND conversation_id = $3")
+            .bind(brand.0)
+            .bind(kind)
+            .bind(conversation.0)
+    )?;
     Ok(())
 }
 
 /// Deletes a handled job, unless it was rescheduled meanwhile (a new `run_at`).
 pub async fn complete(h: &mut impl Handle, job: &Job) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "DELETE FROM jobs WHERE brand_id = $1 AND id = $2 AND run_at = $3"
-    )
-    .bind(job.brand.0)
-    .bind(job.id)
-    .bind(to_micros(job.run_at))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    exec!(
+        h,
+        sqlx::query("DELETE FROM jobs WHERE brand_id = $1 AND id = $2 AND run_at = $3")
+            .bind(job.brand.0)
+            .bind(job.id)
+            .bind(to_micros(job.run_at))
+    )?;
     Ok(())
 }
 

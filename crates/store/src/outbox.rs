@@ -37,21 +37,21 @@ pub async fn enqueue(
         .unwrap_or_else(crate::ids::new_uuid);
     let body = serde_json::to_string(payload)?;
     for target in subscribed {
-        run!(h, |c| sqlx::query(
-            "INSERT INTO webhook_deliveries (id, brand_id, endpoint_id, event_id, event_type, \
+        exec!(
+            h,
+            sqlx::query(
+                "INSERT INTO webhook_deliveries (id, brand_id, endpoint_id, event_id, event_type, \
              payload, status, next_attempt_at, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7)"
-        )
-        .bind(crate::ids::new_uuid())
-        .bind(brand.0)
-        .bind(target.endpoint.id)
-        .bind(event_id)
-        .bind(event_type)
-        .bind(&body)
-        .bind(to_micros(now))
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+            )
+            .bind(crate::ids::new_uuid())
+            .bind(brand.0)
+            .bind(target.endpoint.id)
+            .bind(event_id)
+            .bind(event_type)
+            .bind(&body)
+            .bind(to_micros(now))
+        )?;
     }
     Ok(())
 }
@@ -213,22 +213,22 @@ pub async fn record(
             None,
         ),
     };
-    run!(h, |c| sqlx::query(
-        "UPDATE webhook_deliveries SET status = $4, last_status_code = $5, last_error = $6, \
+    exec!(
+        h,
+        sqlx::query(
+            "UPDATE webhook_deliveries SET status = $4, last_status_code = $5, last_error = $6, \
          next_attempt_at = $7, delivered_at = $8, locked_until = NULL \
          WHERE brand_id = $1 AND id = $2 AND attempts = $3 AND status = 'pending'"
-    )
-    .bind(delivery.brand_id.0)
-    .bind(delivery.id)
-    .bind(delivery.attempts)
-    .bind(status)
-    .bind(code)
-    .bind(error)
-    .bind(to_micros(next))
-    .bind(delivered_at)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(delivery.brand_id.0)
+        .bind(delivery.id)
+        .bind(delivery.attempts)
+        .bind(status)
+        .bind(code)
+        .bind(error)
+        .bind(to_micros(next))
+        .bind(delivered_at)
+    )?;
     Ok(())
 }
 

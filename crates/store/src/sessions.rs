@@ -15,18 +15,18 @@ pub async fn insert(
     now: Instant,
     expires_at: Instant,
 ) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "INSERT INTO expert_sessions (token_hash, brand_id, expert_id, created_at, expires_at) \
+    exec!(
+        h,
+        sqlx::query(
+            "INSERT INTO expert_sessions (token_hash, brand_id, expert_id, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5)"
-    )
-    .bind(token_hash)
-    .bind(brand.0)
-    .bind(expert.0)
-    .bind(to_micros(now))
-    .bind(to_micros(expires_at))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(token_hash)
+        .bind(brand.0)
+        .bind(expert.0)
+        .bind(to_micros(now))
+        .bind(to_micros(expires_at))
+    )?;
     Ok(())
 }
 
@@ -59,13 +59,10 @@ pub async fn delete_for_expert(
     brand: BrandId,
     expert: ExpertId,
 ) -> Result<u64> {
-    run!(h, |c| sqlx::query(
-        "DELETE FROM expert_sessions WHERE brand_id = $1 AND expert_id = $2"
+    exec!(
+        h,
+        sqlx::query("DELETE FROM expert_sessions WHERE brand_id = $1 AND expert_id = $2")
+            .bind(brand.0)
+            .bind(expert.0)
     )
-    .bind(brand.0)
-    .bind(expert.0)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))
-    .map_err(Into::into)
 }
