@@ -19,6 +19,7 @@ pub mod ledger;
 pub mod missions;
 pub mod outbox;
 pub mod purchases;
+pub mod queue;
 pub mod reads;
 pub mod reports;
 pub mod saved_replies;

@@ -6,3 +6,4 @@ mod helpers;
 mod identities;
 mod jobs;
 mod migrations;
+mod queue;
