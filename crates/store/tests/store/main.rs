@@ -7,3 +7,4 @@ mod identities;
 mod jobs;
 mod migrations;
 mod queue;
+mod sessions;
