@@ -60,25 +60,17 @@ pub(crate) async fn claim<R>(
 where
     R: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
 {
-    let (now, lease_until, limit) = (to_micros(now), to_micros(lease_until), i64::from(limit));
-    let rows = match h.conn() {
-        ConnRef::Sqlite(c) => {
-            sqlx::query_as::<_, R>(&queue.claim_sql(""))
-                .bind(now)
-                .bind(lease_until)
-                .bind(limit)
-                .fetch_all(c)
-                .await?
-        }
-        ConnRef::Postgres(c) => {
-            sqlx::query_as::<_, R>(&queue.claim_sql(" FOR UPDATE SKIP LOCKED"))
-                .bind(now)
-                .bind(lease_until)
-                .bind(limit)
-                .fetch_all(c)
-                .await?
-        }
+    let lock = match h.conn() {
+        ConnRef::Sqlite(_) => "",
+        ConnRef::Postgres(_) => " FOR UPDATE SKIP LOCKED",
     };
+    let sql = queue.claim_sql(lock);
+    let rows = run!(h, |c| sqlx::query_as::<_, R>(&sql)
+        .bind(to_micros(now))
+        .bind(to_micros(lease_until))
+        .bind(i64::from(limit))
+        .fetch_all(c)
+        .await)?;
     Ok(rows)
 }
 
