@@ -1,7 +1,7 @@
 //! The scheduler: the [`Job`] that wakes snoozed conversations when their snooze expires
 //! (exactly once across nodes: each expiry is leased before it runs and its handler is
 //! idempotent), and, after each pass, releases conversations stranded by offline experts.
-//! It runs in the shared [`worker`](crate::worker) loop, woken by `scheduler_wakeup`.
+//! It runs in the shared [`worker`] loop, woken by `scheduler_wakeup`.
 
 use ebb_core::Instant;
 use ebb_store::{Conn, StoreError, Tx, conversations, jobs};

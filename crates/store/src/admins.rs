@@ -1,5 +1,5 @@
 //! Brand administrators: accounts (argon2 hashes); their login sessions are
-//! [`sessions`](crate::sessions) like experts'.
+//! [`sessions`] like experts'.
 
 use ebb_core::{AdminId, BrandId, Instant};
 use serde::{Deserialize, Serialize};

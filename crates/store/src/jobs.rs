@@ -1,4 +1,4 @@
-//! Snooze expiries on the shared [`queue`](crate::queue): one row per snoozed
+//! Snooze expiries on the shared [`queue`]: one row per snoozed
 //! conversation, (re)scheduled or cancelled with the snooze, claimed by leasing, handled
 //! idempotently, then deleted. A crashed worker's lease simply runs out.
 

@@ -1,6 +1,6 @@
 //! The webhook outbox: one row per (event, subscribed endpoint), written in the transaction
 //! that changed the data, so an event is never lost nor sent for a rolled-back change.
-//! The rows form a [`queue`](crate::queue): the delivery worker leases due ones, POSTs
+//! The rows form a [`queue`]: the delivery worker leases due ones, POSTs
 //! them, then marks them delivered, due again later (backoff), or dead.
 
 use ebb_core::{BrandId, Instant};
