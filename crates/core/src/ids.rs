@@ -1,4 +1,6 @@
-//! Typed identifiers: one UUID newtype per noun so ids cannot be mixed up.
+//! Typed identifiers: one UUID newtype per noun so ids cannot be mixed up. Core never
+//! makes ids (it has no clock nor randomness): the edges do (`ebb_store::ids`) and hand
+//! them in through `From<Uuid>`.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -10,16 +12,19 @@ macro_rules! id_type {
         #[serde(transparent)]
         pub struct $name(pub Uuid);
 
+        #[cfg(any(test, feature = "test-ids"))]
         impl $name {
-            /// A fresh, time-ordered (UUIDv7) id.
+            /// A fresh random id, for tests only.
+            #[expect(clippy::disallowed_methods, reason = "test-only ids")]
+            #[expect(clippy::new_without_default, reason = "no default id outside tests")]
             pub fn new() -> Self {
                 Self(Uuid::now_v7())
             }
         }
 
-        impl Default for $name {
-            fn default() -> Self {
-                Self::new()
+        impl From<Uuid> for $name {
+            fn from(id: Uuid) -> Self {
+                Self(id)
             }
         }
 

@@ -1,21 +1,22 @@
 //! Identities: opaque bearer tokens (random, stored only as SHA-256 hashes) for visitors,
-//! expert and admin sessions and brand API keys, argon2 password hashes, and the
-//! extractors that check them.
+//! expert and admin sessions and brand API keys, argon2 password hashes, the one login
+//! check experts and admins share ([`log_in`]), and the extractors that check tokens.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use ebb_core::{Brand, Expert, VisitorId};
+use ebb_core::{Brand, BrandId, Expert, VisitorId};
 use ebb_store::admins::Admin;
-use ebb_store::{admins, api_keys, brands, sessions, visitors};
+use ebb_store::sessions::Holder;
+use ebb_store::{Conn, StoreError, admins, api_keys, brands, experts, sessions, visitors};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::{ApiError, AppState};
 
-/// How long an expert session lasts.
+/// How long an expert or admin session lasts.
 pub const SESSION_DAYS: i64 = 14;
 
 /// A new random token: 32 bytes from the OS generator, hex-encoded.
@@ -58,6 +59,100 @@ pub async fn verify_password(password: String, hash: String) -> bool {
     })
     .await
     .unwrap_or(false)
+}
+
+/// An account that logs in with its brand, e-mail and password, and holds sessions.
+pub trait Account: Sized + Send {
+    /// The account of `brand` with this e-mail that may log in, and its password hash.
+    fn find(
+        conn: &mut Conn,
+        brand: BrandId,
+        email: &str,
+    ) -> impl Future<Output = Result<Option<(Self, String)>, StoreError>> + Send;
+
+    /// Its brand and who its sessions belong to.
+    fn holder(&self) -> (BrandId, Holder);
+}
+
+impl Account for Expert {
+    /// Disabled experts may not log in.
+    async fn find(
+        conn: &mut Conn,
+        brand: BrandId,
+        email: &str,
+    ) -> Result<Option<(Self, String)>, StoreError> {
+        let Some(found) = experts::by_email(conn, brand, email).await? else {
+            return Ok(None);
+        };
+        let disabled = experts::disabled(conn, brand).await?.contains(&found.0.id);
+        Ok(Some(found).filter(|_| !disabled))
+    }
+
+    fn holder(&self) -> (BrandId, Holder) {
+        (self.brand_id, Holder::Expert(self.id))
+    }
+}
+
+impl Account for Admin {
+    async fn find(
+        conn: &mut Conn,
+        brand: BrandId,
+        email: &str,
+    ) -> Result<Option<(Self, String)>, StoreError> {
+        admins::by_email(conn, brand, email).await
+    }
+
+    fn holder(&self) -> (BrandId, Holder) {
+        (self.brand_id, Holder::Admin(self.id))
+    }
+}
+
+/// The one login check: the brand by slug, the account by e-mail, then the password; on
+/// success a new session of [`SESSION_DAYS`]. Any miss is `Unauthorized`, without saying
+/// which part was wrong. Returns the session token and the account.
+pub async fn log_in<A: Account>(
+    state: &AppState,
+    brand: &str,
+    email: &str,
+    password: String,
+) -> Result<(String, A), ApiError> {
+    let mut conn = state.store.conn().await?;
+    let found = match brands::by_slug(&mut conn, brand).await? {
+        Some(b) => A::find(&mut conn, b.id, email).await?,
+        None => None,
+    };
+    drop(conn);
+    let Some((account, hash)) = found else {
+        return Err(ApiError::Unauthorized);
+    };
+    if !verify_password(password, hash).await {
+        return Err(ApiError::Unauthorized);
+    }
+    let token = new_token();
+    let now = state.clock.now();
+    let expires = now + time::Duration::days(SESSION_DAYS);
+    let (brand, holder) = account.holder();
+    let mut tx = state.store.begin().await?;
+    sessions::open(&mut tx, &hash_token(&token), brand, holder, now, expires).await?;
+    tx.commit().await?;
+    Ok((token, account))
+}
+
+/// The expert or admin holding the live session `token`, if any.
+async fn session_principal(state: &AppState, token: &str) -> Result<Option<Principal>, ApiError> {
+    let mut conn = state.store.conn().await?;
+    let now = state.clock.now();
+    Ok(
+        match sessions::holder(&mut conn, &hash_token(token), now).await? {
+            Some((brand, Holder::Expert(id))) => experts::by_id(&mut conn, brand, id)
+                .await?
+                .map(Principal::Expert),
+            Some((brand, Holder::Admin(id))) => admins::by_id(&mut conn, brand, id)
+                .await?
+                .map(Principal::Admin),
+            None => None,
+        },
+    )
 }
 
 /// The bearer token of a request, if any.
@@ -129,10 +224,10 @@ impl FromRequestParts<AppState> for ExpertAuth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
-        let mut conn = state.store.conn().await?;
-        let now = state.clock.now();
-        let expert = sessions::expert_for(&mut conn, &hash_token(token), now).await?;
-        expert.map(Self).ok_or(ApiError::Unauthorized)
+        match session_principal(state, token).await? {
+            Some(Principal::Expert(expert)) => Ok(Self(expert)),
+            _ => Err(ApiError::Unauthorized),
+        }
     }
 }
 
@@ -144,10 +239,10 @@ impl FromRequestParts<AppState> for AdminAuth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
-        let mut conn = state.store.conn().await?;
-        let now = state.clock.now();
-        let admin = admins::for_session(&mut conn, &hash_token(token), now).await?;
-        admin.map(Self).ok_or(ApiError::Unauthorized)
+        match session_principal(state, token).await? {
+            Some(Principal::Admin(admin)) => Ok(Self(admin)),
+            _ => Err(ApiError::Unauthorized),
+        }
     }
 }
 
@@ -220,22 +315,18 @@ impl Principal {
         token: &str,
         brand_slug: Option<&str>,
     ) -> Result<Self, ApiError> {
-        let hash = hash_token(token);
-        let mut conn = state.store.conn().await?;
         if let Some(slug) = brand_slug {
+            let mut conn = state.store.conn().await?;
             let brand = brands::by_slug(&mut conn, slug)
                 .await?
                 .ok_or(ApiError::NotFound("brand"))?;
-            let visitor = visitors::by_token(&mut conn, brand.id, &hash).await?;
+            let visitor = visitors::by_token(&mut conn, brand.id, &hash_token(token)).await?;
             let visitor = visitor.ok_or(ApiError::Unauthorized)?;
             return Ok(Self::Visitor { brand, visitor });
         }
-        let now = state.clock.now();
-        if let Some(expert) = sessions::expert_for(&mut conn, &hash, now).await? {
-            return Ok(Self::Expert(expert));
-        }
-        let admin = admins::for_session(&mut conn, &hash, now).await?;
-        admin.map(Self::Admin).ok_or(ApiError::Unauthorized)
+        session_principal(state, token)
+            .await?
+            .ok_or(ApiError::Unauthorized)
     }
 }
 

@@ -1,6 +1,6 @@
 //! The demo brand: created once, with two experts, so a newcomer can try both sides.
 
-use ebb_core::{Brand, BrandId, BrandSettings, Expert, ExpertId, ExpertStatus};
+use ebb_core::{Brand, BrandSettings, Expert, ExpertStatus};
 use ebb_store::{brands, experts};
 
 use crate::auth::hash_password;
@@ -38,7 +38,7 @@ pub async fn ensure(state: &AppState) -> Result<Demo, ApiError> {
     drop(conn);
     let now = state.clock.now();
     let brand = Brand {
-        id: BrandId::new(),
+        id: ebb_store::ids::new_id(),
         slug: DEMO_BRAND.to_owned(),
         name: "Demo Outdoor Co.".to_owned(),
         settings: BrandSettings::default(),
@@ -48,7 +48,7 @@ pub async fn ensure(state: &AppState) -> Result<Demo, ApiError> {
     brands::insert(&mut tx, &brand, now).await?;
     for (email, name, capacity, status) in DEMO_EXPERTS {
         let expert = Expert {
-            id: ExpertId::new(),
+            id: ebb_store::ids::new_id(),
             brand_id: brand.id,
             name: name.to_owned(),
             email: email.to_owned(),
@@ -58,7 +58,7 @@ pub async fn ensure(state: &AppState) -> Result<Demo, ApiError> {
         experts::insert(&mut tx, &expert, &hash, now).await?;
     }
     let admin = ebb_store::admins::Admin {
-        id: ebb_core::AdminId::new(),
+        id: ebb_store::ids::new_id(),
         brand_id: brand.id,
         email: DEMO_ADMIN.to_owned(),
         name: "Demo Admin".to_owned(),

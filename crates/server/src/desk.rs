@@ -90,7 +90,7 @@ async fn start_once(
     }
     let auto = MessageBody::parse(&brand.settings.render_auto_message()).ok();
     let (conv, entries) = Conversation::start(
-        ConversationId::new(),
+        ebb_store::ids::new_id(),
         brand.id,
         visitor,
         body,

@@ -6,7 +6,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ebb_core::DomainError;
-use ebb_store::StoreError;
+use ebb_store::{StoreError, Unique};
 use serde::Serialize;
 
 /// An error answered to a client.
@@ -152,11 +152,25 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::Conflict(what) => Self::Conflict(format!("already exists ({what})")),
+            StoreError::Conflict(rule) => Self::Conflict(conflict_detail(rule).to_owned()),
             StoreError::Concurrent(_) => Self::Concurrent,
             StoreError::Database(sqlx_err) if is_unavailable(&sqlx_err) => Self::Unavailable,
             other => Self::Internal(other.to_string()),
         }
+    }
+}
+
+/// The words a client sees for each uniqueness rule: never a constraint or table name.
+fn conflict_detail(rule: Unique) -> &'static str {
+    match rule {
+        Unique::BrandSlug => "another brand already uses this slug",
+        Unique::ExpertEmail => "an expert with this e-mail address already exists",
+        Unique::AdminEmail => "an admin with this e-mail address already exists",
+        Unique::SavedReplyKey => "two saved replies cannot share a key",
+        Unique::PurchaseOrder => "this order was already reported",
+        Unique::CsatRating => "this conversation was already rated",
+        Unique::ClientMessageId => "this message was already sent",
+        Unique::Other => "this already exists",
     }
 }
 

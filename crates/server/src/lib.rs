@@ -19,6 +19,7 @@ pub mod scheduler;
 pub mod telemetry;
 pub mod web;
 pub mod webhooks;
+pub mod worker;
 pub mod ws;
 
 use std::future::Future;
@@ -219,20 +220,41 @@ pub async fn serve(
 ) -> Result<(), std::io::Error> {
     tracing::info!(addr = %listener.local_addr()?, "ebb listening");
     metrics::install();
-    let scheduler = tokio::spawn(scheduler::run(state.clone()));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut workers = vec![tokio::spawn(worker::run(
+        state.clone(),
+        scheduler::SnoozeWake,
+        stopped.clone(),
+    ))];
+    match webhooks::WebhookDelivery::new() {
+        Ok(job) => workers.push(tokio::spawn(worker::run(state.clone(), job, stopped))),
+        Err(err) => tracing::error!(error = %err, "webhook delivery disabled: no HTTP client"),
+    }
     let presence = tokio::spawn(state.presence.clone().run());
     let controls = tokio::spawn(follow_controls(state.clone()));
-    let webhooks = tokio::spawn(webhooks::run(state.clone()));
     let app = api::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
-    scheduler.abort();
+    stop.send_replace(true);
+    for worker in workers {
+        drain(worker).await;
+    }
     presence.abort();
     controls.abort();
-    webhooks.abort();
     served
 }
+
+/// Lets a worker finish the pass in flight (a few seconds at most), then stops it.
+async fn drain(worker: tokio::task::JoinHandle<()>) {
+    let abort = worker.abort_handle();
+    if tokio::time::timeout(DRAIN, worker).await.is_err() {
+        abort.abort();
+    }
+}
+
+/// How long shutdown waits for a worker's pass in flight.
+const DRAIN: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Wakes the scheduler when another node moved the test clock.
 async fn follow_controls(state: AppState) {

@@ -1,17 +1,16 @@
-//! The scheduler: runs due durable jobs (snooze expiries) and sweeps the stored
-//! reservations, passing on woken conversations whose reservation lapsed (core decides
-//! which, see `ebb_core::routing::reservation`). It sleeps until woken (a snooze was set,
-//! time was moved), until the next job or lapse is due, or until its poll interval passes; each job is leased before
-//! it runs, so several nodes never run one job at the same time, and handlers are
-//! idempotent. With the test clock, each tick first loads the stored offset, so time moved
-//! on one node moves on all.
-
-use time::Duration;
+//! The scheduler: the [`Job`] that wakes snoozed conversations when their snooze expires
+//! (exactly once across nodes: each expiry is leased before it runs and its handler is
+//! idempotent), and, after each pass, sweeps the stored reservations, passing on woken
+//! conversations whose reservation lapsed (core decides which, see
+//! `ebb_core::routing::reservation`). It runs in the shared [`worker`] loop, woken by
+//! `scheduler_wakeup`, and sleeps no longer than the next expiry or lapse.
 
 use ebb_core::routing::reservation::lapses_at;
 use ebb_core::{BrandId, Instant};
-use ebb_store::{conversations, jobs};
+use ebb_store::{Conn, StoreError, Tx, conversations, jobs};
+use time::Duration;
 
+use crate::worker::{self, Job, Wakeup};
 use crate::{ApiError, AppState, desk};
 
 /// How long a claimed job stays leased to this node.
@@ -19,45 +18,61 @@ pub const LEASE: Duration = Duration::seconds(30);
 /// How many jobs are claimed at once.
 pub const BATCH: u32 = 200;
 
-/// Runs forever (until the task is aborted at shutdown).
-pub async fn run(state: AppState) {
-    loop {
-        if let Err(err) = tick(&state).await {
-            tracing::warn!(error = %err, "scheduler tick failed; will retry");
+/// Snooze expiries: wake the conversation for its expert (see [`desk::expire_snooze`]).
+pub struct SnoozeWake;
+
+impl Job for SnoozeWake {
+    type Item = jobs::Job;
+    const KIND: &'static str = jobs::SNOOZE_EXPIRY;
+    const LEASE: Duration = LEASE;
+    const BATCH: u32 = BATCH;
+    const CONCURRENCY: usize = 1;
+
+    async fn claim(&self, tx: &mut Tx, now: Instant) -> Result<Vec<jobs::Job>, StoreError> {
+        jobs::claim_due(tx, now, now + LEASE, BATCH).await
+    }
+
+    async fn next_due(&self, conn: &mut Conn, now: Instant) -> Result<Option<Instant>, StoreError> {
+        let next_job = jobs::next_due(conn).await?;
+        let (_, next_lapse) = sweep(conn, now).await?;
+        Ok(match (next_job, next_lapse) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        })
+    }
+
+    async fn handle(&self, state: &AppState, job: jobs::Job) -> Result<(), ApiError> {
+        if job.kind != jobs::SNOOZE_EXPIRY {
+            tracing::warn!(job.kind = job.kind, "unknown job kind left alone");
+            return Ok(());
         }
-        let nap = until_next_due(&state).await;
-        tokio::select! {
-            () = state.scheduler_wakeup.notified() => {},
-            () = tokio::time::sleep(nap) => {},
-        }
+        let lag = (state.clock.now() - job.run_at).as_seconds_f64().max(0.0);
+        metrics::histogram!("ebb_timer_lag_seconds").record(lag);
+        desk::expire_snooze(state, &job).await?;
+        metrics::counter!("ebb_timers_fired_total").increment(1);
+        Ok(())
+    }
+
+    /// A failed wake-up stays leased: it is tried again when its lease runs out.
+    fn backoff(&self, _attempts: i64, _jitter: f64) -> Option<Duration> {
+        Some(LEASE)
+    }
+
+    fn wakeup(&self, state: &AppState) -> Wakeup {
+        Wakeup::Notify(state.scheduler_wakeup.clone())
+    }
+
+    async fn after_pass(&self, state: &AppState) -> Result<(), ApiError> {
+        pass_on_lapsed(state).await
     }
 }
 
-/// How long to sleep after a tick: until the next pending job is due or the next
-/// reservation lapses, at most the poll interval. A job already due after a tick is leased elsewhere (or its handler failed),
-/// so it waits for the next poll rather than spinning.
-async fn until_next_due(state: &AppState) -> std::time::Duration {
-    let poll = state.settings.scheduler_poll;
-    let next_job = match state.store.conn().await {
-        Ok(mut conn) => jobs::next_due(&mut conn).await.ok().flatten(),
-        Err(_) => None,
-    };
-    let next_lapse = sweep(state).await.ok().and_then(|(_, next)| next);
-    let next = match (next_job, next_lapse) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
-    next.map(|at| at - state.clock.now())
-        .filter(|wait| wait.is_positive())
-        .and_then(|wait| std::time::Duration::try_from(wait).ok())
-        .map_or(poll, |wait| wait.min(poll))
-}
-
-/// The brands with a reservation that lapsed by now, and when the next one lapses.
-async fn sweep(state: &AppState) -> Result<(Vec<BrandId>, Option<Instant>), ApiError> {
-    let now = state.clock.now();
-    let mut conn = state.store.conn().await?;
-    let reserved = conversations::reserved(&mut conn).await?;
+/// The brands with a reservation that lapsed by `now`, and when the next one lapses.
+async fn sweep(
+    conn: &mut Conn,
+    now: Instant,
+) -> Result<(Vec<BrandId>, Option<Instant>), StoreError> {
+    let reserved = conversations::reserved(conn).await?;
     let mut lapsed = Vec::new();
     let mut next = None::<Instant>;
     for r in reserved {
@@ -70,37 +85,13 @@ async fn sweep(state: &AppState) -> Result<(Vec<BrandId>, Option<Instant>), ApiE
     Ok((lapsed, next))
 }
 
-/// Runs everything due now; returns how many snooze expiries were handled.
-pub async fn tick(state: &AppState) -> Result<usize, ApiError> {
-    if state.settings.test_clock {
-        let mut conn = state.store.conn().await?;
-        let offset = ebb_store::clock_offset::get(&mut conn).await?;
-        state.clock.sync_offset(offset);
-    }
-    let mut handled = 0;
-    loop {
-        let now = state.clock.now();
-        let mut tx = state.store.begin().await?;
-        let due = jobs::claim_due(&mut tx, now, now + LEASE, BATCH).await?;
-        tx.commit().await?;
-        for job in &due {
-            match job.kind.as_str() {
-                jobs::SNOOZE_EXPIRY => {
-                    let lag = (now - job.run_at).as_seconds_f64().max(0.0);
-                    metrics::histogram!("ebb_timer_lag_seconds").record(lag);
-                    desk::expire_snooze(state, job).await?;
-                    metrics::counter!("ebb_timers_fired_total").increment(1);
-                    handled += 1;
-                }
-                other => tracing::warn!(job.kind = other, "unknown job kind left alone"),
-            }
-        }
-        if due.len() < BATCH as usize {
-            break;
-        }
-    }
-    let (lapsed, _) = sweep(state).await?;
+/// Routes again every brand with a lapsed reservation: routing passes those conversations
+/// on to the team (or to their expert, when they can take it after all).
+async fn pass_on_lapsed(state: &AppState) -> Result<(), ApiError> {
     let now = state.clock.now();
+    let mut conn = state.store.conn().await?;
+    let (lapsed, _) = sweep(&mut conn, now).await?;
+    drop(conn);
     for brand in lapsed {
         let mut tx = state.store.begin().await?;
         let routed = desk::route(&mut tx, brand, now).await?;
@@ -109,5 +100,10 @@ pub async fn tick(state: &AppState) -> Result<usize, ApiError> {
             state.bus.publish(desk::routed_hint(conv, entries, None));
         }
     }
-    Ok(handled)
+    Ok(())
+}
+
+/// Runs everything due now; returns how many snooze expiries were handled.
+pub async fn tick(state: &AppState) -> Result<usize, ApiError> {
+    worker::pass(state, &SnoozeWake).await
 }

@@ -10,7 +10,7 @@ use ebb_store::{Tx, outbox};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-pub use delivery::run;
+pub use delivery::WebhookDelivery;
 
 use crate::ApiError;
 

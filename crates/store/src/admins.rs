@@ -1,10 +1,11 @@
-//! Brand administrators: accounts (argon2 hashes) and their login sessions, stored by the
-//! hash of their token.
+//! Brand administrators: accounts (argon2 hashes); their login sessions are
+//! [`sessions`] like experts'.
 
 use ebb_core::{AdminId, BrandId, Instant};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::sessions::{self, Holder};
 use crate::timefmt::to_micros;
 use crate::{Handle, Result};
 
@@ -47,19 +48,19 @@ pub async fn insert(
     password_hash: &str,
     now: Instant,
 ) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "INSERT INTO admins (id, brand_id, email, name, password_hash, created_at) \
+    exec!(
+        h,
+        sqlx::query(
+            "INSERT INTO admins (id, brand_id, email, name, password_hash, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)"
-    )
-    .bind(admin.id.0)
-    .bind(admin.brand_id.0)
-    .bind(&admin.email)
-    .bind(&admin.name)
-    .bind(password_hash)
-    .bind(to_micros(now))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(admin.id.0)
+        .bind(admin.brand_id.0)
+        .bind(&admin.email)
+        .bind(&admin.name)
+        .bind(password_hash)
+        .bind(to_micros(now))
+    )?;
     Ok(())
 }
 
@@ -86,7 +87,19 @@ pub async fn by_email(
     Ok(row.map(|r| (Admin::from(r.admin), r.password_hash)))
 }
 
-/// Stores a session for `admin` until `expires_at`.
+/// The admin of `brand` with this id.
+pub async fn by_id(h: &mut impl Handle, brand: BrandId, id: AdminId) -> Result<Option<Admin>> {
+    let row = run!(h, |c| sqlx::query_as::<_, AdminRow>(
+        "SELECT id, brand_id, email, name FROM admins WHERE brand_id = $1 AND id = $2"
+    )
+    .bind(brand.0)
+    .bind(id.0)
+    .fetch_optional(c)
+    .await)?;
+    Ok(row.map(Admin::from))
+}
+
+/// Stores a session for `admin` until `expires_at` (an admin [`sessions::open`]).
 pub async fn insert_session(
     h: &mut impl Handle,
     token_hash: &[u8],
@@ -94,19 +107,8 @@ pub async fn insert_session(
     now: Instant,
     expires_at: Instant,
 ) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "INSERT INTO admin_sessions (token_hash, brand_id, admin_id, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5)"
-    )
-    .bind(token_hash)
-    .bind(admin.brand_id.0)
-    .bind(admin.id.0)
-    .bind(to_micros(now))
-    .bind(to_micros(expires_at))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(())
+    let holder = Holder::Admin(admin.id);
+    sessions::open(h, token_hash, admin.brand_id, holder, now, expires_at).await
 }
 
 /// The admin whose unexpired session has this token hash.
@@ -115,14 +117,8 @@ pub async fn for_session(
     token_hash: &[u8],
     now: Instant,
 ) -> Result<Option<Admin>> {
-    let row = run!(h, |c| sqlx::query_as::<_, AdminRow>(
-        "SELECT a.id, a.brand_id, a.email, a.name FROM admin_sessions s \
-         JOIN admins a ON a.id = s.admin_id AND a.brand_id = s.brand_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2"
-    )
-    .bind(token_hash)
-    .bind(to_micros(now))
-    .fetch_optional(c)
-    .await)?;
-    Ok(row.map(Admin::from))
+    match sessions::holder(h, token_hash, now).await? {
+        Some((brand, Holder::Admin(id))) => by_id(h, brand, id).await,
+        _ => Ok(None),
+    }
 }

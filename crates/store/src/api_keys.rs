@@ -45,18 +45,18 @@ pub async fn insert(
     key: &ApiKey,
     token_hash: &[u8],
 ) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "INSERT INTO api_keys (id, brand_id, name, token_hash, created_at) \
+    exec!(
+        h,
+        sqlx::query(
+            "INSERT INTO api_keys (id, brand_id, name, token_hash, created_at) \
          VALUES ($1, $2, $3, $4, $5)"
-    )
-    .bind(key.id)
-    .bind(brand.0)
-    .bind(&key.name)
-    .bind(token_hash)
-    .bind(to_micros(key.created_at))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(key.id)
+        .bind(brand.0)
+        .bind(&key.name)
+        .bind(token_hash)
+        .bind(to_micros(key.created_at))
+    )?;
     Ok(())
 }
 
@@ -74,17 +74,16 @@ pub async fn list(h: &mut impl Handle, brand: BrandId) -> Result<Vec<ApiKey>> {
 
 /// Revokes a key of `brand`; false when there is no such live key.
 pub async fn revoke(h: &mut impl Handle, brand: BrandId, id: Uuid, now: Instant) -> Result<bool> {
-    let done = run!(h, |c| sqlx::query(
-        "UPDATE api_keys SET revoked_at = $3 WHERE brand_id = $1 AND id = $2 \
+    exec_one!(
+        h,
+        sqlx::query(
+            "UPDATE api_keys SET revoked_at = $3 WHERE brand_id = $1 AND id = $2 \
          AND revoked_at IS NULL"
+        )
+        .bind(brand.0)
+        .bind(id)
+        .bind(to_micros(now))
     )
-    .bind(brand.0)
-    .bind(id)
-    .bind(to_micros(now))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(done == 1)
 }
 
 /// The brand of the live key with this hash.

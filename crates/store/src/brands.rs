@@ -53,8 +53,7 @@ const COLUMNS: &str = "id, slug, name, auto_message, typical_reply_time, max_sno
 /// Inserts a brand; a taken slug is a `Conflict`.
 pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<()> {
     let s = &brand.settings;
-    run!(h, |c| {
-        sqlx::query(
+    exec!(h, sqlx::query(
         "INSERT INTO brands (id, slug, name, auto_message, typical_reply_time, max_snooze_days, \
          created_at, offline_grace_minutes, purchase_window_hours, woken_wait_minutes, \
          snooze_budget, snooze_budget_mode) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
@@ -70,11 +69,7 @@ pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<
     .bind(s.purchase_window_hours)
     .bind(s.woken_wait_minutes)
     .bind(i64::from(s.snooze_budget))
-    .bind(s.snooze_budget_mode.as_str())
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
+    .bind(s.snooze_budget_mode.as_str()))?;
     Ok(())
 }
 
@@ -120,23 +115,22 @@ pub async fn update_settings(
     allowed_origins: &[String],
 ) -> Result<bool> {
     let origins = serde_json::to_string(allowed_origins)?;
-    let done = run!(h, |c| sqlx::query(
-        "UPDATE brands SET auto_message = $2, typical_reply_time = $3, max_snooze_days = $4, \
-         allowed_origins = $5, offline_grace_minutes = $6, purchase_window_hours = $7, \
-         woken_wait_minutes = $8, snooze_budget = $9, snooze_budget_mode = $10 WHERE id = $1"
+    exec_one!(
+        h,
+        sqlx::query(
+            "UPDATE brands SET auto_message = $2, typical_reply_time = $3, max_snooze_days = $4, \
+             allowed_origins = $5, offline_grace_minutes = $6, purchase_window_hours = $7, \
+             woken_wait_minutes = $8, snooze_budget = $9, snooze_budget_mode = $10 WHERE id = $1"
+        )
+        .bind(id.0)
+        .bind(&settings.auto_message)
+        .bind(&settings.typical_reply_time)
+        .bind(settings.max_snooze_days)
+        .bind(&origins)
+        .bind(settings.offline_grace_minutes)
+        .bind(settings.purchase_window_hours)
+        .bind(settings.woken_wait_minutes)
+        .bind(i64::from(settings.snooze_budget))
+        .bind(settings.snooze_budget_mode.as_str())
     )
-    .bind(id.0)
-    .bind(&settings.auto_message)
-    .bind(&settings.typical_reply_time)
-    .bind(settings.max_snooze_days)
-    .bind(&origins)
-    .bind(settings.offline_grace_minutes)
-    .bind(settings.purchase_window_hours)
-    .bind(settings.woken_wait_minutes)
-    .bind(i64::from(settings.snooze_budget))
-    .bind(settings.snooze_budget_mode.as_str())
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(done == 1)
 }

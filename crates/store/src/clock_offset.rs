@@ -15,13 +15,13 @@ pub async fn get(h: &mut impl Handle) -> Result<i64> {
 
 /// Stores the offset.
 pub async fn set(h: &mut impl Handle, offset_us: i64) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "INSERT INTO clock_offset (id, offset_us) VALUES (1, $1) \
+    exec!(
+        h,
+        sqlx::query(
+            "INSERT INTO clock_offset (id, offset_us) VALUES (1, $1) \
          ON CONFLICT (id) DO UPDATE SET offset_us = excluded.offset_us"
-    )
-    .bind(offset_us)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(offset_us)
+    )?;
     Ok(())
 }

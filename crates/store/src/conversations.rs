@@ -145,6 +145,24 @@ fn state_columns(conv: &Conversation) -> Result<StateColumns> {
     })
 }
 
+/// Binds `conv`'s state columns (`s`, from [`state_columns`]) to `$query`, in the order
+/// both `insert` and `update` list them: status through `last_message_at`.
+macro_rules! bind_state {
+    ($query:expr, $conv:expr, $s:expr) => {
+        $query
+            .bind($s.status)
+            .bind($s.expert_id)
+            .bind($s.wake)
+            .bind($s.snoozed_until)
+            .bind(i64::from($conv.snooze_count))
+            .bind($s.closed_by)
+            .bind($s.closed_at)
+            .bind(seq($conv.last_seq))
+            .bind($s.last_author)
+            .bind($conv.last_message_at.map(to_micros))
+    };
+}
+
 fn seq(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
@@ -153,31 +171,25 @@ fn seq(n: u64) -> i64 {
 pub async fn insert(h: &mut impl Handle, conv: &Conversation) -> Result<()> {
     let s = state_columns(conv)?;
     let created = to_micros(conv.created_at);
-    run!(h, |c| sqlx::query(
-        "INSERT INTO conversations (id, brand_id, visitor_id, status, expert_id, wake, \
+    exec!(
+        h,
+        bind_state!(
+            sqlx::query(
+                "INSERT INTO conversations (id, brand_id, visitor_id, status, expert_id, wake, \
          snoozed_until, snooze_count, closed_by, closed_at, last_seq, last_author, \
          last_message_at, awaiting_since, queued_at, created_at, updated_at, silent_expiries) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $14, $14, $14, $16)"
-    )
-    .bind(conv.id.0)
-    .bind(conv.brand_id.0)
-    .bind(conv.visitor_id.0)
-    .bind(s.status)
-    .bind(s.expert_id)
-    .bind(s.wake)
-    .bind(s.snoozed_until)
-    .bind(i64::from(conv.snooze_count))
-    .bind(s.closed_by)
-    .bind(s.closed_at)
-    .bind(seq(conv.last_seq))
-    .bind(s.last_author)
-    .bind(conv.last_message_at.map(to_micros))
-    .bind(created)
-    .bind(conv.awaiting_since.map(to_micros))
-    .bind(i64::from(conv.silent_expiries))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+            )
+            .bind(conv.id.0)
+            .bind(conv.brand_id.0)
+            .bind(conv.visitor_id.0),
+            conv,
+            s
+        )
+        .bind(created)
+        .bind(conv.awaiting_since.map(to_micros))
+        .bind(i64::from(conv.silent_expiries))
+    )?;
     Ok(())
 }
 
@@ -191,7 +203,10 @@ pub async fn update(
     now: Instant,
 ) -> Result<()> {
     let s = state_columns(conv)?;
-    let done = run!(h, |c| sqlx::query(
+    let done = exec!(
+        h,
+        bind_state!(
+            sqlx::query(
         "UPDATE conversations SET status = $3, expert_id = $4, wake = $5, snoozed_until = $6, \
          snooze_count = $7, closed_by = $8, closed_at = $9, last_seq = $10, last_author = $11, \
          last_message_at = $12, queued_at = COALESCE($13, queued_at), updated_at = $14, \
@@ -199,25 +214,16 @@ pub async fn update(
          WHERE brand_id = $1 AND id = $2 AND last_seq = $15"
     )
     .bind(conv.brand_id.0)
-    .bind(conv.id.0)
-    .bind(s.status)
-    .bind(s.expert_id)
-    .bind(s.wake)
-    .bind(s.snoozed_until)
-    .bind(i64::from(conv.snooze_count))
-    .bind(s.closed_by)
-    .bind(s.closed_at)
-    .bind(seq(conv.last_seq))
-    .bind(s.last_author)
-    .bind(conv.last_message_at.map(to_micros))
-    .bind(requeued_at.map(to_micros))
-    .bind(to_micros(now))
-    .bind(seq(prev_seq))
-    .bind(conv.awaiting_since.map(to_micros))
-    .bind(i64::from(conv.silent_expiries))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(conv.id.0),
+            conv,
+            s
+        )
+        .bind(requeued_at.map(to_micros))
+        .bind(to_micros(now))
+        .bind(seq(prev_seq))
+        .bind(conv.awaiting_since.map(to_micros))
+        .bind(i64::from(conv.silent_expiries))
+    )?;
     if done == 1 {
         Ok(())
     } else {
@@ -390,14 +396,12 @@ pub async fn set_previous(
     id: ConversationId,
     previous: ConversationId,
 ) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "UPDATE conversations SET previous_id = $3 WHERE brand_id = $1 AND id = $2"
-    )
-    .bind(brand.0)
-    .bind(id.0)
-    .bind(previous.0)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    exec!(
+        h,
+        sqlx::query("UPDATE conversations SET previous_id = $3 WHERE brand_id = $1 AND id = $2")
+            .bind(brand.0)
+            .bind(id.0)
+            .bind(previous.0)
+    )?;
     Ok(())
 }

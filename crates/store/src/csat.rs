@@ -20,20 +20,20 @@ pub async fn insert(
     comment: Option<&str>,
     now: Instant,
 ) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "INSERT INTO csat (brand_id, conversation_id, visitor_id, expert_id, rating, comment, \
+    exec!(
+        h,
+        sqlx::query(
+            "INSERT INTO csat (brand_id, conversation_id, visitor_id, expert_id, rating, comment, \
          created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-    )
-    .bind(brand.0)
-    .bind(conversation.0)
-    .bind(visitor.0)
-    .bind(expert.map(|e| e.0))
-    .bind(i64::from(rating))
-    .bind(comment)
-    .bind(to_micros(now))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(brand.0)
+        .bind(conversation.0)
+        .bind(visitor.0)
+        .bind(expert.map(|e| e.0))
+        .bind(i64::from(rating))
+        .bind(comment)
+        .bind(to_micros(now))
+    )?;
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! Connection handling for both backends: the pool, transactions, migrations, and the
-//! `run!` macro that executes one SQL text on whichever backend a handle points to.
+//! `run!` macro that executes one SQL text on whichever backend a handle points to, and
+//! `exec!` / `exec_one!` for writes that only need to know how many rows they touched.
 //! SQLite writes go through [`group_commit`]: one fsync covers every concurrent commit.
 
 mod group_commit;
@@ -25,6 +26,25 @@ macro_rules! run {
             $crate::db::ConnRef::Sqlite($c) => $body,
             $crate::db::ConnRef::Postgres($c) => $body,
         }
+    };
+}
+
+/// Executes the write `$query` (built with its binds) on handle `$h`: how many rows it
+/// touched, as a `Result<u64>`.
+macro_rules! exec {
+    ($h:expr, $query:expr) => {
+        $crate::db::rows(run!($h, |c| $query
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())))
+    };
+}
+
+/// Executes the write `$query` meant for one row on handle `$h`: whether it touched exactly
+/// one, as a `Result<bool>` (`false` when the row is not there or did not qualify).
+macro_rules! exec_one {
+    ($h:expr, $query:expr) => {
+        exec!($h, $query).map(|rows| rows == 1)
     };
 }
 
@@ -252,10 +272,7 @@ impl Store {
     /// Checks the database answers.
     pub async fn ping(&self) -> Result<()> {
         let mut conn = self.conn().await?;
-        run!(&mut conn, |c| sqlx::query("SELECT 1")
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
+        exec!(&mut conn, sqlx::query("SELECT 1"))?;
         Ok(())
     }
 
@@ -266,6 +283,11 @@ impl Store {
             Pool::Postgres(p) => p.close().await,
         }
     }
+}
+
+/// The row count of an executed write, its error in the store's terms (for `exec!`).
+pub(crate) fn rows(executed: std::result::Result<u64, sqlx::Error>) -> Result<u64> {
+    Ok(executed?)
 }
 
 /// The URL without its password, for error messages and logs.

@@ -1,11 +1,78 @@
-//! The store's one error type; unique-constraint violations become `Conflict`.
+//! The store's one error type. Unique-constraint violations become `Conflict` with the
+//! [`Unique`] rule that was broken, so no constraint or table name leaves the store.
+
+/// Which uniqueness rule a write broke. Callers turn it into words for their audience.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unique {
+    /// Another brand already uses this slug.
+    BrandSlug,
+    /// The brand already has an expert with this e-mail address.
+    ExpertEmail,
+    /// The brand already has an admin with this e-mail address.
+    AdminEmail,
+    /// The brand already has a saved reply with this key.
+    SavedReplyKey,
+    /// The brand already recorded a purchase with this order id.
+    PurchaseOrder,
+    /// The conversation was already rated.
+    CsatRating,
+    /// The conversation already has a message with this client message id.
+    ClientMessageId,
+    /// Any other uniqueness rule (internal keys the caller does not choose).
+    Other,
+}
+
+/// One row per named constraint: its name (as PostgreSQL reports it) and the columns SQLite
+/// lists in its message (`UNIQUE constraint failed: <columns>`).
+const UNIQUE_RULES: [(&str, &str, Unique); 7] = [
+    ("brands_slug_key", "brands.slug", Unique::BrandSlug),
+    (
+        "experts_brand_email_key",
+        "experts.brand_id, experts.email",
+        Unique::ExpertEmail,
+    ),
+    (
+        "admins_brand_email_key",
+        "admins.brand_id, admins.email",
+        Unique::AdminEmail,
+    ),
+    (
+        "saved_replies_pkey",
+        "saved_replies.brand_id, saved_replies.key",
+        Unique::SavedReplyKey,
+    ),
+    (
+        "purchases_brand_order_key",
+        "purchases.brand_id, purchases.order_id",
+        Unique::PurchaseOrder,
+    ),
+    ("csat_pkey", "csat.conversation_id", Unique::CsatRating),
+    (
+        "events_client_msg_id_key",
+        "events.conversation_id, events.client_msg_id",
+        Unique::ClientMessageId,
+    ),
+];
+
+impl Unique {
+    /// The rule a database error names: PostgreSQL gives the constraint, SQLite the columns.
+    fn of(constraint: Option<&str>, message: &str) -> Self {
+        let columns = message
+            .strip_prefix("UNIQUE constraint failed: ")
+            .unwrap_or_default();
+        UNIQUE_RULES
+            .iter()
+            .find(|(name, cols, _)| constraint == Some(*name) || columns == *cols)
+            .map_or(Self::Other, |(_, _, rule)| *rule)
+    }
+}
 
 /// What can go wrong talking to the database.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// A uniqueness rule was broken (a duplicate e-mail, slug, client message id...).
-    #[error("conflict: {0}")]
-    Conflict(String),
+    #[error("conflict: {0:?}")]
+    Conflict(Unique),
     /// A row changed under us (optimistic check failed); the caller may retry.
     #[error("concurrent update of {0}")]
     Concurrent(&'static str),
@@ -33,7 +100,9 @@ impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         match err.as_database_error() {
             Some(db) if db.is_unique_violation() => {
-                Self::Conflict(db.constraint().unwrap_or(db.message()).to_owned())
+                let rule = Unique::of(db.constraint(), db.message());
+                tracing::debug!(?rule, db.message = db.message(), "unique violation");
+                Self::Conflict(rule)
             }
             // PostgreSQL deadlock / serialization failure: the transaction may be retried.
             Some(db) if matches!(db.code().as_deref(), Some("40P01" | "40001")) => {
@@ -47,5 +116,24 @@ impl From<sqlx::Error> for StoreError {
 impl From<serde_json::Error> for StoreError {
     fn from(err: serde_json::Error) -> Self {
         Self::Corrupt(err.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_backends_name_the_same_rule() {
+        for (name, columns, rule) in UNIQUE_RULES {
+            assert_eq!(Unique::of(Some(name), "duplicate key value"), rule);
+            let message = format!("UNIQUE constraint failed: {columns}");
+            assert_eq!(Unique::of(None, &message), rule);
+        }
+        assert_eq!(Unique::of(Some("jobs_pkey"), "x"), Unique::Other);
+        assert_eq!(
+            Unique::of(None, "UNIQUE constraint failed: jobs.id"),
+            Unique::Other
+        );
     }
 }

@@ -38,20 +38,20 @@ pub async fn append(
             _ => None,
         };
         let data = serde_json::to_string(&entry.event)?;
-        run!(h, |c| sqlx::query(
-            "INSERT INTO events (brand_id, conversation_id, seq, kind, client_msg_id, data, \
+        exec!(
+            h,
+            sqlx::query(
+                "INSERT INTO events (brand_id, conversation_id, seq, kind, client_msg_id, data, \
              created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-        )
-        .bind(brand.0)
-        .bind(conversation.0)
-        .bind(i64::try_from(entry.seq).unwrap_or(i64::MAX))
-        .bind(entry.event.kind())
-        .bind(client_msg_id)
-        .bind(&data)
-        .bind(to_micros(entry.at))
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+            )
+            .bind(brand.0)
+            .bind(conversation.0)
+            .bind(i64::try_from(entry.seq).unwrap_or(i64::MAX))
+            .bind(entry.event.kind())
+            .bind(client_msg_id)
+            .bind(&data)
+            .bind(to_micros(entry.at))
+        )?;
     }
     Ok(())
 }

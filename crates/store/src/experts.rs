@@ -43,21 +43,21 @@ pub async fn insert(
     password_hash: &str,
     now: Instant,
 ) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "INSERT INTO experts (id, brand_id, email, name, password_hash, capacity, status, \
+    exec!(
+        h,
+        sqlx::query(
+            "INSERT INTO experts (id, brand_id, email, name, password_hash, capacity, status, \
          created_at, status_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"
-    )
-    .bind(expert.id.0)
-    .bind(expert.brand_id.0)
-    .bind(&expert.email)
-    .bind(&expert.name)
-    .bind(password_hash)
-    .bind(i64::from(expert.capacity))
-    .bind(expert.status.as_str())
-    .bind(to_micros(now))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(expert.id.0)
+        .bind(expert.brand_id.0)
+        .bind(&expert.email)
+        .bind(&expert.name)
+        .bind(password_hash)
+        .bind(i64::from(expert.capacity))
+        .bind(expert.status.as_str())
+        .bind(to_micros(now))
+    )?;
     Ok(())
 }
 
@@ -113,20 +113,17 @@ pub async fn set_status(
     status: ExpertStatus,
     now: Instant,
 ) -> Result<bool> {
-    let done = run!(h, |c| {
+    exec_one!(
+        h,
         sqlx::query(
-        "UPDATE experts SET status_since = CASE WHEN status = $3 THEN status_since ELSE $4 END, \
-         status = $3 WHERE brand_id = $1 AND id = $2"
+            "UPDATE experts SET status_since = CASE WHEN status = $3 THEN status_since ELSE $4 END, \
+             status = $3 WHERE brand_id = $1 AND id = $2"
+        )
+        .bind(brand.0)
+        .bind(id.0)
+        .bind(status.as_str())
+        .bind(to_micros(now))
     )
-    .bind(brand.0)
-    .bind(id.0)
-    .bind(status.as_str())
-    .bind(to_micros(now))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
-    Ok(done == 1)
 }
 
 /// Every enabled expert of `brand` with their slot usage, locking their rows on PostgreSQL
@@ -136,13 +133,10 @@ pub async fn set_status(
 /// `deadlock_timeout`, 1 s), so writers of a brand queue on that one row instead. Disabled
 /// experts are left out: routing treats them as gone.
 pub async fn loads_locked(h: &mut impl Handle, brand: BrandId) -> Result<Vec<ExpertLoad>> {
-    run!(h, |c| sqlx::query(
-        "UPDATE brands SET name = name WHERE id = $1"
-    )
-    .bind(brand.0)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    exec!(
+        h,
+        sqlx::query("UPDATE brands SET name = name WHERE id = $1").bind(brand.0)
+    )?;
     #[derive(sqlx::FromRow)]
     struct LoadRow {
         id: Uuid,
@@ -217,16 +211,13 @@ pub async fn set_capacity(
     id: ExpertId,
     capacity: u32,
 ) -> Result<bool> {
-    let done = run!(h, |c| sqlx::query(
-        "UPDATE experts SET capacity = $3 WHERE brand_id = $1 AND id = $2"
+    exec_one!(
+        h,
+        sqlx::query("UPDATE experts SET capacity = $3 WHERE brand_id = $1 AND id = $2")
+            .bind(brand.0)
+            .bind(id.0)
+            .bind(i64::from(capacity))
     )
-    .bind(brand.0)
-    .bind(id.0)
-    .bind(i64::from(capacity))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(done == 1)
 }
 
 /// Disables (at `now`) or re-enables an expert (added for the admin API).
@@ -236,16 +227,13 @@ pub async fn set_disabled(
     id: ExpertId,
     disabled_at: Option<Instant>,
 ) -> Result<bool> {
-    let done = run!(h, |c| sqlx::query(
-        "UPDATE experts SET disabled_at = $3 WHERE brand_id = $1 AND id = $2"
+    exec_one!(
+        h,
+        sqlx::query("UPDATE experts SET disabled_at = $3 WHERE brand_id = $1 AND id = $2")
+            .bind(brand.0)
+            .bind(id.0)
+            .bind(disabled_at.map(to_micros))
     )
-    .bind(brand.0)
-    .bind(id.0)
-    .bind(disabled_at.map(to_micros))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(done == 1)
 }
 
 /// The ids of `brand`'s disabled experts (added for the admin API).

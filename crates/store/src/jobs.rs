@@ -1,12 +1,21 @@
-//! Durable jobs (today: snooze expiries), one row per job, in the shape of a job queue:
-//! workers claim due rows by leasing them (`UPDATE ... SET locked_until ... RETURNING`),
-//! handle them idempotently, then delete them. A crashed worker's lease simply runs out.
+//! Snooze expiries on the shared [`queue`]: one row per snoozed
+//! conversation, (re)scheduled or cancelled with the snooze, claimed by leasing, handled
+//! idempotently, then deleted. A crashed worker's lease simply runs out.
 
 use ebb_core::{BrandId, ConversationId, Instant};
 use uuid::Uuid;
 
+use crate::queue::{self, Queue};
 use crate::timefmt::{from_micros, to_micros};
 use crate::{Handle, Result};
+
+/// The queue of snooze expiries: every row of `jobs` waits until it is deleted.
+pub const QUEUE: Queue = Queue {
+    table: "jobs",
+    due: "run_at",
+    waiting: "TRUE",
+    columns: "id, brand_id, kind, conversation_id, run_at, attempts",
+};
 
 /// The kind of job that wakes a snoozed conversation.
 pub const SNOOZE_EXPIRY: &str = "snooze_expiry";
@@ -37,21 +46,21 @@ pub async fn schedule(
     run_at: Instant,
     now: Instant,
 ) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "INSERT INTO jobs (id, brand_id, kind, conversation_id, run_at, created_at) \
+    exec!(
+        h,
+        sqlx::query(
+            "INSERT INTO jobs (id, brand_id, kind, conversation_id, run_at, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (kind, conversation_id) DO UPDATE \
          SET run_at = excluded.run_at, locked_until = NULL, attempts = 0"
-    )
-    .bind(Uuid::now_v7())
-    .bind(brand.0)
-    .bind(kind)
-    .bind(conversation.0)
-    .bind(to_micros(run_at))
-    .bind(to_micros(now))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(crate::ids::new_uuid())
+        .bind(brand.0)
+        .bind(kind)
+        .bind(conversation.0)
+        .bind(to_micros(run_at))
+        .bind(to_micros(now))
+    )?;
     Ok(())
 }
 
@@ -62,29 +71,25 @@ pub async fn cancel(
     kind: &str,
     conversation: ConversationId,
 ) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "DELETE FROM jobs WHERE brand_id = $1 AND kind = $2 AND conversation_id = $3"
-    )
-    .bind(brand.0)
-    .bind(kind)
-    .bind(conversation.0)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    exec!(
+        h,
+        sqlx::query("DELETE FROM jobs WHERE brand_id = $1 AND kind = $2 AND conversation_id = $3")
+            .bind(brand.0)
+            .bind(kind)
+            .bind(conversation.0)
+    )?;
     Ok(())
 }
 
 /// Deletes a handled job, unless it was rescheduled meanwhile (a new `run_at`).
 pub async fn complete(h: &mut impl Handle, job: &Job) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "DELETE FROM jobs WHERE brand_id = $1 AND id = $2 AND run_at = $3"
-    )
-    .bind(job.brand.0)
-    .bind(job.id)
-    .bind(to_micros(job.run_at))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    exec!(
+        h,
+        sqlx::query("DELETE FROM jobs WHERE brand_id = $1 AND id = $2 AND run_at = $3")
+            .bind(job.brand.0)
+            .bind(job.id)
+            .bind(to_micros(job.run_at))
+    )?;
     Ok(())
 }
 
@@ -98,29 +103,15 @@ struct JobRow {
     attempts: i64,
 }
 
-/// Leases up to `limit` jobs due at `now` until `lease_until`, oldest first. A job leased
-/// by another worker whose lease has not run out is skipped, so each due job is handed to
-/// one worker at a time, across processes. The due and lease conditions are repeated in the
-/// outer `WHERE` so PostgreSQL re-checks them on the locked row.
+/// Leases up to `limit` jobs due at `now` until `lease_until`, oldest first: each due job
+/// is handed to one worker at a time, across processes, until its lease runs out.
 pub async fn claim_due(
     h: &mut impl Handle,
     now: Instant,
     lease_until: Instant,
     limit: u32,
 ) -> Result<Vec<Job>> {
-    let rows = run!(h, |c| sqlx::query_as::<_, JobRow>(
-        "UPDATE jobs SET locked_until = $2, attempts = attempts + 1 \
-         WHERE id IN (SELECT id FROM jobs WHERE run_at <= $1 \
-                      AND (locked_until IS NULL OR locked_until < $1) \
-                      ORDER BY run_at LIMIT $3) \
-         AND run_at <= $1 AND (locked_until IS NULL OR locked_until < $1) \
-         RETURNING id, brand_id, kind, conversation_id, run_at, attempts"
-    )
-    .bind(to_micros(now))
-    .bind(to_micros(lease_until))
-    .bind(i64::from(limit))
-    .fetch_all(c)
-    .await)?;
+    let rows: Vec<JobRow> = queue::claim(h, &QUEUE, now, lease_until, limit).await?;
     let mut jobs = rows
         .into_iter()
         .map(|r| {
@@ -140,16 +131,10 @@ pub async fn claim_due(
 
 /// When the next job is due, if any job is pending (for the scheduler's sleep).
 pub async fn next_due(h: &mut impl Handle) -> Result<Option<Instant>> {
-    let row: (Option<i64>,) = run!(h, |c| sqlx::query_as("SELECT MIN(run_at) FROM jobs")
-        .fetch_one(c)
-        .await)?;
-    row.0.map(from_micros).transpose()
+    queue::next_due(h, &QUEUE).await
 }
 
 /// How many jobs are pending (all brands).
 pub async fn pending(h: &mut impl Handle) -> Result<i64> {
-    let row: (i64,) = run!(h, |c| sqlx::query_as("SELECT COUNT(*) FROM jobs")
-        .fetch_one(c)
-        .await)?;
-    Ok(row.0)
+    queue::waiting(h, &QUEUE).await
 }

@@ -28,7 +28,7 @@ fn dedup_key(e: &Earning) -> String {
         (EarningKind::ContactFee, Some(c), _) => c.to_string(),
         (_, _, Some(p)) => p.to_string(),
         (_, Some(c), None) => c.to_string(),
-        (_, None, None) => Uuid::now_v7().to_string(),
+        (_, None, None) => crate::ids::new_uuid().to_string(),
     };
     format!("{}:{about}", e.kind.as_str())
 }
@@ -40,25 +40,24 @@ pub async fn append(
     e: &Earning,
     now: Instant,
 ) -> Result<bool> {
-    let done = run!(h, |c| sqlx::query(
-        "INSERT INTO ledger (brand_id, expert_id, mission_id, kind, amount_minor, currency, \
+    exec_one!(
+        h,
+        sqlx::query(
+            "INSERT INTO ledger (brand_id, expert_id, mission_id, kind, amount_minor, currency, \
          conversation_id, purchase_id, dedup_key, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (dedup_key) DO NOTHING"
+        )
+        .bind(brand.0)
+        .bind(e.expert.0)
+        .bind(e.mission.0)
+        .bind(e.kind.as_str())
+        .bind(e.amount.minor)
+        .bind(&e.amount.currency)
+        .bind(e.conversation.map(|c| c.0))
+        .bind(e.purchase.map(|p| p.0))
+        .bind(dedup_key(e))
+        .bind(to_micros(now))
     )
-    .bind(brand.0)
-    .bind(e.expert.0)
-    .bind(e.mission.0)
-    .bind(e.kind.as_str())
-    .bind(e.amount.minor)
-    .bind(&e.amount.currency)
-    .bind(e.conversation.map(|c| c.0))
-    .bind(e.purchase.map(|p| p.0))
-    .bind(dedup_key(e))
-    .bind(to_micros(now))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(done == 1)
 }
 
 #[derive(sqlx::FromRow)]

@@ -13,11 +13,13 @@ pub mod csat;
 mod error;
 pub mod events;
 pub mod experts;
+pub mod ids;
 pub mod jobs;
 pub mod ledger;
 pub mod missions;
 pub mod outbox;
 pub mod purchases;
+pub mod queue;
 pub mod reads;
 pub mod reports;
 pub mod saved_replies;
@@ -29,7 +31,7 @@ pub mod visitors;
 pub mod webhook_endpoints;
 
 pub use db::{Backend, Conn, ConnRef, Handle, SqliteTx, Store, Tx, redact_url};
-pub use error::StoreError;
+pub use error::{StoreError, Unique};
 
 /// Result type of every store call.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -26,20 +26,20 @@ pub struct Mission {
 /// Inserts a mission.
 pub async fn insert(h: &mut impl Handle, brand: BrandId, m: &Mission, now: Instant) -> Result<()> {
     let fee = m.contact_fee.as_ref();
-    run!(h, |c| sqlx::query(
-        "INSERT INTO missions (id, brand_id, name, contact_fee_minor, contact_fee_currency, \
+    exec!(
+        h,
+        sqlx::query(
+            "INSERT INTO missions (id, brand_id, name, contact_fee_minor, contact_fee_currency, \
          commission_bp, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-    )
-    .bind(m.id.0)
-    .bind(brand.0)
-    .bind(&m.name)
-    .bind(fee.map(|f| f.minor))
-    .bind(fee.map(|f| f.currency.as_str()))
-    .bind(m.commission_bp)
-    .bind(to_micros(now))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(m.id.0)
+        .bind(brand.0)
+        .bind(&m.name)
+        .bind(fee.map(|f| f.minor))
+        .bind(fee.map(|f| f.currency.as_str()))
+        .bind(m.commission_bp)
+        .bind(to_micros(now))
+    )?;
     Ok(())
 }
 
@@ -51,20 +51,19 @@ pub async fn join(
     expert: ExpertId,
     now: Instant,
 ) -> Result<bool> {
-    let done = run!(h, |c| sqlx::query(
-        "INSERT INTO mission_members (brand_id, mission_id, expert_id, joined_at) \
+    exec_one!(
+        h,
+        sqlx::query(
+            "INSERT INTO mission_members (brand_id, mission_id, expert_id, joined_at) \
          SELECT $1, m.id, e.id, $4 FROM missions m JOIN experts e ON e.brand_id = m.brand_id \
          WHERE m.brand_id = $1 AND m.id = $2 AND e.id = $3 \
          ON CONFLICT (mission_id, expert_id) DO NOTHING"
+        )
+        .bind(brand.0)
+        .bind(mission.0)
+        .bind(expert.0)
+        .bind(to_micros(now))
     )
-    .bind(brand.0)
-    .bind(mission.0)
-    .bind(expert.0)
-    .bind(to_micros(now))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(done == 1)
 }
 
 #[derive(sqlx::FromRow)]

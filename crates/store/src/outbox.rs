@@ -1,12 +1,13 @@
 //! The webhook outbox: one row per (event, subscribed endpoint), written in the transaction
 //! that changed the data, so an event is never lost nor sent for a rolled-back change.
-//! The delivery worker leases due rows (`UPDATE ... SET locked_until ... RETURNING`), POSTs
+//! The rows form a [`queue`]: the delivery worker leases due ones, POSTs
 //! them, then marks them delivered, due again later (backoff), or dead.
 
 use ebb_core::{BrandId, Instant};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::queue::{self, Queue};
 use crate::timefmt::{from_micros, from_micros_opt, to_micros};
 use crate::{Handle, Result, webhook_endpoints};
 
@@ -34,24 +35,24 @@ pub async fn enqueue(
     let event_id = payload["id"]
         .as_str()
         .and_then(|s| Uuid::parse_str(s).ok())
-        .unwrap_or_else(Uuid::now_v7);
+        .unwrap_or_else(crate::ids::new_uuid);
     let body = serde_json::to_string(payload)?;
     for target in subscribed {
-        run!(h, |c| sqlx::query(
-            "INSERT INTO webhook_deliveries (id, brand_id, endpoint_id, event_id, event_type, \
+        exec!(
+            h,
+            sqlx::query(
+                "INSERT INTO webhook_deliveries (id, brand_id, endpoint_id, event_id, event_type, \
              payload, status, next_attempt_at, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7)"
-        )
-        .bind(Uuid::now_v7())
-        .bind(brand.0)
-        .bind(target.endpoint.id)
-        .bind(event_id)
-        .bind(event_type)
-        .bind(&body)
-        .bind(to_micros(now))
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+            )
+            .bind(crate::ids::new_uuid())
+            .bind(brand.0)
+            .bind(target.endpoint.id)
+            .bind(event_id)
+            .bind(event_type)
+            .bind(&body)
+            .bind(to_micros(now))
+        )?;
     }
     Ok(())
 }
@@ -133,31 +134,24 @@ const COLUMNS: &str = "id, brand_id, endpoint_id, event_id, event_type, payload,
                        attempts, next_attempt_at, last_status_code, last_error, created_at, \
                        delivered_at";
 
+/// The queue of deliveries: a row waits while it is pending.
+pub const QUEUE: Queue = Queue {
+    table: "webhook_deliveries",
+    due: "next_attempt_at",
+    waiting: "status = 'pending'",
+    columns: COLUMNS,
+};
+
 /// Leases up to `limit` pending deliveries due at `now` until `lease_until`, oldest first,
-/// counting the attempt. A delivery leased by another worker whose lease has not run out is
-/// skipped; the conditions are repeated in the outer `WHERE` so PostgreSQL re-checks them on
-/// the locked row.
+/// counting the attempt; a delivery leased by another worker is skipped until its lease
+/// runs out.
 pub async fn claim_due(
     h: &mut impl Handle,
     now: Instant,
     lease_until: Instant,
     limit: u32,
 ) -> Result<Vec<Delivery>> {
-    let rows = run!(h, |c| sqlx::query_as::<_, Row>(&format!(
-        "UPDATE webhook_deliveries SET locked_until = $2, attempts = attempts + 1 \
-         WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending' \
-                      AND next_attempt_at <= $1 \
-                      AND (locked_until IS NULL OR locked_until < $1) \
-                      ORDER BY next_attempt_at LIMIT $3) \
-         AND status = 'pending' AND next_attempt_at <= $1 \
-         AND (locked_until IS NULL OR locked_until < $1) \
-         RETURNING {COLUMNS}"
-    ))
-    .bind(to_micros(now))
-    .bind(to_micros(lease_until))
-    .bind(i64::from(limit))
-    .fetch_all(c)
-    .await)?;
+    let rows: Vec<Row> = queue::claim(h, &QUEUE, now, lease_until, limit).await?;
     let mut due = rows
         .into_iter()
         .map(Delivery::try_from)
@@ -213,22 +207,22 @@ pub async fn record(
             None,
         ),
     };
-    run!(h, |c| sqlx::query(
-        "UPDATE webhook_deliveries SET status = $4, last_status_code = $5, last_error = $6, \
+    exec!(
+        h,
+        sqlx::query(
+            "UPDATE webhook_deliveries SET status = $4, last_status_code = $5, last_error = $6, \
          next_attempt_at = $7, delivered_at = $8, locked_until = NULL \
          WHERE brand_id = $1 AND id = $2 AND attempts = $3 AND status = 'pending'"
-    )
-    .bind(delivery.brand_id.0)
-    .bind(delivery.id)
-    .bind(delivery.attempts)
-    .bind(status)
-    .bind(code)
-    .bind(error)
-    .bind(to_micros(next))
-    .bind(delivered_at)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(delivery.brand_id.0)
+        .bind(delivery.id)
+        .bind(delivery.attempts)
+        .bind(status)
+        .bind(code)
+        .bind(error)
+        .bind(to_micros(next))
+        .bind(delivered_at)
+    )?;
     Ok(())
 }
 
@@ -247,10 +241,5 @@ pub async fn recent(h: &mut impl Handle, brand: BrandId, limit: u32) -> Result<V
 
 /// When the next pending delivery is due, if any (for the worker's sleep).
 pub async fn next_due(h: &mut impl Handle) -> Result<Option<Instant>> {
-    let row: (Option<i64>,) = run!(h, |c| sqlx::query_as(
-        "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'"
-    )
-    .fetch_one(c)
-    .await)?;
-    row.0.map(from_micros).transpose()
+    queue::next_due(h, &QUEUE).await
 }

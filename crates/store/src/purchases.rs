@@ -71,26 +71,26 @@ impl TryFrom<Row> for Purchase {
 
 /// Inserts a purchase; a known order id is a `Conflict`.
 pub async fn insert(h: &mut impl Handle, brand: BrandId, p: &Purchase, now: Instant) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "INSERT INTO purchases (id, brand_id, order_id, visitor_id, amount_minor, currency, \
+    exec!(
+        h,
+        sqlx::query(
+            "INSERT INTO purchases (id, brand_id, order_id, visitor_id, amount_minor, currency, \
          purchased_at, status, source, conversation_id, expert_id, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)"
-    )
-    .bind(p.id.0)
-    .bind(brand.0)
-    .bind(&p.order_id)
-    .bind(p.visitor_id.0)
-    .bind(p.amount.minor)
-    .bind(&p.amount.currency)
-    .bind(to_micros(p.purchased_at))
-    .bind(p.status.as_str())
-    .bind(p.source.as_str())
-    .bind(p.conversation_id.map(|c| c.0))
-    .bind(p.expert_id.map(|e| e.0))
-    .bind(to_micros(now))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(p.id.0)
+        .bind(brand.0)
+        .bind(&p.order_id)
+        .bind(p.visitor_id.0)
+        .bind(p.amount.minor)
+        .bind(&p.amount.currency)
+        .bind(to_micros(p.purchased_at))
+        .bind(p.status.as_str())
+        .bind(p.source.as_str())
+        .bind(p.conversation_id.map(|c| c.0))
+        .bind(p.expert_id.map(|e| e.0))
+        .bind(to_micros(now))
+    )?;
     Ok(())
 }
 
@@ -114,18 +114,18 @@ pub async fn by_order_locked(
 
 /// Saves a purchase's status and attribution.
 pub async fn update(h: &mut impl Handle, brand: BrandId, p: &Purchase, now: Instant) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "UPDATE purchases SET status = $3, conversation_id = $4, expert_id = $5, \
+    exec!(
+        h,
+        sqlx::query(
+            "UPDATE purchases SET status = $3, conversation_id = $4, expert_id = $5, \
          updated_at = $6 WHERE brand_id = $1 AND id = $2"
-    )
-    .bind(brand.0)
-    .bind(p.id.0)
-    .bind(p.status.as_str())
-    .bind(p.conversation_id.map(|c| c.0))
-    .bind(p.expert_id.map(|e| e.0))
-    .bind(to_micros(now))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(brand.0)
+        .bind(p.id.0)
+        .bind(p.status.as_str())
+        .bind(p.conversation_id.map(|c| c.0))
+        .bind(p.expert_id.map(|e| e.0))
+        .bind(to_micros(now))
+    )?;
     Ok(())
 }

@@ -45,20 +45,20 @@ pub async fn mark(
     seq: u64,
     now: Instant,
 ) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "INSERT INTO conversation_reads (brand_id, conversation_id, side, seq, updated_at) \
+    exec!(
+        h,
+        sqlx::query(
+            "INSERT INTO conversation_reads (brand_id, conversation_id, side, seq, updated_at) \
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (conversation_id, side) DO UPDATE \
          SET seq = excluded.seq, updated_at = excluded.updated_at \
          WHERE conversation_reads.seq < excluded.seq"
-    )
-    .bind(brand.0)
-    .bind(conversation.0)
-    .bind(side.as_str())
-    .bind(i64::try_from(seq).unwrap_or(i64::MAX))
-    .bind(to_micros(now))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(brand.0)
+        .bind(conversation.0)
+        .bind(side.as_str())
+        .bind(i64::try_from(seq).unwrap_or(i64::MAX))
+        .bind(to_micros(now))
+    )?;
     Ok(())
 }
 

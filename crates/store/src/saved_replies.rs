@@ -41,26 +41,23 @@ pub async fn list(h: &mut impl Handle, brand: BrandId) -> Result<Vec<SavedReply>
 
 /// Replaces the brand's saved replies with `replies`, in that order.
 pub async fn replace(h: &mut impl Handle, brand: BrandId, replies: &[SavedReply]) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "DELETE FROM saved_replies WHERE brand_id = $1"
-    )
-    .bind(brand.0)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    exec!(
+        h,
+        sqlx::query("DELETE FROM saved_replies WHERE brand_id = $1").bind(brand.0)
+    )?;
     for (position, reply) in (0i64..).zip(replies) {
-        run!(h, |c| sqlx::query(
-            "INSERT INTO saved_replies (brand_id, key, title, body, position) \
+        exec!(
+            h,
+            sqlx::query(
+                "INSERT INTO saved_replies (brand_id, key, title, body, position) \
              VALUES ($1, $2, $3, $4, $5)"
-        )
-        .bind(brand.0)
-        .bind(&reply.key)
-        .bind(&reply.title)
-        .bind(&reply.body)
-        .bind(position)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+            )
+            .bind(brand.0)
+            .bind(&reply.key)
+            .bind(&reply.title)
+            .bind(&reply.body)
+            .bind(position)
+        )?;
     }
     Ok(())
 }

@@ -1,12 +1,103 @@
-//! Expert login sessions, stored by the hash of their token. A disabled expert's sessions
-//! are deleted and no longer authenticate.
+//! Login sessions of experts and admins: one model for both, a session's [`Holder`] says
+//! whose it is. Sessions are stored by the hash of their token, one table per kind of
+//! holder; a disabled expert's sessions no longer authenticate.
 
-use ebb_core::{BrandId, Expert, ExpertId, Instant};
+use ebb_core::{AdminId, BrandId, Expert, ExpertId, Instant};
+use uuid::Uuid;
 
 use crate::timefmt::to_micros;
-use crate::{Handle, Result, experts};
+use crate::{Handle, Result, StoreError, experts};
 
-/// Stores a session for `expert` until `expires_at`.
+/// Whose session it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holder {
+    /// An expert of the session's brand.
+    Expert(ExpertId),
+    /// An admin of the session's brand.
+    Admin(AdminId),
+}
+
+/// Stores a session of `holder` (of `brand`) until `expires_at`.
+pub async fn open(
+    h: &mut impl Handle,
+    token_hash: &[u8],
+    brand: BrandId,
+    holder: Holder,
+    now: Instant,
+    expires_at: Instant,
+) -> Result<()> {
+    let (sql, id) = match holder {
+        Holder::Expert(id) => (
+            "INSERT INTO expert_sessions (token_hash, brand_id, expert_id, created_at, \
+             expires_at) VALUES ($1, $2, $3, $4, $5)",
+            id.0,
+        ),
+        Holder::Admin(id) => (
+            "INSERT INTO admin_sessions (token_hash, brand_id, admin_id, created_at, \
+             expires_at) VALUES ($1, $2, $3, $4, $5)",
+            id.0,
+        ),
+    };
+    exec!(
+        h,
+        sqlx::query(sql)
+            .bind(token_hash)
+            .bind(brand.0)
+            .bind(id)
+            .bind(to_micros(now))
+            .bind(to_micros(expires_at))
+    )?;
+    Ok(())
+}
+
+/// The brand and holder of the unexpired session with this token hash (an expert's only
+/// while they are enabled).
+pub async fn holder(
+    h: &mut impl Handle,
+    token_hash: &[u8],
+    now: Instant,
+) -> Result<Option<(BrandId, Holder)>> {
+    let row: Option<(Uuid, Uuid, String)> = run!(h, |c| {
+        sqlx::query_as(
+            "SELECT s.brand_id, s.expert_id, 'expert' FROM expert_sessions s JOIN experts e \
+             ON e.id = s.expert_id AND e.brand_id = s.brand_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND e.disabled_at IS NULL \
+             UNION ALL \
+             SELECT brand_id, admin_id, 'admin' FROM admin_sessions \
+             WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(to_micros(now))
+        .fetch_optional(c)
+        .await
+    })?;
+    row.map(|(brand, id, kind)| {
+        let holder = match kind.as_str() {
+            "expert" => Holder::Expert(ExpertId(id)),
+            "admin" => Holder::Admin(AdminId(id)),
+            other => return Err(StoreError::Corrupt(format!("session holder {other}"))),
+        };
+        Ok((BrandId(brand), holder))
+    })
+    .transpose()
+}
+
+/// Ends every session of `holder` (e.g. an expert was disabled); how many there were.
+pub async fn close_all(h: &mut impl Handle, brand: BrandId, holder: Holder) -> Result<u64> {
+    let (sql, id) = match holder {
+        Holder::Expert(id) => (
+            "DELETE FROM expert_sessions WHERE brand_id = $1 AND expert_id = $2",
+            id.0,
+        ),
+        Holder::Admin(id) => (
+            "DELETE FROM admin_sessions WHERE brand_id = $1 AND admin_id = $2",
+            id.0,
+        ),
+    };
+    exec!(h, sqlx::query(sql).bind(brand.0).bind(id))
+}
+
+/// Stores a session for `expert` until `expires_at` (an expert [`open`]).
 pub async fn insert(
     h: &mut impl Handle,
     token_hash: &[u8],
@@ -15,19 +106,15 @@ pub async fn insert(
     now: Instant,
     expires_at: Instant,
 ) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "INSERT INTO expert_sessions (token_hash, brand_id, expert_id, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5)"
+    open(
+        h,
+        token_hash,
+        brand,
+        Holder::Expert(expert),
+        now,
+        expires_at,
     )
-    .bind(token_hash)
-    .bind(brand.0)
-    .bind(expert.0)
-    .bind(to_micros(now))
-    .bind(to_micros(expires_at))
-    .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
-    Ok(())
 }
 
 /// The expert whose unexpired session has this token hash.
@@ -36,20 +123,9 @@ pub async fn expert_for(
     token_hash: &[u8],
     now: Instant,
 ) -> Result<Option<Expert>> {
-    let row: Option<(uuid::Uuid, uuid::Uuid)> = run!(h, |c| {
-        sqlx::query_as(
-            "SELECT s.brand_id, s.expert_id FROM expert_sessions s JOIN experts e \
-         ON e.id = s.expert_id AND e.brand_id = s.brand_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND e.disabled_at IS NULL",
-        )
-        .bind(token_hash)
-        .bind(to_micros(now))
-        .fetch_optional(c)
-        .await
-    })?;
-    match row {
-        Some((brand, expert)) => experts::by_id(h, BrandId(brand), ExpertId(expert)).await,
-        None => Ok(None),
+    match holder(h, token_hash, now).await? {
+        Some((brand, Holder::Expert(id))) => experts::by_id(h, brand, id).await,
+        _ => Ok(None),
     }
 }
 
@@ -59,15 +135,7 @@ pub async fn delete_for_expert(
     brand: BrandId,
     expert: ExpertId,
 ) -> Result<u64> {
-    run!(h, |c| sqlx::query(
-        "DELETE FROM expert_sessions WHERE brand_id = $1 AND expert_id = $2"
-    )
-    .bind(brand.0)
-    .bind(expert.0)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))
-    .map_err(Into::into)
+    close_all(h, brand, Holder::Expert(expert)).await
 }
 
 /// Ends the one session with this token hash (the expert logged out).

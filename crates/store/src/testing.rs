@@ -132,7 +132,7 @@ pub async fn backends() -> Vec<TestDb> {
 
 /// A fresh, migrated schema on the PostgreSQL at `url`.
 async fn postgres_db(url: String) -> TestDb {
-    let schema = format!("ebb_test_{}", uuid::Uuid::new_v4().simple());
+    let schema = format!("ebb_test_{}", crate::ids::new_uuid().simple());
     let admin = sqlx::PgPool::connect(&url)
         .await
         .expect("PostgreSQL tests are on but PostgreSQL is unreachable");

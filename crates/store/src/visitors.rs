@@ -13,16 +13,16 @@ pub async fn insert(
     token_hash: &[u8],
     now: Instant,
 ) -> Result<()> {
-    run!(h, |c| sqlx::query(
-        "INSERT INTO visitors (id, brand_id, token_hash, created_at) VALUES ($1, $2, $3, $4)"
-    )
-    .bind(id.0)
-    .bind(brand.0)
-    .bind(token_hash)
-    .bind(to_micros(now))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    exec!(
+        h,
+        sqlx::query(
+            "INSERT INTO visitors (id, brand_id, token_hash, created_at) VALUES ($1, $2, $3, $4)"
+        )
+        .bind(id.0)
+        .bind(brand.0)
+        .bind(token_hash)
+        .bind(to_micros(now))
+    )?;
     Ok(())
 }
 

@@ -69,19 +69,19 @@ const COLUMNS: &str = "id, brand_id, url, events, secret, created_at, deleted_at
 /// Stores a new endpoint with its secret.
 pub async fn insert(h: &mut impl Handle, endpoint: &Endpoint, secret: &str) -> Result<()> {
     let events = serde_json::to_string(&endpoint.events)?;
-    run!(h, |c| sqlx::query(
-        "INSERT INTO webhook_endpoints (id, brand_id, url, events, secret, created_at) \
+    exec!(
+        h,
+        sqlx::query(
+            "INSERT INTO webhook_endpoints (id, brand_id, url, events, secret, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)"
-    )
-    .bind(endpoint.id)
-    .bind(endpoint.brand_id.0)
-    .bind(&endpoint.url)
-    .bind(&events)
-    .bind(secret)
-    .bind(to_micros(endpoint.created_at))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(endpoint.id)
+        .bind(endpoint.brand_id.0)
+        .bind(&endpoint.url)
+        .bind(&events)
+        .bind(secret)
+        .bind(to_micros(endpoint.created_at))
+    )?;
     Ok(())
 }
 
@@ -121,27 +121,27 @@ pub async fn get(h: &mut impl Handle, brand: BrandId, id: Uuid) -> Result<Option
 /// Deletes a live endpoint of the brand; false when there was none. Its pending
 /// deliveries are abandoned (marked dead).
 pub async fn delete(h: &mut impl Handle, brand: BrandId, id: Uuid, now: Instant) -> Result<bool> {
-    let changed = run!(h, |c| sqlx::query(
-        "UPDATE webhook_endpoints SET deleted_at = $3 \
+    let changed = exec!(
+        h,
+        sqlx::query(
+            "UPDATE webhook_endpoints SET deleted_at = $3 \
          WHERE brand_id = $1 AND id = $2 AND deleted_at IS NULL"
-    )
-    .bind(brand.0)
-    .bind(id)
-    .bind(to_micros(now))
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(brand.0)
+        .bind(id)
+        .bind(to_micros(now))
+    )?;
     if changed == 0 {
         return Ok(false);
     }
-    run!(h, |c| sqlx::query(
-        "UPDATE webhook_deliveries SET status = 'dead', last_error = 'endpoint deleted', \
+    exec!(
+        h,
+        sqlx::query(
+            "UPDATE webhook_deliveries SET status = 'dead', last_error = 'endpoint deleted', \
          locked_until = NULL WHERE brand_id = $1 AND endpoint_id = $2 AND status = 'pending'"
-    )
-    .bind(brand.0)
-    .bind(id)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+        )
+        .bind(brand.0)
+        .bind(id)
+    )?;
     Ok(true)
 }

@@ -14,15 +14,14 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use ebb_core::brand::parse_origins;
 use ebb_core::{Brand, BrandSettings, BudgetMode, ConversationId};
-use ebb_store::admins::{self, Admin};
+use ebb_store::admins::Admin;
 use ebb_store::{brands, conversations};
 use serde::{Deserialize, Serialize};
-use time::Duration;
 
 use super::expert::ListedConversation;
 use super::widget::{ConversationView, Page};
 use super::{ApiJson, ApiPath, ApiQuery};
-use crate::auth::{AdminAuth, SESSION_DAYS, hash_token, new_token, verify_password};
+use crate::auth::AdminAuth;
 use crate::{ApiError, AppState};
 
 /// The most conversations one list returns.
@@ -70,24 +69,8 @@ pub async fn login(
     State(state): State<AppState>,
     ApiJson(login): ApiJson<Login>,
 ) -> Result<(StatusCode, Json<AdminSession>), ApiError> {
-    let mut conn = state.store.conn().await?;
-    let found = match brands::by_slug(&mut conn, &login.brand).await? {
-        Some(b) => admins::by_email(&mut conn, b.id, &login.email).await?,
-        None => None,
-    };
-    drop(conn);
-    let Some((admin, hash)) = found else {
-        return Err(ApiError::Unauthorized);
-    };
-    if !verify_password(login.password, hash).await {
-        return Err(ApiError::Unauthorized);
-    }
-    let token = new_token();
-    let now = state.clock.now();
-    let mut tx = state.store.begin().await?;
-    let expires = now + Duration::days(SESSION_DAYS);
-    admins::insert_session(&mut tx, &hash_token(&token), &admin, now, expires).await?;
-    tx.commit().await?;
+    let (token, admin) =
+        crate::auth::log_in(&state, &login.brand, &login.email, login.password).await?;
     Ok((StatusCode::CREATED, Json(AdminSession { token, admin })))
 }
 

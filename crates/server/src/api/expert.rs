@@ -11,13 +11,12 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use ebb_core::slots::Slots;
 use ebb_core::{Author, Conversation, ConversationId, Expert, ExpertId, ExpertStatus};
-use ebb_store::{brands, conversations, experts, sessions};
+use ebb_store::conversations;
 use serde::{Deserialize, Serialize};
-use time::Duration;
 
 use super::widget::{ConversationView, MarkRead, Page, SendMessage, Typing};
 use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, created};
-use crate::auth::{ExpertAuth, SESSION_DAYS, hash_token, new_token, verify_password};
+use crate::auth::ExpertAuth;
 use crate::{ApiError, AppState, desk, receipts};
 use ebb_store::reads::{ReadMarkers, Side};
 
@@ -63,39 +62,8 @@ pub async fn login(
     State(state): State<AppState>,
     ApiJson(login): ApiJson<Login>,
 ) -> Result<(StatusCode, Json<Session>), ApiError> {
-    let mut conn = state.store.conn().await?;
-    let brand = brands::by_slug(&mut conn, &login.brand).await?;
-    let found = match &brand {
-        Some(b) => experts::by_email(&mut conn, b.id, &login.email).await?,
-        None => None,
-    };
-    let disabled = match &found {
-        Some((e, _)) => experts::disabled(&mut conn, e.brand_id)
-            .await?
-            .contains(&e.id),
-        None => false,
-    };
-    drop(conn);
-    let Some((expert, hash)) = found.filter(|_| !disabled) else {
-        return Err(ApiError::Unauthorized);
-    };
-    if !verify_password(login.password, hash).await {
-        return Err(ApiError::Unauthorized);
-    }
-    let token = new_token();
-    let now = state.clock.now();
-    let expires = now + Duration::days(SESSION_DAYS);
-    let mut tx = state.store.begin().await?;
-    sessions::insert(
-        &mut tx,
-        &hash_token(&token),
-        expert.brand_id,
-        expert.id,
-        now,
-        expires,
-    )
-    .await?;
-    tx.commit().await?;
+    let (token, expert) =
+        crate::auth::log_in(&state, &login.brand, &login.email, login.password).await?;
     Ok((StatusCode::CREATED, Json(Session { token, expert })))
 }
 
@@ -160,7 +128,7 @@ async fn logout(
     headers: axum::http::HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     let token = crate::auth::bearer_header(&headers).ok_or(ApiError::Unauthorized)?;
-    desk::log_out(&state, expert.brand_id, expert.id, &hash_token(token)).await?;
+    desk::log_out(&state, expert.brand_id, expert.id, &crate::auth::hash_token(token)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

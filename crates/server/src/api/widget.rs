@@ -106,7 +106,7 @@ async fn bootstrap(
 ) -> Result<(StatusCode, Json<NewVisitor>), ApiError> {
     crate::ws::check_origin(&state, brand.id, &headers).await?;
     let token = new_token();
-    let visitor_id = VisitorId::new();
+    let visitor_id: VisitorId = ebb_store::ids::new_id();
     let mut tx = state.store.begin().await?;
     visitors::insert(
         &mut tx,

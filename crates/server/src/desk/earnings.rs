@@ -5,9 +5,7 @@
 use ebb_core::earnings::{
     self, Money, OrderDetails, Payable, PurchaseSource, PurchaseStatus, Repeat, Reply,
 };
-use ebb_core::{
-    BrandId, Conversation, ConversationId, ConversationState, Instant, PurchaseId, VisitorId,
-};
+use ebb_core::{BrandId, Conversation, ConversationId, ConversationState, Instant, VisitorId};
 use ebb_store::purchases::{self, Purchase};
 use ebb_store::{Tx, conversations, csat, events, ledger, missions};
 
@@ -136,7 +134,7 @@ fn repeat_of(stored: &Purchase, report: &PurchaseReport) -> Repeat {
 /// A purchase first reported: pending, until attributed when the server's word confirms it.
 fn new_purchase(report: &PurchaseReport) -> Purchase {
     Purchase {
-        id: PurchaseId::new(),
+        id: ebb_store::ids::new_id(),
         order_id: report.order_id.clone(),
         visitor_id: report.visitor,
         amount: report.amount.clone(),

@@ -1,18 +1,19 @@
-//! The delivery worker: leases due outbox rows, POSTs each to its endpoint with a short
-//! timeout, and records the outcome: delivered (2xx), due again after an exponential
-//! backoff with jitter, or dead after [`MAX_ATTEMPTS`]. A row is marked delivered only after
-//! a 2xx, so a crash between the POST and the record re-sends it: at least once.
+//! Webhook delivery, the [`Job`] on the outbox: each leased row is POSTed to its endpoint
+//! with a short timeout and its outcome recorded: delivered (2xx), due again after an
+//! exponential backoff with jitter, or dead after [`MAX_ATTEMPTS`]. A row is marked
+//! delivered only after a 2xx, so a crash between the POST and the record re-sends it: at
+//! least once. It runs in the shared [`worker`](crate::worker) loop, woken by bus hints.
 
 use std::time::Duration as StdDuration;
 
 use ebb_core::Instant;
 use ebb_store::outbox::{self, Attempt, Delivery};
-use ebb_store::webhook_endpoints;
-use futures_util::StreamExt;
+use ebb_store::{Conn, StoreError, Tx, webhook_endpoints};
 use rand::Rng;
 use time::Duration;
 
 use super::signature;
+use crate::worker::{Job, Wakeup};
 use crate::{ApiError, AppState};
 
 /// How long a claimed delivery stays leased to this node (longer than [`TIMEOUT`]).
@@ -59,49 +60,50 @@ pub fn http_client() -> Result<reqwest::Client, reqwest::Error> {
         .build()
 }
 
-/// Runs forever (until the task is aborted at shutdown): delivers what is due, then sleeps
-/// until a change is published on the bus or the poll interval passes.
-pub async fn run(state: AppState) {
-    let client = match http_client() {
-        Ok(client) => client,
-        Err(err) => {
-            tracing::error!(error = %err, "webhook delivery disabled: no HTTP client");
-            return;
-        }
-    };
-    let mut hints = state.bus.subscribe();
-    loop {
-        if let Err(err) = tick(&state, &client).await {
-            tracing::warn!(error = %err, "webhook delivery tick failed; will retry");
-        }
-        tokio::select! {
-            _ = hints.recv() => {},
-            () = tokio::time::sleep(state.settings.scheduler_poll) => {},
-        }
+/// Deliveries of the webhook outbox, POSTed with one shared client.
+pub struct WebhookDelivery {
+    client: reqwest::Client,
+}
+
+impl WebhookDelivery {
+    /// The job with its HTTP client ([`http_client`]).
+    pub fn new() -> Result<Self, reqwest::Error> {
+        Ok(Self {
+            client: http_client()?,
+        })
     }
 }
 
-/// Delivers everything due now; returns how many attempts were made.
-pub async fn tick(state: &AppState, client: &reqwest::Client) -> Result<usize, ApiError> {
-    let mut attempted = 0;
-    loop {
-        let now = state.clock.now();
-        let mut tx = state.store.begin().await?;
-        let due = outbox::claim_due(&mut tx, now, now + LEASE, BATCH).await?;
-        tx.commit().await?;
-        let claimed = due.len();
-        let results: Vec<Result<(), ApiError>> = futures_util::stream::iter(due)
-            .map(|d| attempt(state, client, d))
-            .buffer_unordered(CONCURRENCY)
-            .collect()
-            .await;
-        attempted += claimed;
-        for result in results {
-            result?;
-        }
-        if claimed < BATCH as usize {
-            return Ok(attempted);
-        }
+impl Job for WebhookDelivery {
+    type Item = Delivery;
+    const KIND: &'static str = "webhook_delivery";
+    const LEASE: Duration = LEASE;
+    const BATCH: u32 = BATCH;
+    const CONCURRENCY: usize = CONCURRENCY;
+
+    async fn claim(&self, tx: &mut Tx, now: Instant) -> Result<Vec<Delivery>, StoreError> {
+        outbox::claim_due(tx, now, now + LEASE, BATCH).await
+    }
+
+    async fn next_due(
+        &self,
+        conn: &mut Conn,
+        _now: Instant,
+    ) -> Result<Option<Instant>, StoreError> {
+        outbox::next_due(conn).await
+    }
+
+    async fn handle(&self, state: &AppState, delivery: Delivery) -> Result<(), ApiError> {
+        attempt(self, state, delivery).await
+    }
+
+    /// [`backoff_with_jitter`], until [`MAX_ATTEMPTS`] attempts failed.
+    fn backoff(&self, attempts: i64, jitter: f64) -> Option<Duration> {
+        (attempts < MAX_ATTEMPTS).then(|| backoff_with_jitter(attempts, jitter))
+    }
+
+    fn wakeup(&self, state: &AppState) -> Wakeup {
+        Wakeup::Bus(state.bus.subscribe())
     }
 }
 
@@ -112,8 +114,8 @@ pub async fn tick(state: &AppState, client: &reqwest::Client) -> Result<usize, A
     webhook.attempt = delivery.attempts,
 ))]
 async fn attempt(
+    job: &WebhookDelivery,
     state: &AppState,
-    client: &reqwest::Client,
     delivery: Delivery,
 ) -> Result<(), ApiError> {
     let mut conn = state.store.conn().await?;
@@ -121,7 +123,7 @@ async fn attempt(
     drop(conn);
     let (outcome, gone) = match target {
         Some(t) if !t.deleted => (
-            post(state, client, &t.endpoint.url, &t.secret, &delivery).await,
+            post(state, &job.client, &t.endpoint.url, &t.secret, &delivery).await,
             false,
         ),
         _ => (Err((None, "endpoint deleted".to_owned())), true),
@@ -130,8 +132,10 @@ async fn attempt(
     let record = match outcome {
         Ok(status_code) => Attempt::Delivered { status_code },
         Err((status_code, error)) => {
-            let retry_at = (delivery.attempts < MAX_ATTEMPTS && !gone)
-                .then(|| now + backoff_with_jitter(delivery.attempts, rand::rng().random()));
+            let retry_at = job
+                .backoff(delivery.attempts, rand::rng().random())
+                .filter(|_| !gone)
+                .map(|wait| now + wait);
             tracing::info!(
                 webhook.status_code = status_code,
                 webhook.retry_at = ?retry_at,

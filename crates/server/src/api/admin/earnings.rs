@@ -88,7 +88,7 @@ async fn create_mission(
         .map(|f| Money::parse(f.minor, &f.currency))
         .transpose()?;
     let mission = Mission {
-        id: MissionId::new(),
+        id: ebb_store::ids::new_id(),
         name: name.to_owned(),
         contact_fee,
         commission_bp: req.commission_bp,

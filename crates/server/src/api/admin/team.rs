@@ -133,7 +133,7 @@ async fn invite(
         )));
     }
     let expert = Expert {
-        id: ExpertId::new(),
+        id: ebb_store::ids::new_id(),
         brand_id: admin.brand_id,
         name: name.to_owned(),
         email,

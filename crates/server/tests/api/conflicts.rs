@@ -1,0 +1,56 @@
+//! Uniqueness conflicts answer in plain words: no constraint, table or column name reaches
+//! a client.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::spawn_apps;
+use crate::ws_client::admin;
+
+/// Words that would give the schema away.
+const SCHEMA_WORDS: [&str; 7] = [
+    "experts",
+    "brand_id",
+    "_key",
+    "constraint",
+    "UNIQUE",
+    "email_key",
+    "duplicate key",
+];
+
+fn assert_plain(body: &Value, backend: &str) {
+    let text = body.to_string();
+    for word in SCHEMA_WORDS {
+        assert!(!text.contains(word), "{backend}: {word:?} leaked in {text}");
+    }
+}
+
+#[tokio::test]
+async fn a_taken_expert_email_is_a_plain_conflict() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let acme = app.brand("acme").await;
+        let root = admin(&app, &acme, "root").await;
+        // The same address in other letter case is the same address.
+        let mut answers = Vec::new();
+        for email in ["new@acme.test", "New@ACME.test"] {
+            let invite = json!({"email": email, "name": "Newt",
+                                "password": "long enough", "capacity": 2});
+            let path = "/api/v1/admin/experts";
+            answers.push(
+                app.call(Method::POST, path, Some(&root), Some(invite))
+                    .await,
+            );
+        }
+        let [(created, _), (s, body)] = <[_; 2]>::try_from(answers).expect("two answers");
+        assert_eq!(created, StatusCode::CREATED, "{b}");
+        assert_eq!(s, StatusCode::CONFLICT, "{b}: {body}");
+        assert_eq!(body["type"], "/problems/conflict", "{b}: {body}");
+        assert_eq!(
+            body["detail"], "an expert with this e-mail address already exists",
+            "{b}: {body}"
+        );
+        assert_plain(&body, b);
+        app.finish().await;
+    }
+}
