@@ -13,6 +13,7 @@ use crate::{
 
 /// Where a conversation stands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ConversationState {
     /// Waiting for a slot: in the brand queue, or reserved for the expert it woke up for.
@@ -35,6 +36,7 @@ pub enum ConversationState {
         expert: ExpertId,
         /// When the snooze ends.
         #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         until: Instant,
     },
     /// Closed for good.
@@ -43,12 +45,14 @@ pub enum ConversationState {
         by: Actor,
         /// When.
         #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         at: Instant,
     },
 }
 
 /// The status alone, without its data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// See [`ConversationState::Queued`].
@@ -169,6 +173,7 @@ pub enum Command {
 
 /// A conversation and everything the domain needs to decide on it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Conversation {
     /// Identity.
     pub id: ConversationId,
@@ -184,15 +189,18 @@ pub struct Conversation {
     pub last_seq: u64,
     /// When it started.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Instant,
     /// Who wrote the last message (system messages excluded).
     pub last_author: Option<Author>,
     /// When the last message (system messages excluded) was written.
     #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub last_message_at: Option<Instant>,
     /// Since when the expert has been waiting for the visitor's answer: the time of the
     /// expert's first message after the visitor last wrote.
     #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub awaiting_since: Option<Instant>,
 }
 

@@ -17,6 +17,7 @@ pub const MAX_SNOOZES: u32 = 2;
 
 /// The step suggested.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     /// The visitor is waiting for an answer.
@@ -35,6 +36,7 @@ pub enum Step {
 
 /// A suggestion: the step, the saved reply to send for it, the snooze to choose.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Suggestion {
     /// What to do.
     pub step: Step,

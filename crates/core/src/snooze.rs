@@ -7,6 +7,7 @@ use crate::{DomainError, Instant};
 
 /// How long an expert snoozes a conversation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SnoozeChoice {
     /// Three hours from now.
@@ -17,6 +18,7 @@ pub enum SnoozeChoice {
     Until {
         /// When the snooze ends.
         #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         until: Instant,
     },
 }

@@ -58,6 +58,7 @@ pub async fn enqueue(
 
 /// A delivery as the worker and the admin API see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delivery {
     /// Identity of this delivery (one per event and endpoint).
     pub id: Uuid,
@@ -78,6 +79,7 @@ pub struct Delivery {
     pub attempts: i64,
     /// When it is (or was last) due.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub next_attempt_at: Instant,
     /// HTTP status of the last attempt, if a response came.
     pub last_status_code: Option<i64>,
@@ -85,9 +87,11 @@ pub struct Delivery {
     pub last_error: Option<String>,
     /// When the event was enqueued.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Instant,
     /// When the receiver accepted it.
     #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub delivered_at: Option<Instant>,
 }
 

@@ -72,6 +72,7 @@ impl Timeline {
 
 /// Count, mean and median of a set of durations, in seconds.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DurationStats {
     /// How many conversations have this duration.
     pub count: usize,
@@ -104,6 +105,7 @@ impl DurationStats {
 
 /// The conversation part of a report.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConversationFigures {
     /// Conversations opened in the period.
     pub conversations: usize,

@@ -10,8 +10,7 @@ pub mod webhooks;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use ebb_core::{Brand, BrandSettings, ConversationId};
 use ebb_store::admins::{self, Admin};
 use ebb_store::{brands, conversations};
@@ -23,18 +22,20 @@ use super::widget::{ConversationView, Page};
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::{AdminAuth, SESSION_DAYS, hash_token, new_token, verify_password};
 use crate::{ApiError, AppState};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The most conversations one list returns.
 pub const MAX_LIST: u32 = 500;
 
 /// Routes under `/api/v1/admin`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/login", post(login))
-        .route("/me", get(me))
-        .route("/conversations", get(list))
-        .route("/conversations/{id}", get(read))
-        .route("/settings", get(get_settings).put(put_settings))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(me))
+        .routes(routes!(list))
+        .routes(routes!(read))
+        .routes(routes!(get_settings, put_settings))
         .merge(team::router())
         .merge(earnings::router())
         .merge(routing::router())
@@ -56,7 +57,7 @@ pub struct Login {
 }
 
 /// A new admin session.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct AdminSession {
     /// Bearer token for the admin API and the WebSocket.
     pub token: String,
@@ -64,7 +65,9 @@ pub struct AdminSession {
     pub admin: Admin,
 }
 
-/// `POST /api/v1/admin/login`: a session token for valid credentials.
+/// Admin login: a session token for valid credentials.
+#[utoipa::path(post, path = "/login", tag = "public", request_body = Login,
+    responses((status = 201, description = "A new session", body = AdminSession)))]
 pub async fn login(
     State(state): State<AppState>,
     ApiJson(login): ApiJson<Login>,
@@ -90,12 +93,19 @@ pub async fn login(
     Ok((StatusCode::CREATED, Json(AdminSession { token, admin })))
 }
 
-#[derive(Serialize)]
+/// The admin and their brand.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = AdminOverview)]
 struct Me {
+    /// Who is logged in.
     admin: Admin,
+    /// Their brand.
     brand: Brand,
 }
 
+/// The admin and their brand.
+#[utoipa::path(get, path = "/me", tag = "admin",
+    responses((status = 200, description = "The admin", body = Me)))]
 async fn me(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -112,12 +122,15 @@ async fn own_brand(state: &AppState, admin: &Admin) -> Result<Brand, ApiError> {
 }
 
 /// A list of conversations with their visitors' presence.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ConversationList {
     /// Newest first.
     pub conversations: Vec<ListedConversation>,
 }
 
+/// Every conversation of the brand.
+#[utoipa::path(get, path = "/conversations", tag = "admin",
+    responses((status = 200, description = "Newest first", body = ConversationList)))]
 async fn list(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -129,6 +142,9 @@ async fn list(
     }))
 }
 
+/// Read any conversation of the brand and a page of its timeline.
+#[utoipa::path(get, path = "/conversations/{id}", tag = "admin", params(Page),
+    responses((status = 200, description = "The conversation", body = ConversationView)))]
 async fn read(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -223,6 +239,9 @@ fn is_origin(text: &str) -> bool {
     })
 }
 
+/// The brand's settings.
+#[utoipa::path(get, path = "/settings", tag = "admin",
+    responses((status = 200, description = "The settings", body = Settings)))]
 async fn get_settings(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -240,6 +259,9 @@ async fn get_settings(
     }))
 }
 
+/// Replace the brand's settings.
+#[utoipa::path(put, path = "/settings", tag = "admin", request_body = Settings,
+    responses((status = 200, description = "The settings as stored", body = Settings)))]
 async fn put_settings(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,

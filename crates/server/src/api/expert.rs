@@ -7,8 +7,7 @@ pub mod lifecycle;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Json;
 use ebb_core::slots::Slots;
 use ebb_core::{Author, Conversation, ConversationId, Expert, ExpertStatus};
 use ebb_store::{brands, conversations, experts, sessions};
@@ -20,17 +19,19 @@ use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, created};
 use crate::auth::{ExpertAuth, SESSION_DAYS, hash_token, new_token, verify_password};
 use crate::{ApiError, AppState, desk, receipts};
 use ebb_store::reads::{ReadMarkers, Side};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Routes under `/api/v1/expert`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/me", get(me))
-        .route("/status", put(set_status))
-        .route("/conversations", get(list))
-        .route("/conversations/{id}", get(read))
-        .route("/conversations/{id}/messages", post(send))
-        .route("/conversations/{id}/read", post(mark_read))
-        .route("/conversations/{id}/typing", post(typing))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(set_status))
+        .routes(routes!(list))
+        .routes(routes!(read))
+        .routes(routes!(send))
+        .routes(routes!(mark_read))
+        .routes(routes!(typing))
         .merge(lifecycle::router())
         .merge(earnings::router())
 }
@@ -49,7 +50,8 @@ pub struct Login {
 }
 
 /// A new session.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ExpertSession)]
 pub struct Session {
     /// Bearer token for the expert API.
     pub token: String,
@@ -57,7 +59,9 @@ pub struct Session {
     pub expert: Expert,
 }
 
-/// `POST /api/v1/auth/login`: a session token for valid credentials.
+/// Expert login: a session token for valid credentials.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "public", request_body = Login,
+    responses((status = 201, description = "A new session", body = Session)))]
 pub async fn login(
     State(state): State<AppState>,
     ApiJson(login): ApiJson<Login>,
@@ -98,13 +102,21 @@ pub async fn login(
     Ok((StatusCode::CREATED, Json(Session { token, expert })))
 }
 
-#[derive(Serialize)]
+/// The expert's overview.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ExpertOverview)]
 struct Me {
+    /// Who is logged in.
     expert: Expert,
+    /// Slots held and capacity.
     slots: Slots,
+    /// Conversations waiting in the brand queue.
     queue: usize,
 }
 
+/// The expert, their slots and the queue size.
+#[utoipa::path(get, path = "/me", tag = "expert",
+    responses((status = 200, description = "The overview", body = Me)))]
 async fn me(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
@@ -135,13 +147,17 @@ async fn overview(
     Ok((slots, queue, mine))
 }
 
+/// A new availability.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StatusChange {
-    #[schema(value_type = String, example = "available")]
+    /// `available`, `away` or `offline`.
     status: ExpertStatus,
 }
 
+/// Set availability.
+#[utoipa::path(put, path = "/status", tag = "expert", request_body = StatusChange,
+    responses((status = 204, description = "Changed (conversations may be routed)")))]
 async fn set_status(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
@@ -151,15 +167,20 @@ async fn set_status(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
+/// The panel's list.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ExpertConversationList)]
 struct Panel {
+    /// The expert's conversations.
     conversations: Vec<ListedConversation>,
+    /// Slots held and capacity.
     slots: Slots,
+    /// Conversations waiting in the brand queue.
     queue: usize,
 }
 
 /// A conversation in a list, with its visitor's presence.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, utoipa::ToSchema)]
 pub struct ListedConversation {
     /// The conversation.
     #[serde(flatten)]
@@ -183,6 +204,9 @@ impl ListedConversation {
     }
 }
 
+/// The conversations the expert owns (assigned or snoozed), with slots and queue size.
+#[utoipa::path(get, path = "/conversations", tag = "expert",
+    responses((status = 200, description = "The list", body = Panel)))]
 async fn list(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
@@ -195,6 +219,9 @@ async fn list(
     }))
 }
 
+/// Read an owned conversation and a page of its timeline.
+#[utoipa::path(get, path = "/conversations/{id}", tag = "expert", params(Page),
+    responses((status = 200, description = "The conversation", body = ConversationView)))]
 async fn read(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
@@ -208,6 +235,9 @@ async fn read(
     Ok(Json(view))
 }
 
+/// Mark the timeline read up to a seq.
+#[utoipa::path(post, path = "/conversations/{id}/read", tag = "expert", request_body = MarkRead,
+    responses((status = 200, description = "Both read markers", body = ReadMarkers)))]
 async fn mark_read(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
@@ -220,6 +250,9 @@ async fn mark_read(
     Ok(Json(markers))
 }
 
+/// Tell the visitor the expert is typing (or stopped).
+#[utoipa::path(post, path = "/conversations/{id}/typing", tag = "expert", request_body = Typing,
+    responses((status = 204, description = "Sent to the other side")))]
 async fn typing(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
@@ -239,6 +272,11 @@ async fn typing(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Reply.
+#[utoipa::path(post, path = "/conversations/{id}/messages", tag = "expert", request_body = SendMessage,
+    responses(
+        (status = 201, description = "The conversation and the new entries", body = ConversationWithEntries),
+        (status = 200, description = "A retry of the same `client_msg_id`", body = ConversationWithEntries)))]
 async fn send(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,

@@ -4,8 +4,7 @@
 pub mod purchases;
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use ebb_core::ConversationId;
 use ebb_store::conversations;
 
@@ -15,15 +14,20 @@ use super::widget::{ConversationView, Page};
 use super::{ApiPath, ApiQuery};
 use crate::auth::ApiKeyAuth;
 use crate::{ApiError, AppState};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Routes under `/api/v1/server`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/conversations", get(list))
-        .route("/conversations/{id}", get(read))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(read))
         .merge(purchases::router())
 }
 
+/// Every conversation of the brand.
+#[utoipa::path(get, path = "/conversations", tag = "server",
+    responses((status = 200, description = "Newest first", body = ConversationList)))]
 async fn list(
     State(state): State<AppState>,
     ApiKeyAuth(brand): ApiKeyAuth,
@@ -35,6 +39,9 @@ async fn list(
     }))
 }
 
+/// Read any conversation of the brand and a page of its timeline.
+#[utoipa::path(get, path = "/conversations/{id}", tag = "server", params(Page),
+    responses((status = 200, description = "The conversation", body = ConversationView)))]
 async fn read(
     State(state): State<AppState>,
     ApiKeyAuth(brand): ApiKeyAuth,

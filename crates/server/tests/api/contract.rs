@@ -1,9 +1,10 @@
-//! The contract: the served OpenAPI document equals `docs/openapi.json` (set
-//! `EBB_UPDATE_OPENAPI=1` to rewrite it), every documented route exists, and the
-//! authorization matrix has a row for every documented route and proves each refusal.
+//! The contract: the served OpenAPI document (generated from the handlers) equals
+//! `docs/openapi.json` (set `EBB_UPDATE_OPENAPI=1` to rewrite it), every documented route
+//! exists, every success response and request body has a schema, and the authorization
+//! matrix has a row for every generated route and proves each refusal.
 
 use ebb_core::ExpertStatus;
-use ebb_server::openapi::{Audience, ROUTES};
+use ebb_server::openapi::{Audience, routes};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -35,7 +36,7 @@ async fn the_served_openapi_document_matches_docs_openapi_json() {
 #[tokio::test]
 async fn every_documented_route_is_routed() {
     let app = spawn_apps().await.remove(0);
-    for route in ROUTES {
+    for route in routes() {
         let path = route
             .path
             .replace("{brand}", "acme")
@@ -151,7 +152,7 @@ fn matrix() -> Vec<Row> {
 #[test]
 fn the_matrix_has_exactly_one_row_per_documented_route() {
     let rows = matrix();
-    for route in ROUTES {
+    for route in routes() {
         let found: Vec<_> = rows
             .iter()
             .filter(|r| r.0 == route.method && r.1 == route.path)
@@ -169,7 +170,7 @@ fn the_matrix_has_exactly_one_row_per_documented_route() {
             route.method, route.path
         );
     }
-    assert_eq!(rows.len(), ROUTES.len(), "no row without a route");
+    assert_eq!(rows.len(), routes().len(), "no row without a route");
 }
 
 /// The credentials of one brand.
@@ -291,24 +292,107 @@ async fn every_refusal_of_the_authorization_matrix_holds() {
     }
 }
 
+/// Every `$ref` under `value`, as component names.
+fn refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                out.push(r.trim_start_matches("#/components/schemas/").to_owned());
+            }
+            map.values().for_each(|v| refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+/// Each operation of the generated document: method, path, operation.
+fn operations(doc: &Value) -> Vec<(String, String, Value)> {
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                out.push((method.to_uppercase(), path.clone(), op.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Success answers with an empty body besides 101 and 204 (the status says it all).
+const EMPTY: &[(&str, &str)] = &[
+    ("POST", "/api/v1/widget/{brand}/conversations/{id}/csat"),
+    ("POST", "/api/v1/admin/missions/{id}/members"),
+];
+
 #[test]
-fn request_schemas_name_real_routes_and_components() {
+fn every_success_response_has_a_schema_and_problems_share_one() {
     let doc = serde_json::to_value(ebb_server::openapi::document()).expect("json");
-    for (method, path, name) in ebb_server::openapi::REQUEST_SCHEMAS {
-        assert!(
-            ebb_server::openapi::is_documented(method, path),
-            "{method} {path} is not a route"
-        );
-        let schema = &doc["components"]["schemas"][*name];
-        assert!(schema.is_object(), "schema {name} missing");
-        let body = &doc["paths"][*path][method.to_lowercase()]["requestBody"]["content"]["application/json"]
-            ["schema"]["$ref"];
+    let ops = operations(&doc);
+    assert!(ops.len() >= 60, "{} operations", ops.len());
+    for (method, path, op) in ops {
+        let responses = op["responses"].as_object().expect("responses");
+        for (status, response) in responses {
+            let code: u16 = match status.parse() {
+                Ok(code) => code,
+                Err(_) => continue,
+            };
+            if code >= 300 {
+                continue;
+            }
+            if code == 101 || code == 204 || EMPTY.contains(&(method.as_str(), path.as_str())) {
+                assert!(response.get("content").is_none(), "{method} {path} {code}");
+                continue;
+            }
+            let content = response["content"].as_object();
+            let schemas: Vec<&Value> = content
+                .into_iter()
+                .flat_map(|c| c.values())
+                .map(|c| &c["schema"])
+                .collect();
+            assert!(
+                !schemas.is_empty() && schemas.iter().all(|s| s.is_object()),
+                "{method} {path}: the {code} response has no schema"
+            );
+        }
+        let problem = &op["responses"]["default"]["content"]["application/problem+json"]["schema"];
         assert_eq!(
-            body,
-            &format!("#/components/schemas/{name}"),
-            "{method} {path}"
+            problem["$ref"], "#/components/schemas/Problem",
+            "{method} {path}: problems reference the one Problem schema"
+        );
+        if ["POST", "PUT", "PATCH"].contains(&method.as_str())
+            && let Some(body) = op.get("requestBody")
+        {
+            let schema = &body["content"]["application/json"]["schema"];
+            assert!(schema.is_object(), "{method} {path}: request body schema");
+        }
+    }
+    let mut named = Vec::new();
+    refs(&doc, &mut named);
+    for name in named {
+        assert!(
+            doc["components"]["schemas"][&name].is_object(),
+            "$ref to a missing schema {name}"
         );
     }
     let snooze = &doc["components"]["schemas"]["SnoozeRequest"]["properties"]["choice"];
     assert!(snooze.is_object(), "the snooze choice is described");
+}
+
+#[test]
+fn each_audience_has_its_security_requirement() {
+    let doc = serde_json::to_value(ebb_server::openapi::document()).expect("json");
+    for route in routes() {
+        let op = &doc["paths"][&route.path][route.method.to_lowercase()];
+        let security = &op["security"][0];
+        match route.audience.scheme() {
+            Some(scheme) => assert!(
+                security[scheme].is_array(),
+                "{} {} needs {scheme}",
+                route.method,
+                route.path
+            ),
+            None => assert!(security.is_null(), "{} {}", route.method, route.path),
+        }
+    }
 }

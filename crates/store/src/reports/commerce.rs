@@ -10,6 +10,7 @@ use crate::{Handle, Result};
 
 /// An amount in minor units of one currency, with how many rows made it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Amount {
     /// ISO 4217 code.
     pub currency: String,
@@ -21,6 +22,7 @@ pub struct Amount {
 
 /// CSAT ratings given in the period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CsatFigures {
     /// How many ratings.
     pub responses: i64,
@@ -64,6 +66,7 @@ pub async fn csat(
 
 /// Purchases and conversion.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PurchaseFigures {
     /// Purchases made in the period and not refunded, per currency.
     pub all: Vec<Amount>,
@@ -127,6 +130,8 @@ pub async fn purchases(
 
 /// Earnings recorded in the ledger, per kind and currency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = EarningFigures))]
 pub struct Earning {
     /// `contact_fee`, `commission` or `commission_reversal` (negative amounts).
     pub kind: String,

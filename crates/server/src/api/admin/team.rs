@@ -3,8 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get, patch};
-use axum::{Json, Router};
+use axum::Json;
 use ebb_core::expert::validate_capacity;
 use ebb_core::{Expert, ExpertId, ExpertStatus};
 use ebb_store::api_keys::{self, ApiKey};
@@ -16,21 +15,23 @@ use super::super::{ApiJson, ApiPath};
 use crate::auth::{AdminAuth, hash_password, hash_token, new_token};
 use crate::bus::Hint;
 use crate::{ApiError, AppState, desk};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Shortest password accepted for a new expert.
 pub const MIN_PASSWORD: usize = 8;
 
 /// Team routes (merged under `/api/v1/admin`).
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/experts", get(list_experts).post(invite))
-        .route("/experts/{id}", patch(update_expert))
-        .route("/api-keys", get(list_keys).post(create_key))
-        .route("/api-keys/{id}", delete(revoke_key))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_experts, invite))
+        .routes(routes!(update_expert))
+        .routes(routes!(list_keys, create_key))
+        .routes(routes!(revoke_key))
 }
 
 /// An expert as the admin sees them.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct TeamMember {
     /// The expert.
     #[serde(flatten)]
@@ -39,11 +40,16 @@ pub struct TeamMember {
     pub disabled: bool,
 }
 
-#[derive(Serialize)]
+/// The brand's experts.
+#[derive(Serialize, utoipa::ToSchema)]
 struct Team {
+    /// Every expert, disabled ones included.
     experts: Vec<TeamMember>,
 }
 
+/// The team.
+#[utoipa::path(get, path = "/experts", tag = "admin",
+    responses((status = 200, description = "The experts", body = Team)))]
 async fn list_experts(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -62,7 +68,7 @@ async fn list_experts(
 }
 
 /// A new expert.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Invite {
     /// Login e-mail (unique in the brand).
@@ -75,6 +81,9 @@ pub struct Invite {
     pub capacity: u32,
 }
 
+/// Invite an expert with a first password.
+#[utoipa::path(post, path = "/experts", tag = "admin", request_body = Invite,
+    responses((status = 201, description = "The expert (offline)", body = Expert)))]
 async fn invite(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -109,7 +118,7 @@ async fn invite(
 }
 
 /// Changes to an expert.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpertChange {
     /// New capacity (0 to 50).
@@ -118,6 +127,9 @@ pub struct ExpertChange {
     pub disabled: Option<bool>,
 }
 
+/// Change an expert's capacity, or disable / re-enable them.
+#[utoipa::path(patch, path = "/experts/{id}", tag = "admin", request_body = ExpertChange,
+    responses((status = 200, description = "The expert", body = TeamMember)))]
 async fn update_expert(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -153,11 +165,16 @@ async fn update_expert(
     Ok(Json(TeamMember { expert, disabled }))
 }
 
-#[derive(Serialize)]
+/// The brand's live API keys (never their secrets).
+#[derive(Serialize, utoipa::ToSchema)]
 struct KeyList {
+    /// Oldest first.
     api_keys: Vec<ApiKey>,
 }
 
+/// Live API keys.
+#[utoipa::path(get, path = "/api-keys", tag = "admin",
+    responses((status = 200, description = "The keys", body = KeyList)))]
 async fn list_keys(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -168,7 +185,7 @@ async fn list_keys(
 }
 
 /// A new API key's label.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewKey {
     /// What the key is for, e.g. "CRM sync".
@@ -176,7 +193,7 @@ pub struct NewKey {
 }
 
 /// A key just created: the only time its secret is shown.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CreatedKey {
     /// The key's description.
     #[serde(flatten)]
@@ -185,6 +202,9 @@ pub struct CreatedKey {
     pub key: String,
 }
 
+/// Create an API key (its secret is shown once).
+#[utoipa::path(post, path = "/api-keys", tag = "admin", request_body = NewKey,
+    responses((status = 201, description = "The key and its secret", body = CreatedKey)))]
 async fn create_key(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -206,6 +226,9 @@ async fn create_key(
     Ok((StatusCode::CREATED, Json(CreatedKey { api_key, key })))
 }
 
+/// Revoke an API key.
+#[utoipa::path(delete, path = "/api-keys/{id}", tag = "admin",
+    responses((status = 204, description = "Revoked")))]
 async fn revoke_key(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,

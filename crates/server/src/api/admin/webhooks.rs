@@ -3,8 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
-use axum::{Json, Router};
+use axum::Json;
 use ebb_store::outbox::{self, Delivery};
 use ebb_store::webhook_endpoints::{self, Endpoint};
 use serde::{Deserialize, Serialize};
@@ -14,6 +13,8 @@ use super::super::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::{AdminAuth, new_token};
 use crate::webhooks::EVENT_TYPES;
 use crate::{ApiError, AppState};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Longest endpoint URL.
 pub const MAX_URL: usize = 2000;
@@ -23,15 +24,15 @@ pub const MAX_ENDPOINTS: usize = 20;
 pub const MAX_DELIVERIES: u32 = 500;
 
 /// Webhook routes (merged under `/api/v1/admin`).
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/webhooks", get(list).post(create))
-        .route("/webhooks/{id}", delete(remove))
-        .route("/webhook-deliveries", get(deliveries))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(remove))
+        .routes(routes!(deliveries))
 }
 
 /// A new endpoint: where to POST and which event types.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewEndpoint {
     /// `http://` or `https://` URL.
@@ -79,7 +80,7 @@ impl NewEndpoint {
 }
 
 /// A created endpoint with its secret (shown only in this answer).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CreatedEndpoint {
     /// The endpoint.
     #[serde(flatten)]
@@ -88,6 +89,9 @@ pub struct CreatedEndpoint {
     pub secret: String,
 }
 
+/// Add a webhook endpoint (its signing secret is shown once).
+#[utoipa::path(post, path = "/webhooks", tag = "admin", request_body = NewEndpoint,
+    responses((status = 201, description = "The endpoint and its secret", body = CreatedEndpoint)))]
 async fn create(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -121,12 +125,15 @@ async fn create(
 }
 
 /// The brand's endpoints (secrets are never listed).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EndpointList {
     /// Oldest first.
     pub webhooks: Vec<Endpoint>,
 }
 
+/// The brand's webhook endpoints.
+#[utoipa::path(get, path = "/webhooks", tag = "admin",
+    responses((status = 200, description = "The endpoints", body = EndpointList)))]
 async fn list(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -136,6 +143,9 @@ async fn list(
     Ok(Json(EndpointList { webhooks }))
 }
 
+/// Remove a webhook endpoint.
+#[utoipa::path(delete, path = "/webhooks/{id}", tag = "admin",
+    responses((status = 204, description = "Removed")))]
 async fn remove(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -151,19 +161,24 @@ async fn remove(
 }
 
 /// `?limit=` of the deliveries list.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct DeliveriesQuery {
+    /// At most this many (default 100, at most 500).
     limit: Option<u32>,
 }
 
 /// Recent deliveries.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct DeliveryList {
     /// Newest first.
     pub deliveries: Vec<Delivery>,
 }
 
+/// Recent webhook deliveries with their status.
+#[utoipa::path(get, path = "/webhook-deliveries", tag = "admin", params(DeliveriesQuery),
+    responses((status = 200, description = "Newest first", body = DeliveryList)))]
 async fn deliveries(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,

@@ -6,8 +6,7 @@ use std::fmt::Write as _;
 
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use ebb_core::Instant;
 use ebb_store::csat::{self, Summary};
 use ebb_store::ledger::{self, Entry};
@@ -18,24 +17,28 @@ use crate::api::ApiQuery;
 use crate::api::period::{PeriodQuery, csv};
 use crate::auth::ExpertAuth;
 use crate::{ApiError, AppState};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Routes added under `/api/v1/expert`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/earnings", get(statement))
-        .route("/earnings.csv", get(statement_csv))
-        .route("/missions", get(my_missions))
-        .route("/csat", get(my_csat))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(statement))
+        .routes(routes!(statement_csv))
+        .routes(routes!(my_missions))
+        .routes(routes!(my_csat))
 }
 
 /// A statement: entries of a period and their totals per currency.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Statement {
     /// Start (inclusive).
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub from: Instant,
     /// End (exclusive).
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub to: Instant,
     /// The entries, oldest first.
     pub entries: Vec<Entry>,
@@ -65,6 +68,9 @@ async fn load(state: &AppState, auth: &ExpertAuth, q: &PeriodQuery) -> Result<St
     })
 }
 
+/// The expert's earnings statement for a period.
+#[utoipa::path(get, path = "/earnings", tag = "expert", params(PeriodQuery),
+    responses((status = 200, description = "The statement", body = Statement)))]
 async fn statement(
     State(state): State<AppState>,
     auth: ExpertAuth,
@@ -73,6 +79,9 @@ async fn statement(
     Ok(Json(load(&state, &auth, &q).await?))
 }
 
+/// The expert's earnings statement for a period, as CSV.
+#[utoipa::path(get, path = "/earnings.csv", tag = "expert", params(PeriodQuery),
+    responses((status = 200, description = "One line per entry", body = String, content_type = "text/csv")))]
 async fn statement_csv(
     State(state): State<AppState>,
     auth: ExpertAuth,
@@ -101,11 +110,17 @@ async fn statement_csv(
     Ok(csv("ebb-statement.csv", out))
 }
 
-#[derive(Serialize)]
+/// The missions the expert works under.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ExpertMissions)]
 struct Missions {
+    /// Oldest first.
     missions: Vec<Mission>,
 }
 
+/// The expert's missions.
+#[utoipa::path(get, path = "/missions", tag = "expert",
+    responses((status = 200, description = "The missions", body = Missions)))]
 async fn my_missions(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
@@ -119,12 +134,18 @@ async fn my_missions(
     Ok(Json(Missions { missions }))
 }
 
-#[derive(Serialize)]
+/// The expert's satisfaction ratings in a period.
+#[derive(Serialize, utoipa::ToSchema)]
 struct MyCsat {
+    /// Ratings received.
     count: i64,
+    /// Their average (0 when none).
     average: f64,
 }
 
+/// The expert's satisfaction ratings.
+#[utoipa::path(get, path = "/csat", tag = "expert", params(PeriodQuery),
+    responses((status = 200, description = "Count and average", body = MyCsat)))]
 async fn my_csat(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
