@@ -9,9 +9,7 @@ use axum::Json;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
-use utoipa::openapi::{
-    Content, InfoBuilder, OpenApi, Ref, RefOr, Required, ResponseBuilder,
-};
+use utoipa::openapi::{Content, InfoBuilder, OpenApi, Ref, RefOr, Required, ResponseBuilder};
 
 use crate::error::Problem;
 
@@ -148,11 +146,7 @@ pub fn is_documented(method: &str, path: &str) -> bool {
 /// problem response, and any path parameter the handler did not describe.
 fn complete(method: &str, path: &str, op: &mut Operation) {
     op.operation_id = Some(format!("{method} {path}"));
-    let audience = op
-        .tags
-        .iter()
-        .flatten()
-        .find_map(|t| Audience::from_tag(t));
+    let audience = op.tags.iter().flatten().find_map(|t| Audience::from_tag(t));
     if let Some(scheme) = audience.and_then(Audience::scheme) {
         op.security = Some(vec![SecurityRequirement::new(scheme, Vec::<String>::new())]);
     }
@@ -169,10 +163,13 @@ fn complete(method: &str, path: &str, op: &mut Operation) {
         ),
     );
     let params = op.parameters.get_or_insert_with(Vec::new);
-    for name in path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}')) {
-        let known = params
-            .iter()
-            .any(|p| matches!(p, RefOr::T(p) if p.name == name && p.parameter_in == ParameterIn::Path));
+    for name in path
+        .split('/')
+        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+    {
+        let known = params.iter().any(
+            |p| matches!(p, RefOr::T(p) if p.name == name && p.parameter_in == ParameterIn::Path),
+        );
         if known {
             continue;
         }
@@ -213,9 +210,10 @@ fn finish(mut doc: OpenApi) -> OpenApi {
         }
     }
     let components = doc.components.get_or_insert_with(Default::default);
-    components
-        .schemas
-        .insert("Problem".to_owned(), <Problem as utoipa::PartialSchema>::schema());
+    components.schemas.insert(
+        "Problem".to_owned(),
+        <Problem as utoipa::PartialSchema>::schema(),
+    );
     let bearer = || SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build());
     for a in AUDIENCES {
         if let Some(scheme) = a.scheme() {

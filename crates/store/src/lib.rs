@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod missions;
 pub mod outbox;
+pub mod page;
 pub mod purchases;
 pub mod reads;
 pub mod reports;

@@ -7,6 +7,7 @@ use ebb_core::{BrandId, Instant};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::page::Cursor;
 use crate::timefmt::{from_micros, from_micros_opt, to_micros};
 use crate::{Handle, Result, webhook_endpoints};
 
@@ -236,13 +237,22 @@ pub async fn record(
     Ok(())
 }
 
-/// The brand's most recent deliveries, newest first.
-pub async fn recent(h: &mut impl Handle, brand: BrandId, limit: u32) -> Result<Vec<Delivery>> {
+/// A page of the brand's deliveries, newest first, after `before`.
+pub async fn recent(
+    h: &mut impl Handle,
+    brand: BrandId,
+    before: Option<Cursor>,
+    limit: u32,
+) -> Result<Vec<Delivery>> {
+    let before = before.unwrap_or_else(Cursor::newest);
     let rows = run!(h, |c| sqlx::query_as::<_, Row>(&format!(
         "SELECT {COLUMNS} FROM webhook_deliveries WHERE brand_id = $1 \
-         ORDER BY created_at DESC, id DESC LIMIT $2"
+         AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
+         ORDER BY created_at DESC, id DESC LIMIT $4"
     ))
     .bind(brand.0)
+    .bind(before.at)
+    .bind(before.id)
     .bind(i64::from(limit))
     .fetch_all(c)
     .await)?;

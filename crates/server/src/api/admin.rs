@@ -8,9 +8,9 @@ pub mod routing;
 pub mod team;
 pub mod webhooks;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use ebb_core::{Brand, BrandSettings, ConversationId};
 use ebb_store::admins::{self, Admin};
 use ebb_store::{brands, conversations};
@@ -18,15 +18,14 @@ use serde::{Deserialize, Serialize};
 use time::Duration;
 
 use super::expert::ListedConversation;
+use super::page::PageQuery;
 use super::widget::{ConversationView, Page};
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::{AdminAuth, SESSION_DAYS, hash_token, new_token, verify_password};
 use crate::{ApiError, AppState};
+use ebb_store::page::Cursor;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-/// The most conversations one list returns.
-pub const MAX_LIST: u32 = 500;
 
 /// Routes under `/api/v1/admin`.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -126,20 +125,38 @@ async fn own_brand(state: &AppState, admin: &Admin) -> Result<Brand, ApiError> {
 pub struct ConversationList {
     /// Newest first.
     pub conversations: Vec<ListedConversation>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl ConversationList {
+    /// A page of `brand`'s conversations, newest first.
+    pub async fn load(
+        state: &AppState,
+        brand: ebb_core::BrandId,
+        page: &PageQuery,
+    ) -> Result<Self, ApiError> {
+        let mut conn = state.store.conn().await?;
+        let rows = conversations::for_brand(&mut conn, brand, page.cursor()?, page.fetch()).await?;
+        let (rows, next_cursor) = page.cut(rows, |c| Cursor::new(c.created_at, c.id.0));
+        Ok(Self {
+            conversations: ListedConversation::with_presence(state, rows),
+            next_cursor,
+        })
+    }
 }
 
 /// Every conversation of the brand.
-#[utoipa::path(get, path = "/conversations", tag = "admin",
+#[utoipa::path(get, path = "/conversations", tag = "admin", params(PageQuery),
     responses((status = 200, description = "Newest first", body = ConversationList)))]
 async fn list(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<ConversationList>, ApiError> {
-    let mut conn = state.store.conn().await?;
-    let all = conversations::for_brand(&mut conn, admin.brand_id, MAX_LIST).await?;
-    Ok(Json(ConversationList {
-        conversations: ListedConversation::with_presence(&state, all),
-    }))
+    Ok(Json(
+        ConversationList::load(&state, admin.brand_id, &page).await?,
+    ))
 }
 
 /// Read any conversation of the brand and a page of its timeline.

@@ -5,19 +5,21 @@
 pub mod earnings;
 pub mod lifecycle;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use ebb_core::slots::Slots;
 use ebb_core::{Author, Conversation, ConversationId, Expert, ExpertStatus};
 use ebb_store::{brands, conversations, experts, sessions};
 use serde::{Deserialize, Serialize};
 use time::Duration;
 
+use super::page::{Order, PageQuery};
 use super::widget::{ConversationView, MarkRead, Page, SendMessage, Typing};
 use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, created};
 use crate::auth::{ExpertAuth, SESSION_DAYS, hash_token, new_token, verify_password};
 use crate::{ApiError, AppState, desk, receipts};
+use ebb_store::page::Cursor;
 use ebb_store::reads::{ReadMarkers, Side};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -171,12 +173,14 @@ async fn set_status(
 #[derive(Serialize, utoipa::ToSchema)]
 #[schema(as = ExpertConversationList)]
 struct Panel {
-    /// The expert's conversations.
+    /// The expert's conversations, oldest first.
     conversations: Vec<ListedConversation>,
     /// Slots held and capacity.
     slots: Slots,
     /// Conversations waiting in the brand queue.
     queue: usize,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    next_cursor: Option<String>,
 }
 
 /// A conversation in a list, with its visitor's presence.
@@ -205,17 +209,22 @@ impl ListedConversation {
 }
 
 /// The conversations the expert owns (assigned or snoozed), with slots and queue size.
-#[utoipa::path(get, path = "/conversations", tag = "expert",
+#[utoipa::path(get, path = "/conversations", tag = "expert", params(PageQuery),
     responses((status = 200, description = "The list", body = Panel)))]
 async fn list(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
+    ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Panel>, ApiError> {
-    let (slots, queue, conversations) = overview(&state, &expert).await?;
+    let (slots, queue, mine) = overview(&state, &expert).await?;
+    let (conversations, next_cursor) = query.slice(mine, Order::Ascending, |c| {
+        Cursor::new(c.created_at, c.id.0)
+    })?;
     Ok(Json(Panel {
         conversations: ListedConversation::with_presence(&state, conversations),
         slots,
         queue,
+        next_cursor,
     }))
 }
 

@@ -2,8 +2,8 @@
 //! it forward (the offset is stored, so it survives restarts and other nodes pick it up).
 //! Never in production.
 
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 use ebb_core::Instant;
 use serde::{Deserialize, Serialize};
 use time::Duration;

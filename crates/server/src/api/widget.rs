@@ -4,17 +4,19 @@
 
 pub mod commerce;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use ebb_core::{Author, BrandId, Conversation, ConversationId, Entry, MessageBody, VisitorId};
 use ebb_store::reads::{ReadMarkers, Side};
 use ebb_store::{conversations, visitors};
 use serde::{Deserialize, Serialize};
 
+use super::page::PageQuery;
 use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, MAX_PAGE, created};
 use crate::auth::{PathBrand, VisitorAuth, hash_token, new_token};
 use crate::{ApiError, AppState, desk, receipts};
+use ebb_store::page::Cursor;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -190,18 +192,28 @@ async fn start(
 struct ConversationList {
     /// Newest first.
     conversations: Vec<Conversation>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    next_cursor: Option<String>,
 }
 
 /// The visitor's conversations.
-#[utoipa::path(get, path = "/conversations", tag = "visitor",
+#[utoipa::path(get, path = "/conversations", tag = "visitor", params(PageQuery),
     responses((status = 200, description = "Newest first", body = ConversationList)))]
 async fn list(
     State(state): State<AppState>,
     auth: VisitorAuth,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<ConversationList>, ApiError> {
+    let (brand, visitor) = (auth.brand.id, auth.visitor);
     let mut conn = state.store.conn().await?;
-    let conversations = conversations::for_visitor(&mut conn, auth.brand.id, auth.visitor).await?;
-    Ok(Json(ConversationList { conversations }))
+    let rows =
+        conversations::page_for_visitor(&mut conn, brand, visitor, page.cursor()?, page.fetch())
+            .await?;
+    let (conversations, next_cursor) = page.cut(rows, |c| Cursor::new(c.created_at, c.id.0));
+    Ok(Json(ConversationList {
+        conversations,
+        next_cursor,
+    }))
 }
 
 /// Paging through a timeline.

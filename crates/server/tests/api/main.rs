@@ -11,6 +11,7 @@ mod helpers;
 mod limits;
 mod live;
 mod origins;
+mod pagination;
 mod presence;
 mod race;
 mod reports;

@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Json;
 use ebb_core::earnings::{FULL_BP, Money};
 use ebb_core::{ExpertId, Instant, MissionId};
 use ebb_store::csat::{self, Summary};
@@ -15,10 +15,12 @@ use ebb_store::missions::{self, Mission};
 use ebb_store::{experts, ledger};
 use serde::{Deserialize, Serialize};
 
+use crate::api::page::{Order, PageQuery};
 use crate::api::period::{PeriodQuery, csv};
 use crate::api::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::AdminAuth;
 use crate::{ApiError, AppState};
+use ebb_store::page::Cursor;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -38,18 +40,25 @@ pub fn router() -> OpenApiRouter<AppState> {
 struct Missions {
     /// Oldest first.
     missions: Vec<Mission>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    next_cursor: Option<String>,
 }
 
 /// The brand's missions.
-#[utoipa::path(get, path = "/missions", tag = "admin",
+#[utoipa::path(get, path = "/missions", tag = "admin", params(PageQuery),
     responses((status = 200, description = "The missions", body = Missions)))]
 async fn list_missions(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<Missions>, ApiError> {
     let mut conn = state.store.conn().await?;
+    let mut all = missions::list(&mut conn, admin.brand_id).await?;
+    all.sort_by_key(|m| m.id);
+    let (missions, next_cursor) = page.slice(all, Order::Ascending, |m| Cursor::by_id(m.id.0))?;
     Ok(Json(Missions {
-        missions: missions::list(&mut conn, admin.brand_id).await?,
+        missions,
+        next_cursor,
     }))
 }
 

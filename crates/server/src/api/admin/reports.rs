@@ -2,8 +2,8 @@
 //! conversation, satisfaction, purchase and earning figures for `[from, to)` as JSON.
 //! Definitions are in docs/reports.md.
 
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 use ebb_core::{BrandId, Instant};
 use ebb_store::reports::commerce::{self, CsatFigures, Earning, PurchaseFigures};
 use ebb_store::reports::{self, ConversationFigures};

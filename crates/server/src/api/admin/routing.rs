@@ -1,8 +1,8 @@
 //! The admin's hand on routing: reassign a conversation to another expert, send it back to
 //! the brand queue, close it; and edit the brand's saved replies.
 
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 use ebb_core::{Actor, ConversationId, ExpertId, MessageBody};
 use ebb_store::saved_replies::{self, SavedReply};
 use serde::{Deserialize, Serialize};

@@ -1,9 +1,9 @@
 //! The admin's team endpoints: experts (list, invite with a password, capacity, disable)
 //! and the brand's API keys (create, shown once; list; revoke).
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use ebb_core::expert::validate_capacity;
 use ebb_core::{Expert, ExpertId, ExpertStatus};
 use ebb_store::api_keys::{self, ApiKey};
@@ -11,10 +11,12 @@ use ebb_store::{experts, sessions};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::super::{ApiJson, ApiPath};
+use super::super::page::{Order, PageQuery};
+use super::super::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::{AdminAuth, hash_password, hash_token, new_token};
 use crate::bus::Hint;
 use crate::{ApiError, AppState, desk};
+use ebb_store::page::Cursor;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -43,19 +45,24 @@ pub struct TeamMember {
 /// The brand's experts.
 #[derive(Serialize, utoipa::ToSchema)]
 struct Team {
-    /// Every expert, disabled ones included.
+    /// Every expert, disabled ones included, in the order they were invited.
     experts: Vec<TeamMember>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    next_cursor: Option<String>,
 }
 
 /// The team.
-#[utoipa::path(get, path = "/experts", tag = "admin",
+#[utoipa::path(get, path = "/experts", tag = "admin", params(PageQuery),
     responses((status = 200, description = "The experts", body = Team)))]
 async fn list_experts(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<Team>, ApiError> {
     let mut conn = state.store.conn().await?;
-    let all = experts::list(&mut conn, admin.brand_id).await?;
+    let mut all = experts::list(&mut conn, admin.brand_id).await?;
+    all.sort_by_key(|e| e.id);
+    let (all, next_cursor) = page.slice(all, Order::Ascending, |e| Cursor::by_id(e.id.0))?;
     let disabled = experts::disabled(&mut conn, admin.brand_id).await?;
     let experts = all
         .into_iter()
@@ -64,7 +71,10 @@ async fn list_experts(
             expert,
         })
         .collect();
-    Ok(Json(Team { experts }))
+    Ok(Json(Team {
+        experts,
+        next_cursor,
+    }))
 }
 
 /// A new expert.
@@ -170,18 +180,26 @@ async fn update_expert(
 struct KeyList {
     /// Oldest first.
     api_keys: Vec<ApiKey>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    next_cursor: Option<String>,
 }
 
 /// Live API keys.
-#[utoipa::path(get, path = "/api-keys", tag = "admin",
+#[utoipa::path(get, path = "/api-keys", tag = "admin", params(PageQuery),
     responses((status = 200, description = "The keys", body = KeyList)))]
 async fn list_keys(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<KeyList>, ApiError> {
     let mut conn = state.store.conn().await?;
-    let api_keys = api_keys::list(&mut conn, admin.brand_id).await?;
-    Ok(Json(KeyList { api_keys }))
+    let all = api_keys::list(&mut conn, admin.brand_id).await?;
+    let (api_keys, next_cursor) =
+        page.slice(all, Order::Ascending, |k| Cursor::new(k.created_at, k.id))?;
+    Ok(Json(KeyList {
+        api_keys,
+        next_cursor,
+    }))
 }
 
 /// A new API key's label.

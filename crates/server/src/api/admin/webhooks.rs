@@ -1,18 +1,20 @@
 //! The admin's webhook endpoints: subscribe a URL to event types (its signing secret is
 //! shown once), list and delete endpoints, and see recent deliveries with their status.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use ebb_store::outbox::{self, Delivery};
 use ebb_store::webhook_endpoints::{self, Endpoint};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::super::page::{Order, PageQuery};
 use super::super::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::{AdminAuth, new_token};
 use crate::webhooks::EVENT_TYPES;
 use crate::{ApiError, AppState};
+use ebb_store::page::Cursor;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -20,8 +22,6 @@ use utoipa_axum::routes;
 pub const MAX_URL: usize = 2000;
 /// Most endpoints per brand.
 pub const MAX_ENDPOINTS: usize = 20;
-/// Most deliveries one list returns.
-pub const MAX_DELIVERIES: u32 = 500;
 
 /// Webhook routes (merged under `/api/v1/admin`).
 pub fn router() -> OpenApiRouter<AppState> {
@@ -129,18 +129,26 @@ async fn create(
 pub struct EndpointList {
     /// Oldest first.
     pub webhooks: Vec<Endpoint>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
 }
 
 /// The brand's webhook endpoints.
-#[utoipa::path(get, path = "/webhooks", tag = "admin",
+#[utoipa::path(get, path = "/webhooks", tag = "admin", params(PageQuery),
     responses((status = 200, description = "The endpoints", body = EndpointList)))]
 async fn list(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<EndpointList>, ApiError> {
     let mut conn = state.store.conn().await?;
-    let webhooks = webhook_endpoints::list(&mut conn, admin.brand_id).await?;
-    Ok(Json(EndpointList { webhooks }))
+    let all = webhook_endpoints::list(&mut conn, admin.brand_id).await?;
+    let (webhooks, next_cursor) =
+        page.slice(all, Order::Ascending, |e| Cursor::new(e.created_at, e.id))?;
+    Ok(Json(EndpointList {
+        webhooks,
+        next_cursor,
+    }))
 }
 
 /// Remove a webhook endpoint.
@@ -160,34 +168,30 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `?limit=` of the deliveries list.
-#[derive(Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-struct DeliveriesQuery {
-    /// At most this many (default 100, at most 500).
-    limit: Option<u32>,
-}
-
 /// Recent deliveries.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct DeliveryList {
     /// Newest first.
     pub deliveries: Vec<Delivery>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
 }
 
 /// Recent webhook deliveries with their status.
-#[utoipa::path(get, path = "/webhook-deliveries", tag = "admin", params(DeliveriesQuery),
+#[utoipa::path(get, path = "/webhook-deliveries", tag = "admin", params(PageQuery),
     responses((status = 200, description = "Newest first", body = DeliveryList)))]
 async fn deliveries(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
-    ApiQuery(query): ApiQuery<DeliveriesQuery>,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<DeliveryList>, ApiError> {
-    let limit = query.limit.unwrap_or(100).clamp(1, MAX_DELIVERIES);
     let mut conn = state.store.conn().await?;
-    let deliveries = outbox::recent(&mut conn, admin.brand_id, limit).await?;
-    Ok(Json(DeliveryList { deliveries }))
+    let rows = outbox::recent(&mut conn, admin.brand_id, page.cursor()?, page.fetch()).await?;
+    let (deliveries, next_cursor) = page.cut(rows, |d| Cursor::new(d.created_at, d.id));
+    Ok(Json(DeliveryList {
+        deliveries,
+        next_cursor,
+    }))
 }
 
 #[cfg(test)]

@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use axum::Json;
 use ebb_core::Instant;
 use ebb_store::csat::{self, Summary};
 use ebb_store::ledger::{self, Entry};
@@ -14,9 +14,11 @@ use ebb_store::missions::{self, Mission};
 use serde::Serialize;
 
 use crate::api::ApiQuery;
+use crate::api::page::{Order, PageQuery};
 use crate::api::period::{PeriodQuery, csv};
 use crate::auth::ExpertAuth;
 use crate::{ApiError, AppState};
+use ebb_store::page::Cursor;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -116,22 +118,30 @@ async fn statement_csv(
 struct Missions {
     /// Oldest first.
     missions: Vec<Mission>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    next_cursor: Option<String>,
 }
 
 /// The expert's missions.
-#[utoipa::path(get, path = "/missions", tag = "expert",
+#[utoipa::path(get, path = "/missions", tag = "expert", params(PageQuery),
     responses((status = 200, description = "The missions", body = Missions)))]
 async fn my_missions(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<Missions>, ApiError> {
     let mut conn = state.store.conn().await?;
-    let missions = missions::list(&mut conn, expert.brand_id)
+    let mut mine: Vec<Mission> = missions::list(&mut conn, expert.brand_id)
         .await?
         .into_iter()
         .filter(|m| m.members.contains(&expert.id))
         .collect();
-    Ok(Json(Missions { missions }))
+    mine.sort_by_key(|m| m.id);
+    let (missions, next_cursor) = page.slice(mine, Order::Ascending, |m| Cursor::by_id(m.id.0))?;
+    Ok(Json(Missions {
+        missions,
+        next_cursor,
+    }))
 }
 
 /// The expert's satisfaction ratings in a period.

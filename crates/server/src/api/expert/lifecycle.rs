@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 use ebb_core::playbook::{self, Suggestion};
 use ebb_core::{Actor, Conversation, ConversationId, MessageBody, SnoozeChoice};
 use ebb_store::saved_replies::{self, SavedReply};

@@ -1,9 +1,9 @@
 //! Purchases reported by the brand's own server (API key): confirmed on arrival,
 //! idempotent on the order id, and refundable (the commission is reversed).
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use ebb_core::earnings::Money;
 use ebb_core::{Instant, VisitorId};
 use ebb_store::purchases::Purchase;

@@ -2,9 +2,9 @@
 //! report a purchase from the page (`Ebb.purchase`), which stays pending until the brand's
 //! server confirms the same order.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use ebb_core::earnings::Money;
 use ebb_core::{ConversationId, Instant};
 use ebb_store::purchases::Purchase;
