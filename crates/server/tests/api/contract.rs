@@ -396,3 +396,74 @@ fn each_audience_has_its_security_requirement() {
         }
     }
 }
+
+const API_MD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/api.md");
+
+/// The `(method, path)` of each endpoint table row of docs/api.md
+/// (`| GET | `/api/...` | ... |`) and each "`METHOD /path`" mention.
+fn documented_in_api_md(text: &str) -> Vec<(String, String)> {
+    let methods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+    let mut found = Vec::new();
+    for line in text.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        if cells.len() > 3 && methods.contains(&cells[1]) {
+            found.push((cells[1].to_owned(), cells[2].trim_matches('`').to_owned()));
+        }
+    }
+    for method in methods {
+        for (i, _) in text.match_indices(&format!("`{method} /")) {
+            let rest = &text[i + method.len() + 2..];
+            let path = rest.split(['`', '?', ' ']).next().unwrap_or_default();
+            found.push((method.to_owned(), path.to_owned()));
+        }
+    }
+    found
+}
+
+/// Every `/api/...` path mentioned anywhere in `text` (query strings left out; file
+/// paths such as `tests/api/x.rs` are not mentions).
+fn api_mentions(text: &str) -> Vec<String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "/{}_.-".contains(c);
+    text.match_indices("/api/")
+        .filter(|(i, _)| {
+            !text[..*i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '.')
+        })
+        .map(|(i, _)| {
+            let path: String = text[i..].chars().take_while(|c| allowed(*c)).collect();
+            path.trim_end_matches(['.', '/']).to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn docs_api_md_names_every_route_and_only_real_ones() {
+    let text = std::fs::read_to_string(API_MD).expect("docs/api.md");
+    let rows = documented_in_api_md(&text);
+    for route in routes() {
+        assert!(
+            rows.iter()
+                .any(|(m, p)| m == route.method && *p == route.path),
+            "docs/api.md does not describe {} {}",
+            route.method,
+            route.path
+        );
+    }
+    for (method, path) in &rows {
+        assert!(
+            ebb_server::openapi::is_documented(method, path),
+            "docs/api.md describes {method} {path}, which is not a route"
+        );
+    }
+    for mention in api_mentions(&text) {
+        let real = routes().iter().any(|r| {
+            r.path == mention
+                || r.path
+                    .strip_prefix(mention.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        });
+        assert!(real, "docs/api.md mentions {mention}, which no route has");
+    }
+}
