@@ -17,6 +17,7 @@ mod race;
 mod reports;
 mod routing;
 mod skeleton;
+mod snapshots;
 mod snooze;
 mod webhooks;
 mod ws_client;
