@@ -10,7 +10,8 @@ use crate::timefmt::to_micros;
 /// Where a page ended: the sort key of its last row (time in microseconds, then id).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Cursor {
-    /// The row's time, microseconds since the epoch (0 for lists ordered by id alone).
+    /// The row's time, microseconds since the epoch (0 for lists ordered by id alone; the
+    /// position for lists ordered by position).
     pub at: i64,
     /// The row's id (UUIDv7, so ties on time still have one order).
     pub id: Uuid,
@@ -28,6 +29,14 @@ impl Cursor {
     /// A key for lists ordered by id alone.
     pub fn by_id(id: Uuid) -> Self {
         Self { at: 0, id }
+    }
+
+    /// A key for lists ordered by a position (the ledger's `pos`).
+    pub fn by_position(pos: i64) -> Self {
+        Self {
+            at: pos,
+            id: Uuid::nil(),
+        }
     }
 
     /// Before every row of a newest-first list.

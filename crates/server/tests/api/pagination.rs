@@ -265,3 +265,51 @@ async fn rows_added_during_a_walk_neither_repeat_nor_push_one_out() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn an_earnings_statement_pages_its_entries_and_keeps_whole_totals() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let brand = app.brand("acme").await;
+        let root = admin(&app, &brand, "root").await;
+        let (ada, expert) = app.expert(&brand, "ada", 50, ExpertStatus::Available).await;
+        let m = json!({"name": "fees", "contact_fee": {"minor": 100, "currency": "EUR"}});
+        let m = id(&post(&app, &root, "/api/v1/admin/missions", m).await);
+        let join = format!("/api/v1/admin/missions/{m}/members");
+        post(&app, &root, &join, json!({"expert_id": ada.id})).await;
+        for n in 0..ROWS {
+            let visitor = app.visitor(&brand).await;
+            let started = app.start(&brand, &visitor, "hello", &format!("m{n}")).await;
+            let close = format!(
+                "/api/v1/expert/conversations/{}/close",
+                id(&started["conversation"])
+            );
+            post(&app, &expert, &close, json!({"goodbye": "Thanks, bye!"})).await;
+        }
+        let mut positions = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let url = match &cursor {
+                Some(c) => format!("/api/v1/expert/earnings?limit=2&cursor={c}"),
+                None => "/api/v1/expert/earnings?limit=2".to_owned(),
+            };
+            let (s, page) = app.call(Method::GET, &url, Some(&expert), None).await;
+            assert_eq!(s, StatusCode::OK, "{b}: {page}");
+            assert_eq!(
+                page["totals"]["EUR"], 500,
+                "{b}: totals cover the whole period"
+            );
+            let entries = page["entries"].as_array().expect("entries");
+            assert!(entries.len() <= 2, "{b}");
+            positions.extend(entries.iter().map(|e| e["pos"].as_i64().expect("pos")));
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => break,
+            }
+        }
+        let unique: BTreeSet<i64> = positions.iter().copied().collect();
+        assert_eq!(positions.len(), ROWS, "{b}: {positions:?}");
+        assert_eq!(unique.len(), ROWS, "{b}: each entry once: {positions:?}");
+        app.finish().await;
+    }
+}

@@ -42,10 +42,12 @@ pub struct Statement {
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub to: Instant,
-    /// The entries, oldest first.
+    /// The entries, oldest first (one page of them in the JSON answer).
     pub entries: Vec<Entry>,
-    /// Sum per currency, in minor units.
+    /// Sum per currency over the whole period, in minor units.
     pub totals: BTreeMap<String, i64>,
+    /// Pass as `cursor` to get the next page of entries; `null` on the last page.
+    pub next_cursor: Option<String>,
 }
 
 /// Sums entries per currency.
@@ -55,6 +57,18 @@ pub fn totals(entries: &[Entry]) -> BTreeMap<String, i64> {
         *totals.entry(e.earning.amount.currency.clone()).or_default() += e.earning.amount.minor;
     }
     totals
+}
+
+/// `?from&to&cursor&limit` of the JSON statement: a [`PeriodQuery`] and a [`PageQuery`].
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatementQuery {
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    from: Option<Instant>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    to: Option<Instant>,
+    cursor: Option<String>,
+    limit: Option<u32>,
 }
 
 async fn load(state: &AppState, auth: &ExpertAuth, q: &PeriodQuery) -> Result<Statement, ApiError> {
@@ -67,18 +81,33 @@ async fn load(state: &AppState, auth: &ExpertAuth, q: &PeriodQuery) -> Result<St
         to,
         totals: totals(&entries),
         entries,
+        next_cursor: None,
     })
 }
 
 /// The expert's earnings statement for a period.
-#[utoipa::path(get, path = "/earnings", tag = "expert", params(PeriodQuery),
+#[utoipa::path(get, path = "/earnings", tag = "expert", params(PeriodQuery, PageQuery),
     responses((status = 200, description = "The statement", body = Statement)))]
 async fn statement(
     State(state): State<AppState>,
     auth: ExpertAuth,
-    ApiQuery(q): ApiQuery<PeriodQuery>,
+    ApiQuery(q): ApiQuery<StatementQuery>,
 ) -> Result<Json<Statement>, ApiError> {
-    Ok(Json(load(&state, &auth, &q).await?))
+    let period = PeriodQuery {
+        from: q.from,
+        to: q.to,
+    };
+    let mut statement = load(&state, &auth, &period).await?;
+    let page = PageQuery {
+        cursor: q.cursor,
+        limit: q.limit,
+    };
+    let (entries, next_cursor) = page.slice(statement.entries, Order::Ascending, |e| {
+        Cursor::by_position(e.pos)
+    })?;
+    statement.entries = entries;
+    statement.next_cursor = next_cursor;
+    Ok(Json(statement))
 }
 
 /// The expert's earnings statement for a period, as CSV.
