@@ -88,7 +88,7 @@ pub struct Route {
 }
 
 /// The operations of a path item, with their upper-case method.
-pub fn operations_mut(item: &mut PathItem) -> Vec<(&'static str, &mut Operation)> {
+fn operations_mut(item: &mut PathItem) -> Vec<(&'static str, &mut Operation)> {
     [
         ("GET", item.get.as_mut()),
         ("POST", item.post.as_mut()),

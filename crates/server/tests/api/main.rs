@@ -10,6 +10,7 @@ mod heartbeat;
 mod helpers;
 mod limits;
 mod live;
+mod openapi_doc;
 mod origins;
 mod pagination;
 mod presence;
