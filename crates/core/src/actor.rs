@@ -6,6 +6,7 @@ use crate::{AdminId, ExpertId, VisitorId};
 
 /// The author of a command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Actor {
     /// The conversation's visitor.

@@ -12,6 +12,7 @@ use crate::{BrandId, DomainError};
 
 /// A brand: the tenant that owns experts, visitors and conversations.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Brand {
     /// Identity.
     pub id: BrandId,
@@ -33,6 +34,7 @@ The team typically replies in {typical_reply_time}.";
 
 /// A brand's configuration as the domain sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BrandSettings {
     /// Automatic message template; may contain `{typical_reply_time}`.
     pub auto_message: String,

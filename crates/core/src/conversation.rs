@@ -19,6 +19,7 @@ use crate::{
 
 /// A conversation and everything the domain needs to decide on it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Conversation {
     /// Identity.
     pub id: ConversationId,
@@ -38,15 +39,18 @@ pub struct Conversation {
     pub last_seq: u64,
     /// When it started.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Instant,
     /// Who wrote the last message (system messages excluded).
     pub last_author: Option<Author>,
     /// When the last message (system messages excluded) was written.
     #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub last_message_at: Option<Instant>,
     /// Since when the expert has been waiting for the visitor's answer: the time of the
     /// expert's first message after the visitor last wrote.
     #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub awaiting_since: Option<Instant>,
 }
 

@@ -22,6 +22,7 @@ pub const FULL_BP: i64 = 10_000;
 
 /// An amount of money: integer minor units (cents) and an ISO 4217 currency code.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Money {
     /// Minor units; negative for reversals.
     pub minor: i64,
@@ -50,6 +51,7 @@ impl Money {
 
 /// A mission an expert works under, as earnings see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MissionTerms {
     /// The mission.
     pub id: MissionId,
@@ -58,6 +60,7 @@ pub struct MissionTerms {
     /// Commission in basis points of a purchase (250 = 2.5 %), if commission-based.
     pub commission_bp: Option<i64>,
     /// When the expert joined it (the earliest joined mission pays first).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub joined_at: Instant,
 }
 
@@ -117,6 +120,7 @@ pub enum Payable {
 
 /// Kind of ledger entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EarningKind {
     /// A contact-based fee for a closed conversation.
@@ -150,6 +154,7 @@ impl EarningKind {
 
 /// One ledger entry (append-only; balances are sums of entries).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Earning {
     /// Who earns.
     pub expert: ExpertId,

@@ -7,6 +7,7 @@ use crate::{Actor, Author, ExpertId, Instant, MessageBody, VisitorId};
 
 /// Why a conversation came back to the queue ahead of new ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WakeReason {
     /// The visitor wrote again.
@@ -19,6 +20,7 @@ pub enum WakeReason {
 
 /// Why a conversation was given to an expert.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AssignReason {
     /// First assignment from the brand queue.
@@ -43,6 +45,7 @@ impl From<Option<WakeReason>> for AssignReason {
 
 /// One thing that happened to a conversation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// A visitor opened the conversation; it waits in the brand queue.
@@ -72,6 +75,7 @@ pub enum Event {
         expert: ExpertId,
         /// When it comes back by itself.
         #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         until: Instant,
         /// How many times it has been snoozed, this one included.
         count: u32,
@@ -121,11 +125,13 @@ impl Event {
 
 /// An event at its place in a conversation's timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Entry {
     /// Position in the conversation's timeline, from 1, without gaps.
     pub seq: u64,
     /// When it happened.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: Instant,
     /// What happened.
     #[serde(flatten)]

@@ -9,6 +9,7 @@ pub const MAX_CAPACITY: u32 = 50;
 
 /// Whether an expert takes new conversations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ExpertStatus {
     /// Takes new conversations while a slot is free.
@@ -42,6 +43,7 @@ impl ExpertStatus {
 
 /// An expert working for one brand.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Expert {
     /// Identity.
     pub id: ExpertId,

@@ -9,6 +9,7 @@ pub const MAX_MESSAGE_CHARS: usize = 4000;
 
 /// Who wrote a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Author {
     /// The visitor.
@@ -32,6 +33,7 @@ impl Author {
 
 /// A validated message body: trimmed, non-empty, at most [`MAX_MESSAGE_CHARS`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct MessageBody(String);
 

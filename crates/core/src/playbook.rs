@@ -18,6 +18,7 @@ pub const SNOOZE_AFTER: Duration = Duration::minutes(10);
 
 /// The step suggested.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     /// The visitor is waiting for an answer.
@@ -37,6 +38,7 @@ pub enum Step {
 /// A suggestion: the step, the saved reply to send for it, the snooze to choose, and where
 /// the conversation stands against the brand's snooze budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Suggestion {
     /// What to do.
     pub step: Step,

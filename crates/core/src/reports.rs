@@ -90,6 +90,7 @@ pub fn timelines<'a>(
 
 /// Count, mean and median of a set of durations, in seconds.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DurationStats {
     /// How many conversations have this duration.
     pub count: usize,
@@ -122,6 +123,7 @@ impl DurationStats {
 
 /// The conversation part of a report.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConversationFigures {
     /// Conversations opened in the period.
     pub conversations: usize,
@@ -173,6 +175,7 @@ impl ConversationFigures {
 
 /// CSAT ratings given in the period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CsatFigures {
     /// How many ratings.
     pub responses: i64,

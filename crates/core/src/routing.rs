@@ -11,12 +11,14 @@ use crate::{Conversation, ConversationId, ConversationState, ExpertId, ExpertSta
 
 /// A conversation waiting for a slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Waiting {
     /// The conversation.
     pub id: ConversationId,
     /// The expert it is reserved for (woken conversations), if any.
     pub for_expert: Option<ExpertId>,
     /// When it entered the queue.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub queued_at: Instant,
     /// Woke up and was released to the brand queue: goes before new conversations.
     pub priority: bool,
@@ -24,6 +26,7 @@ pub struct Waiting {
 
 /// An expert as routing sees them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExpertLoad {
     /// The expert.
     pub id: ExpertId,
@@ -32,6 +35,7 @@ pub struct ExpertLoad {
     /// Their slots.
     pub slots: Slots,
     /// Since when they are offline, if they are.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub offline_since: Option<Instant>,
 }
 

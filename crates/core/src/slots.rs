@@ -7,6 +7,7 @@ use crate::{DomainError, ExpertId};
 
 /// An expert's slot usage at one moment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Slots {
     /// Conversations currently assigned to the expert.
     pub held: u32,

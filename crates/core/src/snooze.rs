@@ -8,6 +8,7 @@ use crate::{DomainError, Instant};
 
 /// How long an expert snoozes a conversation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SnoozeChoice {
     /// Three hours from now.
@@ -18,6 +19,7 @@ pub enum SnoozeChoice {
     Until {
         /// When the snooze ends.
         #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         until: Instant,
     },
 }
@@ -44,6 +46,7 @@ impl SnoozeChoice {
 
 /// What a brand does once a conversation has used up its snooze budget.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BudgetMode {
     /// Only the suggestion changes: the playbook says "close with a goodbye".
@@ -96,6 +99,7 @@ pub const DEFAULT_SNOOZE_BUDGET: u32 = 2;
 
 /// Where a conversation stands against its brand's snooze budget (sent with suggestions).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BudgetState {
     /// Silent returns in a row so far.
     pub used: u32,

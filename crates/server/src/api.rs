@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod expert;
+pub mod page;
 pub mod period;
 pub mod server;
 pub mod test_clock;
@@ -9,11 +10,12 @@ pub mod widget;
 
 use axum::extract::{FromRequest, FromRequestParts, State};
 use axum::http::StatusCode;
-use axum::routing::get;
 use axum::{Json, Router};
 use ebb_core::{Conversation, Entry};
 use serde::Serialize;
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::{ApiError, AppState};
 
@@ -36,7 +38,7 @@ pub struct ApiPath<T>(pub T);
 pub const MAX_PAGE: u32 = 500;
 
 /// A conversation with (part of) its timeline.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, utoipa::ToSchema)]
 pub struct ConversationWithEntries {
     /// The conversation.
     pub conversation: Conversation,
@@ -69,8 +71,9 @@ fn widget_cors() -> tower_http::cors::CorsLayer {
         .max_age(std::time::Duration::from_secs(3600))
 }
 
-fn audiences(state: &AppState) -> Router<AppState> {
-    Router::new()
+/// The routes of every audience and the WebSocket, with their OpenAPI descriptions.
+fn audiences() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .nest(
             "/api/v1/widget/{brand}",
             widget::router().layer(widget_cors()),
@@ -78,9 +81,35 @@ fn audiences(state: &AppState) -> Router<AppState> {
         .nest("/api/v1/expert", expert::router())
         .nest("/api/v1/admin", admin::router())
         .nest("/api/v1/server", server::router())
-        .route("/api/v1/auth/login", axum::routing::post(expert::login))
-        .route("/ws", get(crate::ws::upgrade))
-        .route("/api/openapi.json", get(crate::openapi::serve))
+        .routes(routes!(expert::login))
+        .routes(routes!(crate::ws::upgrade))
+        .routes(routes!(crate::openapi::serve))
+}
+
+/// Health checks and metrics: outside the body cap and the rate limit.
+fn health() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(ready))
+        .routes(routes!(crate::metrics::serve))
+}
+
+/// Every route the OpenAPI document describes (the test clock included), from which
+/// [`crate::openapi::document`] is generated.
+pub fn documented() -> OpenApiRouter<AppState> {
+    health()
+        .merge(audiences())
+        .nest("/api/v1/test/clock", test_clock::router())
+}
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    let test_clock = if state.settings.test_clock {
+        Router::new().nest("/api/v1/test/clock", Router::from(test_clock::router()))
+    } else {
+        Router::new()
+    };
+    let api = Router::from(audiences())
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::limits::MAX_BODY_BYTES,
         ))
@@ -90,31 +119,31 @@ fn audiences(state: &AppState) -> Router<AppState> {
         ))
         .route_layer(axum::middleware::from_fn(
             crate::openapi::require_documented,
-        ))
-}
-
-/// The whole application router.
-pub fn router(state: AppState) -> Router {
-    let test_clock = if state.settings.test_clock {
-        Router::new().nest("/api/v1/test/clock", test_clock::router())
-    } else {
-        Router::new()
-    };
+        ));
     Router::new()
         .merge(test_clock)
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(ready))
-        .route("/metrics", get(crate::metrics::serve))
-        .merge(audiences(&state))
+        .merge(Router::from(health()))
+        .merge(api)
         .merge(crate::web::router())
         .fallback(|| async { ApiError::NotFound("route") })
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }
 
-/// `GET /readyz`: 503 when the database does not answer; 200 `ready`, or 200 `degraded: ...`
+/// Liveness.
+#[utoipa::path(get, path = "/healthz", tag = "public",
+    responses((status = 200, description = "The process is up", body = String, content_type = "text/plain")))]
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness (the database answers; `degraded` without NATS).
+///
+/// 503 when the database does not answer; 200 `ready`, or 200 `degraded: ...`
 /// while NATS is configured but unreachable (the node still serves and stores everything
 /// for its own clients; other nodes' changes reach them when NATS returns).
+#[utoipa::path(get, path = "/readyz", tag = "public",
+    responses((status = 200, description = "`ready`, or `degraded: ...` without NATS", body = String, content_type = "text/plain")))]
 async fn ready(State(state): State<AppState>) -> Result<(StatusCode, &'static str), ApiError> {
     state
         .store

@@ -69,7 +69,9 @@ fn describe() {
     );
 }
 
-/// `GET /metrics`: the Prometheus text format.
+/// Prometheus metrics.
+#[utoipa::path(get, path = "/metrics", tag = "public",
+    responses((status = 200, description = "The Prometheus text format", body = String, content_type = "text/plain")))]
 pub async fn serve() -> Response {
     match install() {
         Some(handle) => {

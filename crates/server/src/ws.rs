@@ -31,8 +31,9 @@ pub const MAX_WRITE_BUFFER_BYTES: usize = 1024 * 1024;
 pub const MAX_CLIENT_MESSAGE_BYTES: usize = 16 * 1024;
 
 /// Query of the upgrade request.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct Connect {
     /// The token (browsers cannot set an `Authorization` header on a WebSocket).
     pub token: Option<String>,
@@ -40,7 +41,11 @@ pub struct Connect {
     pub brand: Option<String>,
 }
 
-/// `GET /ws`: authenticate, check the origin, upgrade.
+/// WebSocket (frames: see docs/api.md).
+///
+/// Authenticates, checks the origin, upgrades.
+#[utoipa::path(get, path = "/ws", tag = "socket", params(Connect),
+    responses((status = 101, description = "Switching to the WebSocket protocol")))]
 pub async fn upgrade(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<Connect>,

@@ -11,6 +11,7 @@ use crate::{Handle, Result};
 
 /// A brand administrator: sees and configures the whole brand.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Admin {
     /// Identity.
     pub id: AdminId,

@@ -10,6 +10,7 @@ use crate::{Handle, Result};
 
 /// An API key's public description (never the key itself).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiKey {
     /// Identity.
     pub id: Uuid,
@@ -17,6 +18,7 @@ pub struct ApiKey {
     pub name: String,
     /// When it was created.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Instant,
 }
 

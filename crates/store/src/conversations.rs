@@ -15,6 +15,9 @@ pub use queue::{Reserved, queue, reserved};
 use crate::timefmt::{from_micros, from_micros_opt, to_micros};
 use crate::{Handle, Result, StoreError};
 
+mod pages;
+pub use pages::{for_brand, page_for_visitor};
+
 #[derive(sqlx::FromRow)]
 struct ConversationRow {
     id: Uuid,
@@ -307,25 +310,6 @@ pub async fn for_visitor(
          ORDER BY created_at DESC, id DESC"
     );
     fetch_all(h, &sql, brand, visitor.0).await
-}
-
-/// Every conversation of `brand`, newest first, at most `limit` (added for the admin and
-/// server-to-server APIs).
-pub async fn for_brand(
-    h: &mut impl Handle,
-    brand: BrandId,
-    limit: u32,
-) -> Result<Vec<Conversation>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 \
-         ORDER BY created_at DESC, id DESC LIMIT $2"
-    );
-    let rows = run!(h, |c| sqlx::query_as::<_, ConversationRow>(&sql)
-        .bind(brand.0)
-        .bind(i64::from(limit))
-        .fetch_all(c)
-        .await)?;
-    rows.into_iter().map(Conversation::try_from).collect()
 }
 
 /// A visitor's conversations as the earnings rules see them: time spans, follow-up links

@@ -39,6 +39,7 @@ pub async fn insert(
 
 /// Ratings of one expert, or of the whole brand.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary {
     /// The expert (`None`: the whole brand).
     pub expert_id: Option<ExpertId>,

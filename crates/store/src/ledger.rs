@@ -12,11 +12,14 @@ use crate::{Handle, Result, StoreError};
 
 /// A stored entry with its place and time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = LedgerEntry))]
 pub struct Entry {
     /// Global order.
     pub pos: i64,
     /// When it was recorded.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: Instant,
     /// The earning.
     #[serde(flatten)]

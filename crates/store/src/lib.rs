@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod missions;
 pub mod outbox;
+pub mod page;
 pub mod purchases;
 pub mod queue;
 pub mod reads;

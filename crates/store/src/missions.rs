@@ -10,6 +10,7 @@ use crate::{Handle, Result, StoreError};
 
 /// A mission as admins see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mission {
     /// Identity.
     pub id: MissionId,

@@ -7,6 +7,7 @@ use ebb_core::{BrandId, Instant};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::page::Cursor;
 use crate::queue::{self, Queue};
 use crate::timefmt::{from_micros, from_micros_opt, to_micros};
 use crate::{Handle, Result, webhook_endpoints};
@@ -59,6 +60,7 @@ pub async fn enqueue(
 
 /// A delivery as the worker and the admin API see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delivery {
     /// Identity of this delivery (one per event and endpoint).
     pub id: Uuid,
@@ -79,6 +81,7 @@ pub struct Delivery {
     pub attempts: i64,
     /// When it is (or was last) due.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub next_attempt_at: Instant,
     /// HTTP status of the last attempt, if a response came.
     pub last_status_code: Option<i64>,
@@ -86,9 +89,11 @@ pub struct Delivery {
     pub last_error: Option<String>,
     /// When the event was enqueued.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Instant,
     /// When the receiver accepted it.
     #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub delivered_at: Option<Instant>,
 }
 
@@ -226,13 +231,22 @@ pub async fn record(
     Ok(())
 }
 
-/// The brand's most recent deliveries, newest first.
-pub async fn recent(h: &mut impl Handle, brand: BrandId, limit: u32) -> Result<Vec<Delivery>> {
+/// A page of the brand's deliveries, newest first, after `before`.
+pub async fn recent(
+    h: &mut impl Handle,
+    brand: BrandId,
+    before: Option<Cursor>,
+    limit: u32,
+) -> Result<Vec<Delivery>> {
+    let before = before.unwrap_or_else(Cursor::newest);
     let rows = run!(h, |c| sqlx::query_as::<_, Row>(&format!(
         "SELECT {COLUMNS} FROM webhook_deliveries WHERE brand_id = $1 \
-         ORDER BY created_at DESC, id DESC LIMIT $2"
+         AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
+         ORDER BY created_at DESC, id DESC LIMIT $4"
     ))
     .bind(brand.0)
+    .bind(before.at)
+    .bind(before.id)
     .bind(i64::from(limit))
     .fetch_all(c)
     .await)?;

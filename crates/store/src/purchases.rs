@@ -11,6 +11,7 @@ use crate::{Handle, Result, StoreError};
 
 /// A stored purchase.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Purchase {
     /// Identity.
     pub id: PurchaseId,
@@ -22,6 +23,7 @@ pub struct Purchase {
     pub amount: Money,
     /// When.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub purchased_at: Instant,
     /// Pending (widget, unconfirmed), confirmed or refunded.
     pub status: PurchaseStatus,

@@ -9,6 +9,7 @@ use crate::{Handle, Result};
 
 /// Which side of a conversation read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     /// The visitor.
@@ -29,6 +30,7 @@ impl Side {
 
 /// Both read markers of a conversation (0: nothing read yet).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReadMarkers {
     /// Highest seq the visitor has read.
     pub visitor: u64,

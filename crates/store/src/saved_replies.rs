@@ -9,6 +9,7 @@ use crate::{Handle, Result};
 
 /// One saved reply.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SavedReply {
     /// Stable key (`nudge`, `announce_snooze`, `goodbye_survey`, or the brand's own).
     pub key: String,

@@ -11,6 +11,7 @@ use crate::{Handle, Result, StoreError};
 
 /// A live endpoint, without its secret (what lists show).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Endpoint {
     /// Identity.
     pub id: Uuid,
@@ -22,6 +23,7 @@ pub struct Endpoint {
     pub events: Vec<String>,
     /// When it was created.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Instant,
 }
 

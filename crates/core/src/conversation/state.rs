@@ -6,6 +6,7 @@ use crate::{Actor, ExpertId, Instant, WakeReason};
 
 /// Where a conversation stands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ConversationState {
     /// Waiting for a slot: in the brand queue, or reserved for the expert it woke up for.
@@ -28,6 +29,7 @@ pub enum ConversationState {
         expert: ExpertId,
         /// When the snooze ends.
         #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         until: Instant,
     },
     /// Closed for good.
@@ -36,12 +38,14 @@ pub enum ConversationState {
         by: Actor,
         /// When.
         #[serde(with = "time::serde::rfc3339")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         at: Instant,
     },
 }
 
 /// The status alone, without its data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// See [`ConversationState::Queued`].

@@ -9,6 +9,7 @@ use crate::VisitorId;
 
 /// Where a purchase is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PurchaseStatus {
     /// Reported by the page only: earns nothing until the brand's server confirms it.
@@ -42,6 +43,7 @@ impl PurchaseStatus {
 
 /// Who reported a purchase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PurchaseSource {
     /// The brand's page, through the widget (`Ebb.purchase(...)`).

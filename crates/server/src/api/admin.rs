@@ -8,10 +8,9 @@ pub mod routing;
 pub mod team;
 pub mod webhooks;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use ebb_core::brand::parse_origins;
 use ebb_core::{Brand, BrandSettings, BudgetMode, ConversationId};
 use ebb_store::admins::Admin;
@@ -19,22 +18,23 @@ use ebb_store::{brands, conversations};
 use serde::{Deserialize, Serialize};
 
 use super::expert::ListedConversation;
+use super::page::PageQuery;
 use super::widget::{ConversationView, Page};
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::AdminAuth;
 use crate::{ApiError, AppState};
-
-/// The most conversations one list returns.
-pub const MAX_LIST: u32 = 500;
+use ebb_store::page::Cursor;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Routes under `/api/v1/admin`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/login", post(login))
-        .route("/me", get(me))
-        .route("/conversations", get(list))
-        .route("/conversations/{id}", get(read))
-        .route("/settings", get(get_settings).put(put_settings))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(me))
+        .routes(routes!(list))
+        .routes(routes!(read))
+        .routes(routes!(get_settings, put_settings))
         .merge(team::router())
         .merge(earnings::router())
         .merge(routing::router())
@@ -56,7 +56,7 @@ pub struct Login {
 }
 
 /// A new admin session.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct AdminSession {
     /// Bearer token for the admin API and the WebSocket.
     pub token: String,
@@ -64,7 +64,9 @@ pub struct AdminSession {
     pub admin: Admin,
 }
 
-/// `POST /api/v1/admin/login`: a session token for valid credentials.
+/// Admin login: a session token for valid credentials.
+#[utoipa::path(post, path = "/login", tag = "public", request_body = Login,
+    responses((status = 201, description = "A new session", body = AdminSession)))]
 pub async fn login(
     State(state): State<AppState>,
     ApiJson(login): ApiJson<Login>,
@@ -74,12 +76,19 @@ pub async fn login(
     Ok((StatusCode::CREATED, Json(AdminSession { token, admin })))
 }
 
-#[derive(Serialize)]
+/// The admin and their brand.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = AdminOverview)]
 struct Me {
+    /// Who is logged in.
     admin: Admin,
+    /// Their brand.
     brand: Brand,
 }
 
+/// The admin and their brand.
+#[utoipa::path(get, path = "/me", tag = "admin",
+    responses((status = 200, description = "The admin", body = Me)))]
 async fn me(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -96,23 +105,47 @@ async fn own_brand(state: &AppState, admin: &Admin) -> Result<Brand, ApiError> {
 }
 
 /// A list of conversations with their visitors' presence.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ConversationList {
     /// Newest first.
     pub conversations: Vec<ListedConversation>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
 }
 
+impl ConversationList {
+    /// A page of `brand`'s conversations, newest first.
+    pub async fn load(
+        state: &AppState,
+        brand: ebb_core::BrandId,
+        page: &PageQuery,
+    ) -> Result<Self, ApiError> {
+        let mut conn = state.store.conn().await?;
+        let rows = conversations::for_brand(&mut conn, brand, page.cursor()?, page.fetch()).await?;
+        let (rows, next_cursor) = page.cut(rows, |c| Cursor::new(c.created_at, c.id.0));
+        Ok(Self {
+            conversations: ListedConversation::with_presence(state, rows),
+            next_cursor,
+        })
+    }
+}
+
+/// Every conversation of the brand.
+#[utoipa::path(get, path = "/conversations", tag = "admin", params(PageQuery),
+    responses((status = 200, description = "Newest first", body = ConversationList)))]
 async fn list(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<ConversationList>, ApiError> {
-    let mut conn = state.store.conn().await?;
-    let all = conversations::for_brand(&mut conn, admin.brand_id, MAX_LIST).await?;
-    Ok(Json(ConversationList {
-        conversations: ListedConversation::with_presence(&state, all),
-    }))
+    Ok(Json(
+        ConversationList::load(&state, admin.brand_id, &page).await?,
+    ))
 }
 
+/// Read any conversation of the brand and a page of its timeline.
+#[utoipa::path(get, path = "/conversations/{id}", tag = "admin", params(Page),
+    responses((status = 200, description = "The conversation", body = ConversationView)))]
 async fn read(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -159,19 +192,8 @@ pub struct Settings {
     /// further snooze is refused with `/problems/snooze-budget-spent`); unchanged when
     /// absent.
     #[serde(default)]
-    #[schema(value_type = Option<SnoozeBudgetMode>, inline, example = "suggest")]
+    #[schema(example = "suggest")]
     pub snooze_budget_mode: Option<BudgetMode>,
-}
-
-/// How a brand enforces its snooze budget (the JSON form of core's `BudgetMode`).
-#[derive(utoipa::ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[expect(dead_code, reason = "only describes the JSON of core's BudgetMode")]
-enum SnoozeBudgetMode {
-    /// Only the suggestion changes once the budget is spent.
-    Suggest,
-    /// A further snooze is refused.
-    Refuse,
 }
 
 impl Settings {
@@ -213,6 +235,9 @@ impl Settings {
     }
 }
 
+/// The brand's settings.
+#[utoipa::path(get, path = "/settings", tag = "admin",
+    responses((status = 200, description = "The settings", body = Settings)))]
 async fn get_settings(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -223,6 +248,9 @@ async fn get_settings(
     Ok(Json(Settings::of(brand.settings, allowed_origins)))
 }
 
+/// Replace the brand's settings.
+#[utoipa::path(put, path = "/settings", tag = "admin", request_body = Settings,
+    responses((status = 200, description = "The settings as stored", body = Settings)))]
 async fn put_settings(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,

@@ -5,32 +5,35 @@
 pub mod earnings;
 pub mod lifecycle;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use ebb_core::slots::Slots;
 use ebb_core::{Author, Conversation, ConversationId, Expert, ExpertId, ExpertStatus};
 use ebb_store::conversations;
 use serde::{Deserialize, Serialize};
 
+use super::page::{Order, PageQuery};
 use super::widget::{ConversationView, MarkRead, Page, SendMessage, Typing};
 use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, created};
 use crate::auth::ExpertAuth;
 use crate::{ApiError, AppState, desk, receipts};
+use ebb_store::page::Cursor;
 use ebb_store::reads::{ReadMarkers, Side};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Routes under `/api/v1/expert`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/me", get(me))
-        .route("/status", put(set_status))
-        .route("/logout", post(logout))
-        .route("/conversations", get(list))
-        .route("/conversations/{id}", get(read))
-        .route("/conversations/{id}/messages", post(send))
-        .route("/conversations/{id}/read", post(mark_read))
-        .route("/conversations/{id}/typing", post(typing))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(set_status))
+        .routes(routes!(logout))
+        .routes(routes!(list))
+        .routes(routes!(read))
+        .routes(routes!(send))
+        .routes(routes!(mark_read))
+        .routes(routes!(typing))
         .merge(lifecycle::router())
         .merge(earnings::router())
 }
@@ -49,7 +52,8 @@ pub struct Login {
 }
 
 /// A new session.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ExpertSession)]
 pub struct Session {
     /// Bearer token for the expert API.
     pub token: String,
@@ -57,7 +61,9 @@ pub struct Session {
     pub expert: Expert,
 }
 
-/// `POST /api/v1/auth/login`: a session token for valid credentials.
+/// Expert login: a session token for valid credentials.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "public", request_body = Login,
+    responses((status = 201, description = "A new session", body = Session)))]
 pub async fn login(
     State(state): State<AppState>,
     ApiJson(login): ApiJson<Login>,
@@ -67,13 +73,21 @@ pub async fn login(
     Ok((StatusCode::CREATED, Json(Session { token, expert })))
 }
 
-#[derive(Serialize)]
+/// The expert's overview.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ExpertOverview)]
 struct Me {
+    /// Who is logged in.
     expert: Expert,
+    /// Slots held and capacity.
     slots: Slots,
+    /// Conversations waiting in the brand queue.
     queue: usize,
 }
 
+/// The expert, their slots and the queue size.
+#[utoipa::path(get, path = "/me", tag = "expert",
+    responses((status = 200, description = "The overview", body = Me)))]
 async fn me(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
@@ -104,13 +118,17 @@ async fn overview(
     Ok((slots, queue, mine))
 }
 
+/// A new availability.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StatusChange {
-    #[schema(value_type = String, example = "available")]
+    /// `available`, `away` or `offline`.
     status: ExpertStatus,
 }
 
+/// Set availability.
+#[utoipa::path(put, path = "/status", tag = "expert", request_body = StatusChange,
+    responses((status = 204, description = "Changed (conversations may be routed)")))]
 async fn set_status(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
@@ -122,25 +140,40 @@ async fn set_status(
 
 /// `POST /api/v1/expert/logout`: ends this session and sets the expert offline, so new
 /// conversations go to colleagues who are still logged in.
+#[utoipa::path(post, path = "/logout", tag = "expert",
+    responses((status = 204, description = "Logged out and offline")))]
 async fn logout(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
     headers: axum::http::HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     let token = crate::auth::bearer_header(&headers).ok_or(ApiError::Unauthorized)?;
-    desk::log_out(&state, expert.brand_id, expert.id, &crate::auth::hash_token(token)).await?;
+    desk::log_out(
+        &state,
+        expert.brand_id,
+        expert.id,
+        &crate::auth::hash_token(token),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
+/// The panel's list.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ExpertConversationList)]
 struct Panel {
+    /// The expert's conversations, oldest first.
     conversations: Vec<ListedConversation>,
+    /// Slots held and capacity.
     slots: Slots,
+    /// Conversations waiting in the brand queue.
     queue: usize,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    next_cursor: Option<String>,
 }
 
 /// A conversation in a list, with its visitor's presence.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, utoipa::ToSchema)]
 pub struct ListedConversation {
     /// The conversation.
     #[serde(flatten)]
@@ -167,18 +200,29 @@ impl ListedConversation {
     }
 }
 
+/// The conversations the expert owns (assigned or snoozed), with slots and queue size.
+#[utoipa::path(get, path = "/conversations", tag = "expert", params(PageQuery),
+    responses((status = 200, description = "The list", body = Panel)))]
 async fn list(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
+    ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Panel>, ApiError> {
-    let (slots, queue, conversations) = overview(&state, &expert).await?;
+    let (slots, queue, mine) = overview(&state, &expert).await?;
+    let (conversations, next_cursor) = query.slice(mine, Order::Ascending, |c| {
+        Cursor::new(c.created_at, c.id.0)
+    })?;
     Ok(Json(Panel {
         conversations: ListedConversation::with_presence(&state, conversations),
         slots,
         queue,
+        next_cursor,
     }))
 }
 
+/// Read an owned conversation and a page of its timeline.
+#[utoipa::path(get, path = "/conversations/{id}", tag = "expert", params(Page),
+    responses((status = 200, description = "The conversation", body = ConversationView)))]
 async fn read(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
@@ -192,6 +236,9 @@ async fn read(
     Ok(Json(view))
 }
 
+/// Mark the timeline read up to a seq.
+#[utoipa::path(post, path = "/conversations/{id}/read", tag = "expert", request_body = MarkRead,
+    responses((status = 200, description = "Both read markers", body = ReadMarkers)))]
 async fn mark_read(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
@@ -204,6 +251,9 @@ async fn mark_read(
     Ok(Json(markers))
 }
 
+/// Tell the visitor the expert is typing (or stopped).
+#[utoipa::path(post, path = "/conversations/{id}/typing", tag = "expert", request_body = Typing,
+    responses((status = 204, description = "Sent to the other side")))]
 async fn typing(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
@@ -223,6 +273,11 @@ async fn typing(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Reply.
+#[utoipa::path(post, path = "/conversations/{id}/messages", tag = "expert", request_body = SendMessage,
+    responses(
+        (status = 201, description = "The conversation and the new entries", body = ConversationWithEntries),
+        (status = 200, description = "A retry of the same `client_msg_id`", body = ConversationWithEntries)))]
 async fn send(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,

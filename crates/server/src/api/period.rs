@@ -8,14 +8,17 @@ use time::Duration;
 use crate::ApiError;
 
 /// `?from=...&to=...`, both optional.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
-    /// Start (inclusive).
+    /// Start (inclusive, RFC 3339); default: 30 days before `to`.
     #[serde(default, with = "time::serde::rfc3339::option")]
+    #[param(value_type = Option<String>, format = DateTime)]
     pub from: Option<Instant>,
-    /// End (exclusive).
+    /// End (exclusive, RFC 3339); default: now.
     #[serde(default, with = "time::serde::rfc3339::option")]
+    #[param(value_type = Option<String>, format = DateTime)]
     pub to: Option<Instant>,
 }
 

@@ -4,34 +4,37 @@
 
 pub mod commerce;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use ebb_core::{Author, BrandId, Conversation, ConversationId, Entry, MessageBody, VisitorId};
 use ebb_store::reads::{ReadMarkers, Side};
 use ebb_store::{conversations, visitors};
 use serde::{Deserialize, Serialize};
 
+use super::page::PageQuery;
 use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, MAX_PAGE, created};
 use crate::auth::{PathBrand, VisitorAuth, hash_token, new_token};
 use crate::{ApiError, AppState, desk, receipts};
+use ebb_store::page::Cursor;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Routes under `/api/v1/widget/{brand}`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(brand_info))
-        .route("/visitors", post(bootstrap))
-        .route("/conversations", get(list).post(start))
-        .route("/conversations/{id}", get(read))
-        .route("/conversations/{id}/messages", post(send))
-        .route("/conversations/{id}/read", post(mark_read))
-        .route("/conversations/{id}/typing", post(typing))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(brand_info))
+        .routes(routes!(bootstrap))
+        .routes(routes!(list, start))
+        .routes(routes!(read))
+        .routes(routes!(send))
+        .routes(routes!(mark_read))
+        .routes(routes!(typing))
         .merge(commerce::router())
 }
 
 /// A conversation with a page of its timeline and both read markers.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, utoipa::ToSchema)]
 pub struct ConversationView {
     /// The conversation.
     pub conversation: Conversation,
@@ -63,7 +66,7 @@ impl ConversationView {
 }
 
 /// A read marker moving forward.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarkRead {
     /// The highest seq read.
@@ -71,20 +74,27 @@ pub struct MarkRead {
 }
 
 /// Typing started or stopped.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Typing {
     /// Typing now?
     pub typing: bool,
 }
 
-#[derive(Serialize)]
+/// What the widget shows before the visitor writes.
+#[derive(Serialize, utoipa::ToSchema)]
 struct BrandInfo {
+    /// The brand's slug.
     slug: String,
+    /// The brand's name.
     name: String,
+    /// Human wording of the usual reply delay.
     typical_reply_time: String,
 }
 
+/// Brand name and reply time.
+#[utoipa::path(get, path = "/", tag = "public",
+    responses((status = 200, description = "The brand", body = BrandInfo)))]
 async fn brand_info(PathBrand(brand): PathBrand) -> Json<BrandInfo> {
     Json(BrandInfo {
         slug: brand.slug,
@@ -93,12 +103,18 @@ async fn brand_info(PathBrand(brand): PathBrand) -> Json<BrandInfo> {
     })
 }
 
-#[derive(Serialize)]
+/// A new anonymous visitor.
+#[derive(Serialize, utoipa::ToSchema)]
 struct NewVisitor {
+    /// The visitor's id.
     visitor_id: VisitorId,
+    /// Bearer token for the widget API and the WebSocket.
     token: String,
 }
 
+/// New anonymous visitor token.
+#[utoipa::path(post, path = "/visitors", tag = "public",
+    responses((status = 201, description = "A visitor and its token", body = NewVisitor)))]
 async fn bootstrap(
     State(state): State<AppState>,
     PathBrand(brand): PathBrand,
@@ -148,6 +164,11 @@ impl SendMessage {
     }
 }
 
+/// Start a conversation with a first message.
+#[utoipa::path(post, path = "/conversations", tag = "visitor", request_body = SendMessage,
+    responses(
+        (status = 201, description = "The new conversation", body = ConversationWithEntries),
+        (status = 200, description = "A retry of the same `client_msg_id`", body = ConversationWithEntries)))]
 async fn start(
     State(state): State<AppState>,
     auth: VisitorAuth,
@@ -165,22 +186,39 @@ async fn start(
     ))
 }
 
-#[derive(Serialize)]
+/// The visitor's conversations.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = VisitorConversationList)]
 struct ConversationList {
+    /// Newest first.
     conversations: Vec<Conversation>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    next_cursor: Option<String>,
 }
 
+/// The visitor's conversations.
+#[utoipa::path(get, path = "/conversations", tag = "visitor", params(PageQuery),
+    responses((status = 200, description = "Newest first", body = ConversationList)))]
 async fn list(
     State(state): State<AppState>,
     auth: VisitorAuth,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<ConversationList>, ApiError> {
+    let (brand, visitor) = (auth.brand.id, auth.visitor);
     let mut conn = state.store.conn().await?;
-    let conversations = conversations::for_visitor(&mut conn, auth.brand.id, auth.visitor).await?;
-    Ok(Json(ConversationList { conversations }))
+    let rows =
+        conversations::page_for_visitor(&mut conn, brand, visitor, page.cursor()?, page.fetch())
+            .await?;
+    let (conversations, next_cursor) = page.cut(rows, |c| Cursor::new(c.created_at, c.id.0));
+    Ok(Json(ConversationList {
+        conversations,
+        next_cursor,
+    }))
 }
 
 /// Paging through a timeline.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Page {
     /// Only entries after this seq (default 0: from the start).
@@ -197,6 +235,9 @@ impl Page {
     }
 }
 
+/// Read a conversation and a page of its timeline.
+#[utoipa::path(get, path = "/conversations/{id}", tag = "visitor", params(Page),
+    responses((status = 200, description = "The conversation", body = ConversationView)))]
 async fn read(
     State(state): State<AppState>,
     auth: VisitorAuth,
@@ -211,6 +252,9 @@ async fn read(
     Ok(Json(view))
 }
 
+/// Mark the timeline read up to a seq.
+#[utoipa::path(post, path = "/conversations/{id}/read", tag = "visitor", request_body = MarkRead,
+    responses((status = 200, description = "Both read markers", body = ReadMarkers)))]
 async fn mark_read(
     State(state): State<AppState>,
     auth: VisitorAuth,
@@ -225,6 +269,9 @@ async fn mark_read(
     Ok(Json(markers))
 }
 
+/// Tell the expert the visitor is typing (or stopped).
+#[utoipa::path(post, path = "/conversations/{id}/typing", tag = "visitor", request_body = Typing,
+    responses((status = 204, description = "Sent to the other side")))]
 async fn typing(
     State(state): State<AppState>,
     auth: VisitorAuth,
@@ -244,6 +291,11 @@ async fn typing(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Send a message.
+#[utoipa::path(post, path = "/conversations/{id}/messages", tag = "visitor", request_body = SendMessage,
+    responses(
+        (status = 201, description = "The conversation and the new entries", body = ConversationWithEntries),
+        (status = 200, description = "A retry of the same `client_msg_id`", body = ConversationWithEntries)))]
 async fn send(
     State(state): State<AppState>,
     auth: VisitorAuth,

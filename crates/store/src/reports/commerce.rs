@@ -10,6 +10,7 @@ use crate::{Handle, Result};
 
 /// An amount in minor units of one currency, with how many rows made it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Amount {
     /// ISO 4217 code.
     pub currency: String,
@@ -40,6 +41,7 @@ pub async fn csat_counts(
 
 /// Purchases and conversion.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PurchaseFigures {
     /// Purchases made in the period and not refunded, per currency.
     pub all: Vec<Amount>,
@@ -103,6 +105,8 @@ pub async fn purchases(
 
 /// Earnings recorded in the ledger, per kind and currency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = EarningFigures))]
 pub struct Earning {
     /// `contact_fee`, `commission` or `commission_reversal` (negative amounts).
     pub kind: String,

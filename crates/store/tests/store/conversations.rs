@@ -230,12 +230,12 @@ async fn lists_by_visitor_and_brand_are_newest_first_and_scoped() {
         let hers = conversations::for_visitor(&mut conn, acme.id, vera).await;
         let hers: Vec<_> = hers.expect("q").iter().map(|c| c.id).collect();
         assert_eq!(hers, newest_first, "{}", db.name);
-        let all = conversations::for_brand(&mut conn, acme.id, 2)
+        let all = conversations::for_brand(&mut conn, acme.id, None, 2)
             .await
             .expect("q");
         let all: Vec<_> = all.iter().map(|c| c.id).collect();
         assert_eq!(all, newest_first[..2], "{}: newest first, limited", db.name);
-        let theirs = conversations::for_brand(&mut conn, globex.id, 10).await;
+        let theirs = conversations::for_brand(&mut conn, globex.id, None, 10).await;
         assert!(theirs.expect("q").is_empty(), "{}", db.name);
         let cross = conversations::for_visitor(&mut conn, globex.id, vera).await;
         assert!(cross.expect("q").is_empty(), "{}", db.name);

@@ -88,7 +88,7 @@ async fn a_delivery_is_leased_retried_after_its_backoff_then_done() {
             .await
             .expect("stale record");
         assert_eq!(
-            outbox::recent(&mut conn, acme.id, 10)
+            outbox::recent(&mut conn, acme.id, None, 10)
                 .await
                 .expect("recent")[0]
                 .status,

@@ -39,7 +39,7 @@ async fn story(
 /// opening time, every entry read back one conversation at a time.
 async fn brute_force(store: &Store, brand: BrandId, from: Instant, to: Instant) -> Brute {
     let mut conn = store.conn().await.expect("conn");
-    let all = conversations::for_brand(&mut conn, brand, 10_000)
+    let all = conversations::for_brand(&mut conn, brand, None, 10_000)
         .await
         .expect("all");
     let mut out = Brute::default();

@@ -112,7 +112,7 @@ async fn slot_counts_queue_order_and_reservations_agree_with_core() {
         for seed in [1, 2, 3] {
             let convs = store_random(store, acme.id, &ids, seed).await;
             let mut conn = store.conn().await.expect("conn");
-            let all = conversations::for_brand(&mut conn, acme.id, 1000)
+            let all = conversations::for_brand(&mut conn, acme.id, None, 1000)
                 .await
                 .expect("all");
             assert!(all.len() >= convs.len(), "{b}");

@@ -4,11 +4,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use ebb_core::earnings::{FULL_BP, Money};
 use ebb_core::{ExpertId, Instant, MissionId};
 use ebb_store::csat::{self, Summary};
@@ -16,33 +15,50 @@ use ebb_store::missions::{self, Mission};
 use ebb_store::{experts, ledger};
 use serde::{Deserialize, Serialize};
 
+use crate::api::page::{Order, PageQuery};
 use crate::api::period::{PeriodQuery, csv};
 use crate::api::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::AdminAuth;
 use crate::{ApiError, AppState};
+use ebb_store::page::Cursor;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Routes added under `/api/v1/admin`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/missions", get(list_missions).post(create_mission))
-        .route("/missions/{id}/members", post(add_member))
-        .route("/payouts", get(payouts))
-        .route("/payouts.csv", get(payouts_csv))
-        .route("/csat", get(csat_results))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_missions, create_mission))
+        .routes(routes!(add_member))
+        .routes(routes!(payouts))
+        .routes(routes!(payouts_csv))
+        .routes(routes!(csat_results))
 }
 
-#[derive(Serialize)]
+/// The brand's missions.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = AdminMissions)]
 struct Missions {
+    /// Oldest first.
     missions: Vec<Mission>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    next_cursor: Option<String>,
 }
 
+/// The brand's missions.
+#[utoipa::path(get, path = "/missions", tag = "admin", params(PageQuery),
+    responses((status = 200, description = "The missions", body = Missions)))]
 async fn list_missions(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<Missions>, ApiError> {
     let mut conn = state.store.conn().await?;
+    let mut all = missions::list(&mut conn, admin.brand_id).await?;
+    all.sort_by_key(|m| m.id);
+    let (missions, next_cursor) = page.slice(all, Order::Ascending, |m| Cursor::by_id(m.id.0))?;
     Ok(Json(Missions {
-        missions: missions::list(&mut conn, admin.brand_id).await?,
+        missions,
+        next_cursor,
     }))
 }
 
@@ -61,6 +77,9 @@ pub(crate) struct NewMission {
     commission_bp: Option<i64>,
 }
 
+/// Create a mission.
+#[utoipa::path(post, path = "/missions", tag = "admin", request_body = NewMission,
+    responses((status = 201, description = "The mission", body = Mission)))]
 async fn create_mission(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -107,6 +126,11 @@ pub(crate) struct Member {
     expert_id: ExpertId,
 }
 
+/// Add an expert to a mission.
+#[utoipa::path(post, path = "/missions/{id}/members", tag = "admin", request_body = Member,
+    responses(
+        (status = 201, description = "The expert joined"),
+        (status = 200, description = "The expert was already a member")))]
 async fn add_member(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -138,21 +162,32 @@ async fn add_member(
 }
 
 /// One expert's payout in one currency.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct PayoutLine {
+    /// The expert.
     expert_id: ExpertId,
+    /// Their name.
     expert_name: String,
+    /// ISO 4217 code.
     currency: String,
+    /// The sum, in minor units.
     amount_minor: i64,
+    /// How many ledger entries it sums.
     entries: usize,
 }
 
-#[derive(Serialize)]
+/// The payouts of a period.
+#[derive(Serialize, utoipa::ToSchema)]
 struct Payouts {
+    /// Start (inclusive).
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     from: Instant,
+    /// End (exclusive).
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     to: Instant,
+    /// One line per expert and currency.
     payouts: Vec<PayoutLine>,
 }
 
@@ -190,6 +225,9 @@ async fn load_payouts(
     Ok(Payouts { from, to, payouts })
 }
 
+/// The payouts of a period, per expert and currency.
+#[utoipa::path(get, path = "/payouts", tag = "admin", params(PeriodQuery),
+    responses((status = 200, description = "The payouts", body = Payouts)))]
 async fn payouts(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -198,6 +236,9 @@ async fn payouts(
     Ok(Json(load_payouts(&state, &admin, &q).await?))
 }
 
+/// The payouts of a period, as CSV.
+#[utoipa::path(get, path = "/payouts.csv", tag = "admin", params(PeriodQuery),
+    responses((status = 200, description = "One line per expert and currency", body = String, content_type = "text/csv")))]
 async fn payouts_csv(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -216,12 +257,18 @@ async fn payouts_csv(
     Ok(csv("ebb-payouts.csv", out))
 }
 
-#[derive(Serialize)]
+/// Satisfaction results of a period.
+#[derive(Serialize, utoipa::ToSchema)]
 struct CsatResults {
+    /// One summary per expert.
     experts: Vec<Summary>,
+    /// The whole brand (absent when nobody rated).
     brand: Option<Summary>,
 }
 
+/// Satisfaction results per expert and for the brand.
+#[utoipa::path(get, path = "/csat", tag = "admin", params(PeriodQuery),
+    responses((status = 200, description = "The results", body = CsatResults)))]
 async fn csat_results(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,

@@ -2,9 +2,8 @@
 //! conversation, satisfaction, purchase and earning figures for `[from, to)` as JSON.
 //! Definitions are in docs/reports.md.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use ebb_core::reports::{ConversationFigures, CsatFigures};
 use ebb_core::{BrandId, Instant};
 use ebb_store::reports;
@@ -15,35 +14,44 @@ use time::Duration;
 use super::super::ApiQuery;
 use crate::auth::AdminAuth;
 use crate::{ApiError, AppState};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The longest period one report covers.
 pub const MAX_PERIOD: Duration = Duration::days(366);
 
 /// Report routes (merged under `/api/v1/admin`).
-pub fn router() -> Router<AppState> {
-    Router::new().route("/reports", get(report))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(report))
 }
 
 /// The period: `from` (included) to `to` (excluded), RFC 3339.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct Period {
+    /// Start (included), RFC 3339.
     #[serde(with = "time::serde::rfc3339")]
+    #[param(value_type = String, format = DateTime)]
     from: Instant,
+    /// End (excluded), RFC 3339.
     #[serde(with = "time::serde::rfc3339")]
+    #[param(value_type = String, format = DateTime)]
     to: Instant,
 }
 
 /// A brand's report.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Report {
     /// The brand.
     pub brand_id: BrandId,
     /// Start of the period (included).
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub from: Instant,
     /// End of the period (excluded).
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub to: Instant,
     /// Conversations opened in the period.
     pub conversations: ConversationFigures,
@@ -57,6 +65,9 @@ pub struct Report {
     pub earnings: Vec<Earning>,
 }
 
+/// The brand's figures for a period (definitions in docs/reports.md).
+#[utoipa::path(get, path = "/reports", tag = "admin", params(Period),
+    responses((status = 200, description = "The report", body = Report)))]
 async fn report(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,

@@ -1,9 +1,8 @@
 //! The admin's hand on routing: reassign a conversation to another expert, send it back to
 //! the brand queue, close it; and edit the brand's saved replies.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use ebb_core::{Actor, ConversationId, ExpertId, MessageBody};
 use ebb_store::saved_replies::{self, SavedReply};
 use serde::{Deserialize, Serialize};
@@ -11,17 +10,19 @@ use serde::{Deserialize, Serialize};
 use crate::api::{ApiJson, ApiPath, ConversationWithEntries};
 use crate::auth::AdminAuth;
 use crate::{ApiError, AppState, desk};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The most saved replies a brand keeps.
 pub const MAX_SAVED_REPLIES: usize = 50;
 
 /// Routes added under `/api/v1/admin`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/conversations/{id}/reassign", post(reassign))
-        .route("/conversations/{id}/unassign", post(unassign))
-        .route("/conversations/{id}/close", post(close))
-        .route("/saved-replies", get(list_saved).put(replace_saved))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(reassign))
+        .routes(routes!(unassign))
+        .routes(routes!(close))
+        .routes(routes!(list_saved, replace_saved))
 }
 
 fn outcome(out: desk::Outcome) -> Json<ConversationWithEntries> {
@@ -31,13 +32,17 @@ fn outcome(out: desk::Outcome) -> Json<ConversationWithEntries> {
     })
 }
 
+/// Who takes the conversation over.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Reassign {
-    #[schema(value_type = String, example = "01a212ea-fcea-7469-9184-c1ccff16b05e")]
+    /// The expert (of the brand).
     expert_id: ExpertId,
 }
 
+/// Reassign a conversation to another expert.
+#[utoipa::path(post, path = "/conversations/{id}/reassign", tag = "admin", request_body = Reassign,
+    responses((status = 200, description = "The conversation and its new entries", body = ConversationWithEntries)))]
 async fn reassign(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -49,6 +54,9 @@ async fn reassign(
     Ok(outcome(out))
 }
 
+/// Send a conversation back to the brand queue.
+#[utoipa::path(post, path = "/conversations/{id}/unassign", tag = "admin",
+    responses((status = 200, description = "The conversation and its new entries", body = ConversationWithEntries)))]
 async fn unassign(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -60,6 +68,9 @@ async fn unassign(
     ))
 }
 
+/// Close any conversation of the brand.
+#[utoipa::path(post, path = "/conversations/{id}/close", tag = "admin",
+    responses((status = 200, description = "The closed conversation and its new entries", body = ConversationWithEntries)))]
 async fn close(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -71,12 +82,17 @@ async fn close(
     ))
 }
 
-#[derive(Serialize, Deserialize)]
+/// The brand's saved replies.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SavedReplies {
+    /// In the brand's order.
     saved_replies: Vec<SavedReply>,
 }
 
+/// The brand's saved replies.
+#[utoipa::path(get, path = "/saved-replies", tag = "admin",
+    responses((status = 200, description = "The saved replies", body = SavedReplies)))]
 async fn list_saved(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -86,6 +102,9 @@ async fn list_saved(
     Ok(Json(SavedReplies { saved_replies }))
 }
 
+/// Replace the brand's saved replies (at most 50).
+#[utoipa::path(put, path = "/saved-replies", tag = "admin", request_body = SavedReplies,
+    responses((status = 200, description = "The saved replies as stored", body = SavedReplies)))]
 async fn replace_saved(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,

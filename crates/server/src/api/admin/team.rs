@@ -1,10 +1,9 @@
 //! The admin's team endpoints: experts (list, invite with a password, capacity, disable)
 //! and the brand's API keys (create, shown once; list; revoke).
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get, patch};
-use axum::{Json, Router};
 use ebb_core::expert::validate_capacity;
 use ebb_core::slots::Slots;
 use ebb_core::{Expert, ExpertId, ExpertStatus};
@@ -13,24 +12,28 @@ use ebb_store::experts;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::super::{ApiJson, ApiPath};
+use super::super::page::{Order, PageQuery};
+use super::super::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::{AdminAuth, hash_password, hash_token, new_token};
 use crate::{ApiError, AppState, desk};
+use ebb_store::page::Cursor;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Shortest password accepted for a new expert.
 pub const MIN_PASSWORD: usize = 8;
 
 /// Team routes (merged under `/api/v1/admin`).
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/experts", get(list_experts).post(invite))
-        .route("/experts/{id}", patch(update_expert))
-        .route("/api-keys", get(list_keys).post(create_key))
-        .route("/api-keys/{id}", delete(revoke_key))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_experts, invite))
+        .routes(routes!(update_expert))
+        .routes(routes!(list_keys, create_key))
+        .routes(routes!(revoke_key))
 }
 
 /// An expert as the admin sees them.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct TeamMember {
     /// The expert.
     #[serde(flatten)]
@@ -42,7 +45,7 @@ pub struct TeamMember {
 }
 
 /// An expert's slots with the free count core computed, for UIs to show as they are.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SlotsView {
     /// Conversations holding one of their slots.
     pub held: u32,
@@ -77,17 +80,27 @@ impl TeamMember {
     }
 }
 
-#[derive(Serialize)]
+/// The brand's experts.
+#[derive(Serialize, utoipa::ToSchema)]
 struct Team {
+    /// Every expert, disabled ones included, in the order they were invited.
     experts: Vec<TeamMember>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    next_cursor: Option<String>,
 }
 
+/// The team.
+#[utoipa::path(get, path = "/experts", tag = "admin", params(PageQuery),
+    responses((status = 200, description = "The experts", body = Team)))]
 async fn list_experts(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<Team>, ApiError> {
     let mut conn = state.store.conn().await?;
-    let all = experts::list(&mut conn, admin.brand_id).await?;
+    let mut all = experts::list(&mut conn, admin.brand_id).await?;
+    all.sort_by_key(|e| e.id);
+    let (all, next_cursor) = page.slice(all, Order::Ascending, |e| Cursor::by_id(e.id.0))?;
     let disabled = experts::disabled(&mut conn, admin.brand_id).await?;
     let held = experts::held_counts(&mut conn, admin.brand_id).await?;
     let experts = all
@@ -97,11 +110,14 @@ async fn list_experts(
             TeamMember::new(expert, off, &held)
         })
         .collect();
-    Ok(Json(Team { experts }))
+    Ok(Json(Team {
+        experts,
+        next_cursor,
+    }))
 }
 
 /// A new expert.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Invite {
     /// Login e-mail (unique in the brand).
@@ -114,6 +130,9 @@ pub struct Invite {
     pub capacity: u32,
 }
 
+/// Invite an expert with a first password.
+#[utoipa::path(post, path = "/experts", tag = "admin", request_body = Invite,
+    responses((status = 201, description = "The expert (offline)", body = Expert)))]
 async fn invite(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -148,7 +167,7 @@ async fn invite(
 }
 
 /// Changes to an expert.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpertChange {
     /// New capacity (0 to 50).
@@ -160,6 +179,9 @@ pub struct ExpertChange {
     pub status: Option<ExpertStatus>,
 }
 
+/// Change an expert's capacity, or disable / re-enable them.
+#[utoipa::path(patch, path = "/experts/{id}", tag = "admin", request_body = ExpertChange,
+    responses((status = 200, description = "The expert", body = TeamMember)))]
 async fn update_expert(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -182,22 +204,35 @@ async fn update_expert(
     Ok(Json(TeamMember::new(expert, disabled, &held)))
 }
 
-#[derive(Serialize)]
+/// The brand's live API keys (never their secrets).
+#[derive(Serialize, utoipa::ToSchema)]
 struct KeyList {
+    /// Oldest first.
     api_keys: Vec<ApiKey>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    next_cursor: Option<String>,
 }
 
+/// Live API keys.
+#[utoipa::path(get, path = "/api-keys", tag = "admin", params(PageQuery),
+    responses((status = 200, description = "The keys", body = KeyList)))]
 async fn list_keys(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<KeyList>, ApiError> {
     let mut conn = state.store.conn().await?;
-    let api_keys = api_keys::list(&mut conn, admin.brand_id).await?;
-    Ok(Json(KeyList { api_keys }))
+    let all = api_keys::list(&mut conn, admin.brand_id).await?;
+    let (api_keys, next_cursor) =
+        page.slice(all, Order::Ascending, |k| Cursor::new(k.created_at, k.id))?;
+    Ok(Json(KeyList {
+        api_keys,
+        next_cursor,
+    }))
 }
 
 /// A new API key's label.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewKey {
     /// What the key is for, e.g. "CRM sync".
@@ -205,7 +240,7 @@ pub struct NewKey {
 }
 
 /// A key just created: the only time its secret is shown.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CreatedKey {
     /// The key's description.
     #[serde(flatten)]
@@ -214,6 +249,9 @@ pub struct CreatedKey {
     pub key: String,
 }
 
+/// Create an API key (its secret is shown once).
+#[utoipa::path(post, path = "/api-keys", tag = "admin", request_body = NewKey,
+    responses((status = 201, description = "The key and its secret", body = CreatedKey)))]
 async fn create_key(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -235,6 +273,9 @@ async fn create_key(
     Ok((StatusCode::CREATED, Json(CreatedKey { api_key, key })))
 }
 
+/// Revoke an API key.
+#[utoipa::path(delete, path = "/api-keys/{id}", tag = "admin",
+    responses((status = 204, description = "Revoked")))]
 async fn revoke_key(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,

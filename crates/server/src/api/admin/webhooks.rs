@@ -1,37 +1,38 @@
 //! The admin's webhook endpoints: subscribe a URL to event types (its signing secret is
 //! shown once), list and delete endpoints, and see recent deliveries with their status.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
-use axum::{Json, Router};
 use ebb_store::outbox::{self, Delivery};
 use ebb_store::webhook_endpoints::{self, Endpoint};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::super::page::{Order, PageQuery};
 use super::super::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::{AdminAuth, new_token};
 use crate::webhooks::EVENT_TYPES;
 use crate::{ApiError, AppState};
+use ebb_store::page::Cursor;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Longest endpoint URL.
 pub const MAX_URL: usize = 2000;
 /// Most endpoints per brand.
 pub const MAX_ENDPOINTS: usize = 20;
-/// Most deliveries one list returns.
-pub const MAX_DELIVERIES: u32 = 500;
 
 /// Webhook routes (merged under `/api/v1/admin`).
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/webhooks", get(list).post(create))
-        .route("/webhooks/{id}", delete(remove))
-        .route("/webhook-deliveries", get(deliveries))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(remove))
+        .routes(routes!(deliveries))
 }
 
 /// A new endpoint: where to POST and which event types.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewEndpoint {
     /// `http://` or `https://` URL.
@@ -79,7 +80,7 @@ impl NewEndpoint {
 }
 
 /// A created endpoint with its secret (shown only in this answer).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CreatedEndpoint {
     /// The endpoint.
     #[serde(flatten)]
@@ -88,6 +89,9 @@ pub struct CreatedEndpoint {
     pub secret: String,
 }
 
+/// Add a webhook endpoint (its signing secret is shown once).
+#[utoipa::path(post, path = "/webhooks", tag = "admin", request_body = NewEndpoint,
+    responses((status = 201, description = "The endpoint and its secret", body = CreatedEndpoint)))]
 async fn create(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -121,21 +125,35 @@ async fn create(
 }
 
 /// The brand's endpoints (secrets are never listed).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EndpointList {
     /// Oldest first.
     pub webhooks: Vec<Endpoint>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
 }
 
+/// The brand's webhook endpoints.
+#[utoipa::path(get, path = "/webhooks", tag = "admin", params(PageQuery),
+    responses((status = 200, description = "The endpoints", body = EndpointList)))]
 async fn list(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<EndpointList>, ApiError> {
     let mut conn = state.store.conn().await?;
-    let webhooks = webhook_endpoints::list(&mut conn, admin.brand_id).await?;
-    Ok(Json(EndpointList { webhooks }))
+    let all = webhook_endpoints::list(&mut conn, admin.brand_id).await?;
+    let (webhooks, next_cursor) =
+        page.slice(all, Order::Ascending, |e| Cursor::new(e.created_at, e.id))?;
+    Ok(Json(EndpointList {
+        webhooks,
+        next_cursor,
+    }))
 }
 
+/// Remove a webhook endpoint.
+#[utoipa::path(delete, path = "/webhooks/{id}", tag = "admin",
+    responses((status = 204, description = "Removed")))]
 async fn remove(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
@@ -150,29 +168,30 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `?limit=` of the deliveries list.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DeliveriesQuery {
-    limit: Option<u32>,
-}
-
 /// Recent deliveries.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct DeliveryList {
     /// Newest first.
     pub deliveries: Vec<Delivery>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
 }
 
+/// Recent webhook deliveries with their status.
+#[utoipa::path(get, path = "/webhook-deliveries", tag = "admin", params(PageQuery),
+    responses((status = 200, description = "Newest first", body = DeliveryList)))]
 async fn deliveries(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
-    ApiQuery(query): ApiQuery<DeliveriesQuery>,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<DeliveryList>, ApiError> {
-    let limit = query.limit.unwrap_or(100).clamp(1, MAX_DELIVERIES);
     let mut conn = state.store.conn().await?;
-    let deliveries = outbox::recent(&mut conn, admin.brand_id, limit).await?;
-    Ok(Json(DeliveryList { deliveries }))
+    let rows = outbox::recent(&mut conn, admin.brand_id, page.cursor()?, page.fetch()).await?;
+    let (deliveries, next_cursor) = page.cut(rows, |d| Cursor::new(d.created_at, d.id));
+    Ok(Json(DeliveryList {
+        deliveries,
+        next_cursor,
+    }))
 }
 
 #[cfg(test)]

@@ -4,10 +4,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Json, Router};
 use ebb_core::Instant;
 use ebb_store::csat::{self, Summary};
 use ebb_store::ledger::{self, Entry};
@@ -15,32 +14,40 @@ use ebb_store::missions::{self, Mission};
 use serde::Serialize;
 
 use crate::api::ApiQuery;
+use crate::api::page::{Order, PageQuery};
 use crate::api::period::{PeriodQuery, csv};
 use crate::auth::ExpertAuth;
 use crate::{ApiError, AppState};
+use ebb_store::page::Cursor;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Routes added under `/api/v1/expert`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/earnings", get(statement))
-        .route("/earnings.csv", get(statement_csv))
-        .route("/missions", get(my_missions))
-        .route("/csat", get(my_csat))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(statement))
+        .routes(routes!(statement_csv))
+        .routes(routes!(my_missions))
+        .routes(routes!(my_csat))
 }
 
 /// A statement: entries of a period and their totals per currency.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Statement {
     /// Start (inclusive).
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub from: Instant,
     /// End (exclusive).
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub to: Instant,
-    /// The entries, oldest first.
+    /// The entries, oldest first (one page of them in the JSON answer).
     pub entries: Vec<Entry>,
-    /// Sum per currency, in minor units.
+    /// Sum per currency over the whole period, in minor units.
     pub totals: BTreeMap<String, i64>,
+    /// Pass as `cursor` to get the next page of entries; `null` on the last page.
+    pub next_cursor: Option<String>,
 }
 
 /// Sums entries per currency.
@@ -50,6 +57,18 @@ pub fn totals(entries: &[Entry]) -> BTreeMap<String, i64> {
         *totals.entry(e.earning.amount.currency.clone()).or_default() += e.earning.amount.minor;
     }
     totals
+}
+
+/// `?from&to&cursor&limit` of the JSON statement: a [`PeriodQuery`] and a [`PageQuery`].
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatementQuery {
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    from: Option<Instant>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    to: Option<Instant>,
+    cursor: Option<String>,
+    limit: Option<u32>,
 }
 
 async fn load(state: &AppState, auth: &ExpertAuth, q: &PeriodQuery) -> Result<Statement, ApiError> {
@@ -62,17 +81,38 @@ async fn load(state: &AppState, auth: &ExpertAuth, q: &PeriodQuery) -> Result<St
         to,
         totals: totals(&entries),
         entries,
+        next_cursor: None,
     })
 }
 
+/// The expert's earnings statement for a period.
+#[utoipa::path(get, path = "/earnings", tag = "expert", params(PeriodQuery, PageQuery),
+    responses((status = 200, description = "The statement", body = Statement)))]
 async fn statement(
     State(state): State<AppState>,
     auth: ExpertAuth,
-    ApiQuery(q): ApiQuery<PeriodQuery>,
+    ApiQuery(q): ApiQuery<StatementQuery>,
 ) -> Result<Json<Statement>, ApiError> {
-    Ok(Json(load(&state, &auth, &q).await?))
+    let period = PeriodQuery {
+        from: q.from,
+        to: q.to,
+    };
+    let mut statement = load(&state, &auth, &period).await?;
+    let page = PageQuery {
+        cursor: q.cursor,
+        limit: q.limit,
+    };
+    let (entries, next_cursor) = page.slice(statement.entries, Order::Ascending, |e| {
+        Cursor::by_position(e.pos)
+    })?;
+    statement.entries = entries;
+    statement.next_cursor = next_cursor;
+    Ok(Json(statement))
 }
 
+/// The expert's earnings statement for a period, as CSV.
+#[utoipa::path(get, path = "/earnings.csv", tag = "expert", params(PeriodQuery),
+    responses((status = 200, description = "One line per entry", body = String, content_type = "text/csv")))]
 async fn statement_csv(
     State(state): State<AppState>,
     auth: ExpertAuth,
@@ -101,30 +141,50 @@ async fn statement_csv(
     Ok(csv("ebb-statement.csv", out))
 }
 
-#[derive(Serialize)]
+/// The missions the expert works under.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ExpertMissions)]
 struct Missions {
+    /// Oldest first.
     missions: Vec<Mission>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    next_cursor: Option<String>,
 }
 
+/// The expert's missions.
+#[utoipa::path(get, path = "/missions", tag = "expert", params(PageQuery),
+    responses((status = 200, description = "The missions", body = Missions)))]
 async fn my_missions(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<Missions>, ApiError> {
     let mut conn = state.store.conn().await?;
-    let missions = missions::list(&mut conn, expert.brand_id)
+    let mut mine: Vec<Mission> = missions::list(&mut conn, expert.brand_id)
         .await?
         .into_iter()
         .filter(|m| m.members.contains(&expert.id))
         .collect();
-    Ok(Json(Missions { missions }))
+    mine.sort_by_key(|m| m.id);
+    let (missions, next_cursor) = page.slice(mine, Order::Ascending, |m| Cursor::by_id(m.id.0))?;
+    Ok(Json(Missions {
+        missions,
+        next_cursor,
+    }))
 }
 
-#[derive(Serialize)]
+/// The expert's satisfaction ratings in a period.
+#[derive(Serialize, utoipa::ToSchema)]
 struct MyCsat {
+    /// Ratings received.
     count: i64,
+    /// Their average (0 when none).
     average: f64,
 }
 
+/// The expert's satisfaction ratings.
+#[utoipa::path(get, path = "/csat", tag = "expert", params(PeriodQuery),
+    responses((status = 200, description = "Count and average", body = MyCsat)))]
 async fn my_csat(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,

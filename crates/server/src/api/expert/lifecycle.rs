@@ -3,9 +3,8 @@
 
 use std::collections::HashMap;
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use ebb_core::playbook::{self, Step, Suggestion};
 use ebb_core::{Actor, BudgetState, ConversationId, MessageBody, SnoozeChoice};
 use ebb_store::brands;
@@ -15,14 +14,16 @@ use serde::{Deserialize, Serialize};
 use crate::api::{ApiJson, ApiPath, ConversationWithEntries};
 use crate::auth::ExpertAuth;
 use crate::{ApiError, AppState, desk};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Routes added under `/api/v1/expert`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/conversations/{id}/snooze", post(snooze))
-        .route("/conversations/{id}/close", post(close))
-        .route("/saved-replies", get(list_saved_replies))
-        .route("/suggestions", get(suggestions))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(snooze))
+        .routes(routes!(close))
+        .routes(routes!(list_saved_replies))
+        .routes(routes!(suggestions))
 }
 
 /// A snooze request: `{"choice": {"kind": "three_hours" | "one_day"}}` or
@@ -32,10 +33,13 @@ pub fn router() -> Router<AppState> {
 pub(crate) struct SnoozeRequest {
     /// `{"kind": "three_hours"}`, `{"kind": "one_day"}` or
     /// `{"kind": "until", "until": "<RFC 3339>"}`.
-    #[schema(value_type = Object, example = json!({"kind": "one_day"}))]
+    #[schema(example = json!({"kind": "one_day"}))]
     choice: SnoozeChoice,
 }
 
+/// Snooze an assigned conversation (3 hours, 1 day or until a chosen instant).
+#[utoipa::path(post, path = "/conversations/{id}/snooze", tag = "expert", request_body = SnoozeRequest,
+    responses((status = 200, description = "The snoozed conversation and its new entries", body = ConversationWithEntries)))]
 async fn snooze(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
@@ -53,9 +57,13 @@ async fn snooze(
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CloseRequest {
+    /// A last message to post before closing (e.g. the survey invitation).
     goodbye: Option<String>,
 }
 
+/// Close a conversation, with an optional goodbye.
+#[utoipa::path(post, path = "/conversations/{id}/close", tag = "expert", request_body = CloseRequest,
+    responses((status = 200, description = "The closed conversation and its new entries", body = ConversationWithEntries)))]
 async fn close(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
@@ -71,11 +79,17 @@ async fn close(
     }))
 }
 
-#[derive(Serialize)]
+/// The brand's saved replies.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ExpertSavedReplies)]
 struct SavedReplies {
+    /// In the brand's order.
     saved_replies: Vec<SavedReply>,
 }
 
+/// The brand's saved replies.
+#[utoipa::path(get, path = "/saved-replies", tag = "expert",
+    responses((status = 200, description = "The saved replies", body = SavedReplies)))]
 async fn list_saved_replies(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
@@ -86,14 +100,14 @@ async fn list_saved_replies(
 }
 
 /// The suggested next step for each conversation the expert holds, keyed by id.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Suggestions {
     /// Conversation id to suggestion.
     pub suggestions: HashMap<ConversationId, SuggestionView>,
 }
 
 /// A playbook suggestion with everything a panel shows, so it never decides itself.
-#[derive(Serialize, Debug, PartialEq, Eq)]
+#[derive(Serialize, Debug, PartialEq, Eq, utoipa::ToSchema)]
 pub struct SuggestionView {
     /// What to do.
     pub step: Step,
@@ -132,6 +146,9 @@ impl SuggestionView {
     }
 }
 
+/// The playbook's next step for each conversation the expert holds.
+#[utoipa::path(get, path = "/suggestions", tag = "expert",
+    responses((status = 200, description = "Suggestions by conversation id", body = Suggestions)))]
 async fn suggestions(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,

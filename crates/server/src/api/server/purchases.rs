@@ -1,10 +1,9 @@
 //! Purchases reported by the brand's own server (API key): confirmed on arrival,
 //! idempotent on the order id, and refundable (the commission is reversed).
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::{Json, Router};
 use ebb_core::earnings::{Money, PurchaseSource};
 use ebb_core::{Instant, VisitorId};
 use ebb_store::purchases::Purchase;
@@ -17,15 +16,17 @@ use crate::api::{ApiJson, ApiPath};
 use crate::auth::{ApiKeyAuth, hash_token};
 use crate::desk::earnings::{self, PurchaseReport};
 use crate::{ApiError, AppState};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// How far in the future a purchase time may be (clock skew).
 pub const MAX_SKEW: Duration = Duration::minutes(5);
 
 /// Routes added under `/api/v1/server`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/purchases", post(report))
-        .route("/purchases/{order_id}/refund", post(refund))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(report))
+        .routes(routes!(refund))
 }
 
 /// An order, with the visitor given by id or by the widget's token.
@@ -33,7 +34,6 @@ pub fn router() -> Router<AppState> {
 #[serde(deny_unknown_fields)]
 pub(crate) struct Order {
     order_id: String,
-    #[schema(value_type = Option<String>, example = "01a212ea-fcea-7469-9184-c1ccff16b05e")]
     visitor_id: Option<VisitorId>,
     visitor_token: Option<String>,
     amount_minor: i64,
@@ -43,6 +43,11 @@ pub(crate) struct Order {
     purchased_at: Instant,
 }
 
+/// Report an order (confirmed; idempotent on the order id).
+#[utoipa::path(post, path = "/purchases", tag = "server", request_body = Order,
+    responses(
+        (status = 201, description = "The purchase", body = Purchase),
+        (status = 200, description = "The order was known (a page report is confirmed)", body = Purchase)))]
 async fn report(
     State(state): State<AppState>,
     ApiKeyAuth(brand): ApiKeyAuth,
@@ -82,6 +87,9 @@ async fn report(
     Ok((status, Json(purchase)))
 }
 
+/// Refund an order (its commission is reversed).
+#[utoipa::path(post, path = "/purchases/{order_id}/refund", tag = "server",
+    responses((status = 200, description = "The refunded purchase", body = Purchase)))]
 async fn refund(
     State(state): State<AppState>,
     ApiKeyAuth(brand): ApiKeyAuth,

@@ -2,10 +2,9 @@
 //! report a purchase from the page (`Ebb.purchase`), which stays pending until the brand's
 //! server confirms the same order.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::{Json, Router};
 use ebb_core::earnings::{Money, PurchaseSource};
 use ebb_core::{ConversationId, Instant};
 use ebb_store::purchases::Purchase;
@@ -15,6 +14,8 @@ use crate::api::{ApiJson, ApiPath};
 use crate::auth::VisitorAuth;
 use crate::desk::earnings::{self, PurchaseReport};
 use crate::{ApiError, AppState};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The longest survey comment, in characters.
 pub const MAX_COMMENT: usize = 2000;
@@ -22,10 +23,10 @@ pub const MAX_COMMENT: usize = 2000;
 pub const MAX_ORDER_ID: usize = 100;
 
 /// Routes added under `/api/v1/widget/{brand}`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/conversations/{id}/csat", post(rate))
-        .route("/purchases", post(purchase))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(rate))
+        .routes(routes!(purchase))
 }
 
 /// A survey answer.
@@ -36,6 +37,9 @@ pub(crate) struct Rating {
     comment: Option<String>,
 }
 
+/// Rate a closed conversation (once).
+#[utoipa::path(post, path = "/conversations/{id}/csat", tag = "visitor", request_body = Rating,
+    responses((status = 201, description = "The rating is stored")))]
 async fn rate(
     State(state): State<AppState>,
     auth: VisitorAuth,
@@ -80,6 +84,9 @@ pub fn check_order_id(order_id: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Report a purchase from the page; pending until the brand's server confirms it.
+#[utoipa::path(post, path = "/purchases", tag = "visitor", request_body = PagePurchase,
+    responses((status = 202, description = "The pending purchase", body = Purchase)))]
 async fn purchase(
     State(state): State<AppState>,
     auth: VisitorAuth,

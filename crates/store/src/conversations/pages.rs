@@ -1,0 +1,68 @@
+//! Pages of conversation lists, newest first by (created_at, id) after a [`Cursor`]: the
+//! admin and server-to-server lists and a visitor's own.
+
+use ebb_core::{BrandId, Conversation, VisitorId};
+use uuid::Uuid;
+
+use super::{COLUMNS, ConversationRow};
+use crate::page::Cursor;
+use crate::{Handle, Result};
+
+/// A page of `brand`'s conversations, newest first, after `before`: at most `limit`
+/// (the admin and server-to-server lists).
+pub async fn for_brand(
+    h: &mut impl Handle,
+    brand: BrandId,
+    before: Option<Cursor>,
+    limit: u32,
+) -> Result<Vec<Conversation>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 \
+         AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
+         ORDER BY created_at DESC, id DESC LIMIT $4"
+    );
+    newest_first(h, &sql, brand.0, None, before, limit).await
+}
+
+/// A page of a visitor's conversations, newest first, after `before`.
+pub async fn page_for_visitor(
+    h: &mut impl Handle,
+    brand: BrandId,
+    visitor: VisitorId,
+    before: Option<Cursor>,
+    limit: u32,
+) -> Result<Vec<Conversation>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 \
+         AND (created_at < $2 OR (created_at = $2 AND id < $3)) AND visitor_id = $5 \
+         ORDER BY created_at DESC, id DESC LIMIT $4"
+    );
+    newest_first(h, &sql, brand.0, Some(visitor.0), before, limit).await
+}
+
+/// Runs a newest-first page query: `$1` brand, `$2`/`$3` the cursor, `$4` the limit and
+/// `$5` the optional extra id.
+async fn newest_first(
+    h: &mut impl Handle,
+    sql: &str,
+    brand: Uuid,
+    extra: Option<Uuid>,
+    before: Option<Cursor>,
+    limit: u32,
+) -> Result<Vec<Conversation>> {
+    let before = before.unwrap_or_else(Cursor::newest);
+    let rows = run!(h, |c| {
+        let q = sqlx::query_as::<_, ConversationRow>(sql)
+            .bind(brand)
+            .bind(before.at)
+            .bind(before.id)
+            .bind(i64::from(limit));
+        match extra {
+            Some(id) => q.bind(id),
+            None => q,
+        }
+        .fetch_all(c)
+        .await
+    })?;
+    rows.into_iter().map(Conversation::try_from).collect()
+}
