@@ -73,7 +73,7 @@ mod tests {
     fn a_cursor_survives_its_text_and_nothing_else_parses() {
         for c in [
             Cursor::newest(),
-            Cursor::by_id(Uuid::now_v7()),
+            Cursor::by_id(crate::ids::new_uuid()),
             Cursor {
                 at: -5,
                 id: Uuid::nil(),

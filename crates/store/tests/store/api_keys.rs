@@ -3,13 +3,12 @@
 use ebb_core::BrandId;
 use ebb_store::api_keys::{self, ApiKey};
 use time::Duration;
-use uuid::Uuid;
 
 use crate::helpers::{T0, backends, brand};
 
 fn key(name: &str, minutes: i64) -> ApiKey {
     ApiKey {
-        id: Uuid::new_v4(),
+        id: ebb_store::ids::new_uuid(),
         name: name.to_owned(),
         created_at: T0 + Duration::minutes(minutes),
     }
@@ -64,7 +63,7 @@ async fn keys_are_listed_found_and_revoked_per_brand() {
         );
         let twice = api_keys::revoke(&mut tx, acme.id, shop.id, T0).await;
         assert!(!twice.expect("q"), "{}: already revoked", db.name);
-        let ghost = api_keys::revoke(&mut tx, BrandId::new(), Uuid::new_v4(), T0).await;
+        let ghost = api_keys::revoke(&mut tx, BrandId::new(), ebb_store::ids::new_uuid(), T0).await;
         assert!(!ghost.expect("q"));
         tx.commit().await.expect("commit");
 

@@ -75,7 +75,7 @@ async fn store_random(
             .await
             .expect("visitor");
         let (mut conv, _) = Conversation::start(
-            ConversationId(Uuid::now_v7()),
+            ConversationId(ebb_store::ids::new_uuid()),
             brand,
             visitor,
             MessageBody::parse("hi").expect("body"),

@@ -4,13 +4,12 @@
 use ebb_core::BrandId;
 use ebb_store::webhook_endpoints::{self, Endpoint};
 use time::Duration;
-use uuid::Uuid;
 
 use crate::helpers::{T0, backends, brand};
 
 fn endpoint(brand: BrandId, url: &str, minutes: i64) -> Endpoint {
     Endpoint {
-        id: Uuid::new_v4(),
+        id: ebb_store::ids::new_uuid(),
         brand_id: brand,
         url: url.to_owned(),
         events: vec![
