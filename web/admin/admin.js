@@ -3,7 +3,7 @@
 // the sections for missions, payouts, satisfaction, reports and saved replies live in
 // money.js, reports.js, replies.js and webhooks.js.
 
-import { call, h, relative } from '/lib/api.js';
+import { call, everyPage, h, relative } from '/lib/api.js';
 import { live } from '/lib/live.js';
 import { periodPicker } from '/lib/report.js';
 import { moneySections } from '/admin/money.js';
@@ -77,6 +77,8 @@ async function loadSettings() {
   $('s-auto').value = s.auto_message;
   $('s-reply').value = s.typical_reply_time;
   $('s-snooze').value = s.max_snooze_days;
+  $('s-grace').value = s.offline_grace_minutes;
+  $('s-wait').value = s.woken_wait_minutes;
   $('s-budget').value = s.snooze_budget;
   $('s-budget-mode').value = s.snooze_budget_mode;
   $('s-origins').value = (s.allowed_origins || []).join('\n');
@@ -90,6 +92,8 @@ async function saveSettings(e) {
     auto_message: $('s-auto').value,
     typical_reply_time: $('s-reply').value.trim(),
     max_snooze_days: Number($('s-snooze').value),
+    offline_grace_minutes: Number($('s-grace').value),
+    woken_wait_minutes: Number($('s-wait').value),
     snooze_budget: Number($('s-budget').value),
     snooze_budget_mode: $('s-budget-mode').value,
     allowed_origins: $('s-origins').value.split('\n').map((o) => o.trim()).filter(Boolean),
@@ -104,8 +108,7 @@ async function saveSettings(e) {
 // ---- Experts -------------------------------------------------------------------------------
 
 async function loadExperts() {
-  const res = await api('GET', '/experts');
-  state.experts = res.experts;
+  state.experts = (await everyPage((p) => api('GET', p), '/experts', 'experts')).experts;
   $('experts').replaceChildren(...state.experts.map(expertRow));
   renderHoldings();
 }
@@ -149,14 +152,13 @@ async function invite(e) {
 // ---- Live queue -----------------------------------------------------------------------------
 
 async function loadConversations() {
-  const res = await api('GET', '/conversations');
-  state.conversations = res.conversations;
+  state.conversations = (await everyPage((p) => api('GET', p), '/conversations', 'conversations')).conversations;
   renderHoldings();
 }
 
 function renderHoldings() {
   const open = state.conversations.filter((c) => c.state.status !== 'closed');
-  const queue = open.filter((c) => c.state.status === 'queued' && !c.state.for_expert);
+  const queue = open.filter((c) => c.in_brand_queue);
   $('queue-size').textContent = String(queue.length);
   $('open-count').textContent = String(open.length);
   $('holdings').replaceChildren(...state.experts.map((x) => {

@@ -28,6 +28,20 @@ export async function call(method, path, { token, body } = {}) {
   return json;
 }
 
+/** Every item of a paginated list: `get(path)` resolves one page; follows `next_cursor`
+ * (at most 1,000 pages) and returns the last page's body with all items under `key`. */
+export async function everyPage(get, path, key) {
+  const items = [];
+  let res = await get(path);
+  items.push(...res[key]);
+  const sep = path.includes('?') ? '&' : '?';
+  for (let n = 0; res.next_cursor && n < 1000; n += 1) {
+    res = await get(`${path}${sep}cursor=${encodeURIComponent(res.next_cursor)}`);
+    items.push(...res[key]);
+  }
+  return { ...res, [key]: items };
+}
+
 /** A new random id for idempotent message sends. */
 export function clientId(prefix) {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;

@@ -47,21 +47,24 @@ async function login(e) {
   }
 }
 
+/** Ends the session on the server (the expert goes offline, so new conversations go to
+ * colleagues), then forgets it here. */
+async function logOut() {
+  try { await api('POST', '/logout'); } catch { /* an expired session is already over */ }
+  logoutLocal();
+  location.reload();
+}
+
 function logoutLocal() {
   state.token = null;
   localStorage.removeItem(TOKEN_KEY);
   if (state.live) state.live.stop();
 }
 
-/** The brand's longest snooze in days, when the server includes it in `/me`. */
-function snoozeLimit(me) {
-  return me.max_snooze_days ?? me.brand?.settings?.max_snooze_days ?? me.settings?.max_snooze_days ?? null;
-}
-
 async function enter() {
   const me = await api('GET', '/me');
   state.me = me.expert;
-  state.maxSnoozeDays = snoozeLimit(me);
+  state.maxSnoozeDays = me.max_snooze_days;
   state.slots = me.slots;
   state.queue = me.queue;
   $('who').textContent = `${me.expert.name} · ${me.expert.email}`;
@@ -153,7 +156,7 @@ function wire() {
   $('view-conversations').addEventListener('click', () => showView('conversations'));
   $('view-earnings').addEventListener('click', () => showView('earnings'));
   $('status').addEventListener('click', toggleStatus);
-  $('logout').addEventListener('click', () => { logoutLocal(); location.reload(); });
+  $('logout').addEventListener('click', logOut);
   $('conversations-view').querySelector('nav.list').addEventListener('click', (e) => {
     const id = e.target.closest('.conv-item')?.dataset.id;
     if (id) select(id);

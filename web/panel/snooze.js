@@ -51,16 +51,16 @@ export function menuKeys(e) {
 function pad(n) { return String(n).padStart(2, '0'); }
 function localInput(d) { return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`; }
 
-/** Opens the date picker, bounded by the brand's longest snooze when the server sent it. */
+/** Opens the date picker, bounded by the brand's longest snooze (from `/me`). */
 export function openCustom() {
   closeMenu();
   const now = Date.now();
   const input = $('custom-when');
-  const max = state.maxSnoozeDays ? now + state.maxSnoozeDays * DAY_MS : null;
+  const max = now + state.maxSnoozeDays * DAY_MS;
   input.min = localInput(new Date(now + 60000));
-  if (max) input.max = localInput(new Date(max)); else input.removeAttribute('max');
-  input.value = localInput(new Date(Math.min(now + DAY_MS, max || Infinity)));
-  $('custom-hint').textContent = max ? `Any time from now up to ${state.maxSnoozeDays} days ahead.` : 'Any time in the future, within the limit your brand allows.';
+  input.max = localInput(new Date(max));
+  input.value = localInput(new Date(Math.min(now + DAY_MS, max)));
+  $('custom-hint').textContent = `Any time from now up to ${state.maxSnoozeDays} days ahead.`;
   $('custom-error').textContent = '';
   $('custom-dialog').showModal();
   input.focus();

@@ -4,23 +4,16 @@
 // and when a frame names a conversation the panel did not know. Suggestions and meters are
 // re-read when a frame changes a conversation.
 
-import { ApiError } from '/lib/api.js';
+import { ApiError, everyPage } from '/lib/api.js';
 import { live } from '/lib/live.js';
 import { $, state, api, mine } from '/panel/state.js';
 import { noticeNew, renderList, renderMeters } from '/panel/list.js';
 import { addEntries, applyRead, closeView, fetchEntries, renderHeader } from '/panel/timeline.js';
 import { loadSuggestions } from '/panel/suggestion.js';
 
-/** Every page of a list endpoint (follows `next_cursor` when the server pages it). */
-async function allPages(path, key) {
-  const items = [];
-  let res = await api('GET', path);
-  items.push(...res[key]);
-  for (let page = 0; res.next_cursor && page < 100; page += 1) {
-    res = await api('GET', `${path}?cursor=${encodeURIComponent(res.next_cursor)}`);
-    items.push(...res[key]);
-  }
-  return { ...res, [key]: items };
+/** Every page of a list endpoint of the expert API. */
+function allPages(path, key) {
+  return everyPage((p) => api('GET', p), path, key);
 }
 
 /** Fetches the conversation list, the meters and the suggestions: the state from scratch. */

@@ -71,16 +71,21 @@ impl Status {
 }
 
 impl ConversationState {
-    /// True for a conversation waiting in the brand queue after it woke up: it goes ahead
-    /// of new conversations.
-    pub fn has_priority(&self) -> bool {
+    /// True for a conversation waiting in the brand queue: queued and reserved for nobody.
+    pub fn in_brand_queue(&self) -> bool {
         matches!(
             self,
             Self::Queued {
                 for_expert: None,
-                wake: Some(_)
+                ..
             }
         )
+    }
+
+    /// True for a conversation waiting in the brand queue after it woke up: it goes ahead
+    /// of new conversations.
+    pub fn has_priority(&self) -> bool {
+        self.in_brand_queue() && matches!(self, Self::Queued { wake: Some(_), .. })
     }
 
     /// The status alone.

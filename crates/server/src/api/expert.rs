@@ -83,9 +83,11 @@ struct Me {
     slots: Slots,
     /// Conversations waiting in the brand queue.
     queue: usize,
+    /// The brand's longest custom snooze, in days (the snooze date picker's limit).
+    max_snooze_days: i64,
 }
 
-/// The expert, their slots and the queue size.
+/// The expert, their slots, the queue size and the brand's snooze limit.
 #[utoipa::path(get, path = "/me", tag = "expert",
     responses((status = 200, description = "The overview", body = Me)))]
 async fn me(
@@ -93,10 +95,15 @@ async fn me(
     ExpertAuth(expert): ExpertAuth,
 ) -> Result<Json<Me>, ApiError> {
     let (slots, queue, _) = overview(&state, &expert).await?;
+    let mut conn = state.store.conn().await?;
+    let brand = ebb_store::brands::by_id(&mut conn, expert.brand_id)
+        .await?
+        .ok_or(ApiError::NotFound("brand"))?;
     Ok(Json(Me {
         expert,
         slots,
         queue,
+        max_snooze_days: brand.settings.max_snooze_days,
     }))
 }
 
@@ -182,6 +189,8 @@ pub struct ListedConversation {
     pub visitor_online: bool,
     /// The expert whose slot it holds, as core decides (`null` when it holds none).
     pub slot_holder: Option<ExpertId>,
+    /// Waiting in the brand queue for any expert (not reserved for one), as core decides.
+    pub in_brand_queue: bool,
 }
 
 impl ListedConversation {
@@ -191,6 +200,7 @@ impl ListedConversation {
             .into_iter()
             .map(|conversation| Self {
                 slot_holder: conversation.state.slot_holder(),
+                in_brand_queue: conversation.state.in_brand_queue(),
                 visitor_online: state
                     .presence
                     .is_online(conversation.brand_id, conversation.visitor_id),
