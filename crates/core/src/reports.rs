@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use time::Duration;
 
-use crate::{Author, ConversationId, Event, Instant};
+use crate::{Author, ConversationId, Event, ExpertId, Instant};
 
 /// A first expert reply later than this after the visitor's first message makes the
 /// conversation "handled asynchronously".
@@ -203,6 +203,49 @@ impl CsatFigures {
         out.average = (out.responses > 0).then(|| sum as f64 / out.responses as f64);
         out
     }
+}
+
+/// The ratings of one expert, or of the whole brand.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CsatSummary {
+    /// The expert (`None`: the whole brand).
+    pub expert_id: Option<ExpertId>,
+    /// How many ratings.
+    pub count: i64,
+    /// Their average, 1 to 5 (0 when nobody rated).
+    pub average: f64,
+}
+
+/// Per-expert summaries (by expert id) then the brand's, from `(rated expert, rating)` rows.
+pub fn csat_summaries(ratings: &[(Option<ExpertId>, i64)]) -> Vec<CsatSummary> {
+    let summary = |expert_id, rows: &[i64]| {
+        let count = rows.len() as i64;
+        let sum: i64 = rows.iter().sum();
+        let average = if count == 0 {
+            0.0
+        } else {
+            sum as f64 / count as f64
+        };
+        CsatSummary {
+            expert_id,
+            count,
+            average,
+        }
+    };
+    let mut per: BTreeMap<ExpertId, Vec<i64>> = BTreeMap::new();
+    for (expert, rating) in ratings {
+        if let Some(e) = expert {
+            per.entry(*e).or_default().push(*rating);
+        }
+    }
+    let all: Vec<i64> = ratings.iter().map(|(_, r)| *r).collect();
+    let mut out: Vec<CsatSummary> = per
+        .iter()
+        .map(|(e, rows)| summary(Some(*e), rows))
+        .collect();
+    out.push(summary(None, &all));
+    out
 }
 
 #[cfg(test)]

@@ -1,8 +1,7 @@
 //! Satisfaction surveys: one rating (1 to 5, optional comment) per closed conversation,
-//! and the averages per expert and for the brand.
+//! and the rating rows the averages are computed from (in `ebb_core::reports`).
 
 use ebb_core::{BrandId, ConversationId, ExpertId, Instant, VisitorId};
-use serde::Serialize;
 use uuid::Uuid;
 
 use crate::timefmt::to_micros;
@@ -37,25 +36,14 @@ pub async fn insert(
     Ok(())
 }
 
-/// Ratings of one expert, or of the whole brand.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Summary {
-    /// The expert (`None`: the whole brand).
-    pub expert_id: Option<ExpertId>,
-    /// How many ratings.
-    pub count: i64,
-    /// Their average, 1 to 5.
-    pub average: f64,
-}
-
-/// Per-expert summaries then the brand's, for ratings given in `[from, to)`.
-pub async fn summary(
+/// The `(rated expert, rating)` rows of the ratings given in `[from, to)`, for
+/// [`ebb_core::reports::csat_summaries`].
+pub async fn ratings(
     h: &mut impl Handle,
     brand: BrandId,
     from: Instant,
     to: Instant,
-) -> Result<Vec<Summary>> {
+) -> Result<Vec<(Option<ExpertId>, i64)>> {
     let rows: Vec<(Option<Uuid>, i64)> = run!(h, |c| sqlx::query_as(
         "SELECT expert_id, rating FROM csat WHERE brand_id = $1 AND created_at >= $2 \
          AND created_at < $3"
@@ -65,33 +53,8 @@ pub async fn summary(
     .bind(to_micros(to))
     .fetch_all(c)
     .await)?;
-    let mut per: std::collections::BTreeMap<Option<Uuid>, (i64, i64)> = Default::default();
-    for (expert, rating) in &rows {
-        for key in [*expert, None] {
-            let slot = per.entry(key).or_default();
-            slot.0 += 1;
-            slot.1 += rating;
-        }
-    }
-    let mut out: Vec<Summary> = per
+    Ok(rows
         .into_iter()
-        .filter(|(k, _)| k.is_some())
-        .map(|(k, (n, sum))| Summary {
-            expert_id: k.map(ExpertId),
-            count: n,
-            average: sum as f64 / n as f64,
-        })
-        .collect();
-    let total = rows.len() as i64;
-    let sum: i64 = rows.iter().map(|(_, r)| r).sum();
-    out.push(Summary {
-        expert_id: None,
-        count: total,
-        average: if total == 0 {
-            0.0
-        } else {
-            sum as f64 / total as f64
-        },
-    });
-    Ok(out)
+        .map(|(e, r)| (e.map(ExpertId), r))
+        .collect())
 }

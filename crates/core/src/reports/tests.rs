@@ -100,3 +100,23 @@ fn csat_figures_average_the_ratings_and_ignore_out_of_range_rows() {
     assert_eq!(figures.average, Some(11.0 / 3.0));
     assert_eq!(CsatFigures::of([]).average, None);
 }
+
+#[test]
+fn csat_summaries_average_per_expert_then_the_whole_brand() {
+    let ada = ExpertId(Uuid::from_u128(1));
+    let bob = ExpertId(Uuid::from_u128(2));
+    let rows = [(Some(bob), 2), (Some(ada), 5), (None, 1), (Some(ada), 4)];
+    let got = csat_summaries(&rows);
+    let view: Vec<_> = got
+        .iter()
+        .map(|s| (s.expert_id, s.count, s.average))
+        .collect();
+    assert_eq!(
+        view,
+        vec![(Some(ada), 2, 4.5), (Some(bob), 1, 2.0), (None, 4, 3.0)],
+        "experts by id, then the brand (unattributed ratings count for the brand only)"
+    );
+    let none = csat_summaries(&[]);
+    assert_eq!(none.len(), 1);
+    assert_eq!((none[0].count, none[0].average), (0, 0.0));
+}

@@ -1,6 +1,7 @@
 //! Satisfaction ratings: one per conversation, summed per expert and for the brand over a
 //! period `[from, to)`, invisible to another brand.
 
+use ebb_core::reports::csat_summaries;
 use ebb_core::{Actor, AdminId, Command};
 use ebb_store::{StoreError, csat};
 use time::Duration;
@@ -48,9 +49,11 @@ async fn ratings_are_given_once_and_summed_per_expert_and_brand() {
 
         let mut conn = store.conn().await.expect("conn");
         let hour = T0 + Duration::hours(1);
-        let summary = csat::summary(&mut conn, acme.id, T0, hour)
-            .await
-            .expect("summary");
+        let summary = csat_summaries(
+            &csat::ratings(&mut conn, acme.id, T0, hour)
+                .await
+                .expect("ratings"),
+        );
         let of = |e| {
             summary
                 .iter()
@@ -63,16 +66,20 @@ async fn ratings_are_given_once_and_summed_per_expert_and_brand() {
             summary.last().map(|s| (s.expert_id, s.count, s.average)),
             Some((None, 4, 3.5))
         );
-        let before = csat::summary(&mut conn, acme.id, T0 - Duration::hours(1), T0).await;
+        let before = csat::ratings(&mut conn, acme.id, T0 - Duration::hours(1), T0).await;
         assert_eq!(
-            before.expect("summary").last().map(|s| s.count),
+            csat_summaries(&before.expect("ratings"))
+                .last()
+                .map(|s| s.count),
             Some(0),
             "{}: `to` is exclusive",
             db.name
         );
-        let foreign = csat::summary(&mut conn, globex.id, T0, hour)
-            .await
-            .expect("summary");
+        let foreign = csat_summaries(
+            &csat::ratings(&mut conn, globex.id, T0, hour)
+                .await
+                .expect("ratings"),
+        );
         assert_eq!(foreign.len(), 1, "{}: only the brand line", db.name);
         assert_eq!(foreign[0].count, 0);
         drop(conn);

@@ -9,8 +9,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use ebb_core::earnings::{FULL_BP, Money};
+use ebb_core::reports::{CsatSummary, csat_summaries};
 use ebb_core::{ExpertId, Instant, MissionId};
-use ebb_store::csat::{self, Summary};
+use ebb_store::csat;
 use ebb_store::missions::{self, Mission};
 use ebb_store::{experts, ledger};
 use serde::{Deserialize, Serialize};
@@ -261,9 +262,9 @@ async fn payouts_csv(
 #[derive(Serialize, utoipa::ToSchema)]
 struct CsatResults {
     /// One summary per expert.
-    experts: Vec<Summary>,
+    experts: Vec<CsatSummary>,
     /// The whole brand (absent when nobody rated).
-    brand: Option<Summary>,
+    brand: Option<CsatSummary>,
 }
 
 /// Satisfaction results per expert and for the brand.
@@ -276,7 +277,7 @@ async fn csat_results(
 ) -> Result<Json<CsatResults>, ApiError> {
     let (from, to) = q.resolve(state.clock.now())?;
     let mut conn = state.store.conn().await?;
-    let mut all = csat::summary(&mut conn, admin.brand_id, from, to).await?;
+    let mut all = csat_summaries(&csat::ratings(&mut conn, admin.brand_id, from, to).await?);
     let brand = all.pop();
     Ok(Json(CsatResults {
         experts: all,

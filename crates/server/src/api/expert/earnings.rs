@@ -8,7 +8,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
 use ebb_core::Instant;
-use ebb_store::csat::{self, Summary};
+use ebb_core::reports::{CsatSummary, csat_summaries};
+use ebb_store::csat;
 use ebb_store::ledger::{self, Entry};
 use ebb_store::missions::{self, Mission};
 use serde::Serialize;
@@ -192,8 +193,8 @@ async fn my_csat(
 ) -> Result<Json<MyCsat>, ApiError> {
     let (from, to) = q.resolve(state.clock.now())?;
     let mut conn = state.store.conn().await?;
-    let all = csat::summary(&mut conn, expert.brand_id, from, to).await?;
-    let mine: Option<&Summary> = all.iter().find(|s| s.expert_id == Some(expert.id));
+    let all = csat_summaries(&csat::ratings(&mut conn, expert.brand_id, from, to).await?);
+    let mine: Option<&CsatSummary> = all.iter().find(|s| s.expert_id == Some(expert.id));
     Ok(Json(MyCsat {
         count: mine.map_or(0, |s| s.count),
         average: mine.map_or(0.0, |s| s.average),
