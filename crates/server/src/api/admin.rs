@@ -104,13 +104,12 @@ async fn own_brand(state: &AppState, admin: &Admin) -> Result<Brand, ApiError> {
         .ok_or(ApiError::NotFound("brand"))
 }
 
-/// A list of conversations with their visitors' presence.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ConversationList {
-    /// Newest first.
-    pub conversations: Vec<ListedConversation>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+crate::api::page::page_body! {
+    /// A list of conversations with their visitors' presence.
+    pub struct ConversationList {
+        /// Newest first.
+        pub conversations: Vec<ListedConversation>
+    }
 }
 
 impl ConversationList {

@@ -186,14 +186,13 @@ async fn start(
     ))
 }
 
-/// The visitor's conversations.
-#[derive(Serialize, utoipa::ToSchema)]
-#[schema(as = VisitorConversationList)]
-struct ConversationList {
-    /// Newest first.
-    conversations: Vec<Conversation>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
-    next_cursor: Option<String>,
+crate::api::page::page_body! {
+    /// The visitor's conversations.
+    #[schema(as = VisitorConversationList)]
+    struct ConversationList {
+        /// Newest first.
+        conversations: Vec<Conversation>
+    }
 }
 
 /// The visitor's conversations.

@@ -124,13 +124,12 @@ async fn create(
     ))
 }
 
-/// The brand's endpoints (secrets are never listed).
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct EndpointList {
-    /// Oldest first.
-    pub webhooks: Vec<Endpoint>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+crate::api::page::page_body! {
+    /// The brand's endpoints (secrets are never listed).
+    pub struct EndpointList {
+        /// Oldest first.
+        pub webhooks: Vec<Endpoint>
+    }
 }
 
 /// The brand's webhook endpoints.
@@ -168,13 +167,12 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Recent deliveries.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct DeliveryList {
-    /// Newest first.
-    pub deliveries: Vec<Delivery>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+crate::api::page::page_body! {
+    /// Recent deliveries.
+    pub struct DeliveryList {
+        /// Newest first.
+        pub deliveries: Vec<Delivery>
+    }
 }
 
 /// Recent webhook deliveries with their status.
