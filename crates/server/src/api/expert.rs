@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::page::{Order, PageQuery};
 use super::widget::{ConversationView, MarkRead, Page, SendMessage, Typing};
-use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, created};
+use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries};
 use crate::auth::ExpertAuth;
 use crate::{ApiError, AppState, desk, receipts};
 use ebb_store::page::Cursor;
@@ -284,14 +284,6 @@ async fn send(
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(msg): ApiJson<SendMessage>,
 ) -> Result<(StatusCode, Json<ConversationWithEntries>), ApiError> {
-    let (body, client_msg_id) = msg.parse()?;
-    let author = Author::Expert(expert.id);
-    let out = desk::post_message(&state, expert.brand_id, id, author, body, client_msg_id).await?;
-    Ok(created(
-        out.replayed,
-        ConversationWithEntries {
-            conversation: out.conversation,
-            entries: out.entries,
-        },
-    ))
+    msg.post(&state, expert.brand_id, id, Author::Expert(expert.id))
+        .await
 }

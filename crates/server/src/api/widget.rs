@@ -13,7 +13,7 @@ use ebb_store::{conversations, visitors};
 use serde::{Deserialize, Serialize};
 
 use super::page::PageQuery;
-use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, MAX_PAGE, created};
+use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, MAX_PAGE, created_outcome};
 use crate::auth::{PathBrand, VisitorAuth, hash_token, new_token};
 use crate::{ApiError, AppState, desk, receipts};
 use ebb_store::page::Cursor;
@@ -162,6 +162,19 @@ impl SendMessage {
         }
         Ok((body, self.client_msg_id))
     }
+
+    /// Posts the message (idempotent on its `client_msg_id`) and answers with the outcome.
+    pub async fn post(
+        self,
+        state: &AppState,
+        brand: BrandId,
+        id: ConversationId,
+        author: Author,
+    ) -> Result<(StatusCode, Json<ConversationWithEntries>), ApiError> {
+        let (body, client_msg_id) = self.parse()?;
+        let out = desk::post_message(state, brand, id, author, body, client_msg_id).await?;
+        Ok(created_outcome(out))
+    }
 }
 
 /// Start a conversation with a first message.
@@ -177,13 +190,7 @@ async fn start(
     let (body, client_msg_id) = msg.parse()?;
     let out =
         desk::start_conversation(&state, &auth.brand, auth.visitor, body, client_msg_id).await?;
-    Ok(created(
-        out.replayed,
-        ConversationWithEntries {
-            conversation: out.conversation,
-            entries: out.entries,
-        },
-    ))
+    Ok(created_outcome(out))
 }
 
 crate::api::page::page_body! {
@@ -301,14 +308,6 @@ async fn send(
     ApiPath((_, id)): ApiPath<(String, ConversationId)>,
     ApiJson(msg): ApiJson<SendMessage>,
 ) -> Result<(StatusCode, Json<ConversationWithEntries>), ApiError> {
-    let (body, client_msg_id) = msg.parse()?;
-    let author = Author::Visitor(auth.visitor);
-    let out = desk::post_message(&state, auth.brand.id, id, author, body, client_msg_id).await?;
-    Ok(created(
-        out.replayed,
-        ConversationWithEntries {
-            conversation: out.conversation,
-            entries: out.entries,
-        },
-    ))
+    msg.post(&state, auth.brand.id, id, Author::Visitor(auth.visitor))
+        .await
 }
