@@ -220,6 +220,11 @@ async fn list(
     }))
 }
 
+/// What an expert may see and touch: the conversations they own.
+fn owned_by(expert: ExpertId) -> impl Fn(&Conversation) -> bool {
+    move |c| c.state.owner() == Some(expert)
+}
+
 /// Read an owned conversation and a page of its timeline.
 #[utoipa::path(get, path = "/conversations/{id}", tag = "expert", params(Page),
     responses((status = 200, description = "The conversation", body = ConversationView)))]
@@ -229,10 +234,8 @@ async fn read(
     ApiPath(id): ApiPath<ConversationId>,
     ApiQuery(page): ApiQuery<Page>,
 ) -> Result<Json<ConversationView>, ApiError> {
-    let view = ConversationView::load(&state, expert.brand_id, id, &page, |c| {
-        c.state.owner() == Some(expert.id)
-    })
-    .await?;
+    let view =
+        ConversationView::load(&state, expert.brand_id, id, &page, owned_by(expert.id)).await?;
     Ok(Json(view))
 }
 
@@ -245,7 +248,7 @@ async fn mark_read(
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(read): ApiJson<MarkRead>,
 ) -> Result<Json<ReadMarkers>, ApiError> {
-    let owns = |c: &Conversation| c.state.owner() == Some(expert.id);
+    let owns = owned_by(expert.id);
     let markers =
         receipts::mark_read(&state, expert.brand_id, id, Side::Expert, read.seq, owns).await?;
     Ok(Json(markers))
@@ -260,7 +263,7 @@ async fn typing(
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(typing): ApiJson<Typing>,
 ) -> Result<StatusCode, ApiError> {
-    let owns = |c: &Conversation| c.state.owner() == Some(expert.id);
+    let owns = owned_by(expert.id);
     receipts::typing(
         &state,
         expert.brand_id,

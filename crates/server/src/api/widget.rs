@@ -222,6 +222,11 @@ async fn list(
     }))
 }
 
+/// What a visitor may see and touch: their own conversations.
+fn started_by(visitor: VisitorId) -> impl Fn(&Conversation) -> bool {
+    move |c| c.visitor_id == visitor
+}
+
 /// Paging through a timeline.
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -250,11 +255,8 @@ async fn read(
     ApiPath((_, id)): ApiPath<(String, ConversationId)>,
     ApiQuery(page): ApiQuery<Page>,
 ) -> Result<Json<ConversationView>, ApiError> {
-    let visitor = auth.visitor;
-    let view = ConversationView::load(&state, auth.brand.id, id, &page, |c| {
-        c.visitor_id == visitor
-    })
-    .await?;
+    let view =
+        ConversationView::load(&state, auth.brand.id, id, &page, started_by(auth.visitor)).await?;
     Ok(Json(view))
 }
 
@@ -267,11 +269,9 @@ async fn mark_read(
     ApiPath((_, id)): ApiPath<(String, ConversationId)>,
     ApiJson(read): ApiJson<MarkRead>,
 ) -> Result<Json<ReadMarkers>, ApiError> {
-    let visitor = auth.visitor;
-    let markers = receipts::mark_read(&state, auth.brand.id, id, Side::Visitor, read.seq, |c| {
-        c.visitor_id == visitor
-    })
-    .await?;
+    let mine = started_by(auth.visitor);
+    let markers =
+        receipts::mark_read(&state, auth.brand.id, id, Side::Visitor, read.seq, mine).await?;
     Ok(Json(markers))
 }
 
@@ -284,14 +284,13 @@ async fn typing(
     ApiPath((_, id)): ApiPath<(String, ConversationId)>,
     ApiJson(typing): ApiJson<Typing>,
 ) -> Result<StatusCode, ApiError> {
-    let visitor = auth.visitor;
     receipts::typing(
         &state,
         auth.brand.id,
         id,
         Side::Visitor,
         typing.typing,
-        |c| c.visitor_id == visitor,
+        started_by(auth.visitor),
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
