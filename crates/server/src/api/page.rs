@@ -99,7 +99,8 @@ impl PageQuery {
 }
 
 /// Defines the JSON body of a list endpoint: one page of rows under the given field, and
-/// `next_cursor`. Doc comments and `#[schema(..)]` attributes pass through.
+/// `next_cursor`, built from a page and its cursor (as [`PageQuery::cut`] and
+/// [`PageQuery::slice`] return them). Doc comments and `#[schema(..)]` attributes pass through.
 macro_rules! page_body {
     ($(#[$meta:meta])* $vis:vis struct $name:ident {
         $(#[$field_meta:meta])* $field_vis:vis $field:ident: Vec<$row:ty> $(,)?
@@ -111,6 +112,12 @@ macro_rules! page_body {
             $field_vis $field: Vec<$row>,
             /// Pass as `cursor` to get the next page; `null` on the last page.
             $field_vis next_cursor: Option<String>,
+        }
+
+        impl From<(Vec<$row>, Option<String>)> for $name {
+            fn from(($field, next_cursor): (Vec<$row>, Option<String>)) -> Self {
+                Self { $field, next_cursor }
+            }
         }
     };
 }

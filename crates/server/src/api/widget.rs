@@ -215,11 +215,9 @@ async fn list(
     let rows =
         conversations::page_for_visitor(&mut conn, brand, visitor, page.cursor()?, page.fetch())
             .await?;
-    let (conversations, next_cursor) = page.cut(rows, |c| Cursor::new(c.created_at, c.id.0));
-    Ok(Json(ConversationList {
-        conversations,
-        next_cursor,
-    }))
+    Ok(Json(
+        page.cut(rows, |c| Cursor::new(c.created_at, c.id.0)).into(),
+    ))
 }
 
 /// What a visitor may see and touch: their own conversations.

@@ -52,11 +52,7 @@ async fn list_missions(
 ) -> Result<Json<Missions>, ApiError> {
     let mut conn = state.store.conn().await?;
     let all = missions::list(&mut conn, admin.brand_id).await?;
-    let (missions, next_cursor) = page.slice_by_id(all, |m| m.id.0)?;
-    Ok(Json(Missions {
-        missions,
-        next_cursor,
-    }))
+    Ok(Json(page.slice_by_id(all, |m| m.id.0)?.into()))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

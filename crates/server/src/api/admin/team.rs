@@ -220,12 +220,10 @@ async fn list_keys(
 ) -> Result<Json<KeyList>, ApiError> {
     let mut conn = state.store.conn().await?;
     let all = api_keys::list(&mut conn, admin.brand_id).await?;
-    let (api_keys, next_cursor) =
-        page.slice(all, Order::Ascending, |k| Cursor::new(k.created_at, k.id))?;
-    Ok(Json(KeyList {
-        api_keys,
-        next_cursor,
-    }))
+    Ok(Json(
+        page.slice(all, Order::Ascending, |k| Cursor::new(k.created_at, k.id))?
+            .into(),
+    ))
 }
 
 /// A new API key's label.

@@ -142,12 +142,10 @@ async fn list(
 ) -> Result<Json<EndpointList>, ApiError> {
     let mut conn = state.store.conn().await?;
     let all = webhook_endpoints::list(&mut conn, admin.brand_id).await?;
-    let (webhooks, next_cursor) =
-        page.slice(all, Order::Ascending, |e| Cursor::new(e.created_at, e.id))?;
-    Ok(Json(EndpointList {
-        webhooks,
-        next_cursor,
-    }))
+    Ok(Json(
+        page.slice(all, Order::Ascending, |e| Cursor::new(e.created_at, e.id))?
+            .into(),
+    ))
 }
 
 /// Remove a webhook endpoint.
@@ -185,11 +183,9 @@ async fn deliveries(
 ) -> Result<Json<DeliveryList>, ApiError> {
     let mut conn = state.store.conn().await?;
     let rows = outbox::recent(&mut conn, admin.brand_id, page.cursor()?, page.fetch()).await?;
-    let (deliveries, next_cursor) = page.cut(rows, |d| Cursor::new(d.created_at, d.id));
-    Ok(Json(DeliveryList {
-        deliveries,
-        next_cursor,
-    }))
+    Ok(Json(
+        page.cut(rows, |d| Cursor::new(d.created_at, d.id)).into(),
+    ))
 }
 
 #[cfg(test)]

@@ -164,11 +164,7 @@ async fn my_missions(
         .into_iter()
         .filter(|m| m.members.contains(&expert.id))
         .collect();
-    let (missions, next_cursor) = page.slice_by_id(mine, |m| m.id.0)?;
-    Ok(Json(Missions {
-        missions,
-        next_cursor,
-    }))
+    Ok(Json(page.slice_by_id(mine, |m| m.id.0)?.into()))
 }
 
 /// The expert's satisfaction ratings in a period.
