@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod expert;
+pub mod login;
 pub mod page;
 pub mod period;
 pub mod server;

@@ -38,39 +38,19 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(earnings::router())
 }
 
-/// Login request.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(as = ExpertLogin)]
-pub struct Login {
-    /// The brand's slug.
-    pub brand: String,
-    /// The expert's e-mail.
-    pub email: String,
-    /// Their password.
-    pub password: String,
-}
-
-/// A new session.
-#[derive(Serialize, utoipa::ToSchema)]
-#[schema(as = ExpertSession)]
-pub struct Session {
-    /// Bearer token for the expert API.
-    pub token: String,
-    /// Who logged in.
-    pub expert: Expert,
-}
-
-/// Expert login: a session token for valid credentials.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "public", request_body = Login,
-    responses((status = 201, description = "A new session", body = Session)))]
-pub async fn login(
-    State(state): State<AppState>,
-    ApiJson(login): ApiJson<Login>,
-) -> Result<(StatusCode, Json<Session>), ApiError> {
-    let (token, expert) =
-        crate::auth::log_in(&state, &login.brand, &login.email, login.password).await?;
-    Ok((StatusCode::CREATED, Json(Session { token, expert })))
+super::login::login_endpoint! {
+    /// Login request.
+    #[schema(as = ExpertLogin)]
+    request Login { email: " The expert's e-mail." }
+    /// A new session.
+    #[schema(as = ExpertSession)]
+    session Session {
+        token: " Bearer token for the expert API.", expert: Expert
+    }
+    /// Expert login: a session token for valid credentials.
+    #[utoipa::path(post, path = "/api/v1/auth/login", tag = "public", request_body = Login,
+        responses((status = 201, description = "A new session", body = Session)))]
+    handler login
 }
 
 /// The expert's overview.
