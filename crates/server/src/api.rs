@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod expert;
+pub mod login;
 pub mod page;
 pub mod period;
 pub mod server;
@@ -159,7 +160,21 @@ async fn ready(State(state): State<AppState>) -> Result<(StatusCode, &'static st
     }
 }
 
-/// `Json` with a status code.
+impl From<crate::desk::Outcome> for ConversationWithEntries {
+    fn from(out: crate::desk::Outcome) -> Self {
+        Self {
+            conversation: out.conversation,
+            entries: out.entries,
+        }
+    }
+}
+
+/// The answer to a write a `client_msg_id` makes idempotent: 201, or 200 for a retry.
+pub fn created_outcome(out: crate::desk::Outcome) -> (StatusCode, Json<ConversationWithEntries>) {
+    created(out.replayed, out.into())
+}
+
+/// `Json` with a status code: 201, or 200 when the write was `replayed`.
 pub fn created<T: Serialize>(replayed: bool, body: T) -> (StatusCode, Json<T>) {
     let status = if replayed {
         StatusCode::OK

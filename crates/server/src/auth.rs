@@ -216,35 +216,39 @@ impl FromRequestParts<AppState> for VisitorAuth {
     }
 }
 
-/// An expert authenticated by their session token; their brand comes from the session.
-pub struct ExpertAuth(pub Expert);
+/// Defines the extractor of a session holder: the bearer token must name a live session of
+/// the given [`Principal`] variant, else the request is unauthorized.
+macro_rules! session_auth {
+    ($(#[$meta:meta])* $name:ident($holder:ty) = $variant:path) => {
+        $(#[$meta])*
+        pub struct $name(pub $holder);
 
-impl FromRequestParts<AppState> for ExpertAuth {
-    type Rejection = ApiError;
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
-        match session_principal(state, token).await? {
-            Some(Principal::Expert(expert)) => Ok(Self(expert)),
-            _ => Err(ApiError::Unauthorized),
+            async fn from_request_parts(
+                parts: &mut Parts,
+                state: &AppState,
+            ) -> Result<Self, ApiError> {
+                let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
+                match session_principal(state, token).await? {
+                    Some($variant(holder)) => Ok(Self(holder)),
+                    _ => Err(ApiError::Unauthorized),
+                }
+            }
         }
-    }
+    };
 }
 
-/// A brand admin authenticated by their session token; their brand comes from the session.
-pub struct AdminAuth(pub Admin);
+session_auth!(
+    /// An expert authenticated by their session token; their brand comes from the session.
+    ExpertAuth(Expert) = Principal::Expert
+);
 
-impl FromRequestParts<AppState> for AdminAuth {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
-        match session_principal(state, token).await? {
-            Some(Principal::Admin(admin)) => Ok(Self(admin)),
-            _ => Err(ApiError::Unauthorized),
-        }
-    }
-}
+session_auth!(
+    /// A brand admin authenticated by their session token; their brand comes from the session.
+    AdminAuth(Admin) = Principal::Admin
+);
 
 /// A brand's server, authenticated by one of the brand's live API keys.
 pub struct ApiKeyAuth(pub Brand);

@@ -171,12 +171,12 @@ impl Bus {
         if let Self::Nats(nats) = self {
             nats.send(nats::Wire::Hint(hint.clone()));
         }
-        self.here().publish(hint);
+        self.here().deliver(hint);
     }
 
     /// A new subscription to every hint published from now on (by any node).
     pub fn subscribe(&self) -> broadcast::Receiver<Hint> {
-        self.here().subscribe()
+        self.here().receiver()
     }
 
     /// Publishes a signal to every node; having no subscriber is fine.
@@ -184,18 +184,18 @@ impl Bus {
         if let Self::Nats(nats) = self {
             nats.send(nats::Wire::Signal(signal.clone()));
         }
-        self.here().signal(signal);
+        self.here().deliver(signal);
     }
 
     /// Publishes a signal to this node's subscribers only (presence: each node derives
     /// its own from [`Lease`]s).
     pub fn signal_here(&self, signal: Signal) {
-        self.here().signal(signal);
+        self.here().deliver(signal);
     }
 
     /// A new subscription to every signal published from now on.
     pub fn subscribe_signals(&self) -> broadcast::Receiver<Signal> {
-        self.here().subscribe_signals()
+        self.here().receiver()
     }
 
     /// Announces a presence lease to the other nodes (nobody else to tell on one node).
@@ -207,7 +207,7 @@ impl Bus {
 
     /// Leases announced by other nodes.
     pub fn subscribe_leases(&self) -> broadcast::Receiver<Lease> {
-        self.here().subscribe_leases()
+        self.here().receiver()
     }
 
     /// Tells the other nodes the test clock moved.
@@ -219,7 +219,7 @@ impl Bus {
 
     /// Bus events subscribers must act on.
     pub fn subscribe_controls(&self) -> broadcast::Receiver<Control> {
-        self.here().subscribe_controls()
+        self.here().receiver()
     }
 
     /// Whether other nodes are heard.

@@ -10,7 +10,6 @@ pub mod webhooks;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use ebb_core::brand::parse_origins;
 use ebb_core::{Brand, BrandSettings, BudgetMode, ConversationId};
 use ebb_store::admins::Admin;
@@ -42,38 +41,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(reports::router())
 }
 
-/// Admin login request.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(as = AdminLogin)]
-pub struct Login {
-    /// The brand's slug.
-    pub brand: String,
-    /// The admin's e-mail.
-    pub email: String,
-    /// Their password.
-    pub password: String,
-}
-
-/// A new admin session.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct AdminSession {
-    /// Bearer token for the admin API and the WebSocket.
-    pub token: String,
-    /// Who logged in.
-    pub admin: Admin,
-}
-
-/// Admin login: a session token for valid credentials.
-#[utoipa::path(post, path = "/login", tag = "public", request_body = Login,
-    responses((status = 201, description = "A new session", body = AdminSession)))]
-pub async fn login(
-    State(state): State<AppState>,
-    ApiJson(login): ApiJson<Login>,
-) -> Result<(StatusCode, Json<AdminSession>), ApiError> {
-    let (token, admin) =
-        crate::auth::log_in(&state, &login.brand, &login.email, login.password).await?;
-    Ok((StatusCode::CREATED, Json(AdminSession { token, admin })))
+super::login::login_endpoint! {
+    /// Admin login request.
+    #[schema(as = AdminLogin)]
+    request Login { email: " The admin's e-mail." }
+    /// A new admin session.
+    session AdminSession {
+        token: " Bearer token for the admin API and the WebSocket.", admin: Admin
+    }
+    /// Admin login: a session token for valid credentials.
+    #[utoipa::path(post, path = "/login", tag = "public", request_body = Login,
+        responses((status = 201, description = "A new session", body = AdminSession)))]
+    handler login
 }
 
 /// The admin and their brand.
@@ -104,13 +83,12 @@ async fn own_brand(state: &AppState, admin: &Admin) -> Result<Brand, ApiError> {
         .ok_or(ApiError::NotFound("brand"))
 }
 
-/// A list of conversations with their visitors' presence.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ConversationList {
-    /// Newest first.
-    pub conversations: Vec<ListedConversation>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+crate::api::page::page_body! {
+    /// A list of conversations with their visitors' presence.
+    pub struct ConversationList {
+        /// Newest first.
+        pub conversations: Vec<ListedConversation>
+    }
 }
 
 impl ConversationList {

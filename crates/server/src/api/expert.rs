@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::page::{Order, PageQuery};
 use super::widget::{ConversationView, MarkRead, Page, SendMessage, Typing};
-use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, created};
+use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries};
 use crate::auth::ExpertAuth;
 use crate::{ApiError, AppState, desk, receipts};
 use ebb_store::page::Cursor;
@@ -38,39 +38,19 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(earnings::router())
 }
 
-/// Login request.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(as = ExpertLogin)]
-pub struct Login {
-    /// The brand's slug.
-    pub brand: String,
-    /// The expert's e-mail.
-    pub email: String,
-    /// Their password.
-    pub password: String,
-}
-
-/// A new session.
-#[derive(Serialize, utoipa::ToSchema)]
-#[schema(as = ExpertSession)]
-pub struct Session {
-    /// Bearer token for the expert API.
-    pub token: String,
-    /// Who logged in.
-    pub expert: Expert,
-}
-
-/// Expert login: a session token for valid credentials.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "public", request_body = Login,
-    responses((status = 201, description = "A new session", body = Session)))]
-pub async fn login(
-    State(state): State<AppState>,
-    ApiJson(login): ApiJson<Login>,
-) -> Result<(StatusCode, Json<Session>), ApiError> {
-    let (token, expert) =
-        crate::auth::log_in(&state, &login.brand, &login.email, login.password).await?;
-    Ok((StatusCode::CREATED, Json(Session { token, expert })))
+super::login::login_endpoint! {
+    /// Login request.
+    #[schema(as = ExpertLogin)]
+    request Login { email: " The expert's e-mail." }
+    /// A new session.
+    #[schema(as = ExpertSession)]
+    session Session {
+        token: " Bearer token for the expert API.", expert: Expert
+    }
+    /// Expert login: a session token for valid credentials.
+    #[utoipa::path(post, path = "/api/v1/auth/login", tag = "public", request_body = Login,
+        responses((status = 201, description = "A new session", body = Session)))]
+    handler login
 }
 
 /// The expert's overview.
@@ -230,6 +210,11 @@ async fn list(
     }))
 }
 
+/// What an expert may see and touch: the conversations they own.
+fn owned_by(expert: ExpertId) -> impl Fn(&Conversation) -> bool {
+    move |c| c.state.owner() == Some(expert)
+}
+
 /// Read an owned conversation and a page of its timeline.
 #[utoipa::path(get, path = "/conversations/{id}", tag = "expert", params(Page),
     responses((status = 200, description = "The conversation", body = ConversationView)))]
@@ -239,10 +224,8 @@ async fn read(
     ApiPath(id): ApiPath<ConversationId>,
     ApiQuery(page): ApiQuery<Page>,
 ) -> Result<Json<ConversationView>, ApiError> {
-    let view = ConversationView::load(&state, expert.brand_id, id, &page, |c| {
-        c.state.owner() == Some(expert.id)
-    })
-    .await?;
+    let view =
+        ConversationView::load(&state, expert.brand_id, id, &page, owned_by(expert.id)).await?;
     Ok(Json(view))
 }
 
@@ -255,7 +238,7 @@ async fn mark_read(
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(read): ApiJson<MarkRead>,
 ) -> Result<Json<ReadMarkers>, ApiError> {
-    let owns = |c: &Conversation| c.state.owner() == Some(expert.id);
+    let owns = owned_by(expert.id);
     let markers =
         receipts::mark_read(&state, expert.brand_id, id, Side::Expert, read.seq, owns).await?;
     Ok(Json(markers))
@@ -270,7 +253,7 @@ async fn typing(
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(typing): ApiJson<Typing>,
 ) -> Result<StatusCode, ApiError> {
-    let owns = |c: &Conversation| c.state.owner() == Some(expert.id);
+    let owns = owned_by(expert.id);
     receipts::typing(
         &state,
         expert.brand_id,
@@ -294,14 +277,6 @@ async fn send(
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(msg): ApiJson<SendMessage>,
 ) -> Result<(StatusCode, Json<ConversationWithEntries>), ApiError> {
-    let (body, client_msg_id) = msg.parse()?;
-    let author = Author::Expert(expert.id);
-    let out = desk::post_message(&state, expert.brand_id, id, author, body, client_msg_id).await?;
-    Ok(created(
-        out.replayed,
-        ConversationWithEntries {
-            conversation: out.conversation,
-            entries: out.entries,
-        },
-    ))
+    msg.post(&state, expert.brand_id, id, Author::Expert(expert.id))
+        .await
 }

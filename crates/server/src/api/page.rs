@@ -86,7 +86,42 @@ impl PageQuery {
             .collect();
         Ok(self.cut(rows, key))
     }
+
+    /// Pages a whole list by id, oldest (smallest v7 id) first.
+    pub fn slice_by_id<T>(
+        &self,
+        mut all: Vec<T>,
+        id: impl Fn(&T) -> uuid::Uuid,
+    ) -> Result<(Vec<T>, Option<String>), ApiError> {
+        all.sort_by_key(|row| id(row));
+        self.slice(all, Order::Ascending, |row| Cursor::by_id(id(row)))
+    }
 }
+
+/// Defines the JSON body of a list endpoint: one page of rows under the given field, and
+/// `next_cursor`, built from a page and its cursor (as [`PageQuery::cut`] and
+/// [`PageQuery::slice`] return them). Doc comments and `#[schema(..)]` attributes pass through.
+macro_rules! page_body {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident {
+        $(#[$field_meta:meta])* $field_vis:vis $field:ident: Vec<$row:ty> $(,)?
+    }) => {
+        #[derive(serde::Serialize, utoipa::ToSchema)]
+        $(#[$meta])*
+        $vis struct $name {
+            $(#[$field_meta])*
+            $field_vis $field: Vec<$row>,
+            /// Pass as `cursor` to get the next page; `null` on the last page.
+            $field_vis next_cursor: Option<String>,
+        }
+
+        impl From<(Vec<$row>, Option<String>)> for $name {
+            fn from(($field, next_cursor): (Vec<$row>, Option<String>)) -> Self {
+                Self { $field, next_cursor }
+            }
+        }
+    };
+}
+pub(crate) use page_body;
 
 #[cfg(test)]
 mod tests {

@@ -13,7 +13,7 @@ use ebb_store::{conversations, visitors};
 use serde::{Deserialize, Serialize};
 
 use super::page::PageQuery;
-use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, MAX_PAGE, created};
+use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, MAX_PAGE, created_outcome};
 use crate::auth::{PathBrand, VisitorAuth, hash_token, new_token};
 use crate::{ApiError, AppState, desk, receipts};
 use ebb_store::page::Cursor;
@@ -162,6 +162,19 @@ impl SendMessage {
         }
         Ok((body, self.client_msg_id))
     }
+
+    /// Posts the message (idempotent on its `client_msg_id`) and answers with the outcome.
+    pub async fn post(
+        self,
+        state: &AppState,
+        brand: BrandId,
+        id: ConversationId,
+        author: Author,
+    ) -> Result<(StatusCode, Json<ConversationWithEntries>), ApiError> {
+        let (body, client_msg_id) = self.parse()?;
+        let out = desk::post_message(state, brand, id, author, body, client_msg_id).await?;
+        Ok(created_outcome(out))
+    }
 }
 
 /// Start a conversation with a first message.
@@ -177,23 +190,16 @@ async fn start(
     let (body, client_msg_id) = msg.parse()?;
     let out =
         desk::start_conversation(&state, &auth.brand, auth.visitor, body, client_msg_id).await?;
-    Ok(created(
-        out.replayed,
-        ConversationWithEntries {
-            conversation: out.conversation,
-            entries: out.entries,
-        },
-    ))
+    Ok(created_outcome(out))
 }
 
-/// The visitor's conversations.
-#[derive(Serialize, utoipa::ToSchema)]
-#[schema(as = VisitorConversationList)]
-struct ConversationList {
-    /// Newest first.
-    conversations: Vec<Conversation>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
-    next_cursor: Option<String>,
+crate::api::page::page_body! {
+    /// The visitor's conversations.
+    #[schema(as = VisitorConversationList)]
+    struct ConversationList {
+        /// Newest first.
+        conversations: Vec<Conversation>
+    }
 }
 
 /// The visitor's conversations.
@@ -209,11 +215,14 @@ async fn list(
     let rows =
         conversations::page_for_visitor(&mut conn, brand, visitor, page.cursor()?, page.fetch())
             .await?;
-    let (conversations, next_cursor) = page.cut(rows, |c| Cursor::new(c.created_at, c.id.0));
-    Ok(Json(ConversationList {
-        conversations,
-        next_cursor,
-    }))
+    Ok(Json(
+        page.cut(rows, |c| Cursor::new(c.created_at, c.id.0)).into(),
+    ))
+}
+
+/// What a visitor may see and touch: their own conversations.
+fn started_by(visitor: VisitorId) -> impl Fn(&Conversation) -> bool {
+    move |c| c.visitor_id == visitor
 }
 
 /// Paging through a timeline.
@@ -244,11 +253,8 @@ async fn read(
     ApiPath((_, id)): ApiPath<(String, ConversationId)>,
     ApiQuery(page): ApiQuery<Page>,
 ) -> Result<Json<ConversationView>, ApiError> {
-    let visitor = auth.visitor;
-    let view = ConversationView::load(&state, auth.brand.id, id, &page, |c| {
-        c.visitor_id == visitor
-    })
-    .await?;
+    let view =
+        ConversationView::load(&state, auth.brand.id, id, &page, started_by(auth.visitor)).await?;
     Ok(Json(view))
 }
 
@@ -261,11 +267,9 @@ async fn mark_read(
     ApiPath((_, id)): ApiPath<(String, ConversationId)>,
     ApiJson(read): ApiJson<MarkRead>,
 ) -> Result<Json<ReadMarkers>, ApiError> {
-    let visitor = auth.visitor;
-    let markers = receipts::mark_read(&state, auth.brand.id, id, Side::Visitor, read.seq, |c| {
-        c.visitor_id == visitor
-    })
-    .await?;
+    let mine = started_by(auth.visitor);
+    let markers =
+        receipts::mark_read(&state, auth.brand.id, id, Side::Visitor, read.seq, mine).await?;
     Ok(Json(markers))
 }
 
@@ -278,14 +282,13 @@ async fn typing(
     ApiPath((_, id)): ApiPath<(String, ConversationId)>,
     ApiJson(typing): ApiJson<Typing>,
 ) -> Result<StatusCode, ApiError> {
-    let visitor = auth.visitor;
     receipts::typing(
         &state,
         auth.brand.id,
         id,
         Side::Visitor,
         typing.typing,
-        |c| c.visitor_id == visitor,
+        started_by(auth.visitor),
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -302,14 +305,6 @@ async fn send(
     ApiPath((_, id)): ApiPath<(String, ConversationId)>,
     ApiJson(msg): ApiJson<SendMessage>,
 ) -> Result<(StatusCode, Json<ConversationWithEntries>), ApiError> {
-    let (body, client_msg_id) = msg.parse()?;
-    let author = Author::Visitor(auth.visitor);
-    let out = desk::post_message(&state, auth.brand.id, id, author, body, client_msg_id).await?;
-    Ok(created(
-        out.replayed,
-        ConversationWithEntries {
-            conversation: out.conversation,
-            entries: out.entries,
-        },
-    ))
+    msg.post(&state, auth.brand.id, id, Author::Visitor(auth.visitor))
+        .await
 }

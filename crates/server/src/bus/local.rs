@@ -39,43 +39,32 @@ impl LocalBus {
         self.node
     }
 
-    /// Delivers a hint to this node's subscribers.
-    pub fn publish(&self, hint: Hint) {
-        let _ = self.hints.send(hint);
+    /// Delivers a message to this node's subscribers of its kind; having none is fine.
+    pub fn deliver<M: Carried>(&self, message: M) {
+        let _ = M::channel(self).send(message);
     }
 
-    /// Subscribes to hints.
-    pub fn subscribe(&self) -> broadcast::Receiver<Hint> {
-        self.hints.subscribe()
-    }
-
-    /// Delivers a signal to this node's subscribers.
-    pub fn signal(&self, signal: Signal) {
-        let _ = self.signals.send(signal);
-    }
-
-    /// Subscribes to signals.
-    pub fn subscribe_signals(&self) -> broadcast::Receiver<Signal> {
-        self.signals.subscribe()
-    }
-
-    /// Delivers another node's lease to this node's presence registry.
-    pub fn lease(&self, lease: Lease) {
-        let _ = self.leases.send(lease);
-    }
-
-    /// Subscribes to other nodes' leases.
-    pub fn subscribe_leases(&self) -> broadcast::Receiver<Lease> {
-        self.leases.subscribe()
-    }
-
-    /// Delivers a control event to this node's subscribers.
-    pub fn control(&self, control: Control) {
-        let _ = self.controls.send(control);
-    }
-
-    /// Subscribes to control events.
-    pub fn subscribe_controls(&self) -> broadcast::Receiver<Control> {
-        self.controls.subscribe()
+    /// Subscribes to the messages of one kind delivered from now on.
+    pub fn receiver<M: Carried>(&self) -> broadcast::Receiver<M> {
+        M::channel(self).subscribe()
     }
 }
+
+/// A kind of message the local bus carries, each kind on its own broadcast channel.
+pub trait Carried: Clone + Send + Sized + 'static {
+    /// The channel of this kind on `bus`.
+    fn channel(bus: &LocalBus) -> &broadcast::Sender<Self>;
+}
+
+/// Ties each message kind to its channel field.
+macro_rules! carried {
+    ($($kind:ty => $field:ident),+ $(,)?) => {$(
+        impl Carried for $kind {
+            fn channel(bus: &LocalBus) -> &broadcast::Sender<Self> {
+                &bus.$field
+            }
+        }
+    )+};
+}
+
+carried!(Hint => hints, Signal => signals, Lease => leases, Control => controls);

@@ -158,7 +158,7 @@ fn on_event(here: &LocalBus, connected: &AtomicBool, event: async_nats::Event) {
             tracing::info!("bus connected to NATS");
             connected.store(true, Ordering::SeqCst);
             metrics::gauge!("ebb_bus_connected").set(1.0);
-            here.control(Control::Resync);
+            here.deliver(Control::Resync);
         }
         async_nats::Event::Disconnected => {
             tracing::warn!("bus lost NATS: serving local clients only until it returns");
@@ -198,10 +198,10 @@ async fn listen(here: LocalBus, mut subscriber: async_nats::Subscriber) {
         }
         metrics::counter!("ebb_bus_received_total").increment(1);
         match envelope.wire {
-            Wire::Hint(hint) => here.publish(hint),
-            Wire::Signal(signal) => here.signal(signal),
-            Wire::Lease(lease) => here.lease(lease),
-            Wire::Clock => here.control(Control::ClockMoved),
+            Wire::Hint(hint) => here.deliver(hint),
+            Wire::Signal(signal) => here.deliver(signal),
+            Wire::Lease(lease) => here.deliver(lease),
+            Wire::Clock => here.deliver(Control::ClockMoved),
         }
     }
     tracing::warn!("NATS subscription ended");

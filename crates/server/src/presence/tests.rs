@@ -26,12 +26,22 @@ fn presence_signals(rx: &mut tokio::sync::broadcast::Receiver<Signal>) -> Vec<bo
     seen
 }
 
-#[tokio::test]
-async fn online_until_every_node_withdraws() {
+/// A registry on a fresh bus (no offline grace), its signal receiver and one visitor.
+fn fixture() -> (
+    Presence,
+    tokio::sync::broadcast::Receiver<Signal>,
+    BrandId,
+    VisitorId,
+) {
     let bus = Bus::new();
     let presence = Presence::with_lease(bus.clone(), Duration::ZERO, Duration::from_secs(5));
-    let mut signals = bus.subscribe_signals();
-    let (brand, visitor) = (BrandId::new(), VisitorId::new());
+    let signals = bus.subscribe_signals();
+    (presence, signals, BrandId::new(), VisitorId::new())
+}
+
+#[tokio::test]
+async fn online_until_every_node_withdraws() {
+    let (presence, mut signals, brand, visitor) = fixture();
     let (a, b) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
     presence.on_lease(&lease(a, brand, visitor, true));
     presence.on_lease(&lease(b, brand, visitor, true));
@@ -48,10 +58,7 @@ async fn online_until_every_node_withdraws() {
 
 #[tokio::test]
 async fn a_silent_node_s_visitors_expire() {
-    let bus = Bus::new();
-    let presence = Presence::with_lease(bus.clone(), Duration::ZERO, Duration::from_secs(5));
-    let mut signals = bus.subscribe_signals();
-    let (brand, visitor) = (BrandId::new(), VisitorId::new());
+    let (presence, mut signals, brand, visitor) = fixture();
     presence.on_lease(&lease(uuid::Uuid::new_v4(), brand, visitor, true));
     presence.sweep();
     assert!(presence.is_online(brand, visitor));
@@ -63,10 +70,7 @@ async fn a_silent_node_s_visitors_expire() {
 
 #[tokio::test]
 async fn a_local_tab_keeps_a_visitor_online_after_a_remote_lease_ends() {
-    let bus = Bus::new();
-    let presence = Presence::with_lease(bus.clone(), Duration::ZERO, Duration::from_secs(5));
-    let mut signals = bus.subscribe_signals();
-    let (brand, visitor) = (BrandId::new(), VisitorId::new());
+    let (presence, mut signals, brand, visitor) = fixture();
     let remote = uuid::Uuid::new_v4();
     presence.on_lease(&lease(remote, brand, visitor, true));
     let guard = presence.connect(brand, visitor);

@@ -16,12 +16,11 @@ use ebb_store::missions::{self, Mission};
 use ebb_store::{experts, ledger};
 use serde::{Deserialize, Serialize};
 
-use crate::api::page::{Order, PageQuery};
+use crate::api::page::PageQuery;
 use crate::api::period::{PeriodQuery, csv};
 use crate::api::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::AdminAuth;
 use crate::{ApiError, AppState};
-use ebb_store::page::Cursor;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -35,14 +34,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(csat_results))
 }
 
-/// The brand's missions.
-#[derive(Serialize, utoipa::ToSchema)]
-#[schema(as = AdminMissions)]
-struct Missions {
-    /// Oldest first.
-    missions: Vec<Mission>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
-    next_cursor: Option<String>,
+crate::api::page::page_body! {
+    /// The brand's missions.
+    #[schema(as = AdminMissions)]
+    struct Missions {
+        /// Oldest first.
+        missions: Vec<Mission>
+    }
 }
 
 /// The brand's missions.
@@ -54,13 +52,8 @@ async fn list_missions(
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<Missions>, ApiError> {
     let mut conn = state.store.conn().await?;
-    let mut all = missions::list(&mut conn, admin.brand_id).await?;
-    all.sort_by_key(|m| m.id);
-    let (missions, next_cursor) = page.slice(all, Order::Ascending, |m| Cursor::by_id(m.id.0))?;
-    Ok(Json(Missions {
-        missions,
-        next_cursor,
-    }))
+    let all = missions::list(&mut conn, admin.brand_id).await?;
+    Ok(Json(page.slice_by_id(all, |m| m.id.0)?.into()))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use ebb_core::{Actor, ConversationId, ExpertId, MessageBody};
+use ebb_store::admins::Admin;
 use ebb_store::saved_replies::{self, SavedReply};
 use serde::{Deserialize, Serialize};
 
@@ -25,13 +26,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_saved, replace_saved))
 }
 
-fn outcome(out: desk::Outcome) -> Json<ConversationWithEntries> {
-    Json(ConversationWithEntries {
-        conversation: out.conversation,
-        entries: out.entries,
-    })
-}
-
 /// Who takes the conversation over.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -49,9 +43,7 @@ async fn reassign(
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(req): ApiJson<Reassign>,
 ) -> Result<Json<ConversationWithEntries>, ApiError> {
-    let by = Actor::Admin(admin.id);
-    let out = desk::admin_move(&state, admin.brand_id, id, by, Some(req.expert_id)).await?;
-    Ok(outcome(out))
+    move_to(&state, &admin, id, Some(req.expert_id)).await
 }
 
 /// Send a conversation back to the brand queue.
@@ -62,10 +54,19 @@ async fn unassign(
     AdminAuth(admin): AdminAuth,
     ApiPath(id): ApiPath<ConversationId>,
 ) -> Result<Json<ConversationWithEntries>, ApiError> {
+    move_to(&state, &admin, id, None).await
+}
+
+/// Moves a conversation, as `admin`, to `expert` or (none) back to the brand queue.
+async fn move_to(
+    state: &AppState,
+    admin: &Admin,
+    id: ConversationId,
+    expert: Option<ExpertId>,
+) -> Result<Json<ConversationWithEntries>, ApiError> {
     let by = Actor::Admin(admin.id);
-    Ok(outcome(
-        desk::admin_move(&state, admin.brand_id, id, by, None).await?,
-    ))
+    let out = desk::admin_move(state, admin.brand_id, id, by, expert).await?;
+    Ok(Json(out.into()))
 }
 
 /// Close any conversation of the brand.
@@ -76,10 +77,8 @@ async fn close(
     AdminAuth(admin): AdminAuth,
     ApiPath(id): ApiPath<ConversationId>,
 ) -> Result<Json<ConversationWithEntries>, ApiError> {
-    let by = Actor::Admin(admin.id);
-    Ok(outcome(
-        desk::close(&state, admin.brand_id, id, by, None).await?,
-    ))
+    let out = desk::close(&state, admin.brand_id, id, Actor::Admin(admin.id), None).await?;
+    Ok(Json(out.into()))
 }
 
 /// The brand's saved replies.

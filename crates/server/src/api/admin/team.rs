@@ -80,13 +80,12 @@ impl TeamMember {
     }
 }
 
-/// The brand's experts.
-#[derive(Serialize, utoipa::ToSchema)]
-struct Team {
-    /// Every expert, disabled ones included, in the order they were invited.
-    experts: Vec<TeamMember>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
-    next_cursor: Option<String>,
+crate::api::page::page_body! {
+    /// The brand's experts.
+    struct Team {
+        /// Every expert, disabled ones included, in the order they were invited.
+        experts: Vec<TeamMember>
+    }
 }
 
 /// The team.
@@ -98,9 +97,8 @@ async fn list_experts(
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<Team>, ApiError> {
     let mut conn = state.store.conn().await?;
-    let mut all = experts::list(&mut conn, admin.brand_id).await?;
-    all.sort_by_key(|e| e.id);
-    let (all, next_cursor) = page.slice(all, Order::Ascending, |e| Cursor::by_id(e.id.0))?;
+    let all = experts::list(&mut conn, admin.brand_id).await?;
+    let (all, next_cursor) = page.slice_by_id(all, |e| e.id.0)?;
     let disabled = experts::disabled(&mut conn, admin.brand_id).await?;
     let held = experts::held_counts(&mut conn, admin.brand_id).await?;
     let experts = all
@@ -204,13 +202,12 @@ async fn update_expert(
     Ok(Json(TeamMember::new(expert, disabled, &held)))
 }
 
-/// The brand's live API keys (never their secrets).
-#[derive(Serialize, utoipa::ToSchema)]
-struct KeyList {
-    /// Oldest first.
-    api_keys: Vec<ApiKey>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
-    next_cursor: Option<String>,
+crate::api::page::page_body! {
+    /// The brand's live API keys (never their secrets).
+    struct KeyList {
+        /// Oldest first.
+        api_keys: Vec<ApiKey>
+    }
 }
 
 /// Live API keys.
@@ -223,12 +220,10 @@ async fn list_keys(
 ) -> Result<Json<KeyList>, ApiError> {
     let mut conn = state.store.conn().await?;
     let all = api_keys::list(&mut conn, admin.brand_id).await?;
-    let (api_keys, next_cursor) =
-        page.slice(all, Order::Ascending, |k| Cursor::new(k.created_at, k.id))?;
-    Ok(Json(KeyList {
-        api_keys,
-        next_cursor,
-    }))
+    Ok(Json(
+        page.slice(all, Order::Ascending, |k| Cursor::new(k.created_at, k.id))?
+            .into(),
+    ))
 }
 
 /// A new API key's label.

@@ -124,13 +124,12 @@ async fn create(
     ))
 }
 
-/// The brand's endpoints (secrets are never listed).
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct EndpointList {
-    /// Oldest first.
-    pub webhooks: Vec<Endpoint>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+crate::api::page::page_body! {
+    /// The brand's endpoints (secrets are never listed).
+    pub struct EndpointList {
+        /// Oldest first.
+        pub webhooks: Vec<Endpoint>
+    }
 }
 
 /// The brand's webhook endpoints.
@@ -143,12 +142,10 @@ async fn list(
 ) -> Result<Json<EndpointList>, ApiError> {
     let mut conn = state.store.conn().await?;
     let all = webhook_endpoints::list(&mut conn, admin.brand_id).await?;
-    let (webhooks, next_cursor) =
-        page.slice(all, Order::Ascending, |e| Cursor::new(e.created_at, e.id))?;
-    Ok(Json(EndpointList {
-        webhooks,
-        next_cursor,
-    }))
+    Ok(Json(
+        page.slice(all, Order::Ascending, |e| Cursor::new(e.created_at, e.id))?
+            .into(),
+    ))
 }
 
 /// Remove a webhook endpoint.
@@ -168,13 +165,12 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Recent deliveries.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct DeliveryList {
-    /// Newest first.
-    pub deliveries: Vec<Delivery>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
+crate::api::page::page_body! {
+    /// Recent deliveries.
+    pub struct DeliveryList {
+        /// Newest first.
+        pub deliveries: Vec<Delivery>
+    }
 }
 
 /// Recent webhook deliveries with their status.
@@ -187,11 +183,9 @@ async fn deliveries(
 ) -> Result<Json<DeliveryList>, ApiError> {
     let mut conn = state.store.conn().await?;
     let rows = outbox::recent(&mut conn, admin.brand_id, page.cursor()?, page.fetch()).await?;
-    let (deliveries, next_cursor) = page.cut(rows, |d| Cursor::new(d.created_at, d.id));
-    Ok(Json(DeliveryList {
-        deliveries,
-        next_cursor,
-    }))
+    Ok(Json(
+        page.cut(rows, |d| Cursor::new(d.created_at, d.id)).into(),
+    ))
 }
 
 #[cfg(test)]

@@ -142,14 +142,13 @@ async fn statement_csv(
     Ok(csv("ebb-statement.csv", out))
 }
 
-/// The missions the expert works under.
-#[derive(Serialize, utoipa::ToSchema)]
-#[schema(as = ExpertMissions)]
-struct Missions {
-    /// Oldest first.
-    missions: Vec<Mission>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
-    next_cursor: Option<String>,
+crate::api::page::page_body! {
+    /// The missions the expert works under.
+    #[schema(as = ExpertMissions)]
+    struct Missions {
+        /// Oldest first.
+        missions: Vec<Mission>
+    }
 }
 
 /// The expert's missions.
@@ -161,17 +160,12 @@ async fn my_missions(
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<Missions>, ApiError> {
     let mut conn = state.store.conn().await?;
-    let mut mine: Vec<Mission> = missions::list(&mut conn, expert.brand_id)
+    let mine: Vec<Mission> = missions::list(&mut conn, expert.brand_id)
         .await?
         .into_iter()
         .filter(|m| m.members.contains(&expert.id))
         .collect();
-    mine.sort_by_key(|m| m.id);
-    let (missions, next_cursor) = page.slice(mine, Order::Ascending, |m| Cursor::by_id(m.id.0))?;
-    Ok(Json(Missions {
-        missions,
-        next_cursor,
-    }))
+    Ok(Json(page.slice_by_id(mine, |m| m.id.0)?.into()))
 }
 
 /// The expert's satisfaction ratings in a period.

@@ -47,10 +47,7 @@ async fn snooze(
     ApiJson(req): ApiJson<SnoozeRequest>,
 ) -> Result<Json<ConversationWithEntries>, ApiError> {
     let out = desk::snooze(&state, expert.brand_id, id, expert.id, req.choice).await?;
-    Ok(Json(ConversationWithEntries {
-        conversation: out.conversation,
-        entries: out.entries,
-    }))
+    Ok(Json(out.into()))
 }
 
 /// A close request, with the goodbye to post first (e.g. the survey invitation).
@@ -73,10 +70,7 @@ async fn close(
     let goodbye = req.goodbye.as_deref().map(MessageBody::parse).transpose()?;
     let by = Actor::Expert(expert.id);
     let out = desk::close(&state, expert.brand_id, id, by, goodbye).await?;
-    Ok(Json(ConversationWithEntries {
-        conversation: out.conversation,
-        entries: out.entries,
-    }))
+    Ok(Json(out.into()))
 }
 
 /// The brand's saved replies.

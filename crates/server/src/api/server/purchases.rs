@@ -12,7 +12,7 @@ use serde::Deserialize;
 use time::Duration;
 
 use crate::api::widget::commerce::check_order_id;
-use crate::api::{ApiJson, ApiPath};
+use crate::api::{ApiJson, ApiPath, created};
 use crate::auth::{ApiKeyAuth, hash_token};
 use crate::desk::earnings::{self, PurchaseReport};
 use crate::{ApiError, AppState};
@@ -79,12 +79,7 @@ async fn report(
         source: PurchaseSource::Server,
     };
     let (purchase, known) = earnings::record_purchase(&state, brand.id, report).await?;
-    let status = if known {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    Ok((status, Json(purchase)))
+    Ok(created(known, purchase))
 }
 
 /// Refund an order (its commission is reversed).
