@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::sessions::{self, Holder};
 use crate::timefmt::to_micros;
-use crate::{Handle, Result};
+use crate::{Handle, Result, rows};
 
 /// A brand administrator: sees and configures the whole brand.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,16 +31,16 @@ struct AdminRow {
     name: String,
 }
 
-impl From<AdminRow> for Admin {
-    fn from(r: AdminRow) -> Self {
-        Self {
-            id: AdminId(r.id),
-            brand_id: BrandId(r.brand_id),
-            email: r.email,
-            name: r.name,
-        }
-    }
-}
+row_into!(AdminRow, Admin, |r| {
+    Ok(Self {
+        id: AdminId(r.id),
+        brand_id: BrandId(r.brand_id),
+        email: r.email,
+        name: r.name,
+    })
+});
+
+const COLUMNS: &str = "id, brand_id, email, name";
 
 /// Inserts an admin with an already-hashed password; a taken e-mail is a `Conflict`.
 pub async fn insert(
@@ -51,15 +51,14 @@ pub async fn insert(
 ) -> Result<()> {
     exec!(
         h,
-        sqlx::query(
-            "INSERT INTO admins (id, brand_id, email, name, password_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)"
+        bind_account!(
+            sqlx::query(
+                "INSERT INTO admins (id, brand_id, email, name, password_hash, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)"
+            ),
+            admin,
+            password_hash
         )
-        .bind(admin.id.0)
-        .bind(admin.brand_id.0)
-        .bind(&admin.email)
-        .bind(&admin.name)
-        .bind(password_hash)
         .bind(to_micros(now))
     )?;
     Ok(())
@@ -71,33 +70,13 @@ pub async fn by_email(
     brand: BrandId,
     email: &str,
 ) -> Result<Option<(Admin, String)>> {
-    #[derive(sqlx::FromRow)]
-    struct WithHash {
-        #[sqlx(flatten)]
-        admin: AdminRow,
-        password_hash: String,
-    }
-    let row = run!(h, |c| sqlx::query_as::<_, WithHash>(
-        "SELECT id, brand_id, email, name, password_hash FROM admins \
-         WHERE brand_id = $1 AND email = $2"
-    )
-    .bind(brand.0)
-    .bind(email)
-    .fetch_optional(c)
-    .await)?;
-    Ok(row.map(|r| (Admin::from(r.admin), r.password_hash)))
+    rows::account_by_email::<AdminRow, _>(h, "admins", COLUMNS, (brand, email)).await
 }
 
 /// The admin of `brand` with this id.
 pub async fn by_id(h: &mut impl Handle, brand: BrandId, id: AdminId) -> Result<Option<Admin>> {
-    let row = run!(h, |c| sqlx::query_as::<_, AdminRow>(
-        "SELECT id, brand_id, email, name FROM admins WHERE brand_id = $1 AND id = $2"
-    )
-    .bind(brand.0)
-    .bind(id.0)
-    .fetch_optional(c)
-    .await)?;
-    Ok(row.map(Admin::from))
+    let sql = format!("SELECT {COLUMNS} FROM admins WHERE brand_id = $1 AND id = $2");
+    rows::one::<AdminRow, _>(h, &sql, &[brand.0.into(), id.0.into()]).await
 }
 
 /// Stores a session for `admin` until `expires_at` (an admin [`sessions::open`]).

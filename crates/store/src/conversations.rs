@@ -13,7 +13,7 @@ use uuid::Uuid;
 pub use queue::{Reserved, queue, reserved};
 
 use crate::timefmt::{from_micros, from_micros_opt, to_micros};
-use crate::{Handle, Result, StoreError};
+use crate::{Handle, Result, StoreError, rows};
 
 mod pages;
 pub use pages::{for_brand, page_for_visitor};
@@ -64,51 +64,48 @@ fn parse_wake(text: Option<&str>) -> Result<Option<WakeReason>> {
     .transpose()
 }
 
-impl TryFrom<ConversationRow> for Conversation {
-    type Error = StoreError;
-    fn try_from(r: ConversationRow) -> Result<Self> {
-        let expert = r.expert_id.map(ExpertId);
-        let wake = parse_wake(r.wake.as_deref())?;
-        let state = match r.status.as_str() {
-            "queued" => ConversationState::Queued {
-                for_expert: expert,
-                wake,
-            },
-            "assigned" => ConversationState::Assigned {
-                expert: expert.ok_or_else(|| corrupt("expert"))?,
-                wake,
-            },
-            "snoozed" => ConversationState::Snoozed {
-                expert: expert.ok_or_else(|| corrupt("expert"))?,
-                until: from_micros(r.snoozed_until.ok_or_else(|| corrupt("snoozed_until"))?)?,
-            },
-            "closed" => ConversationState::Closed {
-                by: serde_json::from_str::<Actor>(r.closed_by.as_deref().unwrap_or_default())?,
-                at: from_micros(r.closed_at.ok_or_else(|| corrupt("closed_at"))?)?,
-            },
-            other => return Err(corrupt(other)),
-        };
-        let last_author = r
-            .last_author
-            .as_deref()
-            .map(serde_json::from_str::<Author>)
-            .transpose()?;
-        Ok(Self {
-            id: ConversationId(r.id),
-            brand_id: BrandId(r.brand_id),
-            visitor_id: VisitorId(r.visitor_id),
-            state,
-            snooze_count: u32::try_from(r.snooze_count).map_err(|_| corrupt("snooze_count"))?,
-            silent_expiries: u32::try_from(r.silent_expiries)
-                .map_err(|_| corrupt("silent_expiries"))?,
-            last_seq: u64::try_from(r.last_seq).map_err(|_| corrupt("last_seq"))?,
-            created_at: from_micros(r.created_at)?,
-            last_author,
-            last_message_at: from_micros_opt(r.last_message_at)?,
-            awaiting_since: from_micros_opt(r.awaiting_since)?,
-        })
-    }
-}
+row_into!(ConversationRow, Conversation, |r| {
+    let expert = r.expert_id.map(ExpertId);
+    let wake = parse_wake(r.wake.as_deref())?;
+    let state = match r.status.as_str() {
+        "queued" => ConversationState::Queued {
+            for_expert: expert,
+            wake,
+        },
+        "assigned" => ConversationState::Assigned {
+            expert: expert.ok_or_else(|| corrupt("expert"))?,
+            wake,
+        },
+        "snoozed" => ConversationState::Snoozed {
+            expert: expert.ok_or_else(|| corrupt("expert"))?,
+            until: from_micros(r.snoozed_until.ok_or_else(|| corrupt("snoozed_until"))?)?,
+        },
+        "closed" => ConversationState::Closed {
+            by: serde_json::from_str::<Actor>(r.closed_by.as_deref().unwrap_or_default())?,
+            at: from_micros(r.closed_at.ok_or_else(|| corrupt("closed_at"))?)?,
+        },
+        other => return Err(corrupt(other)),
+    };
+    let last_author = r
+        .last_author
+        .as_deref()
+        .map(serde_json::from_str::<Author>)
+        .transpose()?;
+    Ok(Self {
+        id: ConversationId(r.id),
+        brand_id: BrandId(r.brand_id),
+        visitor_id: VisitorId(r.visitor_id),
+        state,
+        snooze_count: u32::try_from(r.snooze_count).map_err(|_| corrupt("snooze_count"))?,
+        silent_expiries: u32::try_from(r.silent_expiries)
+            .map_err(|_| corrupt("silent_expiries"))?,
+        last_seq: u64::try_from(r.last_seq).map_err(|_| corrupt("last_seq"))?,
+        created_at: from_micros(r.created_at)?,
+        last_author,
+        last_message_at: from_micros_opt(r.last_message_at)?,
+        awaiting_since: from_micros_opt(r.awaiting_since)?,
+    })
+});
 
 /// The state columns of a conversation, in bind order.
 struct StateColumns {
@@ -264,12 +261,7 @@ async fn fetch_one(
     brand: BrandId,
     id: Uuid,
 ) -> Result<Option<Conversation>> {
-    let row = run!(h, |c| sqlx::query_as::<_, ConversationRow>(sql)
-        .bind(brand.0)
-        .bind(id)
-        .fetch_optional(c)
-        .await)?;
-    row.map(Conversation::try_from).transpose()
+    rows::one::<ConversationRow, _>(h, sql, &[brand.0.into(), id.into()]).await
 }
 
 async fn fetch_all(
@@ -278,12 +270,7 @@ async fn fetch_all(
     brand: BrandId,
     id: Uuid,
 ) -> Result<Vec<Conversation>> {
-    let rows = run!(h, |c| sqlx::query_as::<_, ConversationRow>(sql)
-        .bind(brand.0)
-        .bind(id)
-        .fetch_all(c)
-        .await)?;
-    rows.into_iter().map(Conversation::try_from).collect()
+    rows::all::<ConversationRow, _>(h, sql, &[brand.0.into(), id.into()]).await
 }
 
 /// The open conversations an expert owns (assigned, snoozed, or woken and waiting).

@@ -1,6 +1,8 @@
 //! Connection handling for both backends: the pool, transactions, migrations, and the
 //! `run!` macro that executes one SQL text on whichever backend a handle points to, and
-//! `exec!` / `exec_one!` for writes that only need to know how many rows they touched.
+//! `exec!` / `exec_one!` for writes that only need to know how many rows they touched
+//! (and `bind_account!` for the identity columns experts and admins share, `row_into!`
+//! for a row type's conversion into its core type).
 //! SQLite writes go through [`group_commit`]: one fsync covers every concurrent commit.
 
 mod group_commit;
@@ -45,6 +47,32 @@ macro_rules! exec {
 macro_rules! exec_one {
     ($h:expr, $query:expr) => {
         exec!($h, $query).map(|rows| rows == 1)
+    };
+}
+
+/// Declares how the row type `$row` converts into `$ty`: `$body` (with the row as `$r`)
+/// is a `Result<$ty>`, an error when a column holds what `$ty` cannot (a `Corrupt` row).
+macro_rules! row_into {
+    ($row:ty, $ty:ty, |$r:ident| $body:expr) => {
+        impl TryFrom<$row> for $ty {
+            type Error = $crate::StoreError;
+            fn try_from($r: $row) -> $crate::Result<Self> {
+                $body
+            }
+        }
+    };
+}
+
+/// Binds an account's identity columns to `$query`, in this order: id, brand, e-mail, name
+/// and `$hash`, the password hash (the first five columns of `experts` and `admins`).
+macro_rules! bind_account {
+    ($query:expr, $account:expr, $hash:expr) => {
+        $query
+            .bind($account.id.0)
+            .bind($account.brand_id.0)
+            .bind(&$account.email)
+            .bind(&$account.name)
+            .bind($hash)
     };
 }
 

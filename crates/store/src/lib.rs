@@ -23,6 +23,7 @@ pub mod purchases;
 pub mod queue;
 pub mod reads;
 pub mod reports;
+mod rows;
 pub mod saved_replies;
 pub mod sessions;
 #[cfg(feature = "testing")]

@@ -49,27 +49,24 @@ struct Row {
     expert_id: Option<Uuid>,
 }
 
-impl TryFrom<Row> for Purchase {
-    type Error = StoreError;
-    fn try_from(r: Row) -> Result<Self> {
-        Ok(Self {
-            id: PurchaseId(r.id),
-            order_id: r.order_id,
-            visitor_id: VisitorId(r.visitor_id),
-            amount: Money {
-                minor: r.amount_minor,
-                currency: r.currency,
-            },
-            purchased_at: from_micros(r.purchased_at)?,
-            status: PurchaseStatus::parse(&r.status)
-                .ok_or_else(|| StoreError::Corrupt(format!("purchase status {}", r.status)))?,
-            source: PurchaseSource::parse(&r.source)
-                .ok_or_else(|| StoreError::Corrupt(format!("purchase source {}", r.source)))?,
-            conversation_id: r.conversation_id.map(ConversationId),
-            expert_id: r.expert_id.map(ExpertId),
-        })
-    }
-}
+row_into!(Row, Purchase, |r| {
+    Ok(Self {
+        id: PurchaseId(r.id),
+        order_id: r.order_id,
+        visitor_id: VisitorId(r.visitor_id),
+        amount: Money {
+            minor: r.amount_minor,
+            currency: r.currency,
+        },
+        purchased_at: from_micros(r.purchased_at)?,
+        status: PurchaseStatus::parse(&r.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("purchase status {}", r.status)))?,
+        source: PurchaseSource::parse(&r.source)
+            .ok_or_else(|| StoreError::Corrupt(format!("purchase source {}", r.source)))?,
+        conversation_id: r.conversation_id.map(ConversationId),
+        expert_id: r.expert_id.map(ExpertId),
+    })
+});
 
 /// Inserts a purchase; a known order id is a `Conflict`.
 pub async fn insert(h: &mut impl Handle, brand: BrandId, p: &Purchase, now: Instant) -> Result<()> {

@@ -8,7 +8,7 @@ use ebb_core::{
 use ebb_store::{StoreError, conversations, events, experts, visitors};
 use time::Duration;
 
-use crate::helpers::{T0, apply, backends, brand, expert, insert_started};
+use crate::helpers::{T0, apply, assert_conflict, backends, brand, expert, insert_started};
 
 fn body(s: &str) -> MessageBody {
     MessageBody::parse(s).expect("body")
@@ -175,11 +175,7 @@ async fn client_message_ids_are_unique_and_stale_writes_are_refused() {
         let (next, dup) = conv.decide(post, T0).expect("legal");
         let mut tx = store.begin().await.expect("begin");
         let err = events::append(&mut tx, acme.id, conv.id, &dup).await;
-        assert!(
-            matches!(err, Err(StoreError::Conflict(_))),
-            "{}: {err:?}",
-            db.name
-        );
+        assert_conflict(db.name, err);
         drop(tx);
 
         // A write based on a stale read is refused.

@@ -2,10 +2,12 @@
 //! period `[from, to)`, invisible to another brand.
 
 use ebb_core::{Actor, AdminId, Command};
-use ebb_store::{StoreError, csat};
+use ebb_store::csat;
 use time::Duration;
 
-use crate::helpers::{T0, apply_committed, assigned, backends, brand, expert, visitor};
+use crate::helpers::{
+    T0, apply_committed, assert_conflict, assigned, backends, brand, expert, visitor,
+};
 
 #[tokio::test]
 async fn ratings_are_given_once_and_summed_per_expert_and_brand() {
@@ -39,11 +41,7 @@ async fn ratings_are_given_once_and_summed_per_expert_and_brand() {
         let mut tx = store.begin().await.expect("begin");
         let again =
             csat::insert(&mut tx, acme.id, closed[0].id, v, Some(ada.id), 1, None, T0).await;
-        assert!(
-            matches!(again, Err(StoreError::Conflict(_))),
-            "{}: {again:?}",
-            db.name
-        );
+        assert_conflict(db.name, again);
         drop(tx);
 
         let mut conn = store.conn().await.expect("conn");

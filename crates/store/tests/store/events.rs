@@ -3,10 +3,10 @@
 //! brand's log in insertion order filtered by kind.
 
 use ebb_core::{Author, Entry, Event, ExpertId, MessageBody};
-use ebb_store::{StoreError, events};
+use ebb_store::events;
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand, conversation};
+use crate::helpers::{T0, assert_conflict, backends, brand, conversation};
 
 fn said(author: Author, text: &str, client: Option<&str>) -> Event {
     Event::Message {
@@ -41,11 +41,7 @@ async fn the_timeline_and_the_brand_log_read_back_in_order() {
 
         let mut tx = store.begin().await.expect("begin");
         let again = events::append(&mut tx, acme.id, a.id, &later[..1]).await;
-        assert!(
-            matches!(again, Err(StoreError::Conflict(_))),
-            "{}: {again:?}",
-            db.name
-        );
+        assert_conflict(db.name, again);
         drop(tx);
 
         let mut conn = store.conn().await.expect("conn");

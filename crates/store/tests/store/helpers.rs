@@ -8,11 +8,19 @@ use ebb_core::{
 };
 use ebb_store::missions::{self, Mission};
 pub use ebb_store::testing::backends;
-use ebb_store::{Store, Tx, brands, conversations, events, experts, visitors};
+use ebb_store::{Store, StoreError, Tx, brands, conversations, events, experts, visitors};
 use time::macros::datetime;
 
 /// A fixed instant for stories.
 pub const T0: Instant = datetime!(2026-11-25 09:00 UTC);
+
+/// Asserts that a write was refused as a `Conflict` (on backend `name`).
+pub fn assert_conflict<T: std::fmt::Debug>(name: &str, result: ebb_store::Result<T>) {
+    assert!(
+        matches!(result, Err(StoreError::Conflict(_))),
+        "{name}: {result:?}"
+    );
+}
 
 /// Inserts a brand with default settings.
 pub async fn brand(store: &Store, slug: &str) -> Brand {

@@ -1,10 +1,10 @@
 //! Brands, experts, sessions and visitors: uniqueness, lookups, and brand scoping.
 
 use ebb_core::{BrandId, ExpertStatus, VisitorId};
-use ebb_store::{StoreError, brands, experts, sessions, visitors};
+use ebb_store::{brands, experts, sessions, visitors};
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand, expert};
+use crate::helpers::{T0, assert_conflict, backends, brand, expert};
 
 #[tokio::test]
 async fn brands_and_experts_are_unique_and_scoped() {
@@ -19,17 +19,13 @@ async fn brands_and_experts_are_unique_and_scoped() {
 
         let mut tx = store.begin().await.expect("begin");
         let dup = brands::insert(&mut tx, &acme, T0).await;
-        assert!(
-            matches!(dup, Err(StoreError::Conflict(_))),
-            "{}: {dup:?}",
-            db.name
-        );
+        assert_conflict(db.name, dup);
         drop(tx);
 
         let ada = expert(store, acme.id, "ada@acme.test", 3).await;
         let mut tx = store.begin().await.expect("begin");
         let dup = experts::insert(&mut tx, &ada, "h", T0).await;
-        assert!(matches!(dup, Err(StoreError::Conflict(_))), "{}", db.name);
+        assert_conflict(db.name, dup);
         drop(tx);
         // The same e-mail may work for another brand.
         expert(store, other.id, "ada@acme.test", 1).await;

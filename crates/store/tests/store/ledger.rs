@@ -24,6 +24,16 @@ fn entry(e: &ebb_core::Expert, m: ebb_core::MissionId, kind: EarningKind, minor:
     }
 }
 
+/// Asserts that a read on backend `name` succeeded with exactly `want` (`what` it shows).
+fn reads_back<T: PartialEq + std::fmt::Debug, const N: usize>(
+    name: &str,
+    what: &str,
+    got: ebb_store::Result<Vec<T>>,
+    want: [T; N],
+) {
+    assert_eq!(got.expect("q"), want, "{name}: {what}");
+}
+
 async fn reply(
     store: &Store,
     c: &ebb_core::Conversation,
@@ -193,9 +203,7 @@ async fn a_visitors_follow_up_chain_reads_back_in_one_query_each() {
         tx.commit().await.expect("commit");
 
         let mut conn = store.conn().await.expect("conn");
-        let spans = conversations::spans_for_visitor(&mut conn, acme.id, v)
-            .await
-            .expect("q");
+        let spans = conversations::spans_for_visitor(&mut conn, acme.id, v).await;
         let expected = [
             Span {
                 id: a.id,
@@ -212,14 +220,9 @@ async fn a_visitors_follow_up_chain_reads_back_in_one_query_each() {
                 closer: Some(bob.id),
             },
         ];
-        assert_eq!(
-            spans, expected,
-            "{}: the holder at an admin close, else the closer",
-            db.name
-        );
-        let replies = events::expert_replies(&mut conn, acme.id, v)
-            .await
-            .expect("q");
+        let what = "the holder at an admin close, else the closer";
+        reads_back(db.name, what, spans, expected);
+        let replies = events::expert_replies(&mut conn, acme.id, v).await;
         let expected = [
             Reply {
                 conversation: a.id,
@@ -232,11 +235,8 @@ async fn a_visitors_follow_up_chain_reads_back_in_one_query_each() {
                 expert: bob.id,
             },
         ];
-        assert_eq!(
-            replies, expected,
-            "{}: experts' messages only, this visitor only",
-            db.name
-        );
+        let what = "experts' messages only, this visitor only";
+        reads_back(db.name, what, replies, expected);
         let fees = ledger::contact_fees_for_visitor(&mut conn, acme.id, v)
             .await
             .expect("q");

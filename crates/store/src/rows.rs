@@ -1,0 +1,163 @@
+//! Row mapping shared by every module: run one `SELECT` with its binds on whichever backend
+//! a handle points to, and convert each row into its core type (a row that does not convert
+//! is [`StoreError::Corrupt`] or the conversion's own error).
+
+use ebb_core::BrandId;
+use sqlx::FromRow;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use uuid::Uuid;
+
+use crate::{Handle, Result, StoreError};
+
+/// One bind value of a query, of a type both backends store alike.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Param<'q> {
+    /// An id (`UUID` on PostgreSQL, a 16-byte blob on SQLite).
+    Id(Uuid),
+    /// A whole number (also instants, as microseconds).
+    Int(i64),
+    /// Text.
+    Text(&'q str),
+    /// An id or `NULL`.
+    OptId(Option<Uuid>),
+    /// Text or `NULL`.
+    OptText(Option<&'q str>),
+}
+
+impl From<Uuid> for Param<'_> {
+    fn from(id: Uuid) -> Self {
+        Self::Id(id)
+    }
+}
+
+impl From<i64> for Param<'_> {
+    fn from(n: i64) -> Self {
+        Self::Int(n)
+    }
+}
+
+impl<'q> From<&'q str> for Param<'q> {
+    fn from(text: &'q str) -> Self {
+        Self::Text(text)
+    }
+}
+
+impl From<Option<Uuid>> for Param<'_> {
+    fn from(id: Option<Uuid>) -> Self {
+        Self::OptId(id)
+    }
+}
+
+impl<'q> From<Option<&'q str>> for Param<'q> {
+    fn from(text: Option<&'q str>) -> Self {
+        Self::OptText(text)
+    }
+}
+
+/// A row type both backends can decode.
+pub(crate) trait Row:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+impl<R> Row for R where R: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{}
+
+/// An account row (`R`) read with its password hash, for logins.
+pub(crate) struct WithHash<R> {
+    /// The account's own columns.
+    pub account: R,
+    /// Its `password_hash` column.
+    pub password_hash: String,
+}
+
+impl<'r, X, R> FromRow<'r, X> for WithHash<R>
+where
+    X: sqlx::Row,
+    R: FromRow<'r, X>,
+    &'static str: sqlx::ColumnIndex<X>,
+    String: sqlx::Decode<'r, X::Database> + sqlx::Type<X::Database>,
+{
+    fn from_row(row: &'r X) -> sqlx::Result<Self> {
+        Ok(Self {
+            account: R::from_row(row)?,
+            password_hash: row.try_get("password_hash")?,
+        })
+    }
+}
+
+/// An account converted into its core type `T`, with its password hash.
+pub(crate) struct Hashed<T>(pub T, pub String);
+
+impl<R, T: TryFrom<R, Error = StoreError>> TryFrom<WithHash<R>> for Hashed<T> {
+    type Error = StoreError;
+    fn try_from(r: WithHash<R>) -> Result<Self> {
+        Ok(Self(T::try_from(r.account)?, r.password_hash))
+    }
+}
+
+/// The account of `brand` with this e-mail in `table` (whose `columns` `R` reads), with its
+/// password hash: how both experts and admins log in.
+pub(crate) async fn account_by_email<R: Row, T: TryFrom<R, Error = StoreError>>(
+    h: &mut impl Handle,
+    table: &str,
+    columns: &str,
+    (brand, email): (BrandId, &str),
+) -> Result<Option<(T, String)>> {
+    let sql =
+        format!("SELECT {columns}, password_hash FROM {table} WHERE brand_id = $1 AND email = $2");
+    let found = one::<WithHash<R>, Hashed<T>>(h, &sql, &[brand.0.into(), email.into()]).await?;
+    Ok(found.map(|Hashed(account, hash)| (account, hash)))
+}
+
+/// Binds `params` in order to a query of either backend.
+macro_rules! bind_params {
+    ($query:expr, $params:expr) => {
+        $params.iter().fold($query, |q, p| match *p {
+            Param::Id(v) => q.bind(v),
+            Param::Int(v) => q.bind(v),
+            Param::Text(v) => q.bind(v),
+            Param::OptId(v) => q.bind(v),
+            Param::OptText(v) => q.bind(v),
+        })
+    };
+}
+
+/// Every row of `sql` bound with `params`, converted into `T`.
+pub(crate) async fn all<'q, R, T>(
+    h: &mut impl Handle,
+    sql: &'q str,
+    params: &[Param<'q>],
+) -> Result<Vec<T>>
+where
+    R: Row,
+    T: TryFrom<R, Error = StoreError>,
+{
+    let rows: Vec<R> = run!(h, |c| bind_params!(sqlx::query_as::<_, R>(sql), params)
+        .fetch_all(c)
+        .await)?;
+    rows.into_iter().map(T::try_from).collect()
+}
+
+/// The first row of `sql` (a query for at most one row) bound with `params`, converted
+/// into `T`.
+pub(crate) async fn one<'q, R: Row, T: TryFrom<R, Error = StoreError>>(
+    h: &mut impl Handle,
+    sql: &'q str,
+    params: &[Param<'q>],
+) -> Result<Option<T>> {
+    Ok(all::<R, T>(h, sql, params).await?.into_iter().next())
+}
+
+/// Executes the write `sql` bound with `params`: how many rows it touched.
+pub(crate) async fn execute<'q>(
+    h: &mut impl Handle,
+    sql: &'q str,
+    params: &[Param<'q>],
+) -> Result<u64> {
+    crate::db::rows(run!(h, |c| bind_params!(sqlx::query(sql), params)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())))
+}
