@@ -5,9 +5,9 @@ use ebb_core::{AdminId, BrandId, Instant};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::accounts::Table;
 use crate::sessions::{self, Holder};
-use crate::timefmt::to_micros;
-use crate::{Handle, Result, rows};
+use crate::{Handle, Result};
 
 /// A brand administrator: sees and configures the whole brand.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,44 +40,14 @@ row_into!(AdminRow, Admin, |r| {
     })
 });
 
-const COLUMNS: &str = "id, brand_id, email, name";
+const TABLE: Table = Table {
+    name: "admins",
+    columns: "id, brand_id, email, name",
+    extra_columns: "",
+    extra_values: "",
+};
 
-/// Inserts an admin with an already-hashed password; a taken e-mail is a `Conflict`.
-pub async fn insert(
-    h: &mut impl Handle,
-    admin: &Admin,
-    password_hash: &str,
-    now: Instant,
-) -> Result<()> {
-    exec!(
-        h,
-        bind_account!(
-            sqlx::query(
-                "INSERT INTO admins (id, brand_id, email, name, password_hash, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)"
-            ),
-            admin,
-            password_hash
-        )
-        .bind(to_micros(now))
-    )?;
-    Ok(())
-}
-
-/// The admin of `brand` with this e-mail, and their password hash.
-pub async fn by_email(
-    h: &mut impl Handle,
-    brand: BrandId,
-    email: &str,
-) -> Result<Option<(Admin, String)>> {
-    rows::account_by_email::<AdminRow, _>(h, "admins", COLUMNS, (brand, email)).await
-}
-
-/// The admin of `brand` with this id.
-pub async fn by_id(h: &mut impl Handle, brand: BrandId, id: AdminId) -> Result<Option<Admin>> {
-    let sql = format!("SELECT {COLUMNS} FROM admins WHERE brand_id = $1 AND id = $2");
-    rows::one::<AdminRow, _>(h, &sql, &[brand.0.into(), id.0.into()]).await
-}
+account_table!("admin", TABLE, Admin, AdminRow, AdminId, |admin| []);
 
 /// Stores a session for `admin` until `expires_at` (an admin [`sessions::open`]).
 pub async fn insert_session(

@@ -1,8 +1,7 @@
 //! Connection handling for both backends: the pool, transactions, migrations, and the
 //! `run!` macro that executes one SQL text on whichever backend a handle points to, and
 //! `exec!` / `exec_one!` for writes that only need to know how many rows they touched
-//! (and `bind_account!` for the identity columns experts and admins share, `row_into!`
-//! for a row type's conversion into its core type).
+//! (and `row_into!` for a row type's conversion into its core type).
 //! SQLite writes go through [`group_commit`]: one fsync covers every concurrent commit.
 
 mod group_commit;
@@ -60,19 +59,6 @@ macro_rules! row_into {
                 $body
             }
         }
-    };
-}
-
-/// Binds an account's identity columns to `$query`, in this order: id, brand, e-mail, name
-/// and `$hash`, the password hash (the first five columns of `experts` and `admins`).
-macro_rules! bind_account {
-    ($query:expr, $account:expr, $hash:expr) => {
-        $query
-            .bind($account.id.0)
-            .bind($account.brand_id.0)
-            .bind(&$account.email)
-            .bind(&$account.name)
-            .bind($hash)
     };
 }
 

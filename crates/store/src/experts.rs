@@ -5,6 +5,7 @@ use ebb_core::slots::Slots;
 use ebb_core::{BrandId, Expert, ExpertId, ExpertStatus, Instant};
 use uuid::Uuid;
 
+use crate::accounts::Table;
 use crate::timefmt::{from_micros, to_micros};
 use crate::{Handle, Result, StoreError, rows};
 
@@ -33,44 +34,17 @@ row_into!(ExpertRow, Expert, |r| {
 
 const COLUMNS: &str = "id, brand_id, email, name, capacity, status";
 
-/// Inserts an expert with an already-hashed password; a taken e-mail is a `Conflict`.
-pub async fn insert(
-    h: &mut impl Handle,
-    expert: &Expert,
-    password_hash: &str,
-    now: Instant,
-) -> Result<()> {
-    exec!(
-        h,
-        bind_account!(
-            sqlx::query(
-                "INSERT INTO experts (id, brand_id, email, name, password_hash, capacity, \
-                 status, created_at, status_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"
-            ),
-            expert,
-            password_hash
-        )
-        .bind(i64::from(expert.capacity))
-        .bind(expert.status.as_str())
-        .bind(to_micros(now))
-    )?;
-    Ok(())
-}
+const TABLE: Table = Table {
+    name: "experts",
+    columns: COLUMNS,
+    extra_columns: ", capacity, status, status_since",
+    extra_values: ", $7, $8, $6",
+};
 
-/// The expert of `brand` with this e-mail, and their password hash.
-pub async fn by_email(
-    h: &mut impl Handle,
-    brand: BrandId,
-    email: &str,
-) -> Result<Option<(Expert, String)>> {
-    rows::account_by_email::<ExpertRow, _>(h, "experts", COLUMNS, (brand, email)).await
-}
-
-/// The expert of `brand` with this id.
-pub async fn by_id(h: &mut impl Handle, brand: BrandId, id: ExpertId) -> Result<Option<Expert>> {
-    let sql = format!("SELECT {COLUMNS} FROM experts WHERE brand_id = $1 AND id = $2");
-    rows::one::<ExpertRow, _>(h, &sql, &[brand.0.into(), id.0.into()]).await
-}
+account_table!("expert", TABLE, Expert, ExpertRow, ExpertId, |expert| [
+    i64::from(expert.capacity).into(),
+    expert.status.as_str().into()
+]);
 
 /// Every expert of `brand`, by name.
 pub async fn list(h: &mut impl Handle, brand: BrandId) -> Result<Vec<Expert>> {

@@ -4,6 +4,8 @@
 
 #[macro_use]
 mod db;
+#[macro_use]
+mod accounts;
 pub mod admins;
 pub mod api_keys;
 pub mod brands;

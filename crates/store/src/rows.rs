@@ -2,7 +2,6 @@
 //! a handle points to, and convert each row into its core type (a row that does not convert
 //! is [`StoreError::Corrupt`] or the conversion's own error).
 
-use ebb_core::BrandId;
 use sqlx::FromRow;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
@@ -63,53 +62,6 @@ pub(crate) trait Row:
 
 impl<R> Row for R where R: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
 {}
-
-/// An account row (`R`) read with its password hash, for logins.
-pub(crate) struct WithHash<R> {
-    /// The account's own columns.
-    pub account: R,
-    /// Its `password_hash` column.
-    pub password_hash: String,
-}
-
-impl<'r, X, R> FromRow<'r, X> for WithHash<R>
-where
-    X: sqlx::Row,
-    R: FromRow<'r, X>,
-    &'static str: sqlx::ColumnIndex<X>,
-    String: sqlx::Decode<'r, X::Database> + sqlx::Type<X::Database>,
-{
-    fn from_row(row: &'r X) -> sqlx::Result<Self> {
-        Ok(Self {
-            account: R::from_row(row)?,
-            password_hash: row.try_get("password_hash")?,
-        })
-    }
-}
-
-/// An account converted into its core type `T`, with its password hash.
-pub(crate) struct Hashed<T>(pub T, pub String);
-
-impl<R, T: TryFrom<R, Error = StoreError>> TryFrom<WithHash<R>> for Hashed<T> {
-    type Error = StoreError;
-    fn try_from(r: WithHash<R>) -> Result<Self> {
-        Ok(Self(T::try_from(r.account)?, r.password_hash))
-    }
-}
-
-/// The account of `brand` with this e-mail in `table` (whose `columns` `R` reads), with its
-/// password hash: how both experts and admins log in.
-pub(crate) async fn account_by_email<R: Row, T: TryFrom<R, Error = StoreError>>(
-    h: &mut impl Handle,
-    table: &str,
-    columns: &str,
-    (brand, email): (BrandId, &str),
-) -> Result<Option<(T, String)>> {
-    let sql =
-        format!("SELECT {columns}, password_hash FROM {table} WHERE brand_id = $1 AND email = $2");
-    let found = one::<WithHash<R>, Hashed<T>>(h, &sql, &[brand.0.into(), email.into()]).await?;
-    Ok(found.map(|Hashed(account, hash)| (account, hash)))
-}
 
 /// Binds `params` in order to a query of either backend.
 macro_rules! bind_params {
