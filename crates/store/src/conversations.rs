@@ -242,7 +242,7 @@ pub async fn get_locked(
         "UPDATE conversations SET last_seq = last_seq WHERE brand_id = $1 AND id = $2 \
          RETURNING {COLUMNS}"
     );
-    fetch_one(h, &sql, brand, id.0).await
+    rows::one::<ConversationRow, _>(h, &sql, &[brand.0.into(), id.0.into()]).await
 }
 
 /// Loads a conversation of `brand`.
@@ -252,25 +252,7 @@ pub async fn get(
     id: ConversationId,
 ) -> Result<Option<Conversation>> {
     let sql = format!("SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 AND id = $2");
-    fetch_one(h, &sql, brand, id.0).await
-}
-
-async fn fetch_one(
-    h: &mut impl Handle,
-    sql: &str,
-    brand: BrandId,
-    id: Uuid,
-) -> Result<Option<Conversation>> {
-    rows::one::<ConversationRow, _>(h, sql, &[brand.0.into(), id.into()]).await
-}
-
-async fn fetch_all(
-    h: &mut impl Handle,
-    sql: &str,
-    brand: BrandId,
-    id: Uuid,
-) -> Result<Vec<Conversation>> {
-    rows::all::<ConversationRow, _>(h, sql, &[brand.0.into(), id.into()]).await
+    rows::one::<ConversationRow, _>(h, &sql, &[brand.0.into(), id.0.into()]).await
 }
 
 /// The open conversations an expert owns (assigned, snoozed, or woken and waiting).
@@ -283,7 +265,7 @@ pub async fn for_expert(
         "SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 AND expert_id = $2 \
          AND status <> 'closed' ORDER BY created_at, id"
     );
-    fetch_all(h, &sql, brand, expert.0).await
+    rows::all::<ConversationRow, _>(h, &sql, &[brand.0.into(), expert.0.into()]).await
 }
 
 /// A visitor's conversations, newest first.
@@ -296,7 +278,7 @@ pub async fn for_visitor(
         "SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 AND visitor_id = $2 \
          ORDER BY created_at DESC, id DESC"
     );
-    fetch_all(h, &sql, brand, visitor.0).await
+    rows::all::<ConversationRow, _>(h, &sql, &[brand.0.into(), visitor.0.into()]).await
 }
 
 /// A visitor's conversations as the earnings rules see them: time spans, follow-up links

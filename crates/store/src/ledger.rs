@@ -98,8 +98,11 @@ row_into!(Row, Entry, |r| {
 const COLUMNS: &str = "pos, expert_id, mission_id, kind, amount_minor, currency, \
     conversation_id, purchase_id, created_at";
 
-async fn fetch(h: &mut impl Handle, sql: &str, brand: BrandId, id: Uuid) -> Result<Vec<Entry>> {
-    rows::all::<Row, _>(h, sql, &[brand.0.into(), id.into()]).await
+/// Entries of `brand` whose `column` (`purchase_id` or `conversation_id`) is `id`, in order.
+async fn about(h: &mut impl Handle, brand: BrandId, column: &str, id: Uuid) -> Result<Vec<Entry>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM ledger WHERE brand_id = $1 AND {column} = $2 ORDER BY pos");
+    rows::all::<Row, _>(h, &sql, &[brand.0.into(), id.into()]).await
 }
 
 /// Entries about a purchase.
@@ -108,10 +111,7 @@ pub async fn for_purchase(
     brand: BrandId,
     p: PurchaseId,
 ) -> Result<Vec<Entry>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM ledger WHERE brand_id = $1 AND purchase_id = $2 ORDER BY pos"
-    );
-    fetch(h, &sql, brand, p.0).await
+    about(h, brand, "purchase_id", p.0).await
 }
 
 /// Entries about a conversation.
@@ -120,10 +120,7 @@ pub async fn for_conversation(
     brand: BrandId,
     c: ConversationId,
 ) -> Result<Vec<Entry>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM ledger WHERE brand_id = $1 AND conversation_id = $2 ORDER BY pos"
-    );
-    fetch(h, &sql, brand, c.0).await
+    about(h, brand, "conversation_id", c.0).await
 }
 
 /// The contact fees paid for any of `visitor`'s conversations, in one query.
@@ -136,7 +133,7 @@ pub async fn contact_fees_for_visitor(
         l.conversation_id, l.purchase_id, l.created_at FROM ledger l \
         JOIN conversations c ON c.id = l.conversation_id \
         WHERE l.brand_id = $1 AND c.brand_id = $1 AND c.visitor_id = $2 ORDER BY l.pos";
-    let all = fetch(h, sql, brand, visitor.0).await?;
+    let all = rows::all::<Row, Entry>(h, sql, &[brand.0.into(), visitor.0.into()]).await?;
     Ok(all
         .into_iter()
         .filter(|e| e.earning.kind == EarningKind::ContactFee)

@@ -8,7 +8,9 @@ use ebb_core::{
 use ebb_store::{StoreError, conversations, events, experts, visitors};
 use time::Duration;
 
-use crate::helpers::{T0, apply, assert_conflict, backends, brand, expert, insert_started};
+use crate::helpers::{
+    T0, apply, assert_conflict, backends, brand, expert, insert_started, two_brands,
+};
 
 fn body(s: &str) -> MessageBody {
     MessageBody::parse(s).expect("body")
@@ -198,8 +200,7 @@ async fn client_message_ids_are_unique_and_stale_writes_are_refused() {
 async fn lists_by_visitor_and_brand_are_newest_first_and_scoped() {
     for db in backends().await {
         let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let globex = brand(store, "globex").await;
+        let (acme, globex) = two_brands(store).await;
         let vera = VisitorId::new();
         let mut tx = store.begin().await.expect("begin");
         visitors::insert(&mut tx, vera, acme.id, b"vera", T0)

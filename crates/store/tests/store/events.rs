@@ -6,7 +6,7 @@ use ebb_core::{Author, Entry, Event, ExpertId, MessageBody};
 use ebb_store::events;
 use time::Duration;
 
-use crate::helpers::{T0, assert_conflict, backends, brand, conversation};
+use crate::helpers::{T0, assert_conflict, backends, conversation, two_brands};
 
 fn said(author: Author, text: &str, client: Option<&str>) -> Event {
     Event::Message {
@@ -20,8 +20,7 @@ fn said(author: Author, text: &str, client: Option<&str>) -> Event {
 async fn the_timeline_and_the_brand_log_read_back_in_order() {
     for db in backends().await {
         let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let globex = brand(store, "globex").await;
+        let (acme, globex) = two_brands(store).await;
         let (a, vera) = conversation(store, acme.id, Some("first-a"), T0, vec![]).await;
         let (b, _) = conversation(store, acme.id, Some("first-b"), T0, vec![]).await;
         let (g, gus) = conversation(store, globex.id, Some("first-a"), T0, vec![]).await;

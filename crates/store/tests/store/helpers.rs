@@ -36,6 +36,27 @@ pub async fn brand(store: &Store, slug: &str) -> Brand {
     brand
 }
 
+/// The two brands most stories use: "acme", and "globex" to show that reads stay in their
+/// brand.
+pub async fn two_brands(store: &Store) -> (Brand, Brand) {
+    (brand(store, "acme").await, brand(store, "globex").await)
+}
+
+/// Inserts available experts of `brand` with these e-mails, all with `capacity` slots.
+pub async fn experts_of<const N: usize>(
+    store: &Store,
+    brand: BrandId,
+    emails: [&str; N],
+    capacity: u32,
+) -> [Expert; N] {
+    let mut made = Vec::with_capacity(N);
+    for email in emails {
+        made.push(expert(store, brand, email, capacity).await);
+    }
+    made.try_into()
+        .unwrap_or_else(|_| unreachable!("one expert per e-mail"))
+}
+
 /// Inserts an available expert of `brand`.
 pub async fn expert(store: &Store, brand: BrandId, email: &str, capacity: u32) -> Expert {
     let expert = Expert {

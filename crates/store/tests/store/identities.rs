@@ -4,14 +4,13 @@ use ebb_core::{BrandId, ExpertStatus, VisitorId};
 use ebb_store::{brands, experts, sessions, visitors};
 use time::Duration;
 
-use crate::helpers::{T0, assert_conflict, backends, brand, expert};
+use crate::helpers::{T0, assert_conflict, backends, brand, expert, two_brands};
 
 #[tokio::test]
 async fn brands_and_experts_are_unique_and_scoped() {
     for db in backends().await {
         let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let other = brand(store, "globex").await;
+        let (acme, other) = two_brands(store).await;
         let mut conn = store.conn().await.expect("conn");
         let found = brands::by_slug(&mut conn, "acme").await.expect("query");
         assert_eq!(found.as_ref(), Some(&acme), "{}", db.name);

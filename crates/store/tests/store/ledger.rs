@@ -8,7 +8,10 @@ use ebb_store::purchases::{self, Purchase};
 use ebb_store::{Store, conversations, events, ledger};
 use time::Duration;
 
-use crate::helpers::{T0, apply_committed, assigned, backends, brand, expert, mission, visitor};
+use crate::helpers::{
+    T0, apply_committed, assigned, backends, brand, expert, experts_of, mission, two_brands,
+    visitor,
+};
 
 fn entry(e: &ebb_core::Expert, m: ebb_core::MissionId, kind: EarningKind, minor: i64) -> Earning {
     Earning {
@@ -52,7 +55,7 @@ async fn reply(
 async fn entries_are_written_once_and_read_by_period() {
     for db in backends().await {
         let store = &db.store;
-        let (acme, globex) = (brand(store, "acme").await, brand(store, "globex").await);
+        let (acme, globex) = two_brands(store).await;
         let ada = expert(store, acme.id, "ada@acme.test", 2).await;
         let m = mission(store, acme.id, 300, 1000, &[ada.id]).await;
         let v = visitor(store, acme.id).await;
@@ -155,8 +158,7 @@ async fn a_visitors_follow_up_chain_reads_back_in_one_query_each() {
     for db in backends().await {
         let store = &db.store;
         let acme = brand(store, "acme").await;
-        let ada = expert(store, acme.id, "ada@acme.test", 3).await;
-        let bob = expert(store, acme.id, "bob@acme.test", 3).await;
+        let [ada, bob] = experts_of(store, acme.id, ["ada@acme.test", "bob@acme.test"], 3).await;
         let m = mission(store, acme.id, 300, 1000, &[ada.id, bob.id]).await;
         let (v, w) = (visitor(store, acme.id).await, visitor(store, acme.id).await);
         let admin = Command::Close {

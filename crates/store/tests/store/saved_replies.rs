@@ -4,7 +4,7 @@
 use ebb_core::playbook::DEFAULT_SAVED_REPLIES;
 use ebb_store::saved_replies::{self, SavedReply};
 
-use crate::helpers::{backends, brand};
+use crate::helpers::{backends, two_brands};
 
 fn reply(key: &str, body: &str) -> SavedReply {
     SavedReply {
@@ -18,8 +18,7 @@ fn reply(key: &str, body: &str) -> SavedReply {
 async fn a_brands_own_replies_replace_the_defaults_in_order() {
     for db in backends().await {
         let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let globex = brand(store, "globex").await;
+        let (acme, globex) = two_brands(store).await;
         let mut conn = store.conn().await.expect("conn");
         let defaults = saved_replies::list(&mut conn, acme.id).await.expect("list");
         let keys: Vec<&str> = defaults.iter().map(|r| r.key.as_str()).collect();
