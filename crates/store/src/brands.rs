@@ -84,14 +84,10 @@ pub async fn by_id(h: &mut impl Handle, id: BrandId) -> Result<Option<Brand>> {
 
 /// The origins (`scheme://host[:port]`) allowed to open the brand's widget WebSocket.
 pub async fn allowed_origins(h: &mut impl Handle, id: BrandId) -> Result<Vec<String>> {
-    let row: Option<(String,)> = run!(h, |c| sqlx::query_as(
-        "SELECT allowed_origins FROM brands WHERE id = $1"
-    )
-    .bind(id.0)
-    .fetch_optional(c)
-    .await)?;
-    match row {
-        Some((json,)) => Ok(serde_json::from_str(&json)?),
+    let sql = "SELECT allowed_origins FROM brands WHERE id = $1";
+    let found: Vec<String> = rows::column(h, sql, &[id.0.into()]).await?;
+    match found.first() {
+        Some(json) => Ok(serde_json::from_str(json)?),
         None => Ok(Vec::new()),
     }
 }

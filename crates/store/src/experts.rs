@@ -185,11 +185,7 @@ pub async fn set_disabled(
 
 /// The ids of `brand`'s disabled experts (added for the admin API).
 pub async fn disabled(h: &mut impl Handle, brand: BrandId) -> Result<Vec<ExpertId>> {
-    let rows: Vec<(Uuid,)> = run!(h, |c| sqlx::query_as(
-        "SELECT id FROM experts WHERE brand_id = $1 AND disabled_at IS NOT NULL"
-    )
-    .bind(brand.0)
-    .fetch_all(c)
-    .await)?;
-    Ok(rows.into_iter().map(|(id,)| ExpertId(id)).collect())
+    let sql = "SELECT id FROM experts WHERE brand_id = $1 AND disabled_at IS NOT NULL";
+    let ids: Vec<Uuid> = rows::column(h, sql, &[brand.0.into()]).await?;
+    Ok(ids.into_iter().map(ExpertId).collect())
 }

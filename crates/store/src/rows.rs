@@ -102,6 +102,21 @@ pub(crate) async fn one<'q, R: Row, T: TryFrom<R, Error = StoreError>>(
     Ok(all::<R, T>(h, sql, params).await?.into_iter().next())
 }
 
+/// The single column of every row of `sql` bound with `params`.
+pub(crate) async fn column<'q, V>(
+    h: &mut impl Handle,
+    sql: &'q str,
+    params: &[Param<'q>],
+) -> Result<Vec<V>>
+where
+    (V,): Row,
+{
+    let rows: Vec<(V,)> = run!(h, |c| bind_params!(sqlx::query_as::<_, (V,)>(sql), params)
+        .fetch_all(c)
+        .await)?;
+    Ok(rows.into_iter().map(|(v,)| v).collect())
+}
+
 /// Executes the write `sql` bound with `params`: how many rows it touched.
 pub(crate) async fn execute<'q>(
     h: &mut impl Handle,
