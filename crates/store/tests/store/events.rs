@@ -6,7 +6,7 @@ use ebb_core::{Author, Entry, Event, ExpertId, MessageBody};
 use ebb_store::events;
 use time::Duration;
 
-use crate::helpers::{T0, assert_conflict, backends, conversation, two_brands};
+use crate::helpers::{T0, assert_conflict, backends, committed, conversation, two_brands};
 
 fn said(author: Author, text: &str, client: Option<&str>) -> Event {
     Event::Message {
@@ -32,11 +32,12 @@ async fn the_timeline_and_the_brand_log_read_back_in_order() {
                 event: said(ada, &format!("reply {i}"), None),
             })
             .collect();
-        let mut tx = store.begin().await.expect("begin");
-        events::append(&mut tx, acme.id, a.id, &later)
-            .await
-            .expect("append");
-        tx.commit().await.expect("commit");
+        committed(store, async |tx| {
+            events::append(tx, acme.id, a.id, &later)
+                .await
+                .expect("append")
+        })
+        .await;
 
         let mut tx = store.begin().await.expect("begin");
         let again = events::append(&mut tx, acme.id, a.id, &later[..1]).await;

@@ -14,6 +14,14 @@ use time::macros::datetime;
 /// A fixed instant for stories.
 pub const T0: Instant = datetime!(2026-11-25 09:00 UTC);
 
+/// Runs `write` in a transaction of its own and commits it, as one request does.
+pub async fn committed<T>(store: &Store, write: impl AsyncFnOnce(&mut Tx) -> T) -> T {
+    let mut tx = store.begin().await.expect("begin");
+    let out = write(&mut tx).await;
+    tx.commit().await.expect("commit");
+    out
+}
+
 /// Asserts that a write was refused as a `Conflict` (on backend `name`).
 pub fn assert_conflict<T: std::fmt::Debug>(name: &str, result: ebb_store::Result<T>) {
     assert!(

@@ -4,7 +4,7 @@
 use ebb_core::playbook::DEFAULT_SAVED_REPLIES;
 use ebb_store::saved_replies::{self, SavedReply};
 
-use crate::helpers::{backends, two_brands};
+use crate::helpers::{backends, committed, two_brands};
 
 fn reply(key: &str, body: &str) -> SavedReply {
     SavedReply {
@@ -27,11 +27,12 @@ async fn a_brands_own_replies_replace_the_defaults_in_order() {
         drop(conn);
 
         let mine = vec![reply("zeta", "Last but first."), reply("alpha", "Hello!")];
-        let mut tx = store.begin().await.expect("begin");
-        saved_replies::replace(&mut tx, acme.id, &mine)
-            .await
-            .expect("replace");
-        tx.commit().await.expect("commit");
+        committed(store, async |tx| {
+            saved_replies::replace(tx, acme.id, &mine)
+                .await
+                .expect("replace")
+        })
+        .await;
         let mut conn = store.conn().await.expect("conn");
         let listed = saved_replies::list(&mut conn, acme.id).await.expect("list");
         assert_eq!(
@@ -46,11 +47,12 @@ async fn a_brands_own_replies_replace_the_defaults_in_order() {
         drop(conn);
 
         let shorter = vec![reply("alpha", "Hi again.")];
-        let mut tx = store.begin().await.expect("begin");
-        saved_replies::replace(&mut tx, acme.id, &shorter)
-            .await
-            .expect("replace");
-        tx.commit().await.expect("commit");
+        committed(store, async |tx| {
+            saved_replies::replace(tx, acme.id, &shorter)
+                .await
+                .expect("replace")
+        })
+        .await;
         let mut conn = store.conn().await.expect("conn");
         let listed = saved_replies::list(&mut conn, acme.id).await.expect("list");
         assert_eq!(listed, shorter, "{}: replaced as a whole", db.name);
