@@ -127,7 +127,10 @@ pub(crate) async fn by_id<R: Row, T: TryFrom<R, Error = StoreError>>(
 /// extra binds (after the shared columns) are made.
 macro_rules! account_table {
     ($kind:literal, $table:expr, $ty:ty, $row:ty, $id:ty, |$a:ident| $extra:expr) => {
-        #[doc = concat!("Inserts an ", $kind, " with an already-hashed password; a taken e-mail is a `Conflict`.")]
+        #[doc = concat!(
+                            "Inserts an ", $kind,
+                            " with an already-hashed password; a taken e-mail is a `Conflict`."
+                        )]
         pub async fn insert(
             h: &mut impl $crate::Handle,
             $a: &$ty,
@@ -144,7 +147,9 @@ macro_rules! account_table {
             $crate::accounts::insert(h, &$table, identity, (password_hash, now), extra).await
         }
 
-        #[doc = concat!("The ", $kind, " of `brand` with this e-mail, and their password hash.")]
+        #[doc = concat!(
+                            "The ", $kind, " of `brand` with this e-mail, and their password hash."
+                        )]
         pub async fn by_email(
             h: &mut impl $crate::Handle,
             brand: ebb_core::BrandId,
