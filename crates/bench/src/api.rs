@@ -1,6 +1,7 @@
 //! A small typed client of Ebb's HTTP API and WebSocket (see `docs/api.md`), enough to set
 //! up a brand's experts and visitors and to drive conversations.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -8,6 +9,7 @@ use futures_util::StreamExt;
 use futures_util::stream::SplitStream;
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
+use tokio::sync::Semaphore;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
@@ -152,6 +154,31 @@ impl Ebb {
             .and_then(Value::as_str)
             .map(str::to_owned);
         Ok((str_at(&v, "/conversation/id")?, owner))
+    }
+
+    /// Starts `n` conversations, each by a new visitor and at most 16 at a time, `body(i)`
+    /// the `i`-th one's first message; returns (conversation id, owner expert id) of each,
+    /// in the order they finished.
+    pub async fn start_many(
+        &self,
+        n: usize,
+        body: impl Fn(usize) -> String,
+    ) -> anyhow::Result<Vec<(String, Option<String>)>> {
+        let sem = Arc::new(Semaphore::new(16));
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..n {
+            let (ebb, sem, body) = (self.clone(), sem.clone(), body(i));
+            set.spawn(async move {
+                let _p = sem.acquire_owned().await?;
+                let v = ebb.visitor().await?;
+                ebb.start(&v, &body).await
+            });
+        }
+        let mut started = Vec::with_capacity(n);
+        while let Some(r) = set.join_next().await {
+            started.push(r??);
+        }
+        Ok(started)
     }
 
     /// Posts a visitor message.

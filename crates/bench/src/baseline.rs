@@ -142,14 +142,7 @@ pub async fn sqlite_inserts(secs: u64) -> anyhow::Result<SqliteBaseline> {
         let mut tx = pool.begin().await?;
         for _ in 0..100 {
             seq += 1;
-            sqlx::query(INSERT)
-                .bind(uuid::Uuid::new_v4())
-                .bind(conv)
-                .bind(seq)
-                .bind("a message of a typical length, about sixty bytes long")
-                .bind(seq)
-                .execute(&mut *tx)
-                .await?;
+            insert_one(&mut *tx, conv, seq).await?;
         }
         tx.commit().await?;
         rows += 100;
@@ -164,14 +157,19 @@ pub async fn sqlite_inserts(secs: u64) -> anyhow::Result<SqliteBaseline> {
     })
 }
 
-async fn insert_one(pool: &sqlx::SqlitePool, conv: uuid::Uuid, seq: i64) -> anyhow::Result<()> {
+/// Inserts one typical message row through `executor` (the pool, or an open transaction).
+async fn insert_one<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
+    conv: uuid::Uuid,
+    seq: i64,
+) -> anyhow::Result<()> {
     sqlx::query(INSERT)
         .bind(uuid::Uuid::new_v4())
         .bind(conv)
         .bind(seq)
         .bind("a message of a typical length, about sixty bytes long")
         .bind(seq)
-        .execute(pool)
+        .execute(executor)
         .await?;
     Ok(())
 }

@@ -1,13 +1,11 @@
 //! Scenario 4: with many conversations queued, the time from a slot freeing (the expert
 //! closes a conversation) to the next conversation's assignment event on their WebSocket.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use futures_util::StreamExt;
 use serde_json::Value;
-use tokio::sync::Semaphore;
 
 use crate::api::{self, Ebb};
 use crate::report::Latency;
@@ -25,19 +23,7 @@ pub async fn run(
     let (_write, mut read) = ws.split();
     let total = queued + rounds + 1;
     let setup = Instant::now();
-    let sem = Arc::new(Semaphore::new(16));
-    let mut set = tokio::task::JoinSet::new();
-    for i in 0..total {
-        let (ebb, sem) = (ebb.clone(), sem.clone());
-        set.spawn(async move {
-            let _p = sem.acquire_owned().await?;
-            let v = ebb.visitor().await?;
-            ebb.start(&v, &format!("queued {i}")).await
-        });
-    }
-    while let Some(r) = set.join_next().await {
-        r??;
-    }
+    ebb.start_many(total, |i| format!("queued {i}")).await?;
     let setup_secs = setup.elapsed().as_secs_f64();
     let mut held = next_assigned(&mut read, &expert.id, None).await?;
     let mut samples = Vec::with_capacity(rounds);

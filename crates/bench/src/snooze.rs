@@ -39,18 +39,7 @@ pub async fn run(ebb: &Ebb, ws_base: &str, pid: u32, n: usize) -> anyhow::Result
     }
     let setup = Instant::now();
     let mut convs = Vec::with_capacity(n);
-    let sem = Arc::new(Semaphore::new(16));
-    let mut set = tokio::task::JoinSet::new();
-    for i in 0..n {
-        let (ebb, sem) = (ebb.clone(), sem.clone());
-        set.spawn(async move {
-            let _p = sem.acquire_owned().await?;
-            let v = ebb.visitor().await?;
-            ebb.start(&v, &format!("snooze me {i}")).await
-        });
-    }
-    while let Some(r) = set.join_next().await {
-        let (id, owner) = r??;
+    for (id, owner) in ebb.start_many(n, |i| format!("snooze me {i}")).await? {
         if let Some(e) = experts.iter().find(|e| Some(&e.id) == owner.as_ref()) {
             convs.push((id, e.token.clone()));
         }
@@ -61,6 +50,7 @@ pub async fn run(ebb: &Ebb, ws_base: &str, pid: u32, n: usize) -> anyhow::Result
     let until_text = until.format(&Rfc3339)?;
     let until_sys =
         SystemTime::UNIX_EPOCH + Duration::try_from(until - OffsetDateTime::UNIX_EPOCH)?;
+    let sem = Arc::new(Semaphore::new(16));
     let mut set = tokio::task::JoinSet::new();
     for (id, token) in &convs {
         let (ebb, sem, id, token, until) = (

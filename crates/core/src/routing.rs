@@ -141,27 +141,23 @@ mod tests {
         }
     }
 
+    /// A conversation without priority queued `hour` hours after 08:00, reserved for
+    /// `for_expert` if given.
+    fn waiting(for_expert: Option<ExpertId>, hour: u8) -> Waiting {
+        Waiting {
+            id: ConversationId::new(),
+            for_expert,
+            queued_at: datetime!(2026-11-25 08:00 UTC) + time::Duration::hours(hour.into()),
+            priority: false,
+        }
+    }
+
     #[test]
     fn woken_conversations_come_first_then_fifo() {
         let expert = load(ExpertStatus::Available, 0, 1);
-        let early = Waiting {
-            id: ConversationId::new(),
-            for_expert: None,
-            queued_at: datetime!(2026-11-25 08:00 UTC),
-            priority: false,
-        };
-        let late = Waiting {
-            queued_at: datetime!(2026-11-25 09:00 UTC),
-            id: ConversationId::new(),
-            for_expert: None,
-            priority: false,
-        };
-        let woken = Waiting {
-            for_expert: Some(expert.id),
-            queued_at: datetime!(2026-11-25 10:00 UTC),
-            id: ConversationId::new(),
-            priority: false,
-        };
+        let early = waiting(None, 0);
+        let late = waiting(None, 1);
+        let woken = waiting(Some(expert.id), 2);
         assert_eq!(next_for_expert(&expert, &[late, early]), Some(early.id));
         assert_eq!(
             next_for_expert(&expert, &[late, woken, early]),
@@ -172,12 +168,7 @@ mod tests {
     #[test]
     fn away_experts_only_get_their_own_woken_conversations() {
         let expert = load(ExpertStatus::Away, 0, 1);
-        let new = Waiting {
-            id: ConversationId::new(),
-            for_expert: None,
-            queued_at: datetime!(2026-11-25 08:00 UTC),
-            priority: false,
-        };
+        let new = waiting(None, 0);
         assert_eq!(next_for_expert(&expert, &[new]), None);
         let woken = Waiting {
             for_expert: Some(expert.id),
@@ -198,13 +189,6 @@ mod tests {
     fn plan_fills_slots_woken_first_and_never_over_capacity() {
         let ada = load(ExpertStatus::Available, 1, 2);
         let bob = load(ExpertStatus::Away, 0, 1);
-        let at = |h: u8| datetime!(2026-11-25 08:00 UTC) + time::Duration::hours(h.into());
-        let waiting = |for_expert, h| Waiting {
-            id: ConversationId::new(),
-            for_expert,
-            queued_at: at(h),
-            priority: false,
-        };
         let new1 = waiting(None, 0);
         let new2 = waiting(None, 1);
         let woken_ada = waiting(Some(ada.id), 5);
@@ -225,12 +209,7 @@ mod tests {
     #[test]
     fn woken_conversations_wait_for_an_offline_expert() {
         let gone = load(ExpertStatus::Offline, 0, 2);
-        let woken = Waiting {
-            id: ConversationId::new(),
-            for_expert: Some(gone.id),
-            queued_at: datetime!(2026-11-25 08:00 UTC),
-            priority: false,
-        };
+        let woken = waiting(Some(gone.id), 0);
         assert_eq!(plan(&[gone], &[woken]), vec![]);
         assert_eq!(next_for_expert(&gone, &[woken]), None);
         let back = ExpertLoad {
@@ -243,17 +222,10 @@ mod tests {
     #[test]
     fn released_conversations_go_before_new_ones() {
         let ada = load(ExpertStatus::Available, 0, 1);
-        let new = Waiting {
-            id: ConversationId::new(),
-            for_expert: None,
-            queued_at: datetime!(2026-11-25 08:00 UTC),
-            priority: false,
-        };
+        let new = waiting(None, 0);
         let released = Waiting {
-            id: ConversationId::new(),
-            queued_at: datetime!(2026-11-25 12:00 UTC),
             priority: true,
-            ..new
+            ..waiting(None, 4)
         };
         assert_eq!(plan(&[ada], &[new, released]), vec![(released.id, ada.id)]);
         assert_eq!(next_for_expert(&ada, &[new, released]), Some(released.id));

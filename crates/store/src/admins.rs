@@ -5,8 +5,8 @@ use ebb_core::{AdminId, BrandId, Instant};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::accounts::Table;
 use crate::sessions::{self, Holder};
-use crate::timefmt::to_micros;
 use crate::{Handle, Result};
 
 /// A brand administrator: sees and configures the whole brand.
@@ -31,74 +31,23 @@ struct AdminRow {
     name: String,
 }
 
-impl From<AdminRow> for Admin {
-    fn from(r: AdminRow) -> Self {
-        Self {
-            id: AdminId(r.id),
-            brand_id: BrandId(r.brand_id),
-            email: r.email,
-            name: r.name,
-        }
-    }
-}
+row_into!(AdminRow, Admin, |r| {
+    Ok(Self {
+        id: AdminId(r.id),
+        brand_id: BrandId(r.brand_id),
+        email: r.email,
+        name: r.name,
+    })
+});
 
-/// Inserts an admin with an already-hashed password; a taken e-mail is a `Conflict`.
-pub async fn insert(
-    h: &mut impl Handle,
-    admin: &Admin,
-    password_hash: &str,
-    now: Instant,
-) -> Result<()> {
-    exec!(
-        h,
-        sqlx::query(
-            "INSERT INTO admins (id, brand_id, email, name, password_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)"
-        )
-        .bind(admin.id.0)
-        .bind(admin.brand_id.0)
-        .bind(&admin.email)
-        .bind(&admin.name)
-        .bind(password_hash)
-        .bind(to_micros(now))
-    )?;
-    Ok(())
-}
+const TABLE: Table = Table {
+    name: "admins",
+    columns: "id, brand_id, email, name",
+    extra_columns: "",
+    extra_values: "",
+};
 
-/// The admin of `brand` with this e-mail, and their password hash.
-pub async fn by_email(
-    h: &mut impl Handle,
-    brand: BrandId,
-    email: &str,
-) -> Result<Option<(Admin, String)>> {
-    #[derive(sqlx::FromRow)]
-    struct WithHash {
-        #[sqlx(flatten)]
-        admin: AdminRow,
-        password_hash: String,
-    }
-    let row = run!(h, |c| sqlx::query_as::<_, WithHash>(
-        "SELECT id, brand_id, email, name, password_hash FROM admins \
-         WHERE brand_id = $1 AND email = $2"
-    )
-    .bind(brand.0)
-    .bind(email)
-    .fetch_optional(c)
-    .await)?;
-    Ok(row.map(|r| (Admin::from(r.admin), r.password_hash)))
-}
-
-/// The admin of `brand` with this id.
-pub async fn by_id(h: &mut impl Handle, brand: BrandId, id: AdminId) -> Result<Option<Admin>> {
-    let row = run!(h, |c| sqlx::query_as::<_, AdminRow>(
-        "SELECT id, brand_id, email, name FROM admins WHERE brand_id = $1 AND id = $2"
-    )
-    .bind(brand.0)
-    .bind(id.0)
-    .fetch_optional(c)
-    .await)?;
-    Ok(row.map(Admin::from))
-}
+account_table!("admin", TABLE, Admin, AdminRow, AdminId, |admin| []);
 
 /// Stores a session for `admin` until `expires_at` (an admin [`sessions::open`]).
 pub async fn insert_session(

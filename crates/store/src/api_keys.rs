@@ -29,16 +29,13 @@ struct KeyRow {
     created_at: i64,
 }
 
-impl TryFrom<KeyRow> for ApiKey {
-    type Error = crate::StoreError;
-    fn try_from(r: KeyRow) -> Result<Self> {
-        Ok(Self {
-            id: r.id,
-            name: r.name,
-            created_at: from_micros(r.created_at)?,
-        })
-    }
-}
+row_into!(KeyRow, ApiKey, |r| {
+    Ok(Self {
+        id: r.id,
+        name: r.name,
+        created_at: from_micros(r.created_at)?,
+    })
+});
 
 /// Stores a new key of `brand` under the hash of its secret.
 pub async fn insert(

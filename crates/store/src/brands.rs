@@ -4,7 +4,7 @@ use ebb_core::{Brand, BrandId, BrandSettings, BudgetMode, Instant};
 use uuid::Uuid;
 
 use crate::timefmt::to_micros;
-use crate::{Handle, Result, StoreError};
+use crate::{Handle, Result, StoreError, rows};
 
 #[derive(sqlx::FromRow)]
 struct BrandRow {
@@ -21,30 +21,27 @@ struct BrandRow {
     snooze_budget_mode: String,
 }
 
-impl TryFrom<BrandRow> for Brand {
-    type Error = StoreError;
-    fn try_from(r: BrandRow) -> Result<Self> {
-        let corrupt = |what: &str| StoreError::Corrupt(format!("brand {what}"));
-        let snooze_budget = u32::try_from(r.snooze_budget).map_err(|_| corrupt("snooze_budget"))?;
-        let snooze_budget_mode = BudgetMode::parse(&r.snooze_budget_mode)
-            .ok_or_else(|| corrupt("snooze_budget_mode"))?;
-        Ok(Self {
-            id: BrandId(r.id),
-            slug: r.slug,
-            name: r.name,
-            settings: BrandSettings {
-                auto_message: r.auto_message,
-                typical_reply_time: r.typical_reply_time,
-                max_snooze_days: r.max_snooze_days,
-                offline_grace_minutes: r.offline_grace_minutes,
-                woken_wait_minutes: r.woken_wait_minutes,
-                purchase_window_hours: r.purchase_window_hours,
-                snooze_budget,
-                snooze_budget_mode,
-            },
-        })
-    }
-}
+row_into!(BrandRow, Brand, |r| {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("brand {what}"));
+    let snooze_budget = u32::try_from(r.snooze_budget).map_err(|_| corrupt("snooze_budget"))?;
+    let snooze_budget_mode =
+        BudgetMode::parse(&r.snooze_budget_mode).ok_or_else(|| corrupt("snooze_budget_mode"))?;
+    Ok(Self {
+        id: BrandId(r.id),
+        slug: r.slug,
+        name: r.name,
+        settings: BrandSettings {
+            auto_message: r.auto_message,
+            typical_reply_time: r.typical_reply_time,
+            max_snooze_days: r.max_snooze_days,
+            offline_grace_minutes: r.offline_grace_minutes,
+            woken_wait_minutes: r.woken_wait_minutes,
+            purchase_window_hours: r.purchase_window_hours,
+            snooze_budget,
+            snooze_budget_mode,
+        },
+    })
+});
 
 const COLUMNS: &str = "id, slug, name, auto_message, typical_reply_time, max_snooze_days, \
     offline_grace_minutes, woken_wait_minutes, purchase_window_hours, snooze_budget, \
@@ -76,33 +73,21 @@ pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<
 /// The brand with this slug.
 pub async fn by_slug(h: &mut impl Handle, slug: &str) -> Result<Option<Brand>> {
     let sql = format!("SELECT {COLUMNS} FROM brands WHERE slug = $1");
-    let row = run!(h, |c| sqlx::query_as::<_, BrandRow>(&sql)
-        .bind(slug)
-        .fetch_optional(c)
-        .await)?;
-    row.map(Brand::try_from).transpose()
+    rows::one::<BrandRow, _>(h, &sql, &[slug.into()]).await
 }
 
 /// The brand with this id.
 pub async fn by_id(h: &mut impl Handle, id: BrandId) -> Result<Option<Brand>> {
     let sql = format!("SELECT {COLUMNS} FROM brands WHERE id = $1");
-    let row = run!(h, |c| sqlx::query_as::<_, BrandRow>(&sql)
-        .bind(id.0)
-        .fetch_optional(c)
-        .await)?;
-    row.map(Brand::try_from).transpose()
+    rows::one::<BrandRow, _>(h, &sql, &[id.0.into()]).await
 }
 
 /// The origins (`scheme://host[:port]`) allowed to open the brand's widget WebSocket.
 pub async fn allowed_origins(h: &mut impl Handle, id: BrandId) -> Result<Vec<String>> {
-    let row: Option<(String,)> = run!(h, |c| sqlx::query_as(
-        "SELECT allowed_origins FROM brands WHERE id = $1"
-    )
-    .bind(id.0)
-    .fetch_optional(c)
-    .await)?;
-    match row {
-        Some((json,)) => Ok(serde_json::from_str(&json)?),
+    let sql = "SELECT allowed_origins FROM brands WHERE id = $1";
+    let found: Vec<String> = rows::column(h, sql, &[id.0.into()]).await?;
+    match found.first() {
+        Some(json) => Ok(serde_json::from_str(json)?),
         None => Ok(Vec::new()),
     }
 }

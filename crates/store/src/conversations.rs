@@ -13,7 +13,7 @@ use uuid::Uuid;
 pub use queue::{Reserved, queue, reserved};
 
 use crate::timefmt::{from_micros, from_micros_opt, to_micros};
-use crate::{Handle, Result, StoreError};
+use crate::{Handle, Result, StoreError, rows};
 
 mod pages;
 pub use pages::{for_brand, page_for_visitor};
@@ -64,51 +64,48 @@ fn parse_wake(text: Option<&str>) -> Result<Option<WakeReason>> {
     .transpose()
 }
 
-impl TryFrom<ConversationRow> for Conversation {
-    type Error = StoreError;
-    fn try_from(r: ConversationRow) -> Result<Self> {
-        let expert = r.expert_id.map(ExpertId);
-        let wake = parse_wake(r.wake.as_deref())?;
-        let state = match r.status.as_str() {
-            "queued" => ConversationState::Queued {
-                for_expert: expert,
-                wake,
-            },
-            "assigned" => ConversationState::Assigned {
-                expert: expert.ok_or_else(|| corrupt("expert"))?,
-                wake,
-            },
-            "snoozed" => ConversationState::Snoozed {
-                expert: expert.ok_or_else(|| corrupt("expert"))?,
-                until: from_micros(r.snoozed_until.ok_or_else(|| corrupt("snoozed_until"))?)?,
-            },
-            "closed" => ConversationState::Closed {
-                by: serde_json::from_str::<Actor>(r.closed_by.as_deref().unwrap_or_default())?,
-                at: from_micros(r.closed_at.ok_or_else(|| corrupt("closed_at"))?)?,
-            },
-            other => return Err(corrupt(other)),
-        };
-        let last_author = r
-            .last_author
-            .as_deref()
-            .map(serde_json::from_str::<Author>)
-            .transpose()?;
-        Ok(Self {
-            id: ConversationId(r.id),
-            brand_id: BrandId(r.brand_id),
-            visitor_id: VisitorId(r.visitor_id),
-            state,
-            snooze_count: u32::try_from(r.snooze_count).map_err(|_| corrupt("snooze_count"))?,
-            silent_expiries: u32::try_from(r.silent_expiries)
-                .map_err(|_| corrupt("silent_expiries"))?,
-            last_seq: u64::try_from(r.last_seq).map_err(|_| corrupt("last_seq"))?,
-            created_at: from_micros(r.created_at)?,
-            last_author,
-            last_message_at: from_micros_opt(r.last_message_at)?,
-            awaiting_since: from_micros_opt(r.awaiting_since)?,
-        })
-    }
-}
+row_into!(ConversationRow, Conversation, |r| {
+    let expert = r.expert_id.map(ExpertId);
+    let wake = parse_wake(r.wake.as_deref())?;
+    let state = match r.status.as_str() {
+        "queued" => ConversationState::Queued {
+            for_expert: expert,
+            wake,
+        },
+        "assigned" => ConversationState::Assigned {
+            expert: expert.ok_or_else(|| corrupt("expert"))?,
+            wake,
+        },
+        "snoozed" => ConversationState::Snoozed {
+            expert: expert.ok_or_else(|| corrupt("expert"))?,
+            until: from_micros(r.snoozed_until.ok_or_else(|| corrupt("snoozed_until"))?)?,
+        },
+        "closed" => ConversationState::Closed {
+            by: serde_json::from_str::<Actor>(r.closed_by.as_deref().unwrap_or_default())?,
+            at: from_micros(r.closed_at.ok_or_else(|| corrupt("closed_at"))?)?,
+        },
+        other => return Err(corrupt(other)),
+    };
+    let last_author = r
+        .last_author
+        .as_deref()
+        .map(serde_json::from_str::<Author>)
+        .transpose()?;
+    Ok(Self {
+        id: ConversationId(r.id),
+        brand_id: BrandId(r.brand_id),
+        visitor_id: VisitorId(r.visitor_id),
+        state,
+        snooze_count: u32::try_from(r.snooze_count).map_err(|_| corrupt("snooze_count"))?,
+        silent_expiries: u32::try_from(r.silent_expiries)
+            .map_err(|_| corrupt("silent_expiries"))?,
+        last_seq: u64::try_from(r.last_seq).map_err(|_| corrupt("last_seq"))?,
+        created_at: from_micros(r.created_at)?,
+        last_author,
+        last_message_at: from_micros_opt(r.last_message_at)?,
+        awaiting_since: from_micros_opt(r.awaiting_since)?,
+    })
+});
 
 /// The state columns of a conversation, in bind order.
 struct StateColumns {
@@ -245,7 +242,7 @@ pub async fn get_locked(
         "UPDATE conversations SET last_seq = last_seq WHERE brand_id = $1 AND id = $2 \
          RETURNING {COLUMNS}"
     );
-    fetch_one(h, &sql, brand, id.0).await
+    rows::one::<ConversationRow, _>(h, &sql, &[brand.0.into(), id.0.into()]).await
 }
 
 /// Loads a conversation of `brand`.
@@ -255,35 +252,7 @@ pub async fn get(
     id: ConversationId,
 ) -> Result<Option<Conversation>> {
     let sql = format!("SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 AND id = $2");
-    fetch_one(h, &sql, brand, id.0).await
-}
-
-async fn fetch_one(
-    h: &mut impl Handle,
-    sql: &str,
-    brand: BrandId,
-    id: Uuid,
-) -> Result<Option<Conversation>> {
-    let row = run!(h, |c| sqlx::query_as::<_, ConversationRow>(sql)
-        .bind(brand.0)
-        .bind(id)
-        .fetch_optional(c)
-        .await)?;
-    row.map(Conversation::try_from).transpose()
-}
-
-async fn fetch_all(
-    h: &mut impl Handle,
-    sql: &str,
-    brand: BrandId,
-    id: Uuid,
-) -> Result<Vec<Conversation>> {
-    let rows = run!(h, |c| sqlx::query_as::<_, ConversationRow>(sql)
-        .bind(brand.0)
-        .bind(id)
-        .fetch_all(c)
-        .await)?;
-    rows.into_iter().map(Conversation::try_from).collect()
+    rows::one::<ConversationRow, _>(h, &sql, &[brand.0.into(), id.0.into()]).await
 }
 
 /// The open conversations an expert owns (assigned, snoozed, or woken and waiting).
@@ -296,7 +265,7 @@ pub async fn for_expert(
         "SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 AND expert_id = $2 \
          AND status <> 'closed' ORDER BY created_at, id"
     );
-    fetch_all(h, &sql, brand, expert.0).await
+    rows::all::<ConversationRow, _>(h, &sql, &[brand.0.into(), expert.0.into()]).await
 }
 
 /// A visitor's conversations, newest first.
@@ -309,7 +278,7 @@ pub async fn for_visitor(
         "SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 AND visitor_id = $2 \
          ORDER BY created_at DESC, id DESC"
     );
-    fetch_all(h, &sql, brand, visitor.0).await
+    rows::all::<ConversationRow, _>(h, &sql, &[brand.0.into(), visitor.0.into()]).await
 }
 
 /// A visitor's conversations as the earnings rules see them: time spans, follow-up links

@@ -5,7 +5,7 @@ use ebb_core::{BrandId, ConversationId, ExpertId, Instant, VisitorId};
 use uuid::Uuid;
 
 use crate::timefmt::to_micros;
-use crate::{Handle, Result};
+use crate::{Handle, Result, rows};
 
 /// Inserts a rating; a second one for the same conversation is a `Conflict`.
 #[expect(clippy::too_many_arguments, reason = "one column each, all required")]
@@ -19,20 +19,18 @@ pub async fn insert(
     comment: Option<&str>,
     now: Instant,
 ) -> Result<()> {
-    exec!(
-        h,
-        sqlx::query(
-            "INSERT INTO csat (brand_id, conversation_id, visitor_id, expert_id, rating, comment, \
-         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-        )
-        .bind(brand.0)
-        .bind(conversation.0)
-        .bind(visitor.0)
-        .bind(expert.map(|e| e.0))
-        .bind(i64::from(rating))
-        .bind(comment)
-        .bind(to_micros(now))
-    )?;
+    let sql = "INSERT INTO csat (brand_id, conversation_id, visitor_id, expert_id, rating, \
+               comment, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    let params = [
+        brand.0.into(),
+        conversation.0.into(),
+        visitor.0.into(),
+        expert.map(|e| e.0).into(),
+        i64::from(rating).into(),
+        comment.into(),
+        to_micros(now).into(),
+    ];
+    rows::execute(h, sql, &params).await?;
     Ok(())
 }
 

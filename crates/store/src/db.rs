@@ -1,6 +1,7 @@
 //! Connection handling for both backends: the pool, transactions, migrations, and the
 //! `run!` macro that executes one SQL text on whichever backend a handle points to, and
-//! `exec!` / `exec_one!` for writes that only need to know how many rows they touched.
+//! `exec!` / `exec_one!` for writes that only need to know how many rows they touched
+//! (and `row_into!` for a row type's conversion into its core type).
 //! SQLite writes go through [`group_commit`]: one fsync covers every concurrent commit.
 
 mod group_commit;
@@ -45,6 +46,19 @@ macro_rules! exec {
 macro_rules! exec_one {
     ($h:expr, $query:expr) => {
         exec!($h, $query).map(|rows| rows == 1)
+    };
+}
+
+/// Declares how the row type `$row` converts into `$ty`: `$body` (with the row as `$r`)
+/// is a `Result<$ty>`, an error when a column holds what `$ty` cannot (a `Corrupt` row).
+macro_rules! row_into {
+    ($row:ty, $ty:ty, |$r:ident| $body:expr) => {
+        impl TryFrom<$row> for $ty {
+            type Error = $crate::StoreError;
+            fn try_from($r: $row) -> $crate::Result<Self> {
+                $body
+            }
+        }
     };
 }
 

@@ -5,7 +5,7 @@ use ebb_core::earnings::Reply;
 use ebb_core::{Author, BrandId, ConversationId, Entry, Event, VisitorId};
 
 use crate::timefmt::{from_micros, to_micros};
-use crate::{Handle, Result, StoreError};
+use crate::{Handle, Result, StoreError, rows};
 
 #[derive(sqlx::FromRow)]
 struct EntryRow {
@@ -14,16 +14,16 @@ struct EntryRow {
     created_at: i64,
 }
 
-impl TryFrom<EntryRow> for Entry {
-    type Error = StoreError;
-    fn try_from(r: EntryRow) -> Result<Self> {
-        Ok(Self {
-            seq: u64::try_from(r.seq).map_err(|_| StoreError::Corrupt("seq".into()))?,
-            at: from_micros(r.created_at)?,
-            event: serde_json::from_str::<Event>(&r.data)?,
-        })
-    }
-}
+row_into!(EntryRow, Entry, |r| {
+    Ok(Self {
+        seq: u64::try_from(r.seq).map_err(|_| StoreError::Corrupt("seq".into()))?,
+        at: from_micros(r.created_at)?,
+        event: serde_json::from_str::<Event>(&r.data)?,
+    })
+});
+
+const APPEND: &str = "INSERT INTO events (brand_id, conversation_id, seq, kind, client_msg_id, \
+    data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 /// Appends `entries` to a conversation's timeline.
 pub async fn append(
@@ -38,20 +38,16 @@ pub async fn append(
             _ => None,
         };
         let data = serde_json::to_string(&entry.event)?;
-        exec!(
-            h,
-            sqlx::query(
-                "INSERT INTO events (brand_id, conversation_id, seq, kind, client_msg_id, data, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-            )
-            .bind(brand.0)
-            .bind(conversation.0)
-            .bind(i64::try_from(entry.seq).unwrap_or(i64::MAX))
-            .bind(entry.event.kind())
-            .bind(client_msg_id)
-            .bind(&data)
-            .bind(to_micros(entry.at))
-        )?;
+        let params = [
+            brand.0.into(),
+            conversation.0.into(),
+            i64::try_from(entry.seq).unwrap_or(i64::MAX).into(),
+            entry.event.kind().into(),
+            client_msg_id.into(),
+            data.as_str().into(),
+            to_micros(entry.at).into(),
+        ];
+        rows::execute(h, APPEND, &params).await?;
     }
     Ok(())
 }
@@ -64,17 +60,15 @@ pub async fn after(
     after_seq: u64,
     limit: u32,
 ) -> Result<Vec<Entry>> {
-    let rows = run!(h, |c| sqlx::query_as::<_, EntryRow>(
-        "SELECT seq, data, created_at FROM events WHERE brand_id = $1 AND conversation_id = $2 \
-         AND seq > $3 ORDER BY seq LIMIT $4"
-    )
-    .bind(brand.0)
-    .bind(conversation.0)
-    .bind(i64::try_from(after_seq).unwrap_or(i64::MAX))
-    .bind(i64::from(limit))
-    .fetch_all(c)
-    .await)?;
-    rows.into_iter().map(Entry::try_from).collect()
+    let sql = "SELECT seq, data, created_at FROM events WHERE brand_id = $1 \
+               AND conversation_id = $2 AND seq > $3 ORDER BY seq LIMIT $4";
+    let params = [
+        brand.0.into(),
+        conversation.0.into(),
+        i64::try_from(after_seq).unwrap_or(i64::MAX).into(),
+        i64::from(limit).into(),
+    ];
+    rows::all::<EntryRow, _>(h, sql, &params).await
 }
 
 /// The message entry already stored under this client message id, if any.
@@ -84,16 +78,10 @@ pub async fn by_client_msg_id(
     conversation: ConversationId,
     client_msg_id: &str,
 ) -> Result<Option<Entry>> {
-    let row = run!(h, |c| sqlx::query_as::<_, EntryRow>(
-        "SELECT seq, data, created_at FROM events WHERE brand_id = $1 AND conversation_id = $2 \
-         AND client_msg_id = $3"
-    )
-    .bind(brand.0)
-    .bind(conversation.0)
-    .bind(client_msg_id)
-    .fetch_optional(c)
-    .await)?;
-    row.map(Entry::try_from).transpose()
+    let sql = "SELECT seq, data, created_at FROM events WHERE brand_id = $1 \
+               AND conversation_id = $2 AND client_msg_id = $3";
+    let params = [brand.0.into(), conversation.0.into(), client_msg_id.into()];
+    rows::one::<EntryRow, _>(h, sql, &params).await
 }
 
 /// The conversation of `visitor` (in `brand`) holding a message with this client id, if

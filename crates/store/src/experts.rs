@@ -5,8 +5,9 @@ use ebb_core::slots::Slots;
 use ebb_core::{BrandId, Expert, ExpertId, ExpertStatus, Instant};
 use uuid::Uuid;
 
+use crate::accounts::Table;
 use crate::timefmt::{from_micros, to_micros};
-use crate::{Handle, Result, StoreError};
+use crate::{Handle, Result, StoreError, rows};
 
 #[derive(sqlx::FromRow)]
 struct ExpertRow {
@@ -18,91 +19,37 @@ struct ExpertRow {
     status: String,
 }
 
-impl TryFrom<ExpertRow> for Expert {
-    type Error = StoreError;
-    fn try_from(r: ExpertRow) -> Result<Self> {
-        Ok(Self {
-            id: ExpertId(r.id),
-            brand_id: BrandId(r.brand_id),
-            email: r.email,
-            name: r.name,
-            capacity: u32::try_from(r.capacity)
-                .map_err(|_| StoreError::Corrupt(format!("capacity {}", r.capacity)))?,
-            status: ExpertStatus::parse(&r.status)
-                .ok_or_else(|| StoreError::Corrupt(format!("expert status {}", r.status)))?,
-        })
-    }
-}
+row_into!(ExpertRow, Expert, |r| {
+    Ok(Self {
+        id: ExpertId(r.id),
+        brand_id: BrandId(r.brand_id),
+        email: r.email,
+        name: r.name,
+        capacity: u32::try_from(r.capacity)
+            .map_err(|_| StoreError::Corrupt(format!("capacity {}", r.capacity)))?,
+        status: ExpertStatus::parse(&r.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("expert status {}", r.status)))?,
+    })
+});
 
 const COLUMNS: &str = "id, brand_id, email, name, capacity, status";
 
-/// Inserts an expert with an already-hashed password; a taken e-mail is a `Conflict`.
-pub async fn insert(
-    h: &mut impl Handle,
-    expert: &Expert,
-    password_hash: &str,
-    now: Instant,
-) -> Result<()> {
-    exec!(
-        h,
-        sqlx::query(
-            "INSERT INTO experts (id, brand_id, email, name, password_hash, capacity, status, \
-         created_at, status_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"
-        )
-        .bind(expert.id.0)
-        .bind(expert.brand_id.0)
-        .bind(&expert.email)
-        .bind(&expert.name)
-        .bind(password_hash)
-        .bind(i64::from(expert.capacity))
-        .bind(expert.status.as_str())
-        .bind(to_micros(now))
-    )?;
-    Ok(())
-}
+const TABLE: Table = Table {
+    name: "experts",
+    columns: COLUMNS,
+    extra_columns: ", capacity, status, status_since",
+    extra_values: ", $7, $8, $6",
+};
 
-/// The expert of `brand` with this e-mail, and their password hash.
-pub async fn by_email(
-    h: &mut impl Handle,
-    brand: BrandId,
-    email: &str,
-) -> Result<Option<(Expert, String)>> {
-    #[derive(sqlx::FromRow)]
-    struct WithHash {
-        #[sqlx(flatten)]
-        expert: ExpertRow,
-        password_hash: String,
-    }
-    let sql =
-        format!("SELECT {COLUMNS}, password_hash FROM experts WHERE brand_id = $1 AND email = $2");
-    let row = run!(h, |c| sqlx::query_as::<_, WithHash>(&sql)
-        .bind(brand.0)
-        .bind(email)
-        .fetch_optional(c)
-        .await)?;
-    row.map(|r| Ok((Expert::try_from(r.expert)?, r.password_hash)))
-        .transpose()
-}
-
-/// The expert of `brand` with this id.
-pub async fn by_id(h: &mut impl Handle, brand: BrandId, id: ExpertId) -> Result<Option<Expert>> {
-    let sql = format!("SELECT {COLUMNS} FROM experts WHERE brand_id = $1 AND id = $2");
-    let row = run!(h, |c| sqlx::query_as::<_, ExpertRow>(&sql)
-        .bind(brand.0)
-        .bind(id.0)
-        .fetch_optional(c)
-        .await)?;
-    row.map(Expert::try_from).transpose()
-}
+account_table!("expert", TABLE, Expert, ExpertRow, ExpertId, |expert| [
+    i64::from(expert.capacity).into(),
+    expert.status.as_str().into()
+]);
 
 /// Every expert of `brand`, by name.
 pub async fn list(h: &mut impl Handle, brand: BrandId) -> Result<Vec<Expert>> {
     let sql = format!("SELECT {COLUMNS} FROM experts WHERE brand_id = $1 ORDER BY name, id");
-    let rows = run!(h, |c| sqlx::query_as::<_, ExpertRow>(&sql)
-        .bind(brand.0)
-        .fetch_all(c)
-        .await)?;
-    rows.into_iter().map(Expert::try_from).collect()
+    rows::all::<ExpertRow, _>(h, &sql, &[brand.0.into()]).await
 }
 
 /// Sets an expert's status (and since when, if it changed).
@@ -238,11 +185,7 @@ pub async fn set_disabled(
 
 /// The ids of `brand`'s disabled experts (added for the admin API).
 pub async fn disabled(h: &mut impl Handle, brand: BrandId) -> Result<Vec<ExpertId>> {
-    let rows: Vec<(Uuid,)> = run!(h, |c| sqlx::query_as(
-        "SELECT id FROM experts WHERE brand_id = $1 AND disabled_at IS NOT NULL"
-    )
-    .bind(brand.0)
-    .fetch_all(c)
-    .await)?;
-    Ok(rows.into_iter().map(|(id,)| ExpertId(id)).collect())
+    let sql = "SELECT id FROM experts WHERE brand_id = $1 AND disabled_at IS NOT NULL";
+    let ids: Vec<Uuid> = rows::column(h, sql, &[brand.0.into()]).await?;
+    Ok(ids.into_iter().map(ExpertId).collect())
 }

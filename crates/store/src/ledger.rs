@@ -8,7 +8,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::timefmt::{from_micros, to_micros};
-use crate::{Handle, Result, StoreError};
+use crate::{Handle, Result, StoreError, rows};
 
 /// A stored entry with its place and time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -76,38 +76,33 @@ struct Row {
     created_at: i64,
 }
 
-impl TryFrom<Row> for Entry {
-    type Error = StoreError;
-    fn try_from(r: Row) -> Result<Self> {
-        Ok(Self {
-            pos: r.pos,
-            at: from_micros(r.created_at)?,
-            earning: Earning {
-                expert: ExpertId(r.expert_id),
-                mission: MissionId(r.mission_id),
-                kind: EarningKind::parse(&r.kind)
-                    .ok_or_else(|| StoreError::Corrupt(format!("ledger kind {}", r.kind)))?,
-                amount: Money {
-                    minor: r.amount_minor,
-                    currency: r.currency,
-                },
-                conversation: r.conversation_id.map(ConversationId),
-                purchase: r.purchase_id.map(PurchaseId),
+row_into!(Row, Entry, |r| {
+    Ok(Self {
+        pos: r.pos,
+        at: from_micros(r.created_at)?,
+        earning: Earning {
+            expert: ExpertId(r.expert_id),
+            mission: MissionId(r.mission_id),
+            kind: EarningKind::parse(&r.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("ledger kind {}", r.kind)))?,
+            amount: Money {
+                minor: r.amount_minor,
+                currency: r.currency,
             },
-        })
-    }
-}
+            conversation: r.conversation_id.map(ConversationId),
+            purchase: r.purchase_id.map(PurchaseId),
+        },
+    })
+});
 
 const COLUMNS: &str = "pos, expert_id, mission_id, kind, amount_minor, currency, \
     conversation_id, purchase_id, created_at";
 
-async fn fetch(h: &mut impl Handle, sql: &str, brand: BrandId, id: Uuid) -> Result<Vec<Entry>> {
-    let rows = run!(h, |c| sqlx::query_as::<_, Row>(sql)
-        .bind(brand.0)
-        .bind(id)
-        .fetch_all(c)
-        .await)?;
-    rows.into_iter().map(Entry::try_from).collect()
+/// Entries of `brand` whose `column` (`purchase_id` or `conversation_id`) is `id`, in order.
+async fn about(h: &mut impl Handle, brand: BrandId, column: &str, id: Uuid) -> Result<Vec<Entry>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM ledger WHERE brand_id = $1 AND {column} = $2 ORDER BY pos");
+    rows::all::<Row, _>(h, &sql, &[brand.0.into(), id.into()]).await
 }
 
 /// Entries about a purchase.
@@ -116,10 +111,7 @@ pub async fn for_purchase(
     brand: BrandId,
     p: PurchaseId,
 ) -> Result<Vec<Entry>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM ledger WHERE brand_id = $1 AND purchase_id = $2 ORDER BY pos"
-    );
-    fetch(h, &sql, brand, p.0).await
+    about(h, brand, "purchase_id", p.0).await
 }
 
 /// Entries about a conversation.
@@ -128,10 +120,7 @@ pub async fn for_conversation(
     brand: BrandId,
     c: ConversationId,
 ) -> Result<Vec<Entry>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM ledger WHERE brand_id = $1 AND conversation_id = $2 ORDER BY pos"
-    );
-    fetch(h, &sql, brand, c.0).await
+    about(h, brand, "conversation_id", c.0).await
 }
 
 /// The contact fees paid for any of `visitor`'s conversations, in one query.
@@ -144,7 +133,7 @@ pub async fn contact_fees_for_visitor(
         l.conversation_id, l.purchase_id, l.created_at FROM ledger l \
         JOIN conversations c ON c.id = l.conversation_id \
         WHERE l.brand_id = $1 AND c.brand_id = $1 AND c.visitor_id = $2 ORDER BY l.pos";
-    let all = fetch(h, sql, brand, visitor.0).await?;
+    let all = rows::all::<Row, Entry>(h, sql, &[brand.0.into(), visitor.0.into()]).await?;
     Ok(all
         .into_iter()
         .filter(|e| e.earning.kind == EarningKind::ContactFee)
@@ -163,14 +152,13 @@ pub async fn statement(
         "SELECT {COLUMNS} FROM ledger WHERE brand_id = $1 AND expert_id = $2 \
          AND created_at >= $3 AND created_at < $4 ORDER BY pos"
     );
-    let rows = run!(h, |c| sqlx::query_as::<_, Row>(&sql)
-        .bind(brand.0)
-        .bind(expert.0)
-        .bind(to_micros(from))
-        .bind(to_micros(to))
-        .fetch_all(c)
-        .await)?;
-    rows.into_iter().map(Entry::try_from).collect()
+    let params = [
+        brand.0.into(),
+        expert.0.into(),
+        to_micros(from).into(),
+        to_micros(to).into(),
+    ];
+    rows::all::<Row, _>(h, &sql, &params).await
 }
 
 /// Every entry of `brand` recorded in `[from, to)` (payout reports), oldest first.
@@ -184,11 +172,6 @@ pub async fn brand_period(
         "SELECT {COLUMNS} FROM ledger WHERE brand_id = $1 AND created_at >= $2 \
          AND created_at < $3 ORDER BY pos"
     );
-    let rows = run!(h, |c| sqlx::query_as::<_, Row>(&sql)
-        .bind(brand.0)
-        .bind(to_micros(from))
-        .bind(to_micros(to))
-        .fetch_all(c)
-        .await)?;
-    rows.into_iter().map(Entry::try_from).collect()
+    let params = [brand.0.into(), to_micros(from).into(), to_micros(to).into()];
+    rows::all::<Row, _>(h, &sql, &params).await
 }

@@ -4,6 +4,8 @@
 
 #[macro_use]
 mod db;
+#[macro_use]
+mod accounts;
 pub mod admins;
 pub mod api_keys;
 pub mod brands;
@@ -23,6 +25,7 @@ pub mod purchases;
 pub mod queue;
 pub mod reads;
 pub mod reports;
+mod rows;
 pub mod saved_replies;
 pub mod sessions;
 #[cfg(feature = "testing")]

@@ -114,26 +114,23 @@ struct Row {
     delivered_at: Option<i64>,
 }
 
-impl TryFrom<Row> for Delivery {
-    type Error = crate::StoreError;
-    fn try_from(r: Row) -> Result<Self> {
-        Ok(Self {
-            id: r.id,
-            brand_id: BrandId(r.brand_id),
-            endpoint_id: r.endpoint_id,
-            event_id: r.event_id,
-            event_type: r.event_type,
-            payload: r.payload,
-            status: r.status,
-            attempts: r.attempts,
-            next_attempt_at: from_micros(r.next_attempt_at)?,
-            last_status_code: r.last_status_code,
-            last_error: r.last_error,
-            created_at: from_micros(r.created_at)?,
-            delivered_at: from_micros_opt(r.delivered_at)?,
-        })
-    }
-}
+row_into!(Row, Delivery, |r| {
+    Ok(Self {
+        id: r.id,
+        brand_id: BrandId(r.brand_id),
+        endpoint_id: r.endpoint_id,
+        event_id: r.event_id,
+        event_type: r.event_type,
+        payload: r.payload,
+        status: r.status,
+        attempts: r.attempts,
+        next_attempt_at: from_micros(r.next_attempt_at)?,
+        last_status_code: r.last_status_code,
+        last_error: r.last_error,
+        created_at: from_micros(r.created_at)?,
+        delivered_at: from_micros_opt(r.delivered_at)?,
+    })
+});
 
 const COLUMNS: &str = "id, brand_id, endpoint_id, event_id, event_type, payload, status, \
                        attempts, next_attempt_at, last_status_code, last_error, created_at, \

@@ -6,6 +6,7 @@ use ebb_core::{BrandId, ConversationId, ExpertId, Instant, PurchaseId, VisitorId
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::rows::{self, Param};
 use crate::timefmt::{from_micros, to_micros};
 use crate::{Handle, Result, StoreError};
 
@@ -49,50 +50,53 @@ struct Row {
     expert_id: Option<Uuid>,
 }
 
-impl TryFrom<Row> for Purchase {
-    type Error = StoreError;
-    fn try_from(r: Row) -> Result<Self> {
-        Ok(Self {
-            id: PurchaseId(r.id),
-            order_id: r.order_id,
-            visitor_id: VisitorId(r.visitor_id),
-            amount: Money {
-                minor: r.amount_minor,
-                currency: r.currency,
-            },
-            purchased_at: from_micros(r.purchased_at)?,
-            status: PurchaseStatus::parse(&r.status)
-                .ok_or_else(|| StoreError::Corrupt(format!("purchase status {}", r.status)))?,
-            source: PurchaseSource::parse(&r.source)
-                .ok_or_else(|| StoreError::Corrupt(format!("purchase source {}", r.source)))?,
-            conversation_id: r.conversation_id.map(ConversationId),
-            expert_id: r.expert_id.map(ExpertId),
-        })
-    }
+row_into!(Row, Purchase, |r| {
+    Ok(Self {
+        id: PurchaseId(r.id),
+        order_id: r.order_id,
+        visitor_id: VisitorId(r.visitor_id),
+        amount: Money {
+            minor: r.amount_minor,
+            currency: r.currency,
+        },
+        purchased_at: from_micros(r.purchased_at)?,
+        status: PurchaseStatus::parse(&r.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("purchase status {}", r.status)))?,
+        source: PurchaseSource::parse(&r.source)
+            .ok_or_else(|| StoreError::Corrupt(format!("purchase source {}", r.source)))?,
+        conversation_id: r.conversation_id.map(ConversationId),
+        expert_id: r.expert_id.map(ExpertId),
+    })
+});
+
+/// A purchase's status and attribution, then `now` as when they were saved: the last binds
+/// of both [`insert`] and [`update`].
+fn attribution(p: &Purchase, now: Instant) -> [Param<'static>; 4] {
+    [
+        p.status.as_str().into(),
+        p.conversation_id.map(|c| c.0).into(),
+        p.expert_id.map(|e| e.0).into(),
+        to_micros(now).into(),
+    ]
 }
 
 /// Inserts a purchase; a known order id is a `Conflict`.
 pub async fn insert(h: &mut impl Handle, brand: BrandId, p: &Purchase, now: Instant) -> Result<()> {
-    exec!(
-        h,
-        sqlx::query(
-            "INSERT INTO purchases (id, brand_id, order_id, visitor_id, amount_minor, currency, \
-         purchased_at, status, source, conversation_id, expert_id, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)"
-        )
-        .bind(p.id.0)
-        .bind(brand.0)
-        .bind(&p.order_id)
-        .bind(p.visitor_id.0)
-        .bind(p.amount.minor)
-        .bind(&p.amount.currency)
-        .bind(to_micros(p.purchased_at))
-        .bind(p.status.as_str())
-        .bind(p.source.as_str())
-        .bind(p.conversation_id.map(|c| c.0))
-        .bind(p.expert_id.map(|e| e.0))
-        .bind(to_micros(now))
-    )?;
+    let sql = "INSERT INTO purchases (id, brand_id, order_id, visitor_id, amount_minor, \
+               currency, purchased_at, source, status, conversation_id, expert_id, created_at, \
+               updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)";
+    let order = [
+        p.id.0.into(),
+        brand.0.into(),
+        p.order_id.as_str().into(),
+        p.visitor_id.0.into(),
+        p.amount.minor.into(),
+        p.amount.currency.as_str().into(),
+        to_micros(p.purchased_at).into(),
+        p.source.as_str().into(),
+    ];
+    let params: Vec<Param<'_>> = order.into_iter().chain(attribution(p, now)).collect();
+    rows::execute(h, sql, &params).await?;
     Ok(())
 }
 
@@ -116,18 +120,10 @@ pub async fn by_order_locked(
 
 /// Saves a purchase's status and attribution.
 pub async fn update(h: &mut impl Handle, brand: BrandId, p: &Purchase, now: Instant) -> Result<()> {
-    exec!(
-        h,
-        sqlx::query(
-            "UPDATE purchases SET status = $3, conversation_id = $4, expert_id = $5, \
-         updated_at = $6 WHERE brand_id = $1 AND id = $2"
-        )
-        .bind(brand.0)
-        .bind(p.id.0)
-        .bind(p.status.as_str())
-        .bind(p.conversation_id.map(|c| c.0))
-        .bind(p.expert_id.map(|e| e.0))
-        .bind(to_micros(now))
-    )?;
+    let sql = "UPDATE purchases SET status = $3, conversation_id = $4, expert_id = $5, \
+               updated_at = $6 WHERE brand_id = $1 AND id = $2";
+    let key = [brand.0.into(), p.id.0.into()];
+    let params: Vec<Param<'_>> = key.into_iter().chain(attribution(p, now)).collect();
+    rows::execute(h, sql, &params).await?;
     Ok(())
 }

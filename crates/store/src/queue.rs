@@ -6,9 +6,8 @@
 //! different rows instead of queueing on the same ones.
 
 use ebb_core::Instant;
-use sqlx::postgres::PgRow;
-use sqlx::sqlite::SqliteRow;
 
+use crate::rows::Row;
 use crate::timefmt::{from_micros, to_micros};
 use crate::{ConnRef, Handle, Result};
 
@@ -58,7 +57,7 @@ pub(crate) async fn claim<R>(
     limit: u32,
 ) -> Result<Vec<R>>
 where
-    R: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
+    R: Row,
 {
     let lock = match h.conn() {
         ConnRef::Sqlite(_) => "",

@@ -7,7 +7,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::timefmt::{from_micros, to_micros};
-use crate::{Handle, Result, StoreError};
+use crate::{Handle, Result};
 
 /// A live endpoint, without its secret (what lists show).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -49,22 +49,19 @@ struct Row {
     deleted_at: Option<i64>,
 }
 
-impl TryFrom<Row> for Target {
-    type Error = StoreError;
-    fn try_from(r: Row) -> Result<Self> {
-        Ok(Self {
-            endpoint: Endpoint {
-                id: r.id,
-                brand_id: BrandId(r.brand_id),
-                url: r.url,
-                events: serde_json::from_str(&r.events)?,
-                created_at: from_micros(r.created_at)?,
-            },
-            secret: r.secret,
-            deleted: r.deleted_at.is_some(),
-        })
-    }
-}
+row_into!(Row, Target, |r| {
+    Ok(Self {
+        endpoint: Endpoint {
+            id: r.id,
+            brand_id: BrandId(r.brand_id),
+            url: r.url,
+            events: serde_json::from_str(&r.events)?,
+            created_at: from_micros(r.created_at)?,
+        },
+        secret: r.secret,
+        deleted: r.deleted_at.is_some(),
+    })
+});
 
 const COLUMNS: &str = "id, brand_id, url, events, secret, created_at, deleted_at";
 

@@ -28,11 +28,13 @@ fn started() -> Conversation {
     conv
 }
 
+/// Slot usage of an expert holding `held` of `capacity` conversations.
+fn slots(held: u32, capacity: u32) -> Slots {
+    Slots { held, capacity }
+}
+
 fn free() -> Slots {
-    Slots {
-        held: 0,
-        capacity: 3,
-    }
+    slots(0, 3)
 }
 
 fn assigned(expert: ExpertId) -> Conversation {
@@ -49,13 +51,18 @@ fn assigned(expert: ExpertId) -> Conversation {
     conv
 }
 
-fn snooze(conv: &Conversation, expert: ExpertId, at: Instant) -> Conversation {
-    let cmd = Command::Snooze {
+/// `expert` snoozes for `choice`, with the default limit (30 days) and budget.
+fn snooze_cmd(expert: ExpertId, choice: SnoozeChoice) -> Command {
+    Command::Snooze {
         expert,
-        choice: SnoozeChoice::OneDay,
+        choice,
         max: Duration::days(30),
         budget: SnoozeBudget::default(),
-    };
+    }
+}
+
+fn snooze(conv: &Conversation, expert: ExpertId, at: Instant) -> Conversation {
+    let cmd = snooze_cmd(expert, SnoozeChoice::OneDay);
     conv.decide(cmd, at).expect("snooze").0
 }
 
@@ -88,10 +95,7 @@ fn start_appends_visitor_message_then_automatic_message() {
 #[test]
 fn assign_refuses_a_full_expert() {
     let expert = ExpertId::new();
-    let full = Slots {
-        held: 3,
-        capacity: 3,
-    };
+    let full = slots(3, 3);
     let err = started()
         .decide(
             Command::Assign {
@@ -126,18 +130,27 @@ fn snooze_frees_the_slot_and_counts() {
 }
 
 #[test]
-fn only_the_holder_may_snooze() {
+fn only_the_holder_may_snooze_and_never_into_the_past() {
     let expert = ExpertId::new();
-    let cmd = Command::Snooze {
-        expert: ExpertId::new(),
-        choice: SnoozeChoice::ThreeHours,
-        max: Duration::days(30),
-        budget: SnoozeBudget::default(),
+    let past = SnoozeChoice::Until {
+        until: T0 - Duration::hours(1),
     };
-    assert_eq!(
-        assigned(expert).decide(cmd, T0),
-        Err(DomainError::NotAssignedToExpert)
-    );
+    let cases = [
+        (
+            ExpertId::new(),
+            SnoozeChoice::ThreeHours,
+            DomainError::NotAssignedToExpert,
+        ),
+        (expert, past, DomainError::SnoozeInPast),
+    ];
+    for (by, choice, why) in cases {
+        let cmd = snooze_cmd(by, choice);
+        assert_eq!(
+            assigned(expert).decide(cmd, T0),
+            Err(why),
+            "{choice:?} by {by:?}"
+        );
+    }
 }
 
 #[test]
@@ -276,32 +289,12 @@ fn another_expert_cannot_write_or_close() {
 }
 
 #[test]
-fn snoozing_in_the_past_is_refused() {
-    let expert = ExpertId::new();
-    let cmd = Command::Snooze {
-        expert,
-        choice: SnoozeChoice::Until {
-            until: T0 - Duration::hours(1),
-        },
-        max: Duration::days(30),
-        budget: SnoozeBudget::default(),
-    };
-    assert_eq!(
-        assigned(expert).decide(cmd, T0),
-        Err(DomainError::SnoozeInPast)
-    );
-}
-
-#[test]
 fn admins_reassign_and_unassign_by_hand_within_capacity() {
     let ada = ExpertId::new();
     let bob = ExpertId::new();
     let admin = Actor::Admin(crate::AdminId::new());
     let conv = snooze(&assigned(ada), ada, T0);
-    let full = Slots {
-        held: 1,
-        capacity: 1,
-    };
+    let full = slots(1, 1);
     let to_full = Command::Reassign {
         by: admin,
         to: bob,

@@ -21,6 +21,18 @@ fn mission(fee: Option<i64>, bp: Option<i64>, joined_hours: i64) -> MissionTerms
     }
 }
 
+/// A conversation of its own (no previous one, nobody closed it) from `started_at` to
+/// `closed_at`.
+fn span(started_at: Instant, closed_at: Option<Instant>) -> Span {
+    Span {
+        id: ConversationId::new(),
+        started_at,
+        closed_at,
+        previous: None,
+        closer: None,
+    }
+}
+
 #[test]
 fn money_is_checked() {
     assert!(Money::parse(100, "EUR").is_ok());
@@ -31,13 +43,7 @@ fn money_is_checked() {
 
 #[test]
 fn window_boundaries_are_exact() {
-    let span = Span {
-        id: ConversationId::new(),
-        started_at: T0,
-        closed_at: Some(T0 + Duration::hours(1)),
-        previous: None,
-        closer: None,
-    };
+    let span = span(T0, Some(T0 + Duration::hours(1)));
     let end = T0 + Duration::hours(1);
     let at = |t| attribute(&[span], t, WINDOW);
     assert_eq!(
@@ -68,20 +74,8 @@ fn window_boundaries_are_exact() {
 
 #[test]
 fn the_latest_conversation_and_the_last_replier_win() {
-    let old = Span {
-        id: ConversationId::new(),
-        started_at: T0,
-        closed_at: Some(T0 + Duration::hours(1)),
-        previous: None,
-        closer: None,
-    };
-    let new = Span {
-        id: ConversationId::new(),
-        started_at: T0 + Duration::hours(2),
-        closed_at: None,
-        previous: None,
-        closer: None,
-    };
+    let old = span(T0, Some(T0 + Duration::hours(1)));
+    let new = span(T0 + Duration::hours(2), None);
     assert_eq!(
         attribute(&[new, old], T0 + Duration::hours(3), WINDOW),
         Some(new.id)
@@ -220,7 +214,7 @@ proptest! {
     ) {
         let started_at = T0 + Duration::microseconds(start);
         let closed_at = started_at + Duration::microseconds(length);
-        let span = Span { id: ConversationId::new(), started_at, closed_at: Some(closed_at), previous: None, closer: None };
+        let span = span(started_at, Some(closed_at));
         let at = started_at + Duration::microseconds(offset);
         let inside = at >= started_at && at <= closed_at + WINDOW;
         prop_assert_eq!(attribute(&[span], at, WINDOW).is_some(), inside);

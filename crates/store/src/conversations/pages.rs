@@ -2,7 +2,6 @@
 //! admin and server-to-server lists and a visitor's own.
 
 use ebb_core::{BrandId, Conversation, VisitorId};
-use uuid::Uuid;
 
 use super::{COLUMNS, ConversationRow};
 use crate::page::Cursor;
@@ -16,12 +15,7 @@ pub async fn for_brand(
     before: Option<Cursor>,
     limit: u32,
 ) -> Result<Vec<Conversation>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 \
-         AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
-         ORDER BY created_at DESC, id DESC LIMIT $4"
-    );
-    newest_first(h, &sql, brand.0, None, before, limit).await
+    newest_first(h, brand, None, before, limit).await
 }
 
 /// A page of a visitor's conversations, newest first, after `before`.
@@ -32,33 +26,37 @@ pub async fn page_for_visitor(
     before: Option<Cursor>,
     limit: u32,
 ) -> Result<Vec<Conversation>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 \
-         AND (created_at < $2 OR (created_at = $2 AND id < $3)) AND visitor_id = $5 \
-         ORDER BY created_at DESC, id DESC LIMIT $4"
-    );
-    newest_first(h, &sql, brand.0, Some(visitor.0), before, limit).await
+    newest_first(h, brand, Some(visitor), before, limit).await
 }
 
-/// Runs a newest-first page query: `$1` brand, `$2`/`$3` the cursor, `$4` the limit and
-/// `$5` the optional extra id.
+/// Runs a newest-first page query of `brand`'s conversations (only `visitor`'s, if given):
+/// `$1` brand, `$2`/`$3` the cursor, `$4` the limit and `$5` the visitor.
 async fn newest_first(
     h: &mut impl Handle,
-    sql: &str,
-    brand: Uuid,
-    extra: Option<Uuid>,
+    brand: BrandId,
+    visitor: Option<VisitorId>,
     before: Option<Cursor>,
     limit: u32,
 ) -> Result<Vec<Conversation>> {
+    let only_visitor = if visitor.is_some() {
+        " AND visitor_id = $5"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 \
+         AND (created_at < $2 OR (created_at = $2 AND id < $3)){only_visitor} \
+         ORDER BY created_at DESC, id DESC LIMIT $4"
+    );
     let before = before.unwrap_or_else(Cursor::newest);
     let rows = run!(h, |c| {
-        let q = sqlx::query_as::<_, ConversationRow>(sql)
-            .bind(brand)
+        let q = sqlx::query_as::<_, ConversationRow>(&sql)
+            .bind(brand.0)
             .bind(before.at)
             .bind(before.id)
             .bind(i64::from(limit));
-        match extra {
-            Some(id) => q.bind(id),
+        match visitor {
+            Some(v) => q.bind(v.0),
             None => q,
         }
         .fetch_all(c)

@@ -4,7 +4,7 @@ use ebb_core::BrandId;
 use ebb_store::api_keys::{self, ApiKey};
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand};
+use crate::helpers::{T0, backends, two_brands};
 
 fn key(name: &str, minutes: i64) -> ApiKey {
     ApiKey {
@@ -18,8 +18,7 @@ fn key(name: &str, minutes: i64) -> ApiKey {
 async fn keys_are_listed_found_and_revoked_per_brand() {
     for db in backends().await {
         let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let globex = brand(store, "globex").await;
+        let (acme, globex) = two_brands(store).await;
         let (shop, crm, theirs) = (key("shop", 1), key("crm", 0), key("erp", 2));
         let mut tx = store.begin().await.expect("begin");
         api_keys::insert(&mut tx, acme.id, &shop, b"h-shop")

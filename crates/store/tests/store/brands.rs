@@ -4,14 +4,13 @@
 use ebb_core::BrandId;
 use ebb_store::brands;
 
-use crate::helpers::{backends, brand};
+use crate::helpers::{backends, two_brands};
 
 #[tokio::test]
 async fn settings_and_origins_round_trip_per_brand() {
     for db in backends().await {
         let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let globex = brand(store, "globex").await;
+        let (acme, globex) = two_brands(store).await;
         let mut settings = acme.settings.clone();
         settings.auto_message = "Back within the day.".into();
         settings.max_snooze_days = 3;

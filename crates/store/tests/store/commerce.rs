@@ -11,7 +11,7 @@ use ebb_store::reports::commerce::{self, Amount};
 use ebb_store::{Store, csat, ledger};
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand, conversation, expert};
+use crate::helpers::{T0, backends, conversation, expert, two_brands};
 
 fn minutes(m: i64) -> Instant {
     T0 + Duration::minutes(m)
@@ -27,8 +27,7 @@ async fn opened(store: &Store, brand: BrandId, at: Instant) -> (ConversationId, 
 async fn csat_counts_stay_in_their_brand_and_period() {
     for db in backends().await {
         let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let globex = brand(store, "globex").await;
+        let (acme, globex) = two_brands(store).await;
         let ada: Option<ExpertId> = Some(expert(store, acme.id, "ada@acme.test", 5).await.id);
         let mut rate = Vec::new();
         for (brand, at, rating) in [
@@ -90,8 +89,7 @@ fn amount(currency: &str, count: i64, amount_minor: i64) -> Amount {
 async fn purchase_sums_skip_refunds_and_other_brands_and_periods() {
     for db in backends().await {
         let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let globex = brand(store, "globex").await;
+        let (acme, globex) = two_brands(store).await;
         let (inside, vera) = opened(store, acme.id, minutes(10)).await;
         let (before, walt) = opened(store, acme.id, minutes(-1)).await;
         let (theirs, gus) = opened(store, globex.id, minutes(10)).await;
@@ -156,8 +154,7 @@ async fn purchase_sums_skip_refunds_and_other_brands_and_periods() {
 async fn earning_sums_stay_in_their_brand_and_period() {
     for db in backends().await {
         let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let globex = brand(store, "globex").await;
+        let (acme, globex) = two_brands(store).await;
         let fee = Money {
             minor: 500,
             currency: "EUR".to_owned(),

@@ -8,7 +8,9 @@ use ebb_core::{
 use ebb_store::{StoreError, conversations, events, experts, visitors};
 use time::Duration;
 
-use crate::helpers::{T0, apply, backends, brand, expert, insert_started};
+use crate::helpers::{
+    T0, apply, assert_conflict, backends, brand, expert, insert_started, two_brands,
+};
 
 fn body(s: &str) -> MessageBody {
     MessageBody::parse(s).expect("body")
@@ -175,11 +177,7 @@ async fn client_message_ids_are_unique_and_stale_writes_are_refused() {
         let (next, dup) = conv.decide(post, T0).expect("legal");
         let mut tx = store.begin().await.expect("begin");
         let err = events::append(&mut tx, acme.id, conv.id, &dup).await;
-        assert!(
-            matches!(err, Err(StoreError::Conflict(_))),
-            "{}: {err:?}",
-            db.name
-        );
+        assert_conflict(db.name, err);
         drop(tx);
 
         // A write based on a stale read is refused.
@@ -202,8 +200,7 @@ async fn client_message_ids_are_unique_and_stale_writes_are_refused() {
 async fn lists_by_visitor_and_brand_are_newest_first_and_scoped() {
     for db in backends().await {
         let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let globex = brand(store, "globex").await;
+        let (acme, globex) = two_brands(store).await;
         let vera = VisitorId::new();
         let mut tx = store.begin().await.expect("begin");
         visitors::insert(&mut tx, vera, acme.id, b"vera", T0)

@@ -3,18 +3,19 @@
 
 use ebb_core::reports::csat_summaries;
 use ebb_core::{Actor, AdminId, Command};
-use ebb_store::{StoreError, csat};
+use ebb_store::csat;
 use time::Duration;
 
-use crate::helpers::{T0, apply_committed, assigned, backends, brand, expert, visitor};
+use crate::helpers::{
+    T0, apply_committed, assert_conflict, assigned, backends, experts_of, two_brands, visitor,
+};
 
 #[tokio::test]
 async fn ratings_are_given_once_and_summed_per_expert_and_brand() {
     for db in backends().await {
         let store = &db.store;
-        let (acme, globex) = (brand(store, "acme").await, brand(store, "globex").await);
-        let ada = expert(store, acme.id, "ada@acme.test", 3).await;
-        let bob = expert(store, acme.id, "bob@acme.test", 3).await;
+        let (acme, globex) = two_brands(store).await;
+        let [ada, bob] = experts_of(store, acme.id, ["ada@acme.test", "bob@acme.test"], 3).await;
         let v = visitor(store, acme.id).await;
         let close = Command::Close {
             by: Actor::Admin(AdminId::new()),
@@ -40,11 +41,7 @@ async fn ratings_are_given_once_and_summed_per_expert_and_brand() {
         let mut tx = store.begin().await.expect("begin");
         let again =
             csat::insert(&mut tx, acme.id, closed[0].id, v, Some(ada.id), 1, None, T0).await;
-        assert!(
-            matches!(again, Err(StoreError::Conflict(_))),
-            "{}: {again:?}",
-            db.name
-        );
+        assert_conflict(db.name, again);
         drop(tx);
 
         let mut conn = store.conn().await.expect("conn");

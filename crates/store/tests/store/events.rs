@@ -3,10 +3,10 @@
 //! brand's log in insertion order filtered by kind.
 
 use ebb_core::{Author, Entry, Event, ExpertId, MessageBody};
-use ebb_store::{StoreError, events};
+use ebb_store::events;
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand, conversation};
+use crate::helpers::{T0, assert_conflict, backends, committed, conversation, two_brands};
 
 fn said(author: Author, text: &str, client: Option<&str>) -> Event {
     Event::Message {
@@ -20,8 +20,7 @@ fn said(author: Author, text: &str, client: Option<&str>) -> Event {
 async fn the_timeline_and_the_brand_log_read_back_in_order() {
     for db in backends().await {
         let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let globex = brand(store, "globex").await;
+        let (acme, globex) = two_brands(store).await;
         let (a, vera) = conversation(store, acme.id, Some("first-a"), T0, vec![]).await;
         let (b, _) = conversation(store, acme.id, Some("first-b"), T0, vec![]).await;
         let (g, gus) = conversation(store, globex.id, Some("first-a"), T0, vec![]).await;
@@ -33,19 +32,16 @@ async fn the_timeline_and_the_brand_log_read_back_in_order() {
                 event: said(ada, &format!("reply {i}"), None),
             })
             .collect();
-        let mut tx = store.begin().await.expect("begin");
-        events::append(&mut tx, acme.id, a.id, &later)
-            .await
-            .expect("append");
-        tx.commit().await.expect("commit");
+        committed(store, async |tx| {
+            events::append(tx, acme.id, a.id, &later)
+                .await
+                .expect("append")
+        })
+        .await;
 
         let mut tx = store.begin().await.expect("begin");
         let again = events::append(&mut tx, acme.id, a.id, &later[..1]).await;
-        assert!(
-            matches!(again, Err(StoreError::Conflict(_))),
-            "{}: {again:?}",
-            db.name
-        );
+        assert_conflict(db.name, again);
         drop(tx);
 
         let mut conn = store.conn().await.expect("conn");

@@ -4,14 +4,13 @@
 use ebb_core::{BrandId, ConversationState, ExpertId};
 use ebb_store::{conversations, experts};
 
-use crate::helpers::{T0, backends, brand, conversation, expert};
+use crate::helpers::{T0, backends, conversation, expert, two_brands};
 
 #[tokio::test]
 async fn capacity_disabling_and_loads_stay_in_their_brand() {
     for db in backends().await {
         let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let globex = brand(store, "globex").await;
+        let (acme, globex) = two_brands(store).await;
         let ada = expert(store, acme.id, "ada@acme.test", 2).await;
         let bob = expert(store, acme.id, "bob@acme.test", 1).await;
         let gil = expert(store, globex.id, "gil@globex.test", 4).await;

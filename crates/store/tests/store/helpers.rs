@@ -8,11 +8,27 @@ use ebb_core::{
 };
 use ebb_store::missions::{self, Mission};
 pub use ebb_store::testing::backends;
-use ebb_store::{Store, Tx, brands, conversations, events, experts, visitors};
+use ebb_store::{Store, StoreError, Tx, brands, conversations, events, experts, visitors};
 use time::macros::datetime;
 
 /// A fixed instant for stories.
 pub const T0: Instant = datetime!(2026-11-25 09:00 UTC);
+
+/// Runs `write` in a transaction of its own and commits it, as one request does.
+pub async fn committed<T>(store: &Store, write: impl AsyncFnOnce(&mut Tx) -> T) -> T {
+    let mut tx = store.begin().await.expect("begin");
+    let out = write(&mut tx).await;
+    tx.commit().await.expect("commit");
+    out
+}
+
+/// Asserts that a write was refused as a `Conflict` (on backend `name`).
+pub fn assert_conflict<T: std::fmt::Debug>(name: &str, result: ebb_store::Result<T>) {
+    assert!(
+        matches!(result, Err(StoreError::Conflict(_))),
+        "{name}: {result:?}"
+    );
+}
 
 /// Inserts a brand with default settings.
 pub async fn brand(store: &Store, slug: &str) -> Brand {
@@ -26,6 +42,27 @@ pub async fn brand(store: &Store, slug: &str) -> Brand {
     brands::insert(&mut tx, &brand, T0).await.expect("brand");
     tx.commit().await.expect("commit");
     brand
+}
+
+/// The two brands most stories use: "acme", and "globex" to show that reads stay in their
+/// brand.
+pub async fn two_brands(store: &Store) -> (Brand, Brand) {
+    (brand(store, "acme").await, brand(store, "globex").await)
+}
+
+/// Inserts available experts of `brand` with these e-mails, all with `capacity` slots.
+pub async fn experts_of<const N: usize>(
+    store: &Store,
+    brand: BrandId,
+    emails: [&str; N],
+    capacity: u32,
+) -> [Expert; N] {
+    let mut made = Vec::with_capacity(N);
+    for email in emails {
+        made.push(expert(store, brand, email, capacity).await);
+    }
+    made.try_into()
+        .unwrap_or_else(|_| unreachable!("one expert per e-mail"))
 }
 
 /// Inserts an available expert of `brand`.

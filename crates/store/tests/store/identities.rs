@@ -1,17 +1,16 @@
 //! Brands, experts, sessions and visitors: uniqueness, lookups, and brand scoping.
 
 use ebb_core::{BrandId, ExpertStatus, VisitorId};
-use ebb_store::{StoreError, brands, experts, sessions, visitors};
+use ebb_store::{brands, experts, sessions, visitors};
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand, expert};
+use crate::helpers::{T0, assert_conflict, backends, brand, expert, two_brands};
 
 #[tokio::test]
 async fn brands_and_experts_are_unique_and_scoped() {
     for db in backends().await {
         let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let other = brand(store, "globex").await;
+        let (acme, other) = two_brands(store).await;
         let mut conn = store.conn().await.expect("conn");
         let found = brands::by_slug(&mut conn, "acme").await.expect("query");
         assert_eq!(found.as_ref(), Some(&acme), "{}", db.name);
@@ -19,17 +18,13 @@ async fn brands_and_experts_are_unique_and_scoped() {
 
         let mut tx = store.begin().await.expect("begin");
         let dup = brands::insert(&mut tx, &acme, T0).await;
-        assert!(
-            matches!(dup, Err(StoreError::Conflict(_))),
-            "{}: {dup:?}",
-            db.name
-        );
+        assert_conflict(db.name, dup);
         drop(tx);
 
         let ada = expert(store, acme.id, "ada@acme.test", 3).await;
         let mut tx = store.begin().await.expect("begin");
         let dup = experts::insert(&mut tx, &ada, "h", T0).await;
-        assert!(matches!(dup, Err(StoreError::Conflict(_))), "{}", db.name);
+        assert_conflict(db.name, dup);
         drop(tx);
         // The same e-mail may work for another brand.
         expert(store, other.id, "ada@acme.test", 1).await;

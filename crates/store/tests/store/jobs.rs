@@ -5,7 +5,7 @@ use ebb_core::{Conversation, ConversationId, MessageBody, VisitorId};
 use ebb_store::{clock_offset, conversations, jobs, visitors};
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand};
+use crate::helpers::{T0, backends, brand, committed};
 
 #[tokio::test]
 async fn due_jobs_are_leased_once_and_completed_once() {
@@ -35,12 +35,10 @@ async fn due_jobs_are_leased_once_and_completed_once() {
         tx.commit().await.expect("commit");
 
         let claim = |at, lease| async move {
-            let mut tx = store.begin().await.expect("begin");
-            let got = jobs::claim_due(&mut tx, at, lease, 10)
-                .await
-                .expect("claim");
-            tx.commit().await.expect("commit");
-            got
+            committed(store, async |tx| {
+                jobs::claim_due(tx, at, lease, 10).await.expect("claim")
+            })
+            .await
         };
         assert!(
             claim(due - Duration::seconds(1), due).await.is_empty(),

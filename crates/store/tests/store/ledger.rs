@@ -8,7 +8,10 @@ use ebb_store::purchases::{self, Purchase};
 use ebb_store::{Store, conversations, events, ledger};
 use time::Duration;
 
-use crate::helpers::{T0, apply_committed, assigned, backends, brand, expert, mission, visitor};
+use crate::helpers::{
+    T0, apply_committed, assigned, backends, brand, expert, experts_of, mission, two_brands,
+    visitor,
+};
 
 fn entry(e: &ebb_core::Expert, m: ebb_core::MissionId, kind: EarningKind, minor: i64) -> Earning {
     Earning {
@@ -22,6 +25,16 @@ fn entry(e: &ebb_core::Expert, m: ebb_core::MissionId, kind: EarningKind, minor:
         conversation: None,
         purchase: None,
     }
+}
+
+/// Asserts that a read on backend `name` succeeded with exactly `want` (`what` it shows).
+fn reads_back<T: PartialEq + std::fmt::Debug, const N: usize>(
+    name: &str,
+    what: &str,
+    got: ebb_store::Result<Vec<T>>,
+    want: [T; N],
+) {
+    assert_eq!(got.expect("q"), want, "{name}: {what}");
 }
 
 async fn reply(
@@ -42,7 +55,7 @@ async fn reply(
 async fn entries_are_written_once_and_read_by_period() {
     for db in backends().await {
         let store = &db.store;
-        let (acme, globex) = (brand(store, "acme").await, brand(store, "globex").await);
+        let (acme, globex) = two_brands(store).await;
         let ada = expert(store, acme.id, "ada@acme.test", 2).await;
         let m = mission(store, acme.id, 300, 1000, &[ada.id]).await;
         let v = visitor(store, acme.id).await;
@@ -145,8 +158,7 @@ async fn a_visitors_follow_up_chain_reads_back_in_one_query_each() {
     for db in backends().await {
         let store = &db.store;
         let acme = brand(store, "acme").await;
-        let ada = expert(store, acme.id, "ada@acme.test", 3).await;
-        let bob = expert(store, acme.id, "bob@acme.test", 3).await;
+        let [ada, bob] = experts_of(store, acme.id, ["ada@acme.test", "bob@acme.test"], 3).await;
         let m = mission(store, acme.id, 300, 1000, &[ada.id, bob.id]).await;
         let (v, w) = (visitor(store, acme.id).await, visitor(store, acme.id).await);
         let admin = Command::Close {
@@ -193,9 +205,7 @@ async fn a_visitors_follow_up_chain_reads_back_in_one_query_each() {
         tx.commit().await.expect("commit");
 
         let mut conn = store.conn().await.expect("conn");
-        let spans = conversations::spans_for_visitor(&mut conn, acme.id, v)
-            .await
-            .expect("q");
+        let spans = conversations::spans_for_visitor(&mut conn, acme.id, v).await;
         let expected = [
             Span {
                 id: a.id,
@@ -212,14 +222,9 @@ async fn a_visitors_follow_up_chain_reads_back_in_one_query_each() {
                 closer: Some(bob.id),
             },
         ];
-        assert_eq!(
-            spans, expected,
-            "{}: the holder at an admin close, else the closer",
-            db.name
-        );
-        let replies = events::expert_replies(&mut conn, acme.id, v)
-            .await
-            .expect("q");
+        let what = "the holder at an admin close, else the closer";
+        reads_back(db.name, what, spans, expected);
+        let replies = events::expert_replies(&mut conn, acme.id, v).await;
         let expected = [
             Reply {
                 conversation: a.id,
@@ -232,11 +237,8 @@ async fn a_visitors_follow_up_chain_reads_back_in_one_query_each() {
                 expert: bob.id,
             },
         ];
-        assert_eq!(
-            replies, expected,
-            "{}: experts' messages only, this visitor only",
-            db.name
-        );
+        let what = "experts' messages only, this visitor only";
+        reads_back(db.name, what, replies, expected);
         let fees = ledger::contact_fees_for_visitor(&mut conn, acme.id, v)
             .await
             .expect("q");

@@ -6,15 +6,14 @@ use ebb_core::earnings::{MissionTerms, Money};
 use ebb_store::missions::{self, Mission};
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand, expert};
+use crate::helpers::{T0, backends, expert, experts_of, two_brands};
 
 #[tokio::test]
 async fn missions_keep_their_terms_and_members() {
     for db in backends().await {
         let store = &db.store;
-        let (acme, globex) = (brand(store, "acme").await, brand(store, "globex").await);
-        let ada = expert(store, acme.id, "ada@acme.test", 2).await;
-        let bob = expert(store, acme.id, "bob@acme.test", 2).await;
+        let (acme, globex) = two_brands(store).await;
+        let [ada, bob] = experts_of(store, acme.id, ["ada@acme.test", "bob@acme.test"], 2).await;
         let stranger = expert(store, globex.id, "eve@globex.test", 2).await;
         let fees = Mission {
             id: MissionId::new(),

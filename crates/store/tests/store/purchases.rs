@@ -3,11 +3,10 @@
 
 use ebb_core::PurchaseId;
 use ebb_core::earnings::{Money, PurchaseSource, PurchaseStatus};
-use ebb_store::StoreError;
 use ebb_store::purchases::{self, Purchase};
 use time::Duration;
 
-use crate::helpers::{T0, assigned, backends, brand, expert, visitor};
+use crate::helpers::{T0, assert_conflict, assigned, backends, expert, two_brands, visitor};
 
 fn order(order_id: &str, visitor_id: ebb_core::VisitorId, minor: i64) -> Purchase {
     Purchase {
@@ -27,7 +26,7 @@ fn order(order_id: &str, visitor_id: ebb_core::VisitorId, minor: i64) -> Purchas
 async fn purchases_round_trip_typed_and_unique_per_brand() {
     for db in backends().await {
         let store = &db.store;
-        let (acme, globex) = (brand(store, "acme").await, brand(store, "globex").await);
+        let (acme, globex) = two_brands(store).await;
         let ada = expert(store, acme.id, "ada@acme.test", 2).await;
         let (v, g) = (
             visitor(store, acme.id).await,
@@ -63,11 +62,7 @@ async fn purchases_round_trip_typed_and_unique_per_brand() {
         tx.commit().await.expect("commit");
         let mut tx = store.begin().await.expect("begin");
         let dup = purchases::insert(&mut tx, acme.id, &order("O-1", v, 7), T0).await;
-        assert!(
-            matches!(dup, Err(StoreError::Conflict(_))),
-            "{}: {dup:?}",
-            db.name
-        );
+        assert_conflict(db.name, dup);
         drop(tx);
 
         let mut tx = store.begin().await.expect("begin");

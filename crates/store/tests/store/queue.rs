@@ -9,16 +9,14 @@ use ebb_store::{Store, conversations, ids, jobs, visitors};
 use serde_json::json;
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand};
+use crate::helpers::{T0, backends, brand, committed};
 
 /// Claims in its own transaction, as a worker does.
 async fn claim_deliveries(store: &Store, at: Instant, lease: Instant) -> Vec<outbox::Delivery> {
-    let mut tx = store.begin().await.expect("begin");
-    let got = outbox::claim_due(&mut tx, at, lease, 10)
-        .await
-        .expect("claim");
-    tx.commit().await.expect("commit");
-    got
+    committed(store, async |tx| {
+        outbox::claim_due(tx, at, lease, 10).await.expect("claim")
+    })
+    .await
 }
 
 #[tokio::test]
@@ -143,11 +141,12 @@ async fn two_claimers_never_get_the_same_job_and_cancelled_jobs_are_gone() {
         for _ in 0..6 {
             convs.push(snoozed(store, acme.id, due).await);
         }
-        let mut tx = store.begin().await.expect("begin");
-        jobs::cancel(&mut tx, acme.id, jobs::SNOOZE_EXPIRY, convs[5])
-            .await
-            .expect("cancel");
-        tx.commit().await.expect("commit");
+        committed(store, async |tx| {
+            jobs::cancel(tx, acme.id, jobs::SNOOZE_EXPIRY, convs[5])
+                .await
+                .expect("cancel")
+        })
+        .await;
 
         // The first claimer holds its transaction open while the second claims.
         let lease = due + Duration::seconds(30);
@@ -158,12 +157,10 @@ async fn two_claimers_never_get_the_same_job_and_cancelled_jobs_are_gone() {
         let second = tokio::spawn({
             let store = store.clone();
             async move {
-                let mut tx = store.begin().await.expect("begin");
-                let got = jobs::claim_due(&mut tx, due, lease, 3)
-                    .await
-                    .expect("claim");
-                tx.commit().await.expect("commit");
-                got
+                committed(&store, async |tx| {
+                    jobs::claim_due(tx, due, lease, 3).await.expect("claim")
+                })
+                .await
             }
         });
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;

@@ -8,7 +8,7 @@ use ebb_store::reports;
 use ebb_store::{Store, conversations, events};
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand, conversation, expert};
+use crate::helpers::{T0, backends, conversation, expert, two_brands};
 
 fn minutes(m: i64) -> Instant {
     T0 + Duration::minutes(m)
@@ -90,8 +90,7 @@ struct Brute {
 async fn the_report_rows_give_the_same_figures_as_a_brute_force_pass() {
     for db in backends().await {
         let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let globex = brand(store, "globex").await;
+        let (acme, globex) = two_brands(store).await;
         let ada = expert(store, acme.id, "ada@acme.test", 5).await.id;
         let e = Author::Expert(ada);
         let snooze = |at: i64| Event::Snoozed {

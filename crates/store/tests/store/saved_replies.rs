@@ -1,10 +1,12 @@
 //! Saved replies: the playbook's defaults until a brand saves its own, then exactly the
 //! brand's list in its order; another brand keeps the defaults.
 
+use ebb_core::BrandId;
 use ebb_core::playbook::DEFAULT_SAVED_REPLIES;
+use ebb_store::Store;
 use ebb_store::saved_replies::{self, SavedReply};
 
-use crate::helpers::{backends, brand};
+use crate::helpers::{backends, committed, two_brands};
 
 fn reply(key: &str, body: &str) -> SavedReply {
     SavedReply {
@@ -14,12 +16,27 @@ fn reply(key: &str, body: &str) -> SavedReply {
     }
 }
 
+/// Saves `replies` as the brand's own, then reads the brand's list back.
+async fn replace_then_list(
+    store: &Store,
+    brand: BrandId,
+    replies: &[SavedReply],
+) -> Vec<SavedReply> {
+    committed(store, async |tx| {
+        saved_replies::replace(tx, brand, replies)
+            .await
+            .expect("replace")
+    })
+    .await;
+    let mut conn = store.conn().await.expect("conn");
+    saved_replies::list(&mut conn, brand).await.expect("list")
+}
+
 #[tokio::test]
 async fn a_brands_own_replies_replace_the_defaults_in_order() {
     for db in backends().await {
         let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let globex = brand(store, "globex").await;
+        let (acme, globex) = two_brands(store).await;
         let mut conn = store.conn().await.expect("conn");
         let defaults = saved_replies::list(&mut conn, acme.id).await.expect("list");
         let keys: Vec<&str> = defaults.iter().map(|r| r.key.as_str()).collect();
@@ -28,18 +45,13 @@ async fn a_brands_own_replies_replace_the_defaults_in_order() {
         drop(conn);
 
         let mine = vec![reply("zeta", "Last but first."), reply("alpha", "Hello!")];
-        let mut tx = store.begin().await.expect("begin");
-        saved_replies::replace(&mut tx, acme.id, &mine)
-            .await
-            .expect("replace");
-        tx.commit().await.expect("commit");
-        let mut conn = store.conn().await.expect("conn");
-        let listed = saved_replies::list(&mut conn, acme.id).await.expect("list");
+        let listed = replace_then_list(store, acme.id, &mine).await;
         assert_eq!(
             listed, mine,
             "{}: the brand's order, not alphabetical",
             db.name
         );
+        let mut conn = store.conn().await.expect("conn");
         let theirs = saved_replies::list(&mut conn, globex.id)
             .await
             .expect("list");
@@ -47,15 +59,8 @@ async fn a_brands_own_replies_replace_the_defaults_in_order() {
         drop(conn);
 
         let shorter = vec![reply("alpha", "Hi again.")];
-        let mut tx = store.begin().await.expect("begin");
-        saved_replies::replace(&mut tx, acme.id, &shorter)
-            .await
-            .expect("replace");
-        tx.commit().await.expect("commit");
-        let mut conn = store.conn().await.expect("conn");
-        let listed = saved_replies::list(&mut conn, acme.id).await.expect("list");
+        let listed = replace_then_list(store, acme.id, &shorter).await;
         assert_eq!(listed, shorter, "{}: replaced as a whole", db.name);
-        drop(conn);
         db.finish().await;
     }
 }

@@ -8,7 +8,7 @@ use ebb_store::sessions::{self, Holder};
 use ebb_store::{StoreError, Unique, experts};
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand, expert};
+use crate::helpers::{T0, backends, brand, committed, expert};
 
 #[tokio::test]
 async fn expert_and_admin_sessions_name_their_holder_until_they_end() {
@@ -23,11 +23,10 @@ async fn expert_and_admin_sessions_name_their_holder_until_they_end() {
             name: "Root".into(),
         };
         let until = T0 + Duration::hours(1);
-        let mut tx = store.begin().await.expect("begin");
-        admins::insert(&mut tx, &root, "hash", T0)
-            .await
-            .expect("admin");
-        tx.commit().await.expect("commit");
+        committed(store, async |tx| {
+            admins::insert(tx, &root, "hash", T0).await.expect("admin")
+        })
+        .await;
         let again = Admin {
             id: AdminId::new(),
             ..root.clone()
@@ -87,11 +86,12 @@ async fn expert_and_admin_sessions_name_their_holder_until_they_end() {
         );
         drop(conn);
 
-        let mut tx = store.begin().await.expect("begin");
-        experts::set_disabled(&mut tx, acme.id, ada.id, Some(at))
-            .await
-            .expect("disable");
-        tx.commit().await.expect("commit");
+        committed(store, async |tx| {
+            experts::set_disabled(tx, acme.id, ada.id, Some(at))
+                .await
+                .expect("disable")
+        })
+        .await;
         assert_eq!(
             holder(b"e", at).await,
             None,

@@ -10,7 +10,7 @@ use ebb_core::{
 use ebb_store::{Backend, ConnRef, Handle, Tx, brands, conversations};
 use time::Duration;
 
-use crate::helpers::{T0, apply, backends, brand, expert, insert_started};
+use crate::helpers::{T0, apply, backends, brand, committed, expert, insert_started};
 
 #[tokio::test]
 async fn budget_settings_and_silent_returns_survive_a_round_trip() {
@@ -21,11 +21,12 @@ async fn budget_settings_and_silent_returns_survive_a_round_trip() {
         let mut settings = acme.settings.clone();
         settings.snooze_budget = 4;
         settings.snooze_budget_mode = BudgetMode::Refuse;
-        let mut tx = store.begin().await.expect("begin");
-        brands::update_settings(&mut tx, acme.id, &settings, &[])
-            .await
-            .expect("settings");
-        tx.commit().await.expect("commit");
+        committed(store, async |tx| {
+            brands::update_settings(tx, acme.id, &settings, &[])
+                .await
+                .expect("settings")
+        })
+        .await;
         let mut conn = store.conn().await.expect("conn");
         let read = brands::by_id(&mut conn, acme.id).await.expect("brand");
         assert_eq!(

@@ -3,14 +3,13 @@
 use ebb_core::{BrandId, VisitorId};
 use ebb_store::visitors;
 
-use crate::helpers::{T0, backends, brand};
+use crate::helpers::{T0, backends, two_brands};
 
 #[tokio::test]
 async fn a_visitor_exists_only_in_its_brand() {
     for db in backends().await {
         let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let globex = brand(store, "globex").await;
+        let (acme, globex) = two_brands(store).await;
         let (vera, gus) = (VisitorId::new(), VisitorId::new());
         let mut tx = store.begin().await.expect("begin");
         visitors::insert(&mut tx, vera, acme.id, b"vera", T0)

@@ -5,7 +5,7 @@ use ebb_core::BrandId;
 use ebb_store::webhook_endpoints::{self, Endpoint};
 use time::Duration;
 
-use crate::helpers::{T0, backends, brand};
+use crate::helpers::{T0, backends, two_brands};
 
 fn endpoint(brand: BrandId, url: &str, minutes: i64) -> Endpoint {
     Endpoint {
@@ -24,8 +24,7 @@ fn endpoint(brand: BrandId, url: &str, minutes: i64) -> Endpoint {
 async fn endpoints_are_live_until_deleted_and_stay_in_their_brand() {
     for db in backends().await {
         let store = &db.store;
-        let acme = brand(store, "acme").await;
-        let globex = brand(store, "globex").await;
+        let (acme, globex) = two_brands(store).await;
         let first = endpoint(acme.id, "https://hooks.acme.test/a", 0);
         let second = endpoint(acme.id, "https://hooks.acme.test/b", 1);
         let theirs = endpoint(globex.id, "https://hooks.globex.test", 0);

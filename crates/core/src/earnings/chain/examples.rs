@@ -162,10 +162,7 @@ fn a_purchase_after_a_silent_follow_up_pays_the_last_replier() {
 #[test]
 fn a_follow_up_closed_by_another_expert_pays_its_closer() {
     let (mut v, ada, bob) = (Visit::new(), ExpertId::new(), ExpertId::new());
-    let a = monday_with_ada(&mut v, ada);
-    let b = v.start(day(0, 18, 0), Some(a));
-    v.reply(b, bob, day(0, 18, 10));
-    assert_eq!(v.close(b, Actor::Expert(bob), bob, day(0, 18, 20)), 300);
+    assert_eq!(monday_with_ada_then_bob(&mut v, ada, bob), 300);
     assert_eq!(v.fees(), HashMap::from([(ada, 300), (bob, 300)]));
 }
 
@@ -194,12 +191,13 @@ fn a_follow_up_after_the_window_is_a_new_contact() {
     assert_eq!(v.fees(), HashMap::from([(ada, 600)]));
 }
 
-/// A as above, then follow-up B: Monday 18:00, Bob replies at 18:10 and closes at 18:20.
-fn monday_with_ada_then_bob(v: &mut Visit, ada: ExpertId, bob: ExpertId) {
+/// A as above, then follow-up B: Monday 18:00, Bob replies at 18:10 and closes at 18:20;
+/// the contact fee that close pays.
+fn monday_with_ada_then_bob(v: &mut Visit, ada: ExpertId, bob: ExpertId) -> i64 {
     let a = monday_with_ada(v, ada);
     let b = v.start(day(0, 18, 0), Some(a));
     v.reply(b, bob, day(0, 18, 10));
-    v.close(b, Actor::Expert(bob), bob, day(0, 18, 20));
+    v.close(b, Actor::Expert(bob), bob, day(0, 18, 20))
 }
 
 #[test]
