@@ -89,26 +89,14 @@ async fn nobody_sees_conversations_that_are_not_theirs() {
                 .await;
             assert_eq!(status, expected, "{b}: {who} writing");
         }
-        let (_, list) = app
-            .call(
-                Method::GET,
-                "/api/v1/expert/conversations",
-                Some(&gus),
-                None,
-            )
-            .await;
+        let (_, list) = app.get("/api/v1/expert/conversations", &gus).await;
         assert_eq!(
             list["conversations"],
             json!([]),
             "{b}: nothing crosses brands"
         );
         let (_, list) = app
-            .call(
-                Method::GET,
-                "/api/v1/widget/acme/conversations",
-                Some(&stranger),
-                None,
-            )
+            .get("/api/v1/widget/acme/conversations", &stranger)
             .await;
         assert_eq!(list["conversations"], json!([]), "{b}");
         app.finish().await;
@@ -152,9 +140,7 @@ async fn bad_input_gets_a_clear_problem() {
             ),
         ];
         for (body, status, kind) in cases {
-            let (s, problem) = app
-                .call(Method::POST, path, Some(&visitor), Some(body.clone()))
-                .await;
+            let (s, problem) = app.post(path, &visitor, body.clone()).await;
             assert_eq!(s, status, "{b}: {body} -> {problem}");
             assert_eq!(problem["type"], kind, "{b}: {body}");
             assert_eq!(problem["status"], status.as_u16());
@@ -175,21 +161,11 @@ async fn bad_input_gets_a_clear_problem() {
             "{b}"
         );
         let (s, _) = app
-            .call(
-                Method::GET,
-                "/api/v1/widget/acme/conversations/not-a-uuid",
-                Some(&visitor),
-                None,
-            )
+            .get("/api/v1/widget/acme/conversations/not-a-uuid", &visitor)
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         let (s, _) = app
-            .call(
-                Method::GET,
-                "/api/v1/widget/nosuchbrand/conversations",
-                Some(&visitor),
-                None,
-            )
+            .get("/api/v1/widget/nosuchbrand/conversations", &visitor)
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         let wrong = json!({"brand": "acme", "email": "nobody@acme.test", "password": "x"});
@@ -198,7 +174,7 @@ async fn bad_input_gets_a_clear_problem() {
             .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
         // The conversation list is still empty: nothing half-accepted was stored.
-        let (_, list) = app.call(Method::GET, path, Some(&visitor), None).await;
+        let (_, list) = app.get(path, &visitor).await;
         assert_eq!(list["conversations"], json!([]), "{b}");
         app.finish().await;
     }

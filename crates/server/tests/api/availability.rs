@@ -5,20 +5,12 @@
 
 use ebb_core::{Brand, ExpertStatus};
 use ebb_store::brands;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{TestApp, kinds, spawn_apps};
+use crate::helpers::{TestApp, id_of, kinds, spawn_apps};
 use crate::ws_client::{Ws, admin};
-
-fn id_of(body: &Value) -> String {
-    body["conversation"]["id"].as_str().expect("id").to_owned()
-}
-
-async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-    app.call(Method::POST, path, Some(token), Some(body)).await
-}
 
 async fn set_woken_wait(app: &TestApp, brand: &Brand, minutes: i64) {
     let mut settings = brand.settings.clone();
@@ -33,34 +25,29 @@ async fn set_woken_wait(app: &TestApp, brand: &Brand, minutes: i64) {
 async fn snooze(app: &TestApp, id: &str, token: &str) {
     let path = format!("/api/v1/expert/conversations/{id}/snooze");
     let choice = json!({"choice": {"kind": "one_day"}});
-    let (s, body) = post(app, &path, token, choice).await;
+    let (s, body) = app.post(&path, token, choice).await;
     assert_eq!(s, StatusCode::OK, "{body}");
 }
 
 async fn reply(app: &TestApp, id: &str, visitor: &str) -> Value {
     let path = format!("/api/v1/widget/acme/conversations/{id}/messages");
-    let (s, body) = post(app, &path, visitor, json!({"body": "still there?"})).await;
+    let (s, body) = app
+        .post(&path, visitor, json!({"body": "still there?"}))
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{body}");
     body
 }
 
 async fn set_status(app: &TestApp, token: &str, status: &str) {
     let (s, body) = app
-        .call(
-            Method::PUT,
-            "/api/v1/expert/status",
-            Some(token),
-            Some(json!({"status": status})),
-        )
+        .put("/api/v1/expert/status", token, json!({"status": status}))
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{body}");
 }
 
 async fn patch_expert(app: &TestApp, admin: &str, id: &str, change: Value) -> Value {
     let path = format!("/api/v1/admin/experts/{id}");
-    let (s, member) = app
-        .call(Method::PATCH, &path, Some(admin), Some(change))
-        .await;
+    let (s, member) = app.patch(&path, admin, change).await;
     assert_eq!(s, StatusCode::OK, "{}: {member}", app.backend);
     member
 }
@@ -98,7 +85,7 @@ async fn a_woken_conversation_waits_for_a_full_expert_only_for_the_woken_wait() 
         app.advance(Duration::minutes(29)).await;
         tokio::time::sleep(std::time::Duration::from_millis(150)).await;
         let read = format!("/api/v1/widget/acme/conversations/{id}");
-        let (_, body) = app.call(Method::GET, &read, Some(&v), None).await;
+        let (_, body) = app.get(&read, &v).await;
         assert_eq!(
             body["conversation"]["state"]["for_expert"],
             json!(ada.id),
@@ -168,7 +155,7 @@ async fn disabling_an_expert_passes_their_conversations_on_to_the_team() {
         );
         for (id, v) in [&held, &reserved, &also_held].into_iter().zip(&visitors) {
             let read = format!("/api/v1/widget/acme/conversations/{id}");
-            let (_, body) = app.call(Method::GET, &read, Some(v), None).await;
+            let (_, body) = app.get(&read, v).await;
             assert!(passed_on(&body), "{b}: {:?}", kinds(&body));
             assert_eq!(
                 body["conversation"]["state"]["expert"],
@@ -176,9 +163,7 @@ async fn disabling_an_expert_passes_their_conversations_on_to_the_team() {
                 "{b}"
             );
         }
-        let (_, team) = app
-            .call(Method::GET, "/api/v1/admin/experts", Some(&root), None)
-            .await;
+        let (_, team) = app.get("/api/v1/admin/experts", &root).await;
         let bob_row = team["experts"]
             .as_array()
             .and_then(|l| l.iter().find(|x| x["id"] == json!(bob.id)))
@@ -199,11 +184,9 @@ async fn an_expert_who_logs_out_gets_no_new_conversations() {
         let acme = app.brand("acme").await;
         let (_, ada_t) = app.expert(&acme, "ada", 3, ExpertStatus::Available).await;
         let (bob, _) = app.expert(&acme, "bob", 1, ExpertStatus::Available).await;
-        let (s, _) = post(&app, "/api/v1/expert/logout", &ada_t, json!(null)).await;
+        let (s, _) = app.post("/api/v1/expert/logout", &ada_t, json!(null)).await;
         assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
-        let (s, _) = app
-            .call(Method::GET, "/api/v1/expert/me", Some(&ada_t), None)
-            .await;
+        let (s, _) = app.get("/api/v1/expert/me", &ada_t).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: the session is revoked");
 
         let v = app.visitor(&acme).await;

@@ -1,7 +1,7 @@
 //! Uniqueness conflicts answer in plain words: no constraint, table or column name reaches
 //! a client.
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::spawn_apps;
@@ -37,10 +37,7 @@ async fn a_taken_expert_email_is_a_plain_conflict() {
             let invite = json!({"email": email, "name": "Newt",
                                 "password": "long enough", "capacity": 2});
             let path = "/api/v1/admin/experts";
-            answers.push(
-                app.call(Method::POST, path, Some(&root), Some(invite))
-                    .await,
-            );
+            answers.push(app.post(path, &root, invite).await);
         }
         let [(created, _), (s, body)] = <[_; 2]>::try_from(answers).expect("two answers");
         assert_eq!(created, StatusCode::CREATED, "{b}");

@@ -188,12 +188,7 @@ async fn creds(app: &TestApp, slug: &str) -> (ebb_core::Brand, Creds) {
     let (_, expert) = app.expert(&brand, "ada", 3, ExpertStatus::Available).await;
     let admin = admin(app, &brand, "root").await;
     let (_, key) = app
-        .call(
-            Method::POST,
-            "/api/v1/admin/api-keys",
-            Some(&admin),
-            Some(json!({"name": "k"})),
-        )
+        .post("/api/v1/admin/api-keys", &admin, json!({"name": "k"}))
         .await;
     let creds = Creds {
         visitor: app.visitor(&brand).await,
@@ -216,23 +211,9 @@ async fn every_refusal_of_the_authorization_matrix_holds() {
             .as_str()
             .expect("id")
             .to_owned();
-        let (_, team) = app
-            .call(
-                Method::GET,
-                "/api/v1/admin/experts",
-                Some(&ours.admin),
-                None,
-            )
-            .await;
+        let (_, team) = app.get("/api/v1/admin/experts", &ours.admin).await;
         let expert_id = team["experts"][0]["id"].as_str().expect("id").to_owned();
-        let (_, keys) = app
-            .call(
-                Method::GET,
-                "/api/v1/admin/api-keys",
-                Some(&ours.admin),
-                None,
-            )
-            .await;
+        let (_, keys) = app.get("/api/v1/admin/api-keys", &ours.admin).await;
         let key_id = keys["api_keys"][0]["id"].as_str().expect("id").to_owned();
         for (method, template, audience, id, body, foreign) in matrix() {
             let id = match id {

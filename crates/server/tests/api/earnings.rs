@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use time::Duration;
 use time::format_description::well_known::Rfc3339;
 
-use crate::helpers::{TestApp, kinds, spawn_apps};
+use crate::helpers::{TestApp, id_of, kinds, spawn_apps};
 use crate::ws_client::admin;
 
 struct Shop {
@@ -20,37 +20,18 @@ struct Shop {
 async fn shop(app: &TestApp, brand: &ebb_core::Brand, experts: &[&ebb_core::Expert]) -> Shop {
     let root = admin(app, brand, "root").await;
     let (s, key) = app
-        .call(
-            Method::POST,
-            "/api/v1/admin/api-keys",
-            Some(&root),
-            Some(json!({"name": "shop"})),
-        )
+        .post("/api/v1/admin/api-keys", &root, json!({"name": "shop"}))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{key}");
     let mission = json!({"name": "Outdoor", "contact_fee": {"minor": 300, "currency": "EUR"}, "commission_bp": 1000});
-    let (s, m) = app
-        .call(
-            Method::POST,
-            "/api/v1/admin/missions",
-            Some(&root),
-            Some(mission),
-        )
-        .await;
+    let (s, m) = app.post("/api/v1/admin/missions", &root, mission).await;
     assert_eq!(s, StatusCode::CREATED, "{m}");
     for e in experts {
         let path = format!(
             "/api/v1/admin/missions/{}/members",
             m["id"].as_str().expect("id")
         );
-        let (s, _) = app
-            .call(
-                Method::POST,
-                &path,
-                Some(&root),
-                Some(json!({"expert_id": e.id})),
-            )
-            .await;
+        let (s, _) = app.post(&path, &root, json!({"expert_id": e.id})).await;
         assert_eq!(s, StatusCode::CREATED);
     }
     Shop {
@@ -60,15 +41,9 @@ async fn shop(app: &TestApp, brand: &ebb_core::Brand, experts: &[&ebb_core::Expe
 }
 
 async fn statement(app: &TestApp, token: &str) -> Value {
-    let (s, body) = app
-        .call(Method::GET, "/api/v1/expert/earnings", Some(token), None)
-        .await;
+    let (s, body) = app.get("/api/v1/expert/earnings", token).await;
     assert_eq!(s, StatusCode::OK, "{body}");
     body
-}
-
-fn id_of(body: &Value) -> String {
-    body["conversation"]["id"].as_str().expect("id").to_owned()
 }
 
 fn rfc(t: ebb_core::Instant) -> String {
@@ -77,9 +52,7 @@ fn rfc(t: ebb_core::Instant) -> String {
 
 async fn close(app: &TestApp, token: &str, id: &str) -> Value {
     let path = format!("/api/v1/expert/conversations/{id}/close");
-    let (s, body) = app
-        .call(Method::POST, &path, Some(token), Some(json!({})))
-        .await;
+    let (s, body) = app.post(&path, token, json!({})).await;
     assert_eq!(s, StatusCode::OK, "{}: {body}", app.backend);
     body
 }
@@ -95,12 +68,7 @@ async fn contact_fees_are_earned_once_at_close_and_never_while_snoozed() {
         let id = id_of(&app.start(&brand, &v, "question", "m").await);
         let path = format!("/api/v1/expert/conversations/{id}/snooze");
         let snooze = json!({"choice": {"kind": "one_day"}});
-        assert_eq!(
-            app.call(Method::POST, &path, Some(&ada_t), Some(snooze))
-                .await
-                .0,
-            StatusCode::OK
-        );
+        assert_eq!(app.post(&path, &ada_t, snooze).await.0, StatusCode::OK);
         assert_eq!(
             statement(&app, &ada_t).await["entries"],
             json!([]),
@@ -133,9 +101,7 @@ async fn contact_fees_are_earned_once_at_close_and_never_while_snoozed() {
             "{b}"
         );
 
-        let (s, payouts) = app
-            .call(Method::GET, "/api/v1/admin/payouts", Some(&shop.root), None)
-            .await;
+        let (s, payouts) = app.get("/api/v1/admin/payouts", &shop.root).await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(payouts["payouts"][0]["amount_minor"], 600, "{b}: {payouts}");
         let resp = app
@@ -179,12 +145,7 @@ async fn purchases_earn_commission_within_the_window_exactly_once() {
         // Reassigned to Bob, who replies last before the purchase.
         let path = format!("/api/v1/admin/conversations/{id}/reassign");
         let (s, _) = app
-            .call(
-                Method::POST,
-                &path,
-                Some(&shop.root),
-                Some(json!({"expert_id": bob.id})),
-            )
+            .post(&path, &shop.root, json!({"expert_id": bob.id}))
             .await;
         assert_eq!(s, StatusCode::OK);
         app.advance(Duration::minutes(5)).await;
@@ -200,15 +161,7 @@ async fn purchases_earn_commission_within_the_window_exactly_once() {
         let post = |body: Value| {
             let app = &app;
             let key = shop.key.clone();
-            async move {
-                app.call(
-                    Method::POST,
-                    "/api/v1/server/purchases",
-                    Some(&key),
-                    Some(body),
-                )
-                .await
-            }
+            async move { app.post("/api/v1/server/purchases", &key, body).await }
         };
         app.advance(Duration::hours(48)).await;
         let (s, p1) = post(report("A-1", 10_000, rfc(closed_at + Duration::hours(48)))).await;
@@ -292,11 +245,10 @@ async fn purchases_earn_commission_within_the_window_exactly_once() {
         let globex = app.brand("globex").await;
         let other = shop_key_only(&app, &globex).await;
         let (s, _) = app
-            .call(
-                Method::POST,
+            .post(
                 "/api/v1/server/purchases",
-                Some(&other),
-                Some(report("G-1", 100, rfc(closed_at))),
+                &other,
+                report("G-1", 100, rfc(closed_at)),
             )
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{b}: another brand's visitor");
@@ -310,11 +262,10 @@ async fn purchases_earn_commission_within_the_window_exactly_once() {
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{b}: another brand's order");
         let (s, _) = app
-            .call(
-                Method::POST,
+            .post(
                 "/api/v1/server/purchases",
-                Some(&bob_t),
-                Some(report("X", 1, rfc(closed_at))),
+                &bob_t,
+                report("X", 1, rfc(closed_at)),
             )
             .await;
         assert_eq!(
@@ -322,7 +273,7 @@ async fn purchases_earn_commission_within_the_window_exactly_once() {
             StatusCode::UNAUTHORIZED,
             "{b}: an expert token is no API key"
         );
-        let (s, p) = app.call(Method::POST, "/api/v1/server/purchases", Some(&shop.key), Some(json!({"order_id": "B", "visitor_id": visitor_id, "amount_minor": -5, "currency": "EUR", "purchased_at": rfc(closed_at)}))).await;
+        let (s, p) = app.post("/api/v1/server/purchases", &shop.key, json!({"order_id": "B", "visitor_id": visitor_id, "amount_minor": -5, "currency": "EUR", "purchased_at": rfc(closed_at)})).await;
         assert_eq!(
             (s, p["type"].as_str()),
             (
@@ -338,12 +289,7 @@ async fn purchases_earn_commission_within_the_window_exactly_once() {
 async fn shop_key_only(app: &TestApp, brand: &ebb_core::Brand) -> String {
     let root = admin(app, brand, "boss").await;
     let (_, key) = app
-        .call(
-            Method::POST,
-            "/api/v1/admin/api-keys",
-            Some(&root),
-            Some(json!({"name": "k"})),
-        )
+        .post("/api/v1/admin/api-keys", &root, json!({"name": "k"}))
         .await;
     key["key"].as_str().expect("key").to_owned()
 }
@@ -359,14 +305,7 @@ async fn page_purchases_wait_for_the_server_to_confirm() {
         let id = id_of(&app.start(&brand, &v, "hi", "m").await);
         app.say(&ada_t, &id, "hello").await;
         let order = json!({"order_id": "W-1", "amount_minor": 2000, "currency": "EUR"});
-        let (s, pending) = app
-            .call(
-                Method::POST,
-                "/api/v1/widget/acme/purchases",
-                Some(&v),
-                Some(order),
-            )
-            .await;
+        let (s, pending) = app.post("/api/v1/widget/acme/purchases", &v, order).await;
         assert_eq!(
             (s, pending["status"].as_str()),
             (StatusCode::ACCEPTED, Some("pending")),
@@ -379,12 +318,7 @@ async fn page_purchases_wait_for_the_server_to_confirm() {
         );
         let confirm = json!({"order_id": "W-1", "visitor_token": v, "amount_minor": 2000, "currency": "EUR", "purchased_at": pending["purchased_at"]});
         let (s, confirmed) = app
-            .call(
-                Method::POST,
-                "/api/v1/server/purchases",
-                Some(&shop.key),
-                Some(confirm),
-            )
+            .post("/api/v1/server/purchases", &shop.key, confirm)
             .await;
         assert_eq!(
             (s, confirmed["status"].as_str()),

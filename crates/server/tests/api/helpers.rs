@@ -275,13 +275,37 @@ impl TestApp {
         (status, value)
     }
 
+    /// `GET path` as the holder of `token`.
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    /// `POST path` with a JSON `body` as the holder of `token`.
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    /// `PUT path` with a JSON `body` as the holder of `token`.
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PUT, path, Some(token), Some(body)).await
+    }
+
+    /// `PATCH path` with a JSON `body` as the holder of `token`.
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    /// `DELETE path` as the holder of `token`.
+    pub async fn delete(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
+
     /// The visitor starts a conversation with `text`.
     pub async fn start(&self, brand: &Brand, visitor: &str, text: &str, id: &str) -> Value {
         let path = format!("/api/v1/widget/{}/conversations", brand.slug);
         let body = json!({"body": text, "client_msg_id": id});
-        let (status, body) = self
-            .call(Method::POST, &path, Some(visitor), Some(body))
-            .await;
+        let (status, body) = self.post(&path, visitor, body).await;
         assert_eq!(status, StatusCode::CREATED, "{}: {body}", self.backend);
         body
     }
@@ -315,4 +339,9 @@ pub fn kinds(body: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The conversation id of a `{conversation, entries}` body.
+pub fn id_of(body: &Value) -> String {
+    body["conversation"]["id"].as_str().expect("id").to_owned()
 }

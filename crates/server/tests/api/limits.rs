@@ -2,7 +2,7 @@
 //! both problem+json.
 
 use ebb_core::ExpertStatus;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 
 use crate::helpers::spawn_apps;
 
@@ -61,9 +61,7 @@ async fn a_flooding_visitor_gets_429_with_retry_after() {
         assert!(retry >= 1, "{b}");
         let problem: serde_json::Value = resp.json().await.expect("json");
         assert_eq!(problem["type"], "/problems/rate-limited", "{b}");
-        let (s, _) = app
-            .call(Method::GET, "/api/v1/expert/me", Some(&ada), None)
-            .await;
+        let (s, _) = app.get("/api/v1/expert/me", &ada).await;
         assert_eq!(
             s,
             StatusCode::OK,

@@ -14,22 +14,13 @@ async fn only_the_brands_origins_may_use_the_widget_api_from_a_browser() {
         let b = app.backend;
         let brand = app.brand("acme").await;
         let root = admin(&app, &brand, "root").await;
-        let (s, before) = app
-            .call(Method::GET, "/api/v1/admin/settings", Some(&root), None)
-            .await;
+        let (s, before) = app.get("/api/v1/admin/settings", &root).await;
         assert_eq!(s, StatusCode::OK);
         let mut settings = before.clone();
         settings["allowed_origins"] = json!(["https://shop.example"]);
         settings["purchase_window_hours"] = json!(24);
         settings["offline_grace_minutes"] = json!(30);
-        let (s, saved) = app
-            .call(
-                Method::PUT,
-                "/api/v1/admin/settings",
-                Some(&root),
-                Some(settings),
-            )
-            .await;
+        let (s, saved) = app.put("/api/v1/admin/settings", &root, settings).await;
         assert_eq!(s, StatusCode::OK, "{b}: {saved}");
         assert_eq!(
             (
@@ -40,14 +31,7 @@ async fn only_the_brands_origins_may_use_the_widget_api_from_a_browser() {
         );
         let mut bad = before.clone();
         bad["purchase_window_hours"] = json!(10_000);
-        let (s, _) = app
-            .call(
-                Method::PUT,
-                "/api/v1/admin/settings",
-                Some(&root),
-                Some(bad),
-            )
-            .await;
+        let (s, _) = app.put("/api/v1/admin/settings", &root, bad).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
 
         let url = |path: &str| format!("{}/api/v1/widget/acme{path}", app.base);

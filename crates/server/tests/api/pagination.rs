@@ -24,7 +24,7 @@ async fn walk(app: &TestApp, path: &str, token: &str, field: &str) -> Vec<String
             Some(c) => format!("{path}{sep}limit=2&cursor={c}"),
             None => format!("{path}{sep}limit=2"),
         };
-        let (status, body) = app.call(Method::GET, &url, Some(token), None).await;
+        let (status, body) = app.get(&url, token).await;
         assert_eq!(status, StatusCode::OK, "{url}: {body}");
         let rows = body[field].as_array().expect("rows");
         assert!(rows.len() <= 2, "{url}: a page holds at most `limit` rows");
@@ -103,14 +103,7 @@ async fn every_list_route_walks_each_row_exactly_once() {
             hooks.insert(id(&post(&app, &root, "/api/v1/admin/webhooks", h).await));
         }
         // The key made first and the first webhook are in the lists too.
-        let (_, all_keys) = app
-            .call(
-                Method::GET,
-                "/api/v1/admin/api-keys?limit=200",
-                Some(&root),
-                None,
-            )
-            .await;
+        let (_, all_keys) = app.get("/api/v1/admin/api-keys?limit=200", &root).await;
         keys.extend(
             all_keys["api_keys"]
                 .as_array()
@@ -118,14 +111,7 @@ async fn every_list_route_walks_each_row_exactly_once() {
                 .iter()
                 .map(id),
         );
-        let (_, all_hooks) = app
-            .call(
-                Method::GET,
-                "/api/v1/admin/webhooks?limit=200",
-                Some(&root),
-                None,
-            )
-            .await;
+        let (_, all_hooks) = app.get("/api/v1/admin/webhooks?limit=200", &root).await;
         hooks.extend(
             all_hooks["webhooks"]
                 .as_array()
@@ -134,12 +120,7 @@ async fn every_list_route_walks_each_row_exactly_once() {
                 .map(id),
         );
         let (_, all) = app
-            .call(
-                Method::GET,
-                "/api/v1/admin/webhook-deliveries?limit=200",
-                Some(&root),
-                None,
-            )
+            .get("/api/v1/admin/webhook-deliveries?limit=200", &root)
             .await;
         let deliveries: BTreeSet<String> = all["deliveries"]
             .as_array()
@@ -152,12 +133,7 @@ async fn every_list_route_walks_each_row_exactly_once() {
             "{b}: more than one page of deliveries"
         );
         let (_, held) = app
-            .call(
-                Method::GET,
-                "/api/v1/expert/conversations?limit=200",
-                Some(&ada_token),
-                None,
-            )
+            .get("/api/v1/expert/conversations?limit=200", &ada_token)
             .await;
         let adas: BTreeSet<String> = held["conversations"]
             .as_array()
@@ -210,7 +186,7 @@ async fn every_list_route_walks_each_row_exactly_once() {
 
 /// POSTs `body` as `token` and expects a 2xx; returns the body.
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
-    let (status, answer) = app.call(Method::POST, path, Some(token), Some(body)).await;
+    let (status, answer) = app.post(path, token, body).await;
     assert!(status.is_success(), "{path}: {status} {answer}");
     answer
 }
@@ -228,9 +204,7 @@ async fn rows_added_during_a_walk_neither_repeat_nor_push_one_out() {
             before.insert(id(&started["conversation"]));
         }
         let path = "/api/v1/admin/conversations";
-        let (_, first) = app
-            .call(Method::GET, &format!("{path}?limit=2"), Some(&root), None)
-            .await;
+        let (_, first) = app.get(&format!("{path}?limit=2"), &root).await;
         let mut ids: Vec<String> = first["conversations"]
             .as_array()
             .expect("page")
@@ -242,7 +216,7 @@ async fn rows_added_during_a_walk_neither_repeat_nor_push_one_out() {
             let newcomer = app.visitor(&brand).await;
             app.start(&brand, &newcomer, "me too", "late").await;
             let url = format!("{path}?limit=2&cursor={c}");
-            let (_, page) = app.call(Method::GET, &url, Some(&root), None).await;
+            let (_, page) = app.get(&url, &root).await;
             ids.extend(
                 page["conversations"]
                     .as_array()
@@ -253,14 +227,7 @@ async fn rows_added_during_a_walk_neither_repeat_nor_push_one_out() {
             cursor = page["next_cursor"].as_str().map(str::to_owned);
         }
         exactly_once(&format!("{b}: {path} during inserts"), &ids, &before);
-        let (s, problem) = app
-            .call(
-                Method::GET,
-                &format!("{path}?cursor=garbage"),
-                Some(&root),
-                None,
-            )
-            .await;
+        let (s, problem) = app.get(&format!("{path}?cursor=garbage"), &root).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{b}: {problem}");
         app.finish().await;
     }
@@ -293,7 +260,7 @@ async fn an_earnings_statement_pages_its_entries_and_keeps_whole_totals() {
                 Some(c) => format!("/api/v1/expert/earnings?limit=2&cursor={c}"),
                 None => "/api/v1/expert/earnings?limit=2".to_owned(),
             };
-            let (s, page) = app.call(Method::GET, &url, Some(&expert), None).await;
+            let (s, page) = app.get(&url, &expert).await;
             assert_eq!(s, StatusCode::OK, "{b}: {page}");
             assert_eq!(
                 page["totals"]["EUR"], 500,

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use ebb_core::ExpertStatus;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::spawn_apps;
@@ -15,14 +15,7 @@ fn is_presence(online: bool) -> impl Fn(&Value) -> bool {
 }
 
 async fn listed_online(app: &crate::helpers::TestApp, token: &str) -> Value {
-    let (_, panel) = app
-        .call(
-            Method::GET,
-            "/api/v1/expert/conversations",
-            Some(token),
-            None,
-        )
-        .await;
+    let (_, panel) = app.get("/api/v1/expert/conversations", token).await;
     panel["conversations"][0]["visitor_online"].clone()
 }
 
@@ -94,22 +87,13 @@ async fn typing_and_read_receipts_reach_the_other_side() {
             "{b}"
         );
         let path = format!("/api/v1/expert/conversations/{id}/typing");
-        let (s, _) = app
-            .call(
-                Method::POST,
-                &path,
-                Some(&ada),
-                Some(json!({"typing": true})),
-            )
-            .await;
+        let (s, _) = app.post(&path, &ada, json!({"typing": true})).await;
         assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
         let typing = v_ws.until("expert typing", |f| f["type"] == "typing").await;
         assert_eq!(typing["from"], "expert", "{b}");
 
         let read = format!("/api/v1/expert/conversations/{id}/read");
-        let (s, markers) = app
-            .call(Method::POST, &read, Some(&ada), Some(json!({"seq": 2})))
-            .await;
+        let (s, markers) = app.post(&read, &ada, json!({"seq": 2})).await;
         assert_eq!(
             (s, markers),
             (StatusCode::OK, json!({"visitor": 0, "expert": 2})),
@@ -120,14 +104,10 @@ async fn typing_and_read_receipts_reach_the_other_side() {
             (receipt["by"].clone(), receipt["seq"].clone()),
             (json!("expert"), json!(2))
         );
-        let (s, problem) = app
-            .call(Method::POST, &read, Some(&ada), Some(json!({"seq": 99})))
-            .await;
+        let (s, problem) = app.post(&read, &ada, json!({"seq": 99})).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert_eq!(problem["type"], "/problems/seq-out-of-range");
-        let (_, markers) = app
-            .call(Method::POST, &read, Some(&ada), Some(json!({"seq": 1})))
-            .await;
+        let (_, markers) = app.post(&read, &ada, json!({"seq": 1})).await;
         assert_eq!(markers["expert"], 2, "{b}: a marker never moves back");
 
         v_ws.send(json!({"type": "read", "conversation": id, "seq": 4}))
@@ -139,12 +119,7 @@ async fn typing_and_read_receipts_reach_the_other_side() {
             .await;
         assert_eq!(receipt["seq"], 4, "{b}");
         let (_, view) = app
-            .call(
-                Method::GET,
-                &format!("/api/v1/widget/acme/conversations/{id}"),
-                Some(&visitor),
-                None,
-            )
+            .get(&format!("/api/v1/widget/acme/conversations/{id}"), &visitor)
             .await;
         assert_eq!(view["read"], json!({"visitor": 4, "expert": 2}), "{b}");
 
@@ -166,7 +141,7 @@ async fn typing_and_read_receipts_reach_the_other_side() {
             } else {
                 json!({"typing": true})
             };
-            let (s, _) = app.call(Method::POST, &url, Some(&token), Some(body)).await;
+            let (s, _) = app.post(&url, &token, body).await;
             assert_eq!(s, StatusCode::NOT_FOUND, "{b}: {url}");
         }
         let mut stranger_ws = Ws::visitor(&app, &acme, &stranger).await;

@@ -20,20 +20,13 @@ fn path(from: Duration, to: Duration) -> String {
 
 async fn say(app: &TestApp, token: &str, id: &str, text: &str) {
     let path = format!("/api/v1/expert/conversations/{id}/messages");
-    let (s, out) = app
-        .call(
-            Method::POST,
-            &path,
-            Some(token),
-            Some(json!({"body": text})),
-        )
-        .await;
+    let (s, out) = app.post(&path, token, json!({"body": text})).await;
     assert_eq!(s, StatusCode::CREATED, "{}: {out}", app.backend);
 }
 
 async fn act(app: &TestApp, token: &str, id: &str, verb: &str, body: Value) {
     let path = format!("/api/v1/expert/conversations/{id}/{verb}");
-    let (s, out) = app.call(Method::POST, &path, Some(token), Some(body)).await;
+    let (s, out) = app.post(&path, token, body).await;
     assert_eq!(s, StatusCode::OK, "{}: {verb} {out}", app.backend);
 }
 
@@ -69,12 +62,7 @@ async fn a_report_folds_the_periods_conversations() {
         .await;
 
         let (s, r) = app
-            .call(
-                Method::GET,
-                &path(-Duration::hours(1), Duration::days(1)),
-                Some(&ann),
-                None,
-            )
+            .get(&path(-Duration::hours(1), Duration::days(1)), &ann)
             .await;
         assert_eq!(s, StatusCode::OK, "{b}: {r}");
         let c = &r["conversations"];
@@ -99,22 +87,12 @@ async fn a_report_folds_the_periods_conversations() {
         assert!(r["earnings"].is_array(), "{b}");
 
         let (_, later) = app
-            .call(
-                Method::GET,
-                &path(Duration::days(1), Duration::days(2)),
-                Some(&ann),
-                None,
-            )
+            .get(&path(Duration::days(1), Duration::days(2)), &ann)
             .await;
         assert_eq!(later["conversations"]["conversations"], 0, "{b}");
         assert_eq!(later["conversations"]["async_share"], Value::Null, "{b}");
         let (_, theirs) = app
-            .call(
-                Method::GET,
-                &path(-Duration::hours(1), Duration::days(1)),
-                Some(&gil),
-                None,
-            )
+            .get(&path(-Duration::hours(1), Duration::days(1)), &gil)
             .await;
         assert_eq!(
             theirs["conversations"]["conversations"], 1,
@@ -153,7 +131,7 @@ async fn reports_are_for_admins_and_need_a_valid_period() {
             ),
         ];
         for (p, expected) in bad {
-            let (s, problem) = app.call(Method::GET, &p, Some(&ann), None).await;
+            let (s, problem) = app.get(&p, &ann).await;
             assert_eq!(s, expected, "{b}: {p} -> {problem}");
             assert!(
                 problem["type"]

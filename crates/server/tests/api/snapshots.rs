@@ -119,14 +119,7 @@ async fn the_main_bodies_keep_their_shape() {
         ok(&app, Method::POST, &close, &expert, Some(json!({}))).await;
         let order = json!({"order_id": "o-1", "visitor_token": visitor, "amount_minor": 12000,
             "currency": "EUR", "purchased_at": app.now().format(&Rfc3339).expect("time")});
-        let (s, purchase) = app
-            .call(
-                Method::POST,
-                "/api/v1/server/purchases",
-                Some(&key),
-                Some(order),
-            )
-            .await;
+        let (s, purchase) = app.post("/api/v1/server/purchases", &key, order).await;
         assert_eq!(s, StatusCode::CREATED, "{b}: {purchase}");
         insta::assert_json_snapshot!("purchase", redact(purchase));
 

@@ -3,7 +3,7 @@
 //! and a follow-up closed by another expert pays its closer.
 
 use ebb_core::ExpertStatus;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 use time::Duration;
 
@@ -50,12 +50,7 @@ async fn follow_up_worked_examples_over_http() {
         let b2 = follow_up(&app, &brand, &v2, &a2).await;
         let path = format!("/api/v1/admin/conversations/{b2}/reassign");
         let (s, body) = app
-            .call(
-                Method::POST,
-                &path,
-                Some(&shop.root),
-                Some(json!({"expert_id": bob.id})),
-            )
+            .post(&path, &shop.root, json!({"expert_id": bob.id}))
             .await;
         assert_eq!(s, StatusCode::OK, "{b}: {body}");
         app.advance(Duration::minutes(10)).await;
@@ -72,14 +67,7 @@ async fn follow_up_worked_examples_over_http() {
         let tuesday_1000 = monday_0900 + Duration::hours(25);
         app.advance(tuesday_1000 - app.now()).await;
         let order = json!({"order_id": "T-1", "visitor_id": visitor_1, "amount_minor": 12_000, "currency": "EUR", "purchased_at": rfc(tuesday_1000)});
-        let (s, p) = app
-            .call(
-                Method::POST,
-                "/api/v1/server/purchases",
-                Some(&shop.key),
-                Some(order),
-            )
-            .await;
+        let (s, p) = app.post("/api/v1/server/purchases", &shop.key, order).await;
         assert_eq!(s, StatusCode::CREATED, "{b}: {p}");
         assert_eq!(
             p["conversation_id"],
