@@ -11,7 +11,7 @@ mod node;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use client::{PATIENCE, Ws, call, expert, start, visitor};
+use client::{PATIENCE, Ws, advance, call, clock, expert, get, post, rfc3339, start, visitor};
 use ebb_core::Event;
 use ebb_store::testing;
 use node::{Cluster, LEASE_MS, Schema};
@@ -68,7 +68,7 @@ async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
     // The expert answers on node 3; the visitor on node 1 gets it live.
     let reply = json!({"body": "answer from node three"});
     let path = format!("/api/v1/expert/conversations/{id}/messages");
-    call(n3, Method::POST, &path, Some(&ada), reply).await;
+    post(n3, &path, &ada, reply).await;
     let got = tab1
         .until(|f| is_entry_with(f, "answer from node three"))
         .await;
@@ -95,14 +95,7 @@ async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
     let tab2 = Ws::connect(n3, &format!("token={vt}&brand=demo")).await;
     tab1.close().await;
     tokio::time::sleep(Duration::from_millis(3 * node::GRACE_MS)).await;
-    let panel = call(
-        n2,
-        Method::GET,
-        "/api/v1/expert/conversations",
-        Some(&ada),
-        Value::Null,
-    )
-    .await;
+    let panel = get(n2, "/api/v1/expert/conversations", &ada).await;
     let listed = &panel["conversations"][0];
     assert_eq!(
         (listed["id"].as_str(), listed["visitor_online"].clone()),
@@ -111,14 +104,7 @@ async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
 
     // The visitor writes on node 3, which acknowledges, then dies with SIGKILL.
     let path = format!("/api/v1/widget/demo/conversations/{id}/messages");
-    let last = call(
-        n3,
-        Method::POST,
-        &path,
-        Some(&vt),
-        json!({"body": "acknowledged on three"}),
-    )
-    .await;
+    let last = post(n3, &path, &vt, json!({"body": "acknowledged on three"})).await;
     let mut cluster = cluster;
     cluster.nodes.remove(2).kill();
     drop(tab2);
@@ -185,14 +171,7 @@ fn assert_never_over_capacity(
 }
 
 async fn assigned_to(base: &str, token: &str) -> Vec<String> {
-    let panel = call(
-        base,
-        Method::GET,
-        "/api/v1/expert/conversations",
-        Some(token),
-        Value::Null,
-    )
-    .await;
+    let panel = get(base, "/api/v1/expert/conversations", token).await;
     let list = panel["conversations"]
         .as_array()
         .cloned()
@@ -235,22 +214,8 @@ async fn routing_and_snooze_timers_are_exactly_once_across_three_nodes() {
     assert_eq!(ids.len(), 15);
 
     // Two rounds: snooze everything assigned (from every node at once), which routes more.
-    let now = call(
-        &bases[2],
-        Method::GET,
-        "/api/v1/test/clock",
-        None,
-        Value::Null,
-    )
-    .await;
-    let now = time::OffsetDateTime::parse(
-        now["now"].as_str().expect("now"),
-        &time::format_description::well_known::Rfc3339,
-    )
-    .expect("now");
-    let until = (now + time::Duration::seconds(60))
-        .format(&time::format_description::well_known::Rfc3339)
-        .expect("fmt");
+    let now = clock(&bases[2]).await;
+    let until = rfc3339(now + time::Duration::seconds(60));
     let mut snoozed = 0;
     for _round in 0..2 {
         let mut calls = Vec::new();
@@ -260,7 +225,7 @@ async fn routing_and_snooze_timers_are_exactly_once_across_three_nodes() {
                 calls.push(async move {
                     let path = format!("/api/v1/expert/conversations/{id}/snooze");
                     let choice = json!({"choice": {"kind": "until", "until": until}});
-                    call(&base, Method::POST, &path, Some(&token), choice).await
+                    post(&base, &path, &token, choice).await
                 });
             }
         }
@@ -270,24 +235,11 @@ async fn routing_and_snooze_timers_are_exactly_once_across_three_nodes() {
     assert!(snoozed >= 5, "both rounds snoozed: {snoozed}");
 
     // Time moves on node 1; every node picks it up and three schedulers race.
-    call(
-        &bases[0],
-        Method::POST,
-        "/api/v1/test/clock/advance",
-        None,
-        json!({"seconds": 120}),
-    )
-    .await;
+    advance(&bases[0], 120).await;
     for base in &bases[1..] {
         let deadline = tokio::time::Instant::now() + PATIENCE;
         loop {
-            let t = call(base, Method::GET, "/api/v1/test/clock", None, Value::Null).await;
-            let t = time::OffsetDateTime::parse(
-                t["now"].as_str().expect("now"),
-                &time::format_description::well_known::Rfc3339,
-            )
-            .expect("now");
-            if t > now + time::Duration::seconds(100) {
+            if clock(base).await > now + time::Duration::seconds(100) {
                 break;
             }
             assert!(

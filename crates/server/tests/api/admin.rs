@@ -6,16 +6,13 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::helpers::{PASSWORD, spawn_apps};
-use crate::ws_client::admin;
+use crate::ws_client::rivals;
 
 #[tokio::test]
 async fn an_admin_sees_the_whole_brand_and_sets_the_automatic_message() {
     for app in spawn_apps().await {
         let b = app.backend;
-        let acme = app.brand("acme").await;
-        let globex = app.brand("globex").await;
-        let root = admin(&app, &acme, "root").await;
-        let other = admin(&app, &globex, "boss").await;
+        let (acme, _, root, other) = rivals(&app, "root", "boss").await;
         let (_, ada) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
         let visitor = app.visitor(&acme).await;
         let one = app.start(&acme, &visitor, "first", "a").await;
@@ -92,10 +89,7 @@ async fn an_admin_sees_the_whole_brand_and_sets_the_automatic_message() {
 async fn an_admin_invites_resizes_and_disables_experts() {
     for app in spawn_apps().await {
         let b = app.backend;
-        let acme = app.brand("acme").await;
-        let globex = app.brand("globex").await;
-        let root = admin(&app, &acme, "root").await;
-        let other = admin(&app, &globex, "boss").await;
+        let (_, _, root, other) = rivals(&app, "root", "boss").await;
         let invite = json!({"email": "new@acme.test", "name": "Newt",
                             "password": "long enough", "capacity": 2});
         let (s, expert) = app
@@ -156,10 +150,7 @@ async fn an_admin_invites_resizes_and_disables_experts() {
 async fn api_keys_are_shown_once_scoped_to_their_brand_and_revocable() {
     for app in spawn_apps().await {
         let b = app.backend;
-        let acme = app.brand("acme").await;
-        let globex = app.brand("globex").await;
-        let root = admin(&app, &acme, "root").await;
-        let boss = admin(&app, &globex, "boss").await;
+        let (acme, _, root, boss) = rivals(&app, "root", "boss").await;
         let visitor = app.visitor(&acme).await;
         let started = app.start(&acme, &visitor, "hello", "a").await;
         let id = started["conversation"]["id"]

@@ -232,13 +232,19 @@ impl TestApp {
             .await
             .expect("expert");
         tx.commit().await.expect("commit");
-        let login = json!({"brand": brand.slug, "email": expert.email, "password": PASSWORD});
-        let (status, body) = self
-            .call(Method::POST, "/api/v1/auth/login", None, Some(login))
+        let token = self
+            .log_in("/api/v1/auth/login", brand, &expert.email)
             .await;
-        assert_eq!(status, StatusCode::CREATED, "{}: {body}", self.backend);
-        let token = body["token"].as_str().expect("token").to_owned();
         (expert, token)
+    }
+
+    /// Logs in at `path` (the expert or the admin login) with [`PASSWORD`]: the session
+    /// token.
+    pub async fn log_in(&self, path: &str, brand: &Brand, email: &str) -> String {
+        let login = json!({"brand": brand.slug, "email": email, "password": PASSWORD});
+        let (status, body) = self.call(Method::POST, path, None, Some(login)).await;
+        assert_eq!(status, StatusCode::CREATED, "{}: {body}", self.backend);
+        body["token"].as_str().expect("token").to_owned()
     }
 
     /// A new anonymous visitor of `brand`: their token.

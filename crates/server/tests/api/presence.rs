@@ -3,30 +3,37 @@
 
 use std::time::Duration;
 
-use ebb_core::ExpertStatus;
+use ebb_core::{Brand, ExpertStatus};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_apps;
+use crate::helpers::{TestApp, id_of, spawn_apps};
 use crate::ws_client::Ws;
 
 fn is_presence(online: bool) -> impl Fn(&Value) -> bool {
     move |f| f["type"] == "presence" && f["online"] == online
 }
 
-async fn listed_online(app: &crate::helpers::TestApp, token: &str) -> Value {
+async fn listed_online(app: &TestApp, token: &str) -> Value {
     let (_, panel) = app.get("/api/v1/expert/conversations", token).await;
     panel["conversations"][0]["visitor_online"].clone()
+}
+
+/// The brand `acme` with `ada` (available) and `zed` (away), both with two slots, and a
+/// visitor: `(acme, ada's token, zed's token, the visitor's token)`.
+async fn desk(app: &TestApp) -> (Brand, String, String, String) {
+    let acme = app.brand("acme").await;
+    let (_, ada) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
+    let (_, zed) = app.expert(&acme, "zed", 2, ExpertStatus::Away).await;
+    let visitor = app.visitor(&acme).await;
+    (acme, ada, zed, visitor)
 }
 
 #[tokio::test]
 async fn a_visitor_is_online_while_connected_and_a_reload_does_not_flicker() {
     for app in spawn_apps().await {
         let b = app.backend;
-        let acme = app.brand("acme").await;
-        let (_, ada) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
-        let (_, zed) = app.expert(&acme, "zed", 2, ExpertStatus::Away).await;
-        let visitor = app.visitor(&acme).await;
+        let (acme, ada, zed, visitor) = desk(&app).await;
         let started = app.start(&acme, &visitor, "hi", "m1").await;
         let visitor_id = started["conversation"]["visitor_id"].clone();
         assert_eq!(listed_online(&app, &ada).await, false, "{b}");
@@ -65,16 +72,10 @@ async fn a_visitor_is_online_while_connected_and_a_reload_does_not_flicker() {
 async fn typing_and_read_receipts_reach_the_other_side() {
     for app in spawn_apps().await {
         let b = app.backend;
-        let acme = app.brand("acme").await;
-        let (_, ada) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
-        let (_, zed) = app.expert(&acme, "zed", 2, ExpertStatus::Away).await;
-        let visitor = app.visitor(&acme).await;
+        let (acme, ada, zed, visitor) = desk(&app).await;
         let stranger = app.visitor(&acme).await;
         let started = app.start(&acme, &visitor, "hi", "m1").await;
-        let id = started["conversation"]["id"]
-            .as_str()
-            .expect("id")
-            .to_owned();
+        let id = id_of(&started);
         let mut v_ws = Ws::visitor(&app, &acme, &visitor).await;
         let mut ada_ws = Ws::session(&app, &ada).await;
 

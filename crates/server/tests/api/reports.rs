@@ -8,7 +8,7 @@ use time::Duration;
 use time::format_description::well_known::Rfc3339;
 
 use crate::helpers::{T0, TestApp, spawn_apps};
-use crate::ws_client::admin;
+use crate::ws_client::{admin, rivals};
 
 fn at(offset: Duration) -> String {
     (T0 + offset).format(&Rfc3339).expect("rfc3339")
@@ -34,10 +34,7 @@ async fn act(app: &TestApp, token: &str, id: &str, verb: &str, body: Value) {
 async fn a_report_folds_the_periods_conversations() {
     for app in spawn_apps().await {
         let b = app.backend;
-        let acme = app.brand("acme").await;
-        let globex = app.brand("globex").await;
-        let ann = admin(&app, &acme, "ann").await;
-        let gil = admin(&app, &globex, "gil").await;
+        let (acme, globex, ann, gil) = rivals(&app, "ann", "gil").await;
         let (_, ada) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
         let v1 = app.visitor(&acme).await;
         let v2 = app.visitor(&acme).await;

@@ -8,16 +8,13 @@ use serde_json::json;
 use time::Duration;
 
 use crate::helpers::{id_of, kinds, spawn_apps};
-use crate::ws_client::admin;
+use crate::ws_client::{admin, rivals};
 
 #[tokio::test]
 async fn admins_reassign_and_unassign_within_capacity() {
     for app in spawn_apps().await {
         let b = app.backend;
-        let acme = app.brand("acme").await;
-        let globex = app.brand("globex").await;
-        let root = admin(&app, &acme, "root").await;
-        let stranger = admin(&app, &globex, "boss").await;
+        let (acme, _, root, stranger) = rivals(&app, "root", "boss").await;
         let (_, ada_t) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
         let (bob, bob_t) = app.expert(&acme, "bob", 1, ExpertStatus::Away).await;
         let v = app.visitor(&acme).await;

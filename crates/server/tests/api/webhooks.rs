@@ -15,7 +15,7 @@ use sha2::Sha256;
 use time::Duration;
 
 use crate::helpers::{TestApp, spawn_apps};
-use crate::ws_client::admin;
+use crate::ws_client::{admin, rivals};
 
 /// One request the receiver got.
 #[derive(Clone, Debug)]
@@ -286,10 +286,7 @@ async fn the_desk_sends_conversation_events() {
 async fn only_the_brands_admins_manage_its_webhooks() {
     for app in spawn_apps().await {
         let b = app.backend;
-        let acme = app.brand("acme").await;
-        let globex = app.brand("globex").await;
-        let ann = admin(&app, &acme, "ann").await;
-        let gil = admin(&app, &globex, "gil").await;
+        let (acme, _, ann, gil) = rivals(&app, "ann", "gil").await;
         let (_, ada) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
         let (id, _) = subscribe(&app, &ann, "https://hooks.example/ebb", &["csat.submitted"]).await;
         let one = format!("/api/v1/admin/webhooks/{id}");

@@ -7,8 +7,8 @@ use ebb_core::{AdminId, Brand};
 use ebb_server::auth::hash_password;
 use ebb_store::admins::{self, Admin};
 use futures_util::{SinkExt, StreamExt};
-use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use reqwest::StatusCode;
+use serde_json::Value;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
@@ -173,10 +173,18 @@ pub async fn admin(app: &TestApp, brand: &Brand, name: &str) -> String {
         .await
         .expect("admin");
     tx.commit().await.expect("commit");
-    let login = json!({"brand": brand.slug, "email": admin.email, "password": PASSWORD});
-    let (status, body) = app
-        .call(Method::POST, "/api/v1/admin/login", None, Some(login))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{}: {body}", app.backend);
-    body["token"].as_str().expect("token").to_owned()
+    app.log_in("/api/v1/admin/login", brand, &admin.email).await
+}
+
+/// Two brands with an admin each, for tests of what one brand's admin may not touch:
+/// `(acme, globex, acme's admin token, globex's admin token)`.
+pub type Rivals = (Brand, Brand, String, String);
+
+/// The brands `acme` and `globex` with admins named `ours` and `theirs`.
+pub async fn rivals(app: &TestApp, ours: &str, theirs: &str) -> Rivals {
+    let acme = app.brand("acme").await;
+    let globex = app.brand("globex").await;
+    let ours = admin(app, &acme, ours).await;
+    let theirs = admin(app, &globex, theirs).await;
+    (acme, globex, ours, theirs)
 }
