@@ -5,18 +5,27 @@
 
 #[path = "cluster/client.rs"]
 mod client;
+#[path = "cluster/live.rs"]
+mod live;
 #[path = "cluster/node.rs"]
 mod node;
+#[path = "../../server/tests/api/ws_frames.rs"]
+#[expect(
+    dead_code,
+    reason = "the cluster tests use part of the API tests' client"
+)]
+mod ws_frames;
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use client::{PATIENCE, Ws, advance, call, clock, expert, get, post, rfc3339, start, visitor};
+use client::{PATIENCE, advance, call, clock, expert, get, post, rfc3339, start, visitor};
 use ebb_core::Event;
 use ebb_store::testing;
 use node::{Cluster, LEASE_MS, Schema};
 use reqwest::Method;
 use serde_json::{Value, json};
+use ws_frames::Ws;
 
 /// A fresh schema when PostgreSQL (and, if `with_nats`, NATS) can be used; `None` (the
 /// test is skipped) only outside CI, see [`testing::missing`].
@@ -59,10 +68,14 @@ async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
     let vt = visitor(n1).await;
     let id = start(n1, &vt, "hello from node one").await;
     expert_ws
-        .until(|f| is_entry_with(f, "hello from node one"))
+        .until("the visitor's first message", |f| {
+            is_entry_with(f, "hello from node one")
+        })
         .await;
     let mut tab1 = Ws::connect(n1, &format!("token={vt}&brand=demo")).await;
-    let online = expert_ws.until(|f| f["type"] == "presence").await;
+    let online = expert_ws
+        .until("presence online", |f| f["type"] == "presence")
+        .await;
     assert_eq!(online["online"], true, "presence crossed nodes");
 
     // The expert answers on node 3; the visitor on node 1 gets it live.
@@ -70,14 +83,16 @@ async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
     let path = format!("/api/v1/expert/conversations/{id}/messages");
     post(n3, &path, &ada, reply).await;
     let got = tab1
-        .until(|f| is_entry_with(f, "answer from node three"))
+        .until("the expert's answer", |f| {
+            is_entry_with(f, "answer from node three")
+        })
         .await;
     let seen_seq = got["entry"]["seq"].as_u64().expect("seq");
 
     // Typing and read markers cross too.
     tab1.send(json!({"type": "typing", "conversation": id, "typing": true}))
         .await;
-    let typing = expert_ws.until(|f| f["type"] == "typing").await;
+    let typing = expert_ws.until("typing", |f| f["type"] == "typing").await;
     assert_eq!(
         (typing["from"].clone(), typing["typing"].clone()),
         (json!("visitor"), json!(true))
@@ -85,7 +100,7 @@ async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
     expert_ws
         .send(json!({"type": "read", "conversation": id, "seq": seen_seq}))
         .await;
-    let read = tab1.until(|f| f["type"] == "read").await;
+    let read = tab1.until("read receipt", |f| f["type"] == "read").await;
     assert_eq!(
         (read["by"].clone(), read["seq"].clone()),
         (json!("expert"), json!(seen_seq))
@@ -111,7 +126,9 @@ async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
 
     // The dead node's visitor goes offline once its lease runs out.
     let offline = expert_ws
-        .until(|f| f["type"] == "presence" && f["online"] == false)
+        .until("presence offline", |f| {
+            f["type"] == "presence" && f["online"] == false
+        })
         .await;
     assert_eq!(offline["visitor"], online["visitor"]);
     assert!(LEASE_MS < PATIENCE.as_millis() as u64);
@@ -121,7 +138,9 @@ async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
     let mut back = Ws::connect(cluster.base(1), &format!("token={vt}&brand=demo")).await;
     back.send(json!({"type": "resume", "conversations": {id.clone(): seen_seq}}))
         .await;
-    let conv = back.until(|f| f["type"] == "conversation").await;
+    let conv = back
+        .until("the resumed conversation", |f| f["type"] == "conversation")
+        .await;
     let last_seq =
         last_seq.unwrap_or_else(|| conv["conversation"]["last_seq"].as_u64().expect("last_seq"));
     let resumed = back.entries_until(&id, last_seq).await;
@@ -315,7 +334,9 @@ async fn a_node_without_nats_is_degraded_but_serves_its_own_clients() {
     let vt = visitor(base).await;
     start(base, &vt, "written while NATS is away").await;
     expert_ws
-        .until(|f| is_entry_with(f, "written while NATS is away"))
+        .until("the message written while NATS is away", |f| {
+            is_entry_with(f, "written while NATS is away")
+        })
         .await;
     let metrics = reqwest::get(format!("{base}/metrics"))
         .await

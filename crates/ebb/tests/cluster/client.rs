@@ -1,15 +1,11 @@
-//! HTTP calls and a small WebSocket client for the cluster tests.
+//! HTTP calls for the cluster and kill tests.
 
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
 use reqwest::Method;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 /// How long a test waits for an expected frame or state.
 pub const PATIENCE: Duration = Duration::from_secs(15);
@@ -91,67 +87,4 @@ pub async fn start(base: &str, visitor: &str, body: &str) -> String {
         .as_str()
         .expect("id")
         .to_owned()
-}
-
-/// A connected WebSocket client.
-pub struct Ws {
-    stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
-}
-
-impl Ws {
-    /// Connects to `base` with `query` (`token=..` or `token=..&brand=demo`).
-    pub async fn connect(base: &str, query: &str) -> Self {
-        let url = format!("{}/ws?{query}", base.replace("http://", "ws://"));
-        let (stream, _) = tokio_tungstenite::connect_async(url).await.expect("ws");
-        let mut ws = Self { stream };
-        ws.until(|f| f["type"] == "hello").await;
-        ws
-    }
-
-    pub async fn send(&mut self, frame: Value) {
-        let text = frame.to_string();
-        self.stream
-            .send(Message::Text(text.into()))
-            .await
-            .expect("send");
-    }
-
-    /// Reads frames until one matches; panics after [`PATIENCE`].
-    pub async fn until(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
-        let deadline = tokio::time::Instant::now() + PATIENCE;
-        loop {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let msg = tokio::time::timeout(left, self.stream.next())
-                .await
-                .expect("an expected frame in time")
-                .expect("open socket")
-                .expect("frame");
-            if let Message::Text(text) = msg {
-                let frame: Value = serde_json::from_str(text.as_str()).expect("json frame");
-                if wanted(&frame) {
-                    return frame;
-                }
-            }
-        }
-    }
-
-    /// Reads frames until the entry with `seq` of `conversation`; returns every entry
-    /// seen for it on the way.
-    pub async fn entries_until(&mut self, conversation: &str, seq: u64) -> Vec<Value> {
-        let mut seen = Vec::new();
-        loop {
-            let f = self
-                .until(|f| f["type"] == "entry" && f["conversation"] == conversation)
-                .await;
-            let at = f["entry"]["seq"].as_u64().expect("seq");
-            seen.push(f["entry"].clone());
-            if at >= seq {
-                return seen;
-            }
-        }
-    }
-
-    pub async fn close(mut self) {
-        let _ = self.stream.close(None).await;
-    }
 }

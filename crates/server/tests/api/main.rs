@@ -25,3 +25,4 @@ mod snooze;
 mod snooze_budget;
 mod webhooks;
 mod ws_client;
+mod ws_frames;
