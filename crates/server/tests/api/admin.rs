@@ -5,13 +5,11 @@ use ebb_core::ExpertStatus;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, spawn_apps};
+use crate::helpers::{PASSWORD, per_backend};
 use crate::ws_client::rivals;
 
-#[tokio::test]
-async fn an_admin_sees_the_whole_brand_and_sets_the_automatic_message() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn an_admin_sees_the_whole_brand_and_sets_the_automatic_message(app, b) {
         let (acme, _, root, other) = rivals(&app, "root", "boss").await;
         let (_, ada) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
         let visitor = app.visitor(&acme).await;
@@ -81,14 +79,11 @@ async fn an_admin_sees_the_whole_brand_and_sets_the_automatic_message() {
             .call(Method::POST, "/api/v1/admin/login", None, Some(wrong))
             .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn an_admin_invites_resizes_and_disables_experts() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn an_admin_invites_resizes_and_disables_experts(app, b) {
         let (_, _, root, other) = rivals(&app, "root", "boss").await;
         let invite = json!({"email": "new@acme.test", "name": "Newt",
                             "password": "long enough", "capacity": 2});
@@ -142,14 +137,11 @@ async fn an_admin_invites_resizes_and_disables_experts() {
         let (_, theirs) = app.get("/api/v1/admin/experts", &other).await;
         assert_eq!(theirs["experts"], json!([]), "{b}");
         let _ = PASSWORD;
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn api_keys_are_shown_once_scoped_to_their_brand_and_revocable() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn api_keys_are_shown_once_scoped_to_their_brand_and_revocable(app, b) {
         let (acme, _, root, boss) = rivals(&app, "root", "boss").await;
         let visitor = app.visitor(&acme).await;
         let started = app.start(&acme, &visitor, "hello", "a").await;
@@ -210,6 +202,5 @@ async fn api_keys_are_shown_once_scoped_to_their_brand_and_revocable() {
         assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
         let (s, _) = app.get("/api/v1/server/conversations", &key).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: revoked");
-        app.finish().await;
     }
 }

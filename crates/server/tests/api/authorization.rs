@@ -5,12 +5,10 @@ use ebb_core::ExpertStatus;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::spawn_apps;
+use crate::helpers::per_backend;
 
-#[tokio::test]
-async fn nobody_sees_conversations_that_are_not_theirs() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn nobody_sees_conversations_that_are_not_theirs(app, b) {
         let acme = app.brand("acme").await;
         let globex = app.brand("globex").await;
         let (_, ada) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
@@ -99,14 +97,11 @@ async fn nobody_sees_conversations_that_are_not_theirs() {
             .get("/api/v1/widget/acme/conversations", &stranger)
             .await;
         assert_eq!(list["conversations"], json!([]), "{b}");
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn bad_input_gets_a_clear_problem() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn bad_input_gets_a_clear_problem(app, b) {
         let brand = app.brand("acme").await;
         let visitor = app.visitor(&brand).await;
         let path = "/api/v1/widget/acme/conversations";
@@ -176,6 +171,5 @@ async fn bad_input_gets_a_clear_problem() {
         // The conversation list is still empty: nothing half-accepted was stored.
         let (_, list) = app.get(path, &visitor).await;
         assert_eq!(list["conversations"], json!([]), "{b}");
-        app.finish().await;
     }
 }

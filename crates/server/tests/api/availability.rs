@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{TestApp, id_of, kinds, spawn_apps};
+use crate::helpers::{TestApp, id_of, kinds, per_backend};
 use crate::ws_client::{Ws, admin};
 
 async fn set_woken_wait(app: &TestApp, brand: &Brand, minutes: i64) {
@@ -64,10 +64,8 @@ fn passed_on(body: &Value) -> bool {
     })
 }
 
-#[tokio::test]
-async fn a_woken_conversation_waits_for_a_full_expert_only_for_the_woken_wait() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn a_woken_conversation_waits_for_a_full_expert_only_for_the_woken_wait(app, b) {
         let acme = app.brand("acme").await;
         set_woken_wait(&app, &acme, 30).await;
         let (ada, ada_t) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
@@ -112,14 +110,11 @@ async fn a_woken_conversation_waits_for_a_full_expert_only_for_the_woken_wait() 
             json!(bob.id),
             "{b}"
         );
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn disabling_an_expert_passes_their_conversations_on_to_the_team() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn disabling_an_expert_passes_their_conversations_on_to_the_team(app, b) {
         let acme = app.brand("acme").await;
         let root = admin(&app, &acme, "root").await;
         let (ada, ada_t) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
@@ -173,14 +168,11 @@ async fn disabling_an_expert_passes_their_conversations_on_to_the_team() {
             bob_row["slots"],
             json!({"held": 3, "capacity": 3, "free": 0})
         );
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn an_expert_who_logs_out_gets_no_new_conversations() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn an_expert_who_logs_out_gets_no_new_conversations(app, b) {
         let acme = app.brand("acme").await;
         let (_, ada_t) = app.expert(&acme, "ada", 3, ExpertStatus::Available).await;
         let (bob, _) = app.expert(&acme, "bob", 1, ExpertStatus::Available).await;
@@ -196,6 +188,5 @@ async fn an_expert_who_logs_out_gets_no_new_conversations() {
             json!(bob.id),
             "{b}: Ada logged out, so Bob gets it"
         );
-        app.finish().await;
     }
 }

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_apps;
+use crate::helpers::per_backend;
 use crate::ws_client::admin;
 
 /// Words that would give the schema away.
@@ -25,10 +25,8 @@ fn assert_plain(body: &Value, backend: &str) {
     }
 }
 
-#[tokio::test]
-async fn a_taken_expert_email_is_a_plain_conflict() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn a_taken_expert_email_is_a_plain_conflict(app, b) {
         let acme = app.brand("acme").await;
         let root = admin(&app, &acme, "root").await;
         // The same address in other letter case is the same address.
@@ -48,6 +46,5 @@ async fn a_taken_expert_email_is_a_plain_conflict() {
             "{b}: {body}"
         );
         assert_plain(&body, b);
-        app.finish().await;
     }
 }

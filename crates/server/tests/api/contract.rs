@@ -8,7 +8,7 @@ use ebb_server::openapi::{Audience, routes};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_apps};
+use crate::helpers::{TestApp, per_backend, spawn_apps};
 use crate::ws_client::admin;
 
 const DOC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
@@ -200,10 +200,8 @@ async fn creds(app: &TestApp, slug: &str) -> (ebb_core::Brand, Creds) {
     (brand, creds)
 }
 
-#[tokio::test]
-async fn every_refusal_of_the_authorization_matrix_holds() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn every_refusal_of_the_authorization_matrix_holds(app, b) {
         let (acme, ours) = creds(&app, "acme").await;
         let (_, theirs) = creds(&app, "globex").await;
         let started = app.start(&acme, &ours.visitor, "hello", "m").await;
@@ -270,6 +268,5 @@ async fn every_refusal_of_the_authorization_matrix_holds() {
                 );
             }
         }
-        app.finish().await;
     }
 }

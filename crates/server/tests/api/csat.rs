@@ -5,7 +5,7 @@ use ebb_core::ExpertStatus;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{TestApp, id_of, spawn_apps};
+use crate::helpers::{TestApp, id_of, per_backend};
 use crate::ws_client::admin;
 
 async fn close(app: &TestApp, token: &str, id: &str) {
@@ -14,10 +14,8 @@ async fn close(app: &TestApp, token: &str, id: &str) {
     assert_eq!(s, StatusCode::OK, "{}: {body}", app.backend);
 }
 
-#[tokio::test]
-async fn visitors_rate_a_closed_conversation_once() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn visitors_rate_a_closed_conversation_once(app, b) {
         let brand = app.brand("acme").await;
         let (ada, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
         let root = admin(&app, &brand, "root").await;
@@ -57,6 +55,5 @@ async fn visitors_rate_a_closed_conversation_once() {
         let (_, all) = app.get("/api/v1/admin/csat", &root).await;
         assert_eq!(all["experts"][0]["expert_id"], json!(ada.id), "{b}: {all}");
         assert_eq!(all["brand"]["average"], 4.0);
-        app.finish().await;
     }
 }

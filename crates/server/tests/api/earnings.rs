@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use time::Duration;
 use time::format_description::well_known::Rfc3339;
 
-use crate::helpers::{TestApp, id_of, kinds, spawn_apps};
+use crate::helpers::{TestApp, id_of, kinds, per_backend};
 use crate::ws_client::admin;
 
 struct Shop {
@@ -57,10 +57,8 @@ async fn close(app: &TestApp, token: &str, id: &str) -> Value {
     body
 }
 
-#[tokio::test]
-async fn contact_fees_are_earned_once_at_close_and_never_while_snoozed() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn contact_fees_are_earned_once_at_close_and_never_while_snoozed(app, b) {
         let brand = app.brand("acme").await;
         let (ada, ada_t) = app.expert(&brand, "ada", 2, ExpertStatus::Available).await;
         let shop = shop(&app, &brand, &[&ada]).await;
@@ -124,14 +122,11 @@ async fn contact_fees_are_earned_once_at_close_and_never_while_snoozed() {
                 .is_some_and(|l| l.ends_with(",EUR,600,2")),
             "{b}: {text}"
         );
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn purchases_earn_commission_within_the_window_exactly_once() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn purchases_earn_commission_within_the_window_exactly_once(app, b) {
         let brand = app.brand("acme").await;
         let (ada, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
         let (bob, bob_t) = app.expert(&brand, "bob", 1, ExpertStatus::Away).await;
@@ -282,7 +277,6 @@ async fn purchases_earn_commission_within_the_window_exactly_once() {
             ),
             "{b}"
         );
-        app.finish().await;
     }
 }
 
@@ -294,10 +288,8 @@ async fn shop_key_only(app: &TestApp, brand: &ebb_core::Brand) -> String {
     key["key"].as_str().expect("key").to_owned()
 }
 
-#[tokio::test]
-async fn page_purchases_wait_for_the_server_to_confirm() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn page_purchases_wait_for_the_server_to_confirm(app, b) {
         let brand = app.brand("acme").await;
         let (ada, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
         let shop = shop(&app, &brand, &[&ada]).await;
@@ -330,7 +322,6 @@ async fn page_purchases_wait_for_the_server_to_confirm() {
             json!({"EUR": 200}),
             "{b}"
         );
-        app.finish().await;
     }
 }
 

@@ -351,3 +351,32 @@ pub fn kinds(body: &Value) -> Vec<String> {
 pub fn id_of(body: &Value) -> String {
     body["conversation"]["id"].as_str().expect("id").to_owned()
 }
+
+/// Declares a test that runs its body once on each backend: `app` is a fresh server (write
+/// `mut app` to restart it), `b` the backend's name, and the server and its database are
+/// dropped when the body is done.
+macro_rules! per_backend {
+    ($(#[$meta:meta])* async fn $name:ident(mut $app:ident, $b:ident) $body:block) => {
+        $(#[$meta])*
+        #[tokio::test]
+        async fn $name() {
+            for mut $app in crate::helpers::spawn_apps().await {
+                let $b = $app.backend;
+                $body
+                $app.finish().await;
+            }
+        }
+    };
+    ($(#[$meta:meta])* async fn $name:ident($app:ident, $b:ident) $body:block) => {
+        $(#[$meta])*
+        #[tokio::test]
+        async fn $name() {
+            for $app in crate::helpers::spawn_apps().await {
+                let $b = $app.backend;
+                $body
+                $app.finish().await;
+            }
+        }
+    };
+}
+pub(crate) use per_backend;

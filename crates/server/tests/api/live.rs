@@ -8,13 +8,11 @@ use ebb_core::ExpertStatus;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{id_of, spawn_apps};
+use crate::helpers::{id_of, per_backend, spawn_apps};
 use crate::ws_client::{Ws, admin, entry_seqs};
 
-#[tokio::test]
-async fn upgrades_are_refused_without_a_valid_token_or_from_a_foreign_origin() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn upgrades_are_refused_without_a_valid_token_or_from_a_foreign_origin(app, b) {
         let acme = app.brand("acme").await;
         let globex = app.brand("globex").await;
         let visitor = app.visitor(&acme).await;
@@ -77,14 +75,11 @@ async fn upgrades_are_refused_without_a_valid_token_or_from_a_foreign_origin() {
         assert!(ok.is_ok(), "{b}: an allowed origin");
         let ws = Ws::try_connect(&app, &format!("token={admin}"), None).await;
         assert_eq!(ws.expect("admin ws").hello["principal"]["kind"], "admin");
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn entries_reach_exactly_the_visitor_and_expert_concerned() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn entries_reach_exactly_the_visitor_and_expert_concerned(app, b) {
         let acme = app.brand("acme").await;
         let globex = app.brand("globex").await;
         let (_, ada) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
@@ -149,14 +144,11 @@ async fn entries_reach_exactly_the_visitor_and_expert_concerned() {
             refusal["problem"]["status"], 404,
             "{b}: resume of another's conversation"
         );
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn a_reconnecting_client_resumes_from_its_last_seq_and_misses_nothing() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn a_reconnecting_client_resumes_from_its_last_seq_and_misses_nothing(app, b) {
         let acme = app.brand("acme").await;
         let (_, ada) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
         let visitor = app.visitor(&acme).await;
@@ -203,7 +195,6 @@ async fn a_reconnecting_client_resumes_from_its_last_seq_and_misses_nothing() {
             .filter_map(|e| e["seq"].as_u64())
             .collect();
         assert_eq!(seqs, [5, 6, 7, 8], "{b}: the same events over HTTP");
-        app.finish().await;
     }
 }
 

@@ -5,13 +5,11 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::spawn_apps;
+use crate::helpers::per_backend;
 use crate::ws_client::admin;
 
-#[tokio::test]
-async fn only_the_brands_origins_may_use_the_widget_api_from_a_browser() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn only_the_brands_origins_may_use_the_widget_api_from_a_browser(app, b) {
         let brand = app.brand("acme").await;
         let root = admin(&app, &brand, "root").await;
         let (s, before) = app.get("/api/v1/admin/settings", &root).await;
@@ -98,6 +96,5 @@ async fn only_the_brands_origins_may_use_the_widget_api_from_a_browser() {
             StatusCode::FORBIDDEN,
             "{b}"
         );
-        app.finish().await;
     }
 }

@@ -7,7 +7,7 @@ use ebb_core::ExpertStatus;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_apps};
+use crate::helpers::{TestApp, per_backend};
 use crate::ws_client::admin;
 
 /// How many rows each list gets: more than two pages of two.
@@ -51,10 +51,8 @@ fn id(body: &Value) -> String {
     body["id"].as_str().expect("id").to_owned()
 }
 
-#[tokio::test]
-async fn every_list_route_walks_each_row_exactly_once() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn every_list_route_walks_each_row_exactly_once(app, b) {
         let brand = app.brand("acme").await;
         let root = admin(&app, &brand, "root").await;
         let (ada, ada_token) = app.expert(&brand, "ada", 50, ExpertStatus::Available).await;
@@ -180,7 +178,6 @@ async fn every_list_route_walks_each_row_exactly_once() {
             let ids = walk(&app, path, token, field).await;
             exactly_once(&format!("{b}: {path}"), &ids, expected);
         }
-        app.finish().await;
     }
 }
 
@@ -191,10 +188,8 @@ async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
     answer
 }
 
-#[tokio::test]
-async fn rows_added_during_a_walk_neither_repeat_nor_push_one_out() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn rows_added_during_a_walk_neither_repeat_nor_push_one_out(app, b) {
         let brand = app.brand("acme").await;
         let root = admin(&app, &brand, "root").await;
         let mut before = BTreeSet::new();
@@ -229,14 +224,11 @@ async fn rows_added_during_a_walk_neither_repeat_nor_push_one_out() {
         exactly_once(&format!("{b}: {path} during inserts"), &ids, &before);
         let (s, problem) = app.get(&format!("{path}?cursor=garbage"), &root).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{b}: {problem}");
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn an_earnings_statement_pages_its_entries_and_keeps_whole_totals() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn an_earnings_statement_pages_its_entries_and_keeps_whole_totals(app, b) {
         let brand = app.brand("acme").await;
         let root = admin(&app, &brand, "root").await;
         let (ada, expert) = app.expert(&brand, "ada", 50, ExpertStatus::Available).await;
@@ -277,6 +269,5 @@ async fn an_earnings_statement_pages_its_entries_and_keeps_whole_totals() {
         let unique: BTreeSet<i64> = positions.iter().copied().collect();
         assert_eq!(positions.len(), ROWS, "{b}: {positions:?}");
         assert_eq!(unique.len(), ROWS, "{b}: each entry once: {positions:?}");
-        app.finish().await;
     }
 }

@@ -7,7 +7,7 @@ use ebb_core::{Brand, ExpertStatus};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, id_of, spawn_apps};
+use crate::helpers::{TestApp, id_of, per_backend};
 use crate::ws_client::Ws;
 
 fn is_presence(online: bool) -> impl Fn(&Value) -> bool {
@@ -29,10 +29,8 @@ async fn desk(app: &TestApp) -> (Brand, String, String, String) {
     (acme, ada, zed, visitor)
 }
 
-#[tokio::test]
-async fn a_visitor_is_online_while_connected_and_a_reload_does_not_flicker() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn a_visitor_is_online_while_connected_and_a_reload_does_not_flicker(app, b) {
         let (acme, ada, zed, visitor) = desk(&app).await;
         let started = app.start(&acme, &visitor, "hi", "m1").await;
         let visitor_id = started["conversation"]["visitor_id"].clone();
@@ -64,14 +62,11 @@ async fn a_visitor_is_online_while_connected_and_a_reload_does_not_flicker() {
             !frames.iter().any(|f| f["type"] == "presence"),
             "{b}: an expert without the conversation hears nothing"
         );
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn typing_and_read_receipts_reach_the_other_side() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn typing_and_read_receipts_reach_the_other_side(app, b) {
         let (acme, ada, zed, visitor) = desk(&app).await;
         let stranger = app.visitor(&acme).await;
         let started = app.start(&acme, &visitor, "hi", "m1").await;
@@ -156,6 +151,5 @@ async fn typing_and_read_receipts_reach_the_other_side() {
         assert_eq!(refusal["problem"]["status"], 400, "{b}");
         stranger_ws.send(json!({"type": "ping"})).await;
         stranger_ws.until("pong", |f| f["type"] == "pong").await;
-        app.finish().await;
     }
 }

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use time::Duration;
 use time::format_description::well_known::Rfc3339;
 
-use crate::helpers::{T0, TestApp, spawn_apps};
+use crate::helpers::{T0, TestApp, per_backend};
 use crate::ws_client::{admin, rivals};
 
 fn at(offset: Duration) -> String {
@@ -30,10 +30,8 @@ async fn act(app: &TestApp, token: &str, id: &str, verb: &str, body: Value) {
     assert_eq!(s, StatusCode::OK, "{}: {verb} {out}", app.backend);
 }
 
-#[tokio::test]
-async fn a_report_folds_the_periods_conversations() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn a_report_folds_the_periods_conversations(app, b) {
         let (acme, globex, ann, gil) = rivals(&app, "ann", "gil").await;
         let (_, ada) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
         let v1 = app.visitor(&acme).await;
@@ -95,14 +93,11 @@ async fn a_report_folds_the_periods_conversations() {
             theirs["conversations"]["conversations"], 1,
             "{b}: only globex's"
         );
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn reports_are_for_admins_and_need_a_valid_period() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn reports_are_for_admins_and_need_a_valid_period(app, b) {
         let acme = app.brand("acme").await;
         let ann = admin(&app, &acme, "ann").await;
         let (_, ada) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
@@ -137,6 +132,5 @@ async fn reports_are_for_admins_and_need_a_valid_period() {
                 "{b}: {problem}"
             );
         }
-        app.finish().await;
     }
 }

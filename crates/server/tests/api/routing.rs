@@ -7,13 +7,11 @@ use reqwest::StatusCode;
 use serde_json::json;
 use time::Duration;
 
-use crate::helpers::{id_of, kinds, spawn_apps};
+use crate::helpers::{id_of, kinds, per_backend};
 use crate::ws_client::{admin, rivals};
 
-#[tokio::test]
-async fn admins_reassign_and_unassign_within_capacity() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn admins_reassign_and_unassign_within_capacity(app, b) {
         let (acme, _, root, stranger) = rivals(&app, "root", "boss").await;
         let (_, ada_t) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
         let (bob, bob_t) = app.expert(&acme, "bob", 1, ExpertStatus::Away).await;
@@ -70,14 +68,11 @@ async fn admins_reassign_and_unassign_within_capacity() {
         assert_eq!(back["conversation"]["state"]["status"], "queued", "{b}");
         let (_, me) = app.get("/api/v1/expert/me", &bob_t).await;
         assert_eq!(me["queue"], 1, "{b}");
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn an_offline_expert_keeps_woken_conversations_only_for_the_grace_period() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn an_offline_expert_keeps_woken_conversations_only_for_the_grace_period(app, b) {
         let acme = app.brand("acme").await;
         let (ada, ada_t) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
         let v = app.visitor(&acme).await;
@@ -143,14 +138,11 @@ async fn an_offline_expert_keeps_woken_conversations_only_for_the_grace_period()
         );
         let (_, me) = app.get("/api/v1/expert/me", &bob_t).await;
         assert_eq!(me["queue"], 1, "{b}: {newer} still waits");
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn admins_edit_the_saved_replies_experts_use() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn admins_edit_the_saved_replies_experts_use(app, b) {
         let acme = app.brand("acme").await;
         let root = admin(&app, &acme, "root").await;
         let (_, ada_t) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
@@ -188,6 +180,5 @@ async fn admins_edit_the_saved_replies_experts_use() {
             )
             .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: experts cannot edit them");
-        app.finish().await;
     }
 }

@@ -5,12 +5,10 @@ use ebb_core::ExpertStatus;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{kinds, spawn_apps};
+use crate::helpers::{kinds, per_backend, spawn_apps};
 
-#[tokio::test]
-async fn visitor_writes_gets_the_automatic_message_and_an_expert_reads_it() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn visitor_writes_gets_the_automatic_message_and_an_expert_reads_it(app, b) {
         let brand = app.brand("acme").await;
         let (ada, ada_token) = app.expert(&brand, "ada", 3, ExpertStatus::Available).await;
         let visitor = app.visitor(&brand).await;
@@ -62,14 +60,11 @@ async fn visitor_writes_gets_the_automatic_message_and_an_expert_reads_it() {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(kinds(&seen), ["message"], "{b}: resume after seq 4");
         assert_eq!(seen["entries"][0]["body"], "Yes, in 3 to 5 days.");
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn retries_with_the_same_client_id_are_not_duplicated() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn retries_with_the_same_client_id_are_not_duplicated(app, b) {
         let brand = app.brand("acme").await;
         let visitor = app.visitor(&brand).await;
         let first = app.start(&brand, &visitor, "Hello", "m-1").await;
@@ -104,14 +99,11 @@ async fn retries_with_the_same_client_id_are_not_duplicated() {
             .filter(|e| e["body"] == "Anyone?")
             .count();
         assert_eq!(bodies, 1, "{b}");
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn conversations_queue_until_an_expert_becomes_available() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn conversations_queue_until_an_expert_becomes_available(app, b) {
         let brand = app.brand("acme").await;
         let (_, token) = app.expert(&brand, "bob", 1, ExpertStatus::Away).await;
         let v1 = app.visitor(&brand).await;
@@ -147,7 +139,6 @@ async fn conversations_queue_until_an_expert_becomes_available() {
             "{b}: first come first served"
         );
         assert_eq!(panel["queue"], 1);
-        app.finish().await;
     }
 }
 

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use time::Duration;
 use time::format_description::well_known::Rfc3339;
 
-use crate::helpers::{TestApp, spawn_apps};
+use crate::helpers::{TestApp, per_backend};
 use crate::ws_client::admin;
 
 /// `value` with every UUID replaced by `[id]` and every RFC 3339 time by `[time]`, in
@@ -79,10 +79,8 @@ async fn shop(app: &TestApp, brand: &ebb_core::Brand, ada: &ebb_core::Expert) ->
     (root, key["key"].as_str().expect("key").to_owned())
 }
 
-#[tokio::test]
-async fn the_main_bodies_keep_their_shape() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn the_main_bodies_keep_their_shape(app, b) {
         let from = (app.now() - Duration::hours(1))
             .format(&Rfc3339)
             .expect("time");
@@ -131,6 +129,5 @@ async fn the_main_bodies_keep_their_shape() {
         let path = format!("/api/v1/admin/reports?from={from}&to={to}");
         let report = ok(&app, Method::GET, &path, &root, None).await;
         insta::assert_json_snapshot!("report", redact(report));
-        app.finish().await;
     }
 }

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{TestApp, id_of, kinds, spawn_apps};
+use crate::helpers::{TestApp, id_of, kinds, per_backend};
 
 pub(crate) async fn suggestion(app: &TestApp, token: &str, id: &str) -> Value {
     let (status, body) = app.get("/api/v1/expert/suggestions", token).await;
@@ -77,10 +77,8 @@ async fn widget_online(
     socket
 }
 
-#[tokio::test]
-async fn scenario_1_nudge_announce_snooze_twice_then_goodbye() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn scenario_1_nudge_announce_snooze_twice_then_goodbye(app, b) {
         let brand = app.brand("acme").await;
         let (ada, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
         let visitor = app.visitor(&brand).await;
@@ -181,14 +179,11 @@ async fn scenario_1_nudge_announce_snooze_twice_then_goodbye() {
             seen["conversation"]["state"]["by"],
             json!({"kind": "expert", "id": ada.id})
         );
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn a_visitor_reply_during_snooze_goes_back_to_the_same_expert() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn a_visitor_reply_during_snooze_goes_back_to_the_same_expert(app, b) {
         let brand = app.brand("acme").await;
         let (ada, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
         let (_, bob_t) = app.expert(&brand, "bob", 2, ExpertStatus::Available).await;
@@ -232,14 +227,11 @@ async fn a_visitor_reply_during_snooze_goes_back_to_the_same_expert() {
             StatusCode::NOT_FOUND,
             "{b}: the other expert never sees it"
         );
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn snooze_rules_are_enforced() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn snooze_rules_are_enforced(app, b) {
         let brand = app.brand("acme").await;
         let (_, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
         let visitor = app.visitor(&brand).await;
@@ -281,14 +273,11 @@ async fn snooze_rules_are_enforced() {
             s == StatusCode::NOT_FOUND || s == StatusCode::METHOD_NOT_ALLOWED,
             "{b}: visitors cannot close"
         );
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn snooze_timers_survive_a_restart() {
-    for mut app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn snooze_timers_survive_a_restart(mut app, b) {
         let brand = app.brand("acme").await;
         let (_, ada_t) = app.expert(&brand, "ada", 2, ExpertStatus::Available).await;
         let v1 = app.visitor(&brand).await;
@@ -332,6 +321,5 @@ async fn snooze_timers_survive_a_restart() {
             let woken = kinds(&read).iter().filter(|k| *k == "woken").count();
             assert_eq!(woken, 1, "{b}: each expiry fires exactly once");
         }
-        app.finish().await;
     }
 }

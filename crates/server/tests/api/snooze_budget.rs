@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{TestApp, id_of, spawn_apps};
+use crate::helpers::{TestApp, id_of, per_backend};
 use crate::snooze::{snooze, suggestion, wait_expired};
 use crate::ws_client::admin;
 
@@ -19,10 +19,8 @@ async fn put_settings(app: &TestApp, root: &str, change: Value) -> (StatusCode, 
     app.put("/api/v1/admin/settings", root, settings).await
 }
 
-#[tokio::test]
-async fn an_enforced_budget_refuses_the_snooze_and_the_suggestion_says_goodbye() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn an_enforced_budget_refuses_the_snooze_and_the_suggestion_says_goodbye(app, b) {
         let brand = app.brand("acme").await;
         let root = admin(&app, &brand, "root").await;
         let (_, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
@@ -91,6 +89,5 @@ async fn an_enforced_budget_refuses_the_snooze_and_the_suggestion_says_goodbye()
         assert_eq!(fresh["budget"]["snooze_allowed"], true);
         let (s, _) = snooze(&app, &ada_t, &id, json!({"kind": "one_day"})).await;
         assert_eq!(s, StatusCode::OK, "{b}: allowed again");
-        app.finish().await;
     }
 }

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 use time::Duration;
 
-use crate::helpers::{TestApp, spawn_apps};
+use crate::helpers::{TestApp, per_backend};
 use crate::ws_client::{admin, rivals};
 
 /// One request the receiver got.
@@ -144,10 +144,8 @@ async fn subscribe(app: &TestApp, admin: &str, url: &str, events: &[&str]) -> (S
     (created["id"].as_str().expect("id").to_owned(), secret)
 }
 
-#[tokio::test]
-async fn deliveries_are_signed_retried_with_backoff_and_survive_a_restart() {
-    for mut app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn deliveries_are_signed_retried_with_backoff_and_survive_a_restart(mut app, b) {
         let brand = app.brand("acme").await;
         let ann = admin(&app, &brand, "ann").await;
         let receiver = Receiver::start(2).await;
@@ -206,14 +204,11 @@ async fn deliveries_are_signed_retried_with_backoff_and_survive_a_restart() {
         receiver
             .still(3, "nothing after the delivery was accepted")
             .await;
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn the_desk_sends_conversation_events() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn the_desk_sends_conversation_events(app, b) {
         let brand = app.brand("acme").await;
         let ann = admin(&app, &brand, "ann").await;
         let (_, ada) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
@@ -278,14 +273,11 @@ async fn the_desk_sends_conversation_events() {
             assert_eq!(event["data"]["conversation_id"], id.as_str(), "{b}");
             assert_eq!(event["type"], g.event_type.as_str(), "{b}");
         }
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn only_the_brands_admins_manage_its_webhooks() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn only_the_brands_admins_manage_its_webhooks(app, b) {
         let (acme, _, ann, gil) = rivals(&app, "ann", "gil").await;
         let (_, ada) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
         let (id, _) = subscribe(&app, &ann, "https://hooks.example/ebb", &["csat.submitted"]).await;
@@ -349,6 +341,5 @@ async fn only_the_brands_admins_manage_its_webhooks() {
         assert_eq!(s, StatusCode::NOT_FOUND, "{b}: already deleted");
         let (_, list) = app.get("/api/v1/admin/webhooks", &ann).await;
         assert_eq!(list["webhooks"], json!([]), "{b}");
-        app.finish().await;
     }
 }

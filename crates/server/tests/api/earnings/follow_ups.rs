@@ -8,7 +8,7 @@ use serde_json::json;
 use time::Duration;
 
 use super::{close, id_of, rfc, shop, statement};
-use crate::helpers::{TestApp, spawn_apps};
+use crate::helpers::{TestApp, per_backend};
 
 /// The visitor writes to their closed conversation `id`: returns the follow-up's id.
 async fn follow_up(app: &TestApp, brand: &ebb_core::Brand, visitor: &str, id: &str) -> String {
@@ -17,13 +17,11 @@ async fn follow_up(app: &TestApp, brand: &ebb_core::Brand, visitor: &str, id: &s
     follow
 }
 
-/// docs/earnings.md, "Follow-ups: worked examples" 1 and 2, on the real server: a purchase
-/// after a silent follow-up pays the last replier (Ada, €12.00 of €120.00), and a follow-up
-/// closed by another expert pays its closer (Bob, €3.00).
-#[tokio::test]
-async fn follow_up_worked_examples_over_http() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    /// docs/earnings.md, "Follow-ups: worked examples" 1 and 2, on the real server: a purchase
+    /// after a silent follow-up pays the last replier (Ada, €12.00 of €120.00), and a follow-up
+    /// closed by another expert pays its closer (Bob, €3.00).
+    async fn follow_up_worked_examples_over_http(app, b) {
         let brand = app.brand("acme").await;
         let (ada, ada_t) = app.expert(&brand, "ada", 2, ExpertStatus::Available).await;
         let (bob, bob_t) = app.expert(&brand, "bob", 2, ExpertStatus::Away).await;
@@ -84,6 +82,5 @@ async fn follow_up_worked_examples_over_http() {
             json!({"EUR": 1_800}),
             "{b}: two contacts and €12.00 commission"
         );
-        app.finish().await;
     }
 }
