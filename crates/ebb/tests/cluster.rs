@@ -28,8 +28,10 @@ use serde_json::{Value, json};
 use ws_frames::Ws;
 
 /// A fresh schema when PostgreSQL (and, if `with_nats`, NATS) can be used; `None` (the
-/// test is skipped) only outside CI, see [`testing::missing`].
+/// test is skipped) only outside CI, see [`testing::missing`]. Installs the TLS crypto
+/// provider the nodes' clients need.
 async fn schema(with_nats: bool) -> Option<Schema> {
+    ebb_server::install_crypto_provider();
     let Some(url) = testing::postgres_url() else {
         return testing::missing(
             false,
@@ -55,7 +57,6 @@ fn is_entry_with(f: &Value, text: &str) -> bool {
 
 #[tokio::test]
 async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
-    ebb_server::install_crypto_provider();
     let Some(schema) = schema(true).await else {
         return;
     };
@@ -203,7 +204,6 @@ async fn assigned_to(base: &str, token: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn routing_and_snooze_timers_are_exactly_once_across_three_nodes() {
-    ebb_server::install_crypto_provider();
     let Some(schema) = schema(true).await else {
         return;
     };
@@ -318,7 +318,6 @@ async fn routing_and_snooze_timers_are_exactly_once_across_three_nodes() {
 
 #[tokio::test]
 async fn a_node_without_nats_is_degraded_but_serves_its_own_clients() {
-    ebb_server::install_crypto_provider();
     let Some(schema) = schema(false).await else {
         return;
     };

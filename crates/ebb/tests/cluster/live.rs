@@ -7,7 +7,7 @@ use crate::ws_frames::Ws;
 impl Ws {
     /// Connects to `base` with `query` (`token=..` or `token=..&brand=demo`).
     pub async fn connect(base: &str, query: &str) -> Self {
-        Self::try_connect_to(base, query, None).await.expect("ws")
+        Self::try_connect(base, query, None).await.expect("ws")
     }
 
     /// Reads frames until the entry with `seq` of `conversation`; returns every entry

@@ -22,59 +22,23 @@ per_backend! {
 
         let widget = format!("/api/v1/widget/acme/conversations/{id}");
         let expert = format!("/api/v1/expert/conversations/{id}");
-        let cases = [
-            ("no token", widget.clone(), None, StatusCode::UNAUTHORIZED),
-            (
-                "garbage token",
-                widget.clone(),
-                Some("nope"),
-                StatusCode::UNAUTHORIZED,
-            ),
-            (
-                "another visitor",
-                widget.clone(),
-                Some(stranger.as_str()),
-                StatusCode::NOT_FOUND,
-            ),
-            (
-                "a visitor of another brand",
-                widget.clone(),
-                Some(foreign.as_str()),
-                StatusCode::UNAUTHORIZED,
-            ),
-            (
-                "an expert token on the widget API",
-                widget.clone(),
-                Some(ada.as_str()),
-                StatusCode::UNAUTHORIZED,
-            ),
-            (
-                "another expert",
-                expert.clone(),
-                Some(zed.as_str()),
-                StatusCode::NOT_FOUND,
-            ),
-            (
-                "another brand's expert",
-                expert.clone(),
-                Some(gus.as_str()),
-                StatusCode::NOT_FOUND,
-            ),
-            (
-                "a visitor token on the expert API",
-                expert.clone(),
-                Some(owner.as_str()),
-                StatusCode::UNAUTHORIZED,
-            ),
-            (
-                "no expert token",
-                expert.clone(),
-                None,
-                StatusCode::UNAUTHORIZED,
-            ),
+        let widget_cases = [
+            ("no token", None, StatusCode::UNAUTHORIZED),
+            ("garbage token", Some("nope"), StatusCode::UNAUTHORIZED),
+            ("another visitor", Some(stranger.as_str()), StatusCode::NOT_FOUND),
+            ("a visitor of another brand", Some(foreign.as_str()), StatusCode::UNAUTHORIZED),
+            ("an expert token on the widget API", Some(ada.as_str()), StatusCode::UNAUTHORIZED),
         ];
-        for (who, path, token, expected) in cases {
-            let (status, body) = app.call(Method::GET, &path, token, None).await;
+        let expert_cases = [
+            ("another expert", Some(zed.as_str()), StatusCode::NOT_FOUND),
+            ("another brand's expert", Some(gus.as_str()), StatusCode::NOT_FOUND),
+            ("a visitor token on the expert API", Some(owner.as_str()), StatusCode::UNAUTHORIZED),
+            ("no expert token", None, StatusCode::UNAUTHORIZED),
+        ];
+        let cases = (widget_cases.iter().map(|c| (&widget, c)))
+            .chain(expert_cases.iter().map(|c| (&expert, c)));
+        for (path, &(who, token, expected)) in cases {
+            let (status, body) = app.call(Method::GET, path, token, None).await;
             assert_eq!(status, expected, "{b}: {who} reading");
             assert!(
                 body["type"]

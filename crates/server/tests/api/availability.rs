@@ -80,8 +80,7 @@ per_backend! {
         let woken = reply(&app, &id, &v).await;
         assert_eq!(woken["conversation"]["state"]["for_expert"], json!(ada.id));
         set_status(&app, &bob_t, "available").await;
-        app.advance(Duration::minutes(29)).await;
-        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        app.advance_and_settle(Duration::minutes(29)).await;
         let read = format!("/api/v1/widget/acme/conversations/{id}");
         let (_, body) = app.get(&read, &v).await;
         assert_eq!(

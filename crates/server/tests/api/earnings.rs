@@ -46,6 +46,13 @@ async fn statement(app: &TestApp, token: &str) -> Value {
     body
 }
 
+/// Asserts that `field` (`totals` or `entries`) of the statement of the expert holding
+/// `token` is `expected`; `why` explains a failure.
+async fn assert_statement(app: &TestApp, token: &str, field: &str, expected: Value, why: &str) {
+    let body = statement(app, token).await;
+    assert_eq!(body[field], expected, "{}: {why} {body}", app.backend);
+}
+
 fn rfc(t: ebb_core::Instant) -> String {
     t.format(&Rfc3339).expect("format")
 }
@@ -67,11 +74,7 @@ per_backend! {
         let path = format!("/api/v1/expert/conversations/{id}/snooze");
         let snooze = json!({"choice": {"kind": "one_day"}});
         assert_eq!(app.post(&path, &ada_t, snooze).await.0, StatusCode::OK);
-        assert_eq!(
-            statement(&app, &ada_t).await["entries"],
-            json!([]),
-            "{b}: nothing while snoozed"
-        );
+        assert_statement(&app, &ada_t, "entries", json!([]), "nothing while snoozed").await;
         close(&app, &ada_t, &id).await;
         let s = statement(&app, &ada_t).await;
         assert_eq!(s["totals"], json!({"EUR": 300}), "{b}: {s}");
@@ -83,21 +86,13 @@ per_backend! {
         assert_ne!(follow_id, id, "{b}: a new conversation");
         assert_eq!(kinds(&follow)[0], "started");
         close(&app, &ada_t, &follow_id).await;
-        assert_eq!(
-            statement(&app, &ada_t).await["totals"],
-            json!({"EUR": 300}),
-            "{b}"
-        );
+        assert_statement(&app, &ada_t, "totals", json!({"EUR": 300}), "").await;
 
         // Three days later it is a new contact.
         app.advance(Duration::days(3)).await;
         let later = app.write(&brand, &v, &follow_id, "new question").await;
         close(&app, &ada_t, &id_of(&later)).await;
-        assert_eq!(
-            statement(&app, &ada_t).await["totals"],
-            json!({"EUR": 600}),
-            "{b}"
-        );
+        assert_statement(&app, &ada_t, "totals", json!({"EUR": 600}), "").await;
 
         let (s, payouts) = app.get("/api/v1/admin/payouts", &shop.root).await;
         assert_eq!(s, StatusCode::OK);
@@ -214,11 +209,8 @@ per_backend! {
             json!({"EUR": 1300}),
             "{b}: fee for closing + 10 %"
         );
-        assert_eq!(
-            statement(&app, &ada_t).await["entries"],
-            json!([]),
-            "{b}: Ada neither closed nor replied last"
-        );
+        let why = "Ada neither closed nor replied last";
+        assert_statement(&app, &ada_t, "entries", json!([]), why).await;
 
         // A refund reverses the commission, once.
         let path = "/api/v1/server/purchases/A-1/refund";
@@ -230,11 +222,7 @@ per_backend! {
                 "{b}"
             );
         }
-        assert_eq!(
-            statement(&app, &bob_t).await["totals"],
-            json!({"EUR": 300}),
-            "{b}"
-        );
+        assert_statement(&app, &bob_t, "totals", json!({"EUR": 300}), "").await;
 
         // Another brand's visitor or key gets nothing.
         let globex = app.brand("globex").await;
@@ -303,11 +291,7 @@ per_backend! {
             (StatusCode::ACCEPTED, Some("pending")),
             "{b}: {pending}"
         );
-        assert_eq!(
-            statement(&app, &ada_t).await["entries"],
-            json!([]),
-            "{b}: unconfirmed pays nothing"
-        );
+        assert_statement(&app, &ada_t, "entries", json!([]), "unconfirmed pays nothing").await;
         let confirm = json!({"order_id": "W-1", "visitor_token": v, "amount_minor": 2000, "currency": "EUR", "purchased_at": pending["purchased_at"]});
         let (s, confirmed) = app
             .post("/api/v1/server/purchases", &shop.key, confirm)
@@ -317,11 +301,7 @@ per_backend! {
             (StatusCode::CREATED, Some("confirmed")),
             "{b}: {confirmed}"
         );
-        assert_eq!(
-            statement(&app, &ada_t).await["totals"],
-            json!({"EUR": 200}),
-            "{b}"
-        );
+        assert_statement(&app, &ada_t, "totals", json!({"EUR": 200}), "").await;
     }
 }
 

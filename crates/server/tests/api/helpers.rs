@@ -156,6 +156,12 @@ impl TestApp {
         assert_eq!(status, StatusCode::OK, "{out}");
     }
 
+    /// Moves the server's clock forward and gives its scheduler a moment to act on it.
+    pub async fn advance_and_settle(&self, by: time::Duration) {
+        self.advance(by).await;
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    }
+
     /// The server's current time.
     pub fn now(&self) -> Instant {
         self.clock.now()
@@ -226,8 +232,7 @@ impl TestApp {
             capacity,
             status,
         };
-        let hash = hash_password(PASSWORD.into()).await.expect("hash");
-        let mut tx = self.store().begin().await.expect("begin");
+        let (hash, mut tx) = self.identity_tx().await;
         experts::insert(&mut tx, &expert, &hash, T0)
             .await
             .expect("expert");
@@ -236,6 +241,13 @@ impl TestApp {
             .log_in("/api/v1/auth/login", brand, &expert.email)
             .await;
         (expert, token)
+    }
+
+    /// The hash of [`PASSWORD`] and a transaction to insert a test identity with it.
+    pub async fn identity_tx(&self) -> (String, ebb_store::Tx) {
+        let hash = hash_password(PASSWORD.into()).await.expect("hash");
+        let tx = self.store().begin().await.expect("begin");
+        (hash, tx)
     }
 
     /// Logs in at `path` (the expert or the admin login) with [`PASSWORD`]: the session

@@ -59,11 +59,11 @@ per_backend! {
             ),
         ];
         for (who, query, origin, expected) in cases {
-            let got = Ws::try_connect(&app, &query, origin).await.err();
+            let got = Ws::try_connect(&app.base, &query, origin).await.err();
             assert_eq!(got, Some(expected), "{b}: {who}");
         }
         let same_origin = app.base.clone();
-        let ws = Ws::try_connect(&app, &q("acme", &visitor), Some(&same_origin)).await;
+        let ws = Ws::try_connect(&app.base, &q("acme", &visitor), Some(&same_origin)).await;
         assert!(ws.is_ok(), "{b}: the server's own origin is always allowed");
 
         let admin = admin(&app, &acme, "root").await;
@@ -71,9 +71,10 @@ per_backend! {
         settings["allowed_origins"] = json!(["https://shop.example"]);
         let (s, _) = app.put("/api/v1/admin/settings", &admin, settings).await;
         assert_eq!(s, StatusCode::OK, "{b}");
-        let ok = Ws::try_connect(&app, &q("acme", &visitor), Some("https://shop.example")).await;
+        let shop = Some("https://shop.example");
+        let ok = Ws::try_connect(&app.base, &q("acme", &visitor), shop).await;
         assert!(ok.is_ok(), "{b}: an allowed origin");
-        let ws = Ws::try_connect(&app, &format!("token={admin}"), None).await;
+        let ws = Ws::try_connect(&app.base, &format!("token={admin}"), None).await;
         assert_eq!(ws.expect("admin ws").hello["principal"]["kind"], "admin");
     }
 }

@@ -105,8 +105,7 @@ per_backend! {
             json!(ada.id),
             "{b}: {reply}"
         );
-        app.advance(Duration::minutes(60)).await;
-        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        app.advance_and_settle(Duration::minutes(60)).await;
         let path = format!("/api/v1/expert/conversations/{id}");
         let (_, read) = app.get(&path, &ada_t).await;
         assert_eq!(

@@ -2,37 +2,25 @@
 //! cannot create (brand admins).
 
 use ebb_core::{AdminId, Brand};
-use ebb_server::auth::hash_password;
 use ebb_store::admins::{self, Admin};
-use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{PASSWORD, T0, TestApp};
+use crate::helpers::{T0, TestApp};
 
 pub use crate::ws_frames::Ws;
 
 impl Ws {
-    /// Connects to `app` with `query` (e.g. `token=..&brand=..`) and an optional `Origin`;
-    /// the HTTP status of a refused upgrade otherwise.
-    pub async fn try_connect(
-        app: &TestApp,
-        query: &str,
-        origin: Option<&str>,
-    ) -> Result<Self, StatusCode> {
-        Self::try_connect_to(&app.base, query, origin).await
-    }
-
     /// A visitor's connection.
     pub async fn visitor(app: &TestApp, brand: &Brand, token: &str) -> Self {
         let query = format!("brand={}&token={token}", brand.slug);
-        Self::try_connect(app, &query, None)
+        Self::try_connect(&app.base, &query, None)
             .await
             .expect("visitor ws")
     }
 
     /// An expert's or admin's connection.
     pub async fn session(app: &TestApp, token: &str) -> Self {
-        Self::try_connect(app, &format!("token={token}"), None)
+        Self::try_connect(&app.base, &format!("token={token}"), None)
             .await
             .expect("session ws")
     }
@@ -55,8 +43,7 @@ pub async fn admin(app: &TestApp, brand: &Brand, name: &str) -> String {
         email: format!("{name}@{}.test", brand.slug),
         name: name.to_owned(),
     };
-    let hash = hash_password(PASSWORD.into()).await.expect("hash");
-    let mut tx = app.store().begin().await.expect("begin");
+    let (hash, mut tx) = app.identity_tx().await;
     admins::insert(&mut tx, &admin, &hash, T0)
         .await
         .expect("admin");

@@ -24,7 +24,7 @@ pub struct Ws {
 impl Ws {
     /// Connects to the server at `base` with `query` (e.g. `token=..&brand=..`) and an
     /// optional `Origin`; the HTTP status of a refused upgrade otherwise.
-    pub async fn try_connect_to(
+    pub async fn try_connect(
         base: &str,
         query: &str,
         origin: Option<&str>,

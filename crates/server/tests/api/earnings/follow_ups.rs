@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use time::Duration;
 
-use super::{close, id_of, rfc, shop, statement};
+use super::{assert_statement, close, id_of, rfc, shop};
 use crate::helpers::{TestApp, per_backend};
 
 /// The visitor writes to their closed conversation `id`: returns the follow-up's id.
@@ -55,11 +55,8 @@ per_backend! {
         app.say(&bob_t, &b2, "Yes, with the windscreen.").await;
         app.advance(Duration::minutes(10)).await;
         close(&app, &bob_t, &b2).await;
-        assert_eq!(
-            statement(&app, &bob_t).await["totals"],
-            json!({"EUR": 300}),
-            "{b}: example 2, Bob closed a follow-up of Ada's contact"
-        );
+        let why = "example 2, Bob closed a follow-up of Ada's contact";
+        assert_statement(&app, &bob_t, "totals", json!({"EUR": 300}), why).await;
 
         // Tuesday 10:00: a €120.00 order while B1 is still unanswered.
         let tuesday_1000 = monday_0900 + Duration::hours(25);
@@ -77,10 +74,7 @@ per_backend! {
             json!(ada.id),
             "{b}: example 1, the last replier"
         );
-        assert_eq!(
-            statement(&app, &ada_t).await["totals"],
-            json!({"EUR": 1_800}),
-            "{b}: two contacts and €12.00 commission"
-        );
+        let why = "two contacts and €12.00 commission";
+        assert_statement(&app, &ada_t, "totals", json!({"EUR": 1_800}), why).await;
     }
 }
