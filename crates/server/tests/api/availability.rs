@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{TestApp, id_of, kinds, per_backend};
+use crate::helpers::{TestApp, id_of, kept_for, kinds, per_backend};
 use crate::ws_client::{Ws, admin};
 
 async fn set_woken_wait(app: &TestApp, brand: &Brand, minutes: i64) {
@@ -78,16 +78,12 @@ per_backend! {
 
         // The visitor replies: it waits for Ada, who is full, even though Bob is free.
         let woken = reply(&app, &id, &v).await;
-        assert_eq!(woken["conversation"]["state"]["for_expert"], json!(ada.id));
+        assert_eq!(kept_for(&woken), &json!(ada.id));
         set_status(&app, &bob_t, "available").await;
         app.advance_and_settle(Duration::minutes(29)).await;
         let read = format!("/api/v1/widget/acme/conversations/{id}");
         let (_, body) = app.get(&read, &v).await;
-        assert_eq!(
-            body["conversation"]["state"]["for_expert"],
-            json!(ada.id),
-            "{b}: within the woken wait"
-        );
+        assert_eq!(kept_for(&body), &json!(ada.id), "{b}: within the woken wait");
 
         // Past the wait, with nothing else happening, it is passed on and Bob gets it; Ada's
         // panel hears that it left her.
@@ -128,7 +124,7 @@ per_backend! {
         snooze(&app, &reserved, &ada_t).await;
         let also_held = id_of(&app.start(&acme, &visitors[2], "three", "c").await);
         let woken = reply(&app, &reserved, &visitors[1]).await;
-        assert_eq!(woken["conversation"]["state"]["for_expert"], json!(ada.id));
+        assert_eq!(kept_for(&woken), &json!(ada.id));
         let member = patch_expert(
             &app,
             &root,

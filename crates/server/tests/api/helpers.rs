@@ -1,5 +1,5 @@
 //! `spawn_app`: a server per backend on 127.0.0.1:0 with a manual clock and a demo-like
-//! brand, plus typed client helpers.
+//! brand, fixtures and the `per_backend!` test declaration (the requests are in `requests.rs`).
 
 use std::sync::Arc;
 
@@ -16,6 +16,9 @@ use tokio::sync::oneshot;
 pub const T0: Instant = datetime!(2026-11-25 09:00 UTC);
 /// Password of every test expert.
 pub const PASSWORD: &str = "pw-for-tests";
+
+/// What [`TestApp::opening`] sets up.
+pub type Opening = (Brand, Expert, String, String, Value);
 
 /// A running server and what a test needs to talk to it.
 pub struct TestApp {
@@ -267,56 +270,17 @@ impl TestApp {
         body["token"].as_str().expect("token").to_owned()
     }
 
-    /// One HTTP call; returns the status and the JSON body (`Null` when empty).
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(token) = token {
-            req = req.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let resp = req.send().await.expect("request");
-        let status = resp.status();
-        let text = resp.text().await.expect("body");
-        let value = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or(Value::String(text))
-        };
-        (status, value)
-    }
-
-    /// `GET path` as the holder of `token`.
-    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
-        self.call(Method::GET, path, Some(token), None).await
-    }
-
-    /// `POST path` with a JSON `body` as the holder of `token`.
-    pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-        self.call(Method::POST, path, Some(token), Some(body)).await
-    }
-
-    /// `PUT path` with a JSON `body` as the holder of `token`.
-    pub async fn put(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-        self.call(Method::PUT, path, Some(token), Some(body)).await
-    }
-
-    /// `PATCH path` with a JSON `body` as the holder of `token`.
-    pub async fn patch(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-        self.call(Method::PATCH, path, Some(token), Some(body))
-            .await
-    }
-
-    /// `DELETE path` as the holder of `token`.
-    pub async fn delete(&self, path: &str, token: &str) -> (StatusCode, Value) {
-        self.call(Method::DELETE, path, Some(token), None).await
+    /// What many tests begin with: the brand `acme`, `ada` (available, with `capacity`
+    /// slots), a visitor and the conversation they start with `text` (client id `id`):
+    /// `(acme, ada, ada's token, the visitor's token, the start body)`.
+    pub async fn opening(&self, capacity: u32, text: &str, id: &str) -> Opening {
+        let acme = self.brand("acme").await;
+        let (ada, ada_t) = self
+            .expert(&acme, "ada", capacity, ExpertStatus::Available)
+            .await;
+        let visitor = self.visitor(&acme).await;
+        let started = self.start(&acme, &visitor, text, id).await;
+        (acme, ada, ada_t, visitor, started)
     }
 
     /// The visitor starts a conversation with `text`.
@@ -357,6 +321,12 @@ pub fn kinds(body: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The expert a conversation in a `{conversation, entries}` body is kept for while it
+/// waits (`state.for_expert`), `null` when none.
+pub fn kept_for(body: &Value) -> &Value {
+    &body["conversation"]["state"]["for_expert"]
 }
 
 /// The conversation id of a `{conversation, entries}` body.

@@ -150,10 +150,7 @@ per_backend! {
 
 per_backend! {
     async fn a_reconnecting_client_resumes_from_its_last_seq_and_misses_nothing(app, b) {
-        let acme = app.brand("acme").await;
-        let (_, ada) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
-        let visitor = app.visitor(&acme).await;
-        let started = app.start(&acme, &visitor, "first", "m1").await;
+        let (acme, _, ada, visitor, started) = app.opening(2, "first", "m1").await;
         let id = id_of(&started);
         let mut ws = Ws::visitor(&app, &acme, &visitor).await;
         ws.send(json!({"type": "resume", "conversations": {id.clone(): 0}}))

@@ -18,6 +18,7 @@ mod pagination;
 mod presence;
 mod race;
 mod reports;
+mod requests;
 mod routing;
 mod skeleton;
 mod snapshots;

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use time::Duration;
 
-use crate::helpers::{id_of, kinds, per_backend};
+use crate::helpers::{id_of, kept_for, kinds, per_backend};
 use crate::ws_client::{admin, rivals};
 
 per_backend! {
@@ -73,10 +73,8 @@ per_backend! {
 
 per_backend! {
     async fn an_offline_expert_keeps_woken_conversations_only_for_the_grace_period(app, b) {
-        let acme = app.brand("acme").await;
-        let (ada, ada_t) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
-        let v = app.visitor(&acme).await;
-        let id = id_of(&app.start(&acme, &v, "question", "m").await);
+        let (acme, ada, ada_t, v, started) = app.opening(1, "question", "m").await;
+        let id = id_of(&started);
         let (_, bob_t) = app.expert(&acme, "bob", 1, ExpertStatus::Available).await;
         let snooze = json!({"choice": {"kind": "one_day"}});
         let path = format!("/api/v1/expert/conversations/{id}/snooze");
@@ -100,19 +98,11 @@ per_backend! {
         let path = format!("/api/v1/widget/acme/conversations/{id}/messages");
         let (s, reply) = app.post(&path, &v, json!({"body": "still there?"})).await;
         assert_eq!(s, StatusCode::CREATED);
-        assert_eq!(
-            reply["conversation"]["state"]["for_expert"],
-            json!(ada.id),
-            "{b}: {reply}"
-        );
+        assert_eq!(kept_for(&reply), &json!(ada.id), "{b}: {reply}");
         app.advance_and_settle(Duration::minutes(60)).await;
         let path = format!("/api/v1/expert/conversations/{id}");
         let (_, read) = app.get(&path, &ada_t).await;
-        assert_eq!(
-            read["conversation"]["state"]["for_expert"],
-            json!(ada.id),
-            "{b}: within grace"
-        );
+        assert_eq!(kept_for(&read), &json!(ada.id), "{b}: within grace");
 
         // Two hours after she went offline it is released, ahead of the newer one.
         app.advance(Duration::minutes(31)).await;

@@ -232,10 +232,8 @@ per_backend! {
 
 per_backend! {
     async fn snooze_rules_are_enforced(app, b) {
-        let brand = app.brand("acme").await;
-        let (_, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
-        let visitor = app.visitor(&brand).await;
-        let id = id_of(&app.start(&brand, &visitor, "Hello", "m1").await);
+        let (_, _, ada_t, visitor, started) = app.opening(1, "Hello", "m1").await;
+        let id = id_of(&started);
         let past = (app.now() - Duration::minutes(1))
             .format(&time::format_description::well_known::Rfc3339)
             .expect("fmt");
