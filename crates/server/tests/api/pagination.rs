@@ -51,6 +51,16 @@ fn id(body: &Value) -> String {
     body["id"].as_str().expect("id").to_owned()
 }
 
+/// The ids of the rows listed under `field` of a list body.
+fn row_ids<C: FromIterator<String>>(body: &Value, field: &str) -> C {
+    body[field]
+        .as_array()
+        .expect(field)
+        .iter()
+        .map(id)
+        .collect()
+}
+
 per_backend! {
     async fn every_list_route_walks_each_row_exactly_once(app, b) {
         let brand = app.brand("acme").await;
@@ -102,30 +112,13 @@ per_backend! {
         }
         // The key made first and the first webhook are in the lists too.
         let (_, all_keys) = app.get("/api/v1/admin/api-keys?limit=200", &root).await;
-        keys.extend(
-            all_keys["api_keys"]
-                .as_array()
-                .expect("keys")
-                .iter()
-                .map(id),
-        );
+        keys.extend(row_ids::<Vec<_>>(&all_keys, "api_keys"));
         let (_, all_hooks) = app.get("/api/v1/admin/webhooks?limit=200", &root).await;
-        hooks.extend(
-            all_hooks["webhooks"]
-                .as_array()
-                .expect("hooks")
-                .iter()
-                .map(id),
-        );
+        hooks.extend(row_ids::<Vec<_>>(&all_hooks, "webhooks"));
         let (_, all) = app
             .get("/api/v1/admin/webhook-deliveries?limit=200", &root)
             .await;
-        let deliveries: BTreeSet<String> = all["deliveries"]
-            .as_array()
-            .expect("deliveries")
-            .iter()
-            .map(id)
-            .collect();
+        let deliveries: BTreeSet<String> = row_ids(&all, "deliveries");
         assert!(
             deliveries.len() > 2,
             "{b}: more than one page of deliveries"
@@ -133,12 +126,7 @@ per_backend! {
         let (_, held) = app
             .get("/api/v1/expert/conversations?limit=200", &ada_token)
             .await;
-        let adas: BTreeSet<String> = held["conversations"]
-            .as_array()
-            .expect("list")
-            .iter()
-            .map(id)
-            .collect();
+        let adas: BTreeSet<String> = row_ids(&held, "conversations");
         assert!(adas.len() >= ROWS, "{b}: ada holds the open conversations");
 
         let widget = format!("/api/v1/widget/{}/conversations", brand.slug);
@@ -200,25 +188,14 @@ per_backend! {
         }
         let path = "/api/v1/admin/conversations";
         let (_, first) = app.get(&format!("{path}?limit=2"), &root).await;
-        let mut ids: Vec<String> = first["conversations"]
-            .as_array()
-            .expect("page")
-            .iter()
-            .map(id)
-            .collect();
+        let mut ids: Vec<String> = row_ids(&first, "conversations");
         let mut cursor = first["next_cursor"].as_str().map(str::to_owned);
         while let Some(c) = cursor {
             let newcomer = app.visitor(&brand).await;
             app.start(&brand, &newcomer, "me too", "late").await;
             let url = format!("{path}?limit=2&cursor={c}");
             let (_, page) = app.get(&url, &root).await;
-            ids.extend(
-                page["conversations"]
-                    .as_array()
-                    .expect("page")
-                    .iter()
-                    .map(id),
-            );
+            ids.extend(row_ids::<Vec<_>>(&page, "conversations"));
             cursor = page["next_cursor"].as_str().map(str::to_owned);
         }
         exactly_once(&format!("{b}: {path} during inserts"), &ids, &before);
