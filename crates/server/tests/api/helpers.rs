@@ -323,6 +323,12 @@ pub fn kinds(body: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The expert a conversation in a `{conversation, entries}` body is assigned to
+/// (`state.expert`), `null` when none.
+pub fn assigned_to(body: &Value) -> &Value {
+    &body["conversation"]["state"]["expert"]
+}
+
 /// The expert a conversation in a `{conversation, entries}` body is kept for while it
 /// waits (`state.for_expert`), `null` when none.
 pub fn kept_for(body: &Value) -> &Value {
