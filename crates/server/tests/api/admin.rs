@@ -43,12 +43,8 @@ per_backend! {
             let (s, _) = app.get(&path, token).await;
             assert_eq!(s, expected, "{b}: {who}");
         }
-        let (_, theirs) = app.get("/api/v1/admin/conversations", &other).await;
-        assert_eq!(
-            theirs["conversations"],
-            json!([]),
-            "{b}: nothing crosses brands"
-        );
+        app.assert_nothing_crosses_brands("/api/v1/admin/conversations", &other)
+            .await;
 
         let settings = json!({
             "auto_message": "Hi! We answer within {typical_reply_time}.",

@@ -51,12 +51,8 @@ per_backend! {
                 .await;
             assert_eq!(status, expected, "{b}: {who} writing");
         }
-        let (_, list) = app.get("/api/v1/expert/conversations", &gus).await;
-        assert_eq!(
-            list["conversations"],
-            json!([]),
-            "{b}: nothing crosses brands"
-        );
+        app.assert_nothing_crosses_brands("/api/v1/expert/conversations", &gus)
+            .await;
         let (_, list) = app
             .get("/api/v1/widget/acme/conversations", &stranger)
             .await;

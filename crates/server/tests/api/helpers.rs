@@ -270,6 +270,18 @@ impl TestApp {
         body["token"].as_str().expect("token").to_owned()
     }
 
+    /// Asserts that the conversation list at `path` shows the holder of `token` (of
+    /// another brand) nothing.
+    pub async fn assert_nothing_crosses_brands(&self, path: &str, token: &str) {
+        let (_, list) = self.get(path, token).await;
+        let b = self.backend;
+        assert_eq!(
+            list["conversations"],
+            json!([]),
+            "{b}: nothing crosses brands"
+        );
+    }
+
     /// What many tests begin with: the brand `acme`, `ada` (available, with `capacity`
     /// slots), a visitor and the conversation they start with `text` (client id `id`):
     /// `(acme, ada, ada's token, the visitor's token, the start body)`.
@@ -322,6 +334,10 @@ pub fn kinds(body: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// The entry types of a conversation started while an expert is free: the start, the
+/// visitor's message, the automatic message and the assignment.
+pub const OPENED: [&str; 4] = ["started", "message", "message", "assigned"];
 
 /// The expert a conversation in a `{conversation, entries}` body is assigned to
 /// (`state.expert`), `null` when none.
