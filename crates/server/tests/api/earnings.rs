@@ -3,7 +3,7 @@
 //! (boundaries exact) to the last expert who replied, idempotent on order id, refunds
 //! reversed once.
 
-use ebb_core::ExpertStatus;
+use ebb_core::{Brand, Expert, ExpertStatus};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use time::Duration;
@@ -39,6 +39,23 @@ async fn shop(app: &TestApp, brand: &ebb_core::Brand, experts: &[&ebb_core::Expe
         key: key["key"].as_str().expect("key").to_owned(),
     }
 }
+
+/// The brand `acme` with `ada` (available) and `bob` (away), each with `capacity` slots,
+/// both members of the shop's mission: `(acme, (ada, token), (bob, token), shop)`.
+async fn ada_and_bob(app: &TestApp, capacity: u32) -> (Brand, Member, Member, Shop) {
+    let brand = app.brand("acme").await;
+    let ada = app
+        .expert(&brand, "ada", capacity, ExpertStatus::Available)
+        .await;
+    let bob = app
+        .expert(&brand, "bob", capacity, ExpertStatus::Away)
+        .await;
+    let shop = shop(app, &brand, &[&ada.0, &bob.0]).await;
+    (brand, ada, bob, shop)
+}
+
+/// An expert and their session token.
+type Member = (Expert, String);
 
 async fn statement(app: &TestApp, token: &str) -> Value {
     let (s, body) = app.get("/api/v1/expert/earnings", token).await;
@@ -122,10 +139,7 @@ per_backend! {
 
 per_backend! {
     async fn purchases_earn_commission_within_the_window_exactly_once(app, b) {
-        let brand = app.brand("acme").await;
-        let (ada, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
-        let (bob, bob_t) = app.expert(&brand, "bob", 1, ExpertStatus::Away).await;
-        let shop = shop(&app, &brand, &[&ada, &bob]).await;
+        let (brand, (_ada, ada_t), (bob, bob_t), shop) = ada_and_bob(&app, 1).await;
         let v = app.visitor(&brand).await;
         let started = app.start(&brand, &v, "which tent?", "m").await;
         let id = id_of(&started);

@@ -2,12 +2,11 @@
 //! PostgreSQL): purchases credit the last expert who replied across linked conversations,
 //! and a follow-up closed by another expert pays its closer.
 
-use ebb_core::ExpertStatus;
 use reqwest::StatusCode;
 use serde_json::json;
 use time::Duration;
 
-use super::{assert_statement, close, id_of, rfc, shop};
+use super::{ada_and_bob, assert_statement, close, id_of, rfc};
 use crate::helpers::{TestApp, per_backend};
 
 /// The visitor writes to their closed conversation `id`: returns the follow-up's id.
@@ -22,10 +21,7 @@ per_backend! {
     /// after a silent follow-up pays the last replier (Ada, €12.00 of €120.00), and a follow-up
     /// closed by another expert pays its closer (Bob, €3.00).
     async fn follow_up_worked_examples_over_http(app, b) {
-        let brand = app.brand("acme").await;
-        let (ada, ada_t) = app.expert(&brand, "ada", 2, ExpertStatus::Available).await;
-        let (bob, bob_t) = app.expert(&brand, "bob", 2, ExpertStatus::Away).await;
-        let shop = shop(&app, &brand, &[&ada, &bob]).await;
+        let (brand, (ada, ada_t), (bob, bob_t), shop) = ada_and_bob(&app, 2).await;
         let monday_0900 = app.now();
         let (v1, v2) = (app.visitor(&brand).await, app.visitor(&brand).await);
         let started = app.start(&brand, &v1, "which tent?", "m1").await;
