@@ -5,22 +5,33 @@
 
 #[path = "cluster/client.rs"]
 mod client;
+#[path = "cluster/live.rs"]
+mod live;
 #[path = "cluster/node.rs"]
 mod node;
+#[path = "../../server/tests/api/ws_frames.rs"]
+#[expect(
+    dead_code,
+    reason = "the cluster tests use part of the API tests' client"
+)]
+mod ws_frames;
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use client::{PATIENCE, Ws, call, expert, start, visitor};
+use client::{PATIENCE, advance, call, clock, expert, get, post, rfc3339, start, visitor};
 use ebb_core::Event;
 use ebb_store::testing;
 use node::{Cluster, LEASE_MS, Schema};
 use reqwest::Method;
 use serde_json::{Value, json};
+use ws_frames::Ws;
 
 /// A fresh schema when PostgreSQL (and, if `with_nats`, NATS) can be used; `None` (the
-/// test is skipped) only outside CI, see [`testing::missing`].
+/// test is skipped) only outside CI, see [`testing::missing`]. Installs the TLS crypto
+/// provider the nodes' clients need.
 async fn schema(with_nats: bool) -> Option<Schema> {
+    ebb_server::install_crypto_provider();
     let Some(url) = testing::postgres_url() else {
         return testing::missing(
             false,
@@ -46,7 +57,6 @@ fn is_entry_with(f: &Value, text: &str) -> bool {
 
 #[tokio::test]
 async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
-    ebb_server::install_crypto_provider();
     let Some(schema) = schema(true).await else {
         return;
     };
@@ -59,25 +69,31 @@ async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
     let vt = visitor(n1).await;
     let id = start(n1, &vt, "hello from node one").await;
     expert_ws
-        .until(|f| is_entry_with(f, "hello from node one"))
+        .until("the visitor's first message", |f| {
+            is_entry_with(f, "hello from node one")
+        })
         .await;
     let mut tab1 = Ws::connect(n1, &format!("token={vt}&brand=demo")).await;
-    let online = expert_ws.until(|f| f["type"] == "presence").await;
+    let online = expert_ws
+        .until("presence online", |f| f["type"] == "presence")
+        .await;
     assert_eq!(online["online"], true, "presence crossed nodes");
 
     // The expert answers on node 3; the visitor on node 1 gets it live.
     let reply = json!({"body": "answer from node three"});
     let path = format!("/api/v1/expert/conversations/{id}/messages");
-    call(n3, Method::POST, &path, Some(&ada), reply).await;
+    post(n3, &path, &ada, reply).await;
     let got = tab1
-        .until(|f| is_entry_with(f, "answer from node three"))
+        .until("the expert's answer", |f| {
+            is_entry_with(f, "answer from node three")
+        })
         .await;
     let seen_seq = got["entry"]["seq"].as_u64().expect("seq");
 
     // Typing and read markers cross too.
     tab1.send(json!({"type": "typing", "conversation": id, "typing": true}))
         .await;
-    let typing = expert_ws.until(|f| f["type"] == "typing").await;
+    let typing = expert_ws.until("typing", |f| f["type"] == "typing").await;
     assert_eq!(
         (typing["from"].clone(), typing["typing"].clone()),
         (json!("visitor"), json!(true))
@@ -85,7 +101,7 @@ async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
     expert_ws
         .send(json!({"type": "read", "conversation": id, "seq": seen_seq}))
         .await;
-    let read = tab1.until(|f| f["type"] == "read").await;
+    let read = tab1.until("read receipt", |f| f["type"] == "read").await;
     assert_eq!(
         (read["by"].clone(), read["seq"].clone()),
         (json!("expert"), json!(seen_seq))
@@ -95,14 +111,7 @@ async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
     let tab2 = Ws::connect(n3, &format!("token={vt}&brand=demo")).await;
     tab1.close().await;
     tokio::time::sleep(Duration::from_millis(3 * node::GRACE_MS)).await;
-    let panel = call(
-        n2,
-        Method::GET,
-        "/api/v1/expert/conversations",
-        Some(&ada),
-        Value::Null,
-    )
-    .await;
+    let panel = get(n2, "/api/v1/expert/conversations", &ada).await;
     let listed = &panel["conversations"][0];
     assert_eq!(
         (listed["id"].as_str(), listed["visitor_online"].clone()),
@@ -111,21 +120,16 @@ async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
 
     // The visitor writes on node 3, which acknowledges, then dies with SIGKILL.
     let path = format!("/api/v1/widget/demo/conversations/{id}/messages");
-    let last = call(
-        n3,
-        Method::POST,
-        &path,
-        Some(&vt),
-        json!({"body": "acknowledged on three"}),
-    )
-    .await;
+    let last = post(n3, &path, &vt, json!({"body": "acknowledged on three"})).await;
     let mut cluster = cluster;
     cluster.nodes.remove(2).kill();
     drop(tab2);
 
     // The dead node's visitor goes offline once its lease runs out.
     let offline = expert_ws
-        .until(|f| f["type"] == "presence" && f["online"] == false)
+        .until("presence offline", |f| {
+            f["type"] == "presence" && f["online"] == false
+        })
         .await;
     assert_eq!(offline["visitor"], online["visitor"]);
     assert!(LEASE_MS < PATIENCE.as_millis() as u64);
@@ -135,7 +139,9 @@ async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
     let mut back = Ws::connect(cluster.base(1), &format!("token={vt}&brand=demo")).await;
     back.send(json!({"type": "resume", "conversations": {id.clone(): seen_seq}}))
         .await;
-    let conv = back.until(|f| f["type"] == "conversation").await;
+    let conv = back
+        .until("the resumed conversation", |f| f["type"] == "conversation")
+        .await;
     let last_seq =
         last_seq.unwrap_or_else(|| conv["conversation"]["last_seq"].as_u64().expect("last_seq"));
     let resumed = back.entries_until(&id, last_seq).await;
@@ -185,14 +191,7 @@ fn assert_never_over_capacity(
 }
 
 async fn assigned_to(base: &str, token: &str) -> Vec<String> {
-    let panel = call(
-        base,
-        Method::GET,
-        "/api/v1/expert/conversations",
-        Some(token),
-        Value::Null,
-    )
-    .await;
+    let panel = get(base, "/api/v1/expert/conversations", token).await;
     let list = panel["conversations"]
         .as_array()
         .cloned()
@@ -205,7 +204,6 @@ async fn assigned_to(base: &str, token: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn routing_and_snooze_timers_are_exactly_once_across_three_nodes() {
-    ebb_server::install_crypto_provider();
     let Some(schema) = schema(true).await else {
         return;
     };
@@ -235,22 +233,8 @@ async fn routing_and_snooze_timers_are_exactly_once_across_three_nodes() {
     assert_eq!(ids.len(), 15);
 
     // Two rounds: snooze everything assigned (from every node at once), which routes more.
-    let now = call(
-        &bases[2],
-        Method::GET,
-        "/api/v1/test/clock",
-        None,
-        Value::Null,
-    )
-    .await;
-    let now = time::OffsetDateTime::parse(
-        now["now"].as_str().expect("now"),
-        &time::format_description::well_known::Rfc3339,
-    )
-    .expect("now");
-    let until = (now + time::Duration::seconds(60))
-        .format(&time::format_description::well_known::Rfc3339)
-        .expect("fmt");
+    let now = clock(&bases[2]).await;
+    let until = rfc3339(now + time::Duration::seconds(60));
     let mut snoozed = 0;
     for _round in 0..2 {
         let mut calls = Vec::new();
@@ -260,7 +244,7 @@ async fn routing_and_snooze_timers_are_exactly_once_across_three_nodes() {
                 calls.push(async move {
                     let path = format!("/api/v1/expert/conversations/{id}/snooze");
                     let choice = json!({"choice": {"kind": "until", "until": until}});
-                    call(&base, Method::POST, &path, Some(&token), choice).await
+                    post(&base, &path, &token, choice).await
                 });
             }
         }
@@ -270,24 +254,11 @@ async fn routing_and_snooze_timers_are_exactly_once_across_three_nodes() {
     assert!(snoozed >= 5, "both rounds snoozed: {snoozed}");
 
     // Time moves on node 1; every node picks it up and three schedulers race.
-    call(
-        &bases[0],
-        Method::POST,
-        "/api/v1/test/clock/advance",
-        None,
-        json!({"seconds": 120}),
-    )
-    .await;
+    advance(&bases[0], 120).await;
     for base in &bases[1..] {
         let deadline = tokio::time::Instant::now() + PATIENCE;
         loop {
-            let t = call(base, Method::GET, "/api/v1/test/clock", None, Value::Null).await;
-            let t = time::OffsetDateTime::parse(
-                t["now"].as_str().expect("now"),
-                &time::format_description::well_known::Rfc3339,
-            )
-            .expect("now");
-            if t > now + time::Duration::seconds(100) {
+            if clock(base).await > now + time::Duration::seconds(100) {
                 break;
             }
             assert!(
@@ -347,7 +318,6 @@ async fn routing_and_snooze_timers_are_exactly_once_across_three_nodes() {
 
 #[tokio::test]
 async fn a_node_without_nats_is_degraded_but_serves_its_own_clients() {
-    ebb_server::install_crypto_provider();
     let Some(schema) = schema(false).await else {
         return;
     };
@@ -363,7 +333,9 @@ async fn a_node_without_nats_is_degraded_but_serves_its_own_clients() {
     let vt = visitor(base).await;
     start(base, &vt, "written while NATS is away").await;
     expert_ws
-        .until(|f| is_entry_with(f, "written while NATS is away"))
+        .until("the message written while NATS is away", |f| {
+            is_entry_with(f, "written while NATS is away")
+        })
         .await;
     let metrics = reqwest::get(format!("{base}/metrics"))
         .await

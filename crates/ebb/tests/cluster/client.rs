@@ -1,13 +1,11 @@
-//! HTTP calls and a small WebSocket client for the cluster tests.
+//! HTTP calls for the cluster and kill tests.
 
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
 use reqwest::Method;
 use serde_json::{Value, json};
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 /// How long a test waits for an expected frame or state.
 pub const PATIENCE: Duration = Duration::from_secs(15);
@@ -35,6 +33,33 @@ pub async fn call(
     value
 }
 
+/// `GET path` on `base` as the holder of `token`; insists on a 2xx answer.
+pub async fn get(base: &str, path: &str, token: &str) -> Value {
+    call(base, Method::GET, path, Some(token), Value::Null).await
+}
+
+/// `POST path` on `base` with `body` as the holder of `token`; insists on a 2xx answer.
+pub async fn post(base: &str, path: &str, token: &str, body: Value) -> Value {
+    call(base, Method::POST, path, Some(token), body).await
+}
+
+/// The time of the test clock on `base`.
+pub async fn clock(base: &str) -> OffsetDateTime {
+    let now = call(base, Method::GET, "/api/v1/test/clock", None, Value::Null).await;
+    OffsetDateTime::parse(now["now"].as_str().expect("now"), &Rfc3339).expect("parse now")
+}
+
+/// Moves the test clock on `base` forward by `seconds`.
+pub async fn advance(base: &str, seconds: i64) {
+    let body = json!({"seconds": seconds});
+    call(base, Method::POST, "/api/v1/test/clock/advance", None, body).await;
+}
+
+/// `at` as the API writes times (RFC 3339).
+pub fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).expect("format time")
+}
+
 fn token(v: &Value) -> String {
     v["token"].as_str().expect("token").to_owned()
 }
@@ -43,14 +68,7 @@ fn token(v: &Value) -> String {
 pub async fn expert(base: &str, email: &str) -> (String, String) {
     let login = json!({"brand": "demo", "email": email, "password": "ebb-demo"});
     let t = token(&call(base, Method::POST, "/api/v1/auth/login", None, login).await);
-    let me = call(
-        base,
-        Method::GET,
-        "/api/v1/expert/me",
-        Some(&t),
-        Value::Null,
-    )
-    .await;
+    let me = get(base, "/api/v1/expert/me", &t).await;
     let id = me["id"].as_str().or(me["expert"]["id"].as_str());
     (t.clone(), id.expect("expert id").to_owned())
 }
@@ -64,79 +82,9 @@ pub async fn visitor(base: &str) -> String {
 /// A visitor starts a conversation on `base`; returns its id.
 pub async fn start(base: &str, visitor: &str, body: &str) -> String {
     let path = "/api/v1/widget/demo/conversations";
-    let started = call(
-        base,
-        Method::POST,
-        path,
-        Some(visitor),
-        json!({"body": body}),
-    )
-    .await;
+    let started = post(base, path, visitor, json!({"body": body})).await;
     started["conversation"]["id"]
         .as_str()
         .expect("id")
         .to_owned()
-}
-
-/// A connected WebSocket client.
-pub struct Ws {
-    stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
-}
-
-impl Ws {
-    /// Connects to `base` with `query` (`token=..` or `token=..&brand=demo`).
-    pub async fn connect(base: &str, query: &str) -> Self {
-        let url = format!("{}/ws?{query}", base.replace("http://", "ws://"));
-        let (stream, _) = tokio_tungstenite::connect_async(url).await.expect("ws");
-        let mut ws = Self { stream };
-        ws.until(|f| f["type"] == "hello").await;
-        ws
-    }
-
-    pub async fn send(&mut self, frame: Value) {
-        let text = frame.to_string();
-        self.stream
-            .send(Message::Text(text.into()))
-            .await
-            .expect("send");
-    }
-
-    /// Reads frames until one matches; panics after [`PATIENCE`].
-    pub async fn until(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
-        let deadline = tokio::time::Instant::now() + PATIENCE;
-        loop {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let msg = tokio::time::timeout(left, self.stream.next())
-                .await
-                .expect("an expected frame in time")
-                .expect("open socket")
-                .expect("frame");
-            if let Message::Text(text) = msg {
-                let frame: Value = serde_json::from_str(text.as_str()).expect("json frame");
-                if wanted(&frame) {
-                    return frame;
-                }
-            }
-        }
-    }
-
-    /// Reads frames until the entry with `seq` of `conversation`; returns every entry
-    /// seen for it on the way.
-    pub async fn entries_until(&mut self, conversation: &str, seq: u64) -> Vec<Value> {
-        let mut seen = Vec::new();
-        loop {
-            let f = self
-                .until(|f| f["type"] == "entry" && f["conversation"] == conversation)
-                .await;
-            let at = f["entry"]["seq"].as_u64().expect("seq");
-            seen.push(f["entry"].clone());
-            if at >= seq {
-                return seen;
-            }
-        }
-    }
-
-    pub async fn close(mut self) {
-        let _ = self.stream.close(None).await;
-    }
 }

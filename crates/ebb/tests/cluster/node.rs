@@ -24,12 +24,8 @@ pub struct Schema {
 impl Schema {
     pub async fn create(url: &str) -> Self {
         let name = format!("ebb_cluster_{}", uuid::Uuid::new_v4().simple());
-        let admin = sqlx::PgPool::connect(url).await.expect("PostgreSQL");
-        sqlx::query(&format!("CREATE SCHEMA \"{name}\""))
-            .execute(&admin)
-            .await
-            .expect("create schema");
-        admin.close().await;
+        let sql = format!("CREATE SCHEMA \"{name}\"");
+        run_sql(url, &sql).await.expect("create schema");
         Self {
             url: url.to_owned(),
             name,
@@ -52,16 +48,19 @@ impl Drop for Schema {
                 .enable_all()
                 .build()
                 .expect("runtime");
-            runtime.block_on(async {
-                if let Ok(admin) = sqlx::PgPool::connect(&url).await {
-                    let sql = format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE");
-                    let _ = sqlx::query(&sql).execute(&admin).await;
-                    admin.close().await;
-                }
-            });
+            let sql = format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE");
+            let _ = runtime.block_on(run_sql(&url, &sql));
         });
         let _ = dropped.join();
     }
+}
+
+/// Runs one statement on its own short-lived connection to `url`.
+async fn run_sql(url: &str, sql: &str) -> Result<(), sqlx::Error> {
+    let admin = sqlx::PgPool::connect(url).await?;
+    let done = sqlx::query(sql).execute(&admin).await.map(drop);
+    admin.close().await;
+    done
 }
 
 /// One `ebb serve` process; killed (SIGKILL) when dropped.

@@ -5,17 +5,12 @@ use ebb_core::ExpertStatus;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, spawn_apps};
-use crate::ws_client::admin;
+use crate::helpers::{PASSWORD, per_backend};
+use crate::ws_client::rivals;
 
-#[tokio::test]
-async fn an_admin_sees_the_whole_brand_and_sets_the_automatic_message() {
-    for app in spawn_apps().await {
-        let b = app.backend;
-        let acme = app.brand("acme").await;
-        let globex = app.brand("globex").await;
-        let root = admin(&app, &acme, "root").await;
-        let other = admin(&app, &globex, "boss").await;
+per_backend! {
+    async fn an_admin_sees_the_whole_brand_and_sets_the_automatic_message(app, b) {
+        let (acme, _, root, other) = rivals(&app, "root", "boss").await;
         let (_, ada) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
         let visitor = app.visitor(&acme).await;
         let one = app.start(&acme, &visitor, "first", "a").await;
@@ -23,14 +18,7 @@ async fn an_admin_sees_the_whole_brand_and_sets_the_automatic_message() {
         app.start(&acme, &app.visitor(&acme).await, "queued one", "b")
             .await;
 
-        let (s, list) = app
-            .call(
-                Method::GET,
-                "/api/v1/admin/conversations",
-                Some(&root),
-                None,
-            )
-            .await;
+        let (s, list) = app.get("/api/v1/admin/conversations", &root).await;
         assert_eq!(s, StatusCode::OK, "{b}");
         assert_eq!(
             list["conversations"].as_array().map(Vec::len),
@@ -38,7 +26,7 @@ async fn an_admin_sees_the_whole_brand_and_sets_the_automatic_message() {
             "{b}"
         );
         let path = format!("/api/v1/admin/conversations/{id}");
-        let (s, view) = app.call(Method::GET, &path, Some(&root), None).await;
+        let (s, view) = app.get(&path, &root).await;
         assert_eq!(s, StatusCode::OK, "{b}");
         assert_eq!(view["entries"][1]["body"], "first");
 
@@ -52,22 +40,11 @@ async fn an_admin_sees_the_whole_brand_and_sets_the_automatic_message() {
             ("a visitor", visitor.as_str(), StatusCode::UNAUTHORIZED),
         ];
         for (who, token, expected) in refusals {
-            let (s, _) = app.call(Method::GET, &path, Some(token), None).await;
+            let (s, _) = app.get(&path, token).await;
             assert_eq!(s, expected, "{b}: {who}");
         }
-        let (_, theirs) = app
-            .call(
-                Method::GET,
-                "/api/v1/admin/conversations",
-                Some(&other),
-                None,
-            )
+        app.assert_nothing_crosses_brands("/api/v1/admin/conversations", &other)
             .await;
-        assert_eq!(
-            theirs["conversations"],
-            json!([]),
-            "{b}: nothing crosses brands"
-        );
 
         let settings = json!({
             "auto_message": "Hi! We answer within {typical_reply_time}.",
@@ -75,19 +52,10 @@ async fn an_admin_sees_the_whole_brand_and_sets_the_automatic_message() {
             "max_snooze_days": 14,
             "allowed_origins": ["https://shop.example/"],
         });
-        let (s, saved) = app
-            .call(
-                Method::PUT,
-                "/api/v1/admin/settings",
-                Some(&root),
-                Some(settings),
-            )
-            .await;
+        let (s, saved) = app.put("/api/v1/admin/settings", &root, settings).await;
         assert_eq!(s, StatusCode::OK, "{b}: {saved}");
         assert_eq!(saved["allowed_origins"], json!(["https://shop.example"]));
-        let (_, read_back) = app
-            .call(Method::GET, "/api/v1/admin/settings", Some(&root), None)
-            .await;
+        let (_, read_back) = app.get("/api/v1/admin/settings", &root).await;
         assert_eq!(read_back, saved, "{b}");
         let started = app
             .start(&acme, &app.visitor(&acme).await, "hello", "c")
@@ -98,55 +66,28 @@ async fn an_admin_sees_the_whole_brand_and_sets_the_automatic_message() {
         );
         let bad = json!({"auto_message": "", "typical_reply_time": "x",
                          "max_snooze_days": 14, "allowed_origins": []});
-        let (s, _) = app
-            .call(
-                Method::PUT,
-                "/api/v1/admin/settings",
-                Some(&root),
-                Some(bad),
-            )
-            .await;
+        let (s, _) = app.put("/api/v1/admin/settings", &root, bad).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-        let (s, _) = app
-            .call(Method::GET, "/api/v1/admin/settings", Some(&ada), None)
-            .await;
+        let (s, _) = app.get("/api/v1/admin/settings", &ada).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: experts cannot");
         let wrong = json!({"brand": "acme", "email": "root@acme.test", "password": "nope"});
         let (s, _) = app
             .call(Method::POST, "/api/v1/admin/login", None, Some(wrong))
             .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn an_admin_invites_resizes_and_disables_experts() {
-    for app in spawn_apps().await {
-        let b = app.backend;
-        let acme = app.brand("acme").await;
-        let globex = app.brand("globex").await;
-        let root = admin(&app, &acme, "root").await;
-        let other = admin(&app, &globex, "boss").await;
+per_backend! {
+    async fn an_admin_invites_resizes_and_disables_experts(app, b) {
+        let (_, _, root, other) = rivals(&app, "root", "boss").await;
         let invite = json!({"email": "new@acme.test", "name": "Newt",
                             "password": "long enough", "capacity": 2});
         let (s, expert) = app
-            .call(
-                Method::POST,
-                "/api/v1/admin/experts",
-                Some(&root),
-                Some(invite.clone()),
-            )
+            .post("/api/v1/admin/experts", &root, invite.clone())
             .await;
         assert_eq!(s, StatusCode::CREATED, "{b}: {expert}");
-        let (s, _) = app
-            .call(
-                Method::POST,
-                "/api/v1/admin/experts",
-                Some(&root),
-                Some(invite),
-            )
-            .await;
+        let (s, _) = app.post("/api/v1/admin/experts", &root, invite).await;
         assert_eq!(s, StatusCode::CONFLICT, "{b}: same e-mail twice");
         let login = json!({"brand": "acme", "email": "new@acme.test", "password": "long enough"});
         let (s, session) = app
@@ -164,80 +105,40 @@ async fn an_admin_invites_resizes_and_disables_experts() {
             "/api/v1/admin/experts/{}",
             expert["id"].as_str().expect("id")
         );
-        let (s, changed) = app
-            .call(
-                Method::PATCH,
-                &path,
-                Some(&root),
-                Some(json!({"capacity": 5})),
-            )
-            .await;
+        let (s, changed) = app.patch(&path, &root, json!({"capacity": 5})).await;
         assert_eq!(
             (s, changed["capacity"].clone()),
             (StatusCode::OK, json!(5)),
             "{b}"
         );
-        let (s, _) = app
-            .call(
-                Method::PATCH,
-                &path,
-                Some(&root),
-                Some(json!({"capacity": 500})),
-            )
-            .await;
+        let (s, _) = app.patch(&path, &root, json!({"capacity": 500})).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-        let (s, _) = app
-            .call(
-                Method::PATCH,
-                &path,
-                Some(&other),
-                Some(json!({"capacity": 1})),
-            )
-            .await;
+        let (s, _) = app.patch(&path, &other, json!({"capacity": 1})).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{b}: another brand's admin");
 
-        let (s, changed) = app
-            .call(
-                Method::PATCH,
-                &path,
-                Some(&root),
-                Some(json!({"disabled": true})),
-            )
-            .await;
+        let (s, changed) = app.patch(&path, &root, json!({"disabled": true})).await;
         assert_eq!(
             (s, changed["disabled"].clone()),
             (StatusCode::OK, json!(true)),
             "{b}"
         );
-        let (s, _) = app
-            .call(Method::GET, "/api/v1/expert/me", Some(&token), None)
-            .await;
+        let (s, _) = app.get("/api/v1/expert/me", &token).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: logged out");
         let (s, _) = app
             .call(Method::POST, "/api/v1/auth/login", None, Some(login))
             .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: cannot log in");
-        let (_, team) = app
-            .call(Method::GET, "/api/v1/admin/experts", Some(&root), None)
-            .await;
+        let (_, team) = app.get("/api/v1/admin/experts", &root).await;
         assert_eq!(team["experts"][0]["disabled"], true, "{b}");
-        let (_, theirs) = app
-            .call(Method::GET, "/api/v1/admin/experts", Some(&other), None)
-            .await;
+        let (_, theirs) = app.get("/api/v1/admin/experts", &other).await;
         assert_eq!(theirs["experts"], json!([]), "{b}");
         let _ = PASSWORD;
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn api_keys_are_shown_once_scoped_to_their_brand_and_revocable() {
-    for app in spawn_apps().await {
-        let b = app.backend;
-        let acme = app.brand("acme").await;
-        let globex = app.brand("globex").await;
-        let root = admin(&app, &acme, "root").await;
-        let boss = admin(&app, &globex, "boss").await;
+per_backend! {
+    async fn api_keys_are_shown_once_scoped_to_their_brand_and_revocable(app, b) {
+        let (acme, _, root, boss) = rivals(&app, "root", "boss").await;
         let visitor = app.visitor(&acme).await;
         let started = app.start(&acme, &visitor, "hello", "a").await;
         let id = started["conversation"]["id"]
@@ -246,45 +147,26 @@ async fn api_keys_are_shown_once_scoped_to_their_brand_and_revocable() {
             .to_owned();
 
         let (s, created) = app
-            .call(
-                Method::POST,
-                "/api/v1/admin/api-keys",
-                Some(&root),
-                Some(json!({"name": "CRM"})),
-            )
+            .post("/api/v1/admin/api-keys", &root, json!({"name": "CRM"}))
             .await;
         assert_eq!(s, StatusCode::CREATED, "{b}");
         let key = created["key"].as_str().expect("key").to_owned();
-        let (_, listed) = app
-            .call(Method::GET, "/api/v1/admin/api-keys", Some(&root), None)
-            .await;
+        let (_, listed) = app.get("/api/v1/admin/api-keys", &root).await;
         assert_eq!(listed["api_keys"][0]["id"], created["id"], "{b}");
         assert!(
             listed["api_keys"][0].get("key").is_none(),
             "{b}: never shown again"
         );
         let (_, foreign) = app
-            .call(
-                Method::POST,
-                "/api/v1/admin/api-keys",
-                Some(&boss),
-                Some(json!({"name": "x"})),
-            )
+            .post("/api/v1/admin/api-keys", &boss, json!({"name": "x"}))
             .await;
         let foreign_key = foreign["key"].as_str().expect("key").to_owned();
 
-        let (s, list) = app
-            .call(
-                Method::GET,
-                "/api/v1/server/conversations",
-                Some(&key),
-                None,
-            )
-            .await;
+        let (s, list) = app.get("/api/v1/server/conversations", &key).await;
         assert_eq!(s, StatusCode::OK, "{b}");
         assert_eq!(list["conversations"][0]["id"], id.as_str(), "{b}");
         let one = format!("/api/v1/server/conversations/{id}");
-        let (s, _) = app.call(Method::GET, &one, Some(&key), None).await;
+        let (s, _) = app.get(&one, &key).await;
         assert_eq!(s, StatusCode::OK, "{b}");
         let refusals = [
             (
@@ -300,31 +182,21 @@ async fn api_keys_are_shown_once_scoped_to_their_brand_and_revocable() {
             ),
         ];
         for (who, token, expected) in refusals {
-            let (s, _) = app.call(Method::GET, &one, Some(token), None).await;
+            let (s, _) = app.get(&one, token).await;
             assert_eq!(s, expected, "{b}: {who}");
         }
-        let (s, _) = app
-            .call(Method::GET, "/api/v1/admin/me", Some(&key), None)
-            .await;
+        let (s, _) = app.get("/api/v1/admin/me", &key).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: a key is not an admin");
 
         let revoke = format!(
             "/api/v1/admin/api-keys/{}",
             created["id"].as_str().expect("id")
         );
-        let (s, _) = app.call(Method::DELETE, &revoke, Some(&boss), None).await;
+        let (s, _) = app.delete(&revoke, &boss).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{b}: not theirs to revoke");
-        let (s, _) = app.call(Method::DELETE, &revoke, Some(&root), None).await;
+        let (s, _) = app.delete(&revoke, &root).await;
         assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
-        let (s, _) = app
-            .call(
-                Method::GET,
-                "/api/v1/server/conversations",
-                Some(&key),
-                None,
-            )
-            .await;
+        let (s, _) = app.get("/api/v1/server/conversations", &key).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: revoked");
-        app.finish().await;
     }
 }

@@ -5,12 +5,10 @@ use ebb_core::ExpertStatus;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::spawn_apps;
+use crate::helpers::per_backend;
 
-#[tokio::test]
-async fn nobody_sees_conversations_that_are_not_theirs() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn nobody_sees_conversations_that_are_not_theirs(app, b) {
         let acme = app.brand("acme").await;
         let globex = app.brand("globex").await;
         let (_, ada) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
@@ -24,59 +22,23 @@ async fn nobody_sees_conversations_that_are_not_theirs() {
 
         let widget = format!("/api/v1/widget/acme/conversations/{id}");
         let expert = format!("/api/v1/expert/conversations/{id}");
-        let cases = [
-            ("no token", widget.clone(), None, StatusCode::UNAUTHORIZED),
-            (
-                "garbage token",
-                widget.clone(),
-                Some("nope"),
-                StatusCode::UNAUTHORIZED,
-            ),
-            (
-                "another visitor",
-                widget.clone(),
-                Some(stranger.as_str()),
-                StatusCode::NOT_FOUND,
-            ),
-            (
-                "a visitor of another brand",
-                widget.clone(),
-                Some(foreign.as_str()),
-                StatusCode::UNAUTHORIZED,
-            ),
-            (
-                "an expert token on the widget API",
-                widget.clone(),
-                Some(ada.as_str()),
-                StatusCode::UNAUTHORIZED,
-            ),
-            (
-                "another expert",
-                expert.clone(),
-                Some(zed.as_str()),
-                StatusCode::NOT_FOUND,
-            ),
-            (
-                "another brand's expert",
-                expert.clone(),
-                Some(gus.as_str()),
-                StatusCode::NOT_FOUND,
-            ),
-            (
-                "a visitor token on the expert API",
-                expert.clone(),
-                Some(owner.as_str()),
-                StatusCode::UNAUTHORIZED,
-            ),
-            (
-                "no expert token",
-                expert.clone(),
-                None,
-                StatusCode::UNAUTHORIZED,
-            ),
+        let widget_cases = [
+            ("no token", None, StatusCode::UNAUTHORIZED),
+            ("garbage token", Some("nope"), StatusCode::UNAUTHORIZED),
+            ("another visitor", Some(stranger.as_str()), StatusCode::NOT_FOUND),
+            ("a visitor of another brand", Some(foreign.as_str()), StatusCode::UNAUTHORIZED),
+            ("an expert token on the widget API", Some(ada.as_str()), StatusCode::UNAUTHORIZED),
         ];
-        for (who, path, token, expected) in cases {
-            let (status, body) = app.call(Method::GET, &path, token, None).await;
+        let expert_cases = [
+            ("another expert", Some(zed.as_str()), StatusCode::NOT_FOUND),
+            ("another brand's expert", Some(gus.as_str()), StatusCode::NOT_FOUND),
+            ("a visitor token on the expert API", Some(owner.as_str()), StatusCode::UNAUTHORIZED),
+            ("no expert token", None, StatusCode::UNAUTHORIZED),
+        ];
+        let cases = (widget_cases.iter().map(|c| (&widget, c)))
+            .chain(expert_cases.iter().map(|c| (&expert, c)));
+        for (path, &(who, token, expected)) in cases {
+            let (status, body) = app.call(Method::GET, path, token, None).await;
             assert_eq!(status, expected, "{b}: {who} reading");
             assert!(
                 body["type"]
@@ -89,36 +51,17 @@ async fn nobody_sees_conversations_that_are_not_theirs() {
                 .await;
             assert_eq!(status, expected, "{b}: {who} writing");
         }
-        let (_, list) = app
-            .call(
-                Method::GET,
-                "/api/v1/expert/conversations",
-                Some(&gus),
-                None,
-            )
+        app.assert_nothing_crosses_brands("/api/v1/expert/conversations", &gus)
             .await;
-        assert_eq!(
-            list["conversations"],
-            json!([]),
-            "{b}: nothing crosses brands"
-        );
         let (_, list) = app
-            .call(
-                Method::GET,
-                "/api/v1/widget/acme/conversations",
-                Some(&stranger),
-                None,
-            )
+            .get("/api/v1/widget/acme/conversations", &stranger)
             .await;
         assert_eq!(list["conversations"], json!([]), "{b}");
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn bad_input_gets_a_clear_problem() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn bad_input_gets_a_clear_problem(app, b) {
         let brand = app.brand("acme").await;
         let visitor = app.visitor(&brand).await;
         let path = "/api/v1/widget/acme/conversations";
@@ -152,9 +95,7 @@ async fn bad_input_gets_a_clear_problem() {
             ),
         ];
         for (body, status, kind) in cases {
-            let (s, problem) = app
-                .call(Method::POST, path, Some(&visitor), Some(body.clone()))
-                .await;
+            let (s, problem) = app.post(path, &visitor, body.clone()).await;
             assert_eq!(s, status, "{b}: {body} -> {problem}");
             assert_eq!(problem["type"], kind, "{b}: {body}");
             assert_eq!(problem["status"], status.as_u16());
@@ -175,21 +116,11 @@ async fn bad_input_gets_a_clear_problem() {
             "{b}"
         );
         let (s, _) = app
-            .call(
-                Method::GET,
-                "/api/v1/widget/acme/conversations/not-a-uuid",
-                Some(&visitor),
-                None,
-            )
+            .get("/api/v1/widget/acme/conversations/not-a-uuid", &visitor)
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         let (s, _) = app
-            .call(
-                Method::GET,
-                "/api/v1/widget/nosuchbrand/conversations",
-                Some(&visitor),
-                None,
-            )
+            .get("/api/v1/widget/nosuchbrand/conversations", &visitor)
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         let wrong = json!({"brand": "acme", "email": "nobody@acme.test", "password": "x"});
@@ -198,8 +129,7 @@ async fn bad_input_gets_a_clear_problem() {
             .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
         // The conversation list is still empty: nothing half-accepted was stored.
-        let (_, list) = app.call(Method::GET, path, Some(&visitor), None).await;
+        let (_, list) = app.get(path, &visitor).await;
         assert_eq!(list["conversations"], json!([]), "{b}");
-        app.finish().await;
     }
 }

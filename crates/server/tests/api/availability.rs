@@ -5,20 +5,12 @@
 
 use ebb_core::{Brand, ExpertStatus};
 use ebb_store::brands;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{TestApp, kinds, spawn_apps};
+use crate::helpers::{TestApp, assigned_to, id_of, kept_for, kinds, per_backend};
 use crate::ws_client::{Ws, admin};
-
-fn id_of(body: &Value) -> String {
-    body["conversation"]["id"].as_str().expect("id").to_owned()
-}
-
-async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-    app.call(Method::POST, path, Some(token), Some(body)).await
-}
 
 async fn set_woken_wait(app: &TestApp, brand: &Brand, minutes: i64) {
     let mut settings = brand.settings.clone();
@@ -33,34 +25,29 @@ async fn set_woken_wait(app: &TestApp, brand: &Brand, minutes: i64) {
 async fn snooze(app: &TestApp, id: &str, token: &str) {
     let path = format!("/api/v1/expert/conversations/{id}/snooze");
     let choice = json!({"choice": {"kind": "one_day"}});
-    let (s, body) = post(app, &path, token, choice).await;
+    let (s, body) = app.post(&path, token, choice).await;
     assert_eq!(s, StatusCode::OK, "{body}");
 }
 
 async fn reply(app: &TestApp, id: &str, visitor: &str) -> Value {
     let path = format!("/api/v1/widget/acme/conversations/{id}/messages");
-    let (s, body) = post(app, &path, visitor, json!({"body": "still there?"})).await;
+    let (s, body) = app
+        .post(&path, visitor, json!({"body": "still there?"}))
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{body}");
     body
 }
 
 async fn set_status(app: &TestApp, token: &str, status: &str) {
     let (s, body) = app
-        .call(
-            Method::PUT,
-            "/api/v1/expert/status",
-            Some(token),
-            Some(json!({"status": status})),
-        )
+        .put("/api/v1/expert/status", token, json!({"status": status}))
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{body}");
 }
 
 async fn patch_expert(app: &TestApp, admin: &str, id: &str, change: Value) -> Value {
     let path = format!("/api/v1/admin/experts/{id}");
-    let (s, member) = app
-        .call(Method::PATCH, &path, Some(admin), Some(change))
-        .await;
+    let (s, member) = app.patch(&path, admin, change).await;
     assert_eq!(s, StatusCode::OK, "{}: {member}", app.backend);
     member
 }
@@ -77,10 +64,8 @@ fn passed_on(body: &Value) -> bool {
     })
 }
 
-#[tokio::test]
-async fn a_woken_conversation_waits_for_a_full_expert_only_for_the_woken_wait() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn a_woken_conversation_waits_for_a_full_expert_only_for_the_woken_wait(app, b) {
         let acme = app.brand("acme").await;
         set_woken_wait(&app, &acme, 30).await;
         let (ada, ada_t) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
@@ -93,17 +78,12 @@ async fn a_woken_conversation_waits_for_a_full_expert_only_for_the_woken_wait() 
 
         // The visitor replies: it waits for Ada, who is full, even though Bob is free.
         let woken = reply(&app, &id, &v).await;
-        assert_eq!(woken["conversation"]["state"]["for_expert"], json!(ada.id));
+        assert_eq!(kept_for(&woken), &json!(ada.id));
         set_status(&app, &bob_t, "available").await;
-        app.advance(Duration::minutes(29)).await;
-        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        app.advance_and_settle(Duration::minutes(29)).await;
         let read = format!("/api/v1/widget/acme/conversations/{id}");
-        let (_, body) = app.call(Method::GET, &read, Some(&v), None).await;
-        assert_eq!(
-            body["conversation"]["state"]["for_expert"],
-            json!(ada.id),
-            "{b}: within the woken wait"
-        );
+        let (_, body) = app.get(&read, &v).await;
+        assert_eq!(kept_for(&body), &json!(ada.id), "{b}: within the woken wait");
 
         // Past the wait, with nothing else happening, it is passed on and Bob gets it; Ada's
         // panel hears that it left her.
@@ -120,19 +100,12 @@ async fn a_woken_conversation_waits_for_a_full_expert_only_for_the_woken_wait() 
                 f["type"] == "conversation" && f["conversation"]["id"] == json!(id)
             })
             .await;
-        assert_eq!(
-            left["conversation"]["state"]["expert"],
-            json!(bob.id),
-            "{b}"
-        );
-        app.finish().await;
+        assert_eq!(assigned_to(&left), &json!(bob.id), "{b}");
     }
 }
 
-#[tokio::test]
-async fn disabling_an_expert_passes_their_conversations_on_to_the_team() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn disabling_an_expert_passes_their_conversations_on_to_the_team(app, b) {
         let acme = app.brand("acme").await;
         let root = admin(&app, &acme, "root").await;
         let (ada, ada_t) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
@@ -147,7 +120,7 @@ async fn disabling_an_expert_passes_their_conversations_on_to_the_team() {
         snooze(&app, &reserved, &ada_t).await;
         let also_held = id_of(&app.start(&acme, &visitors[2], "three", "c").await);
         let woken = reply(&app, &reserved, &visitors[1]).await;
-        assert_eq!(woken["conversation"]["state"]["for_expert"], json!(ada.id));
+        assert_eq!(kept_for(&woken), &json!(ada.id));
         let member = patch_expert(
             &app,
             &root,
@@ -168,17 +141,11 @@ async fn disabling_an_expert_passes_their_conversations_on_to_the_team() {
         );
         for (id, v) in [&held, &reserved, &also_held].into_iter().zip(&visitors) {
             let read = format!("/api/v1/widget/acme/conversations/{id}");
-            let (_, body) = app.call(Method::GET, &read, Some(v), None).await;
+            let (_, body) = app.get(&read, v).await;
             assert!(passed_on(&body), "{b}: {:?}", kinds(&body));
-            assert_eq!(
-                body["conversation"]["state"]["expert"],
-                json!(bob.id),
-                "{b}"
-            );
+            assert_eq!(assigned_to(&body), &json!(bob.id), "{b}");
         }
-        let (_, team) = app
-            .call(Method::GET, "/api/v1/admin/experts", Some(&root), None)
-            .await;
+        let (_, team) = app.get("/api/v1/admin/experts", &root).await;
         let bob_row = team["experts"]
             .as_array()
             .and_then(|l| l.iter().find(|x| x["id"] == json!(bob.id)))
@@ -188,31 +155,22 @@ async fn disabling_an_expert_passes_their_conversations_on_to_the_team() {
             bob_row["slots"],
             json!({"held": 3, "capacity": 3, "free": 0})
         );
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn an_expert_who_logs_out_gets_no_new_conversations() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn an_expert_who_logs_out_gets_no_new_conversations(app, b) {
         let acme = app.brand("acme").await;
         let (_, ada_t) = app.expert(&acme, "ada", 3, ExpertStatus::Available).await;
         let (bob, _) = app.expert(&acme, "bob", 1, ExpertStatus::Available).await;
-        let (s, _) = post(&app, "/api/v1/expert/logout", &ada_t, json!(null)).await;
+        let (s, _) = app.post("/api/v1/expert/logout", &ada_t, json!(null)).await;
         assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
-        let (s, _) = app
-            .call(Method::GET, "/api/v1/expert/me", Some(&ada_t), None)
-            .await;
+        let (s, _) = app.get("/api/v1/expert/me", &ada_t).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: the session is revoked");
 
         let v = app.visitor(&acme).await;
         let started = app.start(&acme, &v, "anyone there?", "m").await;
-        assert_eq!(
-            started["conversation"]["state"]["expert"],
-            json!(bob.id),
-            "{b}: Ada logged out, so Bob gets it"
-        );
-        app.finish().await;
+        let why = "Ada logged out, so Bob gets it";
+        assert_eq!(assigned_to(&started), &json!(bob.id), "{b}: {why}");
     }
 }

@@ -1,10 +1,10 @@
 //! Uniqueness conflicts answer in plain words: no constraint, table or column name reaches
 //! a client.
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_apps;
+use crate::helpers::per_backend;
 use crate::ws_client::admin;
 
 /// Words that would give the schema away.
@@ -25,10 +25,8 @@ fn assert_plain(body: &Value, backend: &str) {
     }
 }
 
-#[tokio::test]
-async fn a_taken_expert_email_is_a_plain_conflict() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn a_taken_expert_email_is_a_plain_conflict(app, b) {
         let acme = app.brand("acme").await;
         let root = admin(&app, &acme, "root").await;
         // The same address in other letter case is the same address.
@@ -37,10 +35,7 @@ async fn a_taken_expert_email_is_a_plain_conflict() {
             let invite = json!({"email": email, "name": "Newt",
                                 "password": "long enough", "capacity": 2});
             let path = "/api/v1/admin/experts";
-            answers.push(
-                app.call(Method::POST, path, Some(&root), Some(invite))
-                    .await,
-            );
+            answers.push(app.post(path, &root, invite).await);
         }
         let [(created, _), (s, body)] = <[_; 2]>::try_from(answers).expect("two answers");
         assert_eq!(created, StatusCode::CREATED, "{b}");
@@ -51,6 +46,5 @@ async fn a_taken_expert_email_is_a_plain_conflict() {
             "{b}: {body}"
         );
         assert_plain(&body, b);
-        app.finish().await;
     }
 }

@@ -8,7 +8,7 @@ use ebb_server::openapi::{Audience, routes};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_apps};
+use crate::helpers::{TestApp, per_backend, spawn_apps};
 use crate::ws_client::admin;
 
 const DOC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
@@ -188,12 +188,7 @@ async fn creds(app: &TestApp, slug: &str) -> (ebb_core::Brand, Creds) {
     let (_, expert) = app.expert(&brand, "ada", 3, ExpertStatus::Available).await;
     let admin = admin(app, &brand, "root").await;
     let (_, key) = app
-        .call(
-            Method::POST,
-            "/api/v1/admin/api-keys",
-            Some(&admin),
-            Some(json!({"name": "k"})),
-        )
+        .post("/api/v1/admin/api-keys", &admin, json!({"name": "k"}))
         .await;
     let creds = Creds {
         visitor: app.visitor(&brand).await,
@@ -205,10 +200,8 @@ async fn creds(app: &TestApp, slug: &str) -> (ebb_core::Brand, Creds) {
     (brand, creds)
 }
 
-#[tokio::test]
-async fn every_refusal_of_the_authorization_matrix_holds() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn every_refusal_of_the_authorization_matrix_holds(app, b) {
         let (acme, ours) = creds(&app, "acme").await;
         let (_, theirs) = creds(&app, "globex").await;
         let started = app.start(&acme, &ours.visitor, "hello", "m").await;
@@ -216,23 +209,9 @@ async fn every_refusal_of_the_authorization_matrix_holds() {
             .as_str()
             .expect("id")
             .to_owned();
-        let (_, team) = app
-            .call(
-                Method::GET,
-                "/api/v1/admin/experts",
-                Some(&ours.admin),
-                None,
-            )
-            .await;
+        let (_, team) = app.get("/api/v1/admin/experts", &ours.admin).await;
         let expert_id = team["experts"][0]["id"].as_str().expect("id").to_owned();
-        let (_, keys) = app
-            .call(
-                Method::GET,
-                "/api/v1/admin/api-keys",
-                Some(&ours.admin),
-                None,
-            )
-            .await;
+        let (_, keys) = app.get("/api/v1/admin/api-keys", &ours.admin).await;
         let key_id = keys["api_keys"][0]["id"].as_str().expect("id").to_owned();
         for (method, template, audience, id, body, foreign) in matrix() {
             let id = match id {
@@ -289,6 +268,5 @@ async fn every_refusal_of_the_authorization_matrix_holds() {
                 );
             }
         }
-        app.finish().await;
     }
 }

@@ -2,28 +2,20 @@
 //! optional comment; results per expert and for the brand.
 
 use ebb_core::ExpertStatus;
-use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use reqwest::StatusCode;
+use serde_json::json;
 
-use crate::helpers::{TestApp, spawn_apps};
+use crate::helpers::{TestApp, id_of, per_backend};
 use crate::ws_client::admin;
-
-fn id_of(body: &Value) -> String {
-    body["conversation"]["id"].as_str().expect("id").to_owned()
-}
 
 async fn close(app: &TestApp, token: &str, id: &str) {
     let path = format!("/api/v1/expert/conversations/{id}/close");
-    let (s, body) = app
-        .call(Method::POST, &path, Some(token), Some(json!({})))
-        .await;
+    let (s, body) = app.post(&path, token, json!({})).await;
     assert_eq!(s, StatusCode::OK, "{}: {body}", app.backend);
 }
 
-#[tokio::test]
-async fn visitors_rate_a_closed_conversation_once() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn visitors_rate_a_closed_conversation_once(app, b) {
         let brand = app.brand("acme").await;
         let (ada, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
         let root = admin(&app, &brand, "root").await;
@@ -32,9 +24,7 @@ async fn visitors_rate_a_closed_conversation_once() {
         let id = id_of(&app.start(&brand, &v, "hi", "m").await);
         let path = format!("/api/v1/widget/acme/conversations/{id}/csat");
         let rating = json!({"rating": 4, "comment": "Quick and kind"});
-        let (s, _) = app
-            .call(Method::POST, &path, Some(&v), Some(rating.clone()))
-            .await;
+        let (s, _) = app.post(&path, &v, rating.clone()).await;
         assert_eq!(s, StatusCode::CONFLICT, "{b}: not before close");
         close(&app, &ada_t, &id).await;
         for (bad, status) in [
@@ -45,40 +35,25 @@ async fn visitors_rate_a_closed_conversation_once() {
                 StatusCode::UNPROCESSABLE_ENTITY,
             ),
         ] {
-            assert_eq!(
-                app.call(Method::POST, &path, Some(&v), Some(bad)).await.0,
-                status,
-                "{b}"
-            );
+            assert_eq!(app.post(&path, &v, bad).await.0, status, "{b}");
         }
         assert_eq!(
-            app.call(Method::POST, &path, Some(&stranger), Some(rating.clone()))
-                .await
-                .0,
+            app.post(&path, &stranger, rating.clone()).await.0,
             StatusCode::NOT_FOUND
         );
         assert_eq!(
-            app.call(Method::POST, &path, Some(&v), Some(rating.clone()))
-                .await
-                .0,
+            app.post(&path, &v, rating.clone()).await.0,
             StatusCode::CREATED
         );
         assert_eq!(
-            app.call(Method::POST, &path, Some(&v), Some(rating))
-                .await
-                .0,
+            app.post(&path, &v, rating).await.0,
             StatusCode::CONFLICT,
             "{b}: once"
         );
-        let (_, mine) = app
-            .call(Method::GET, "/api/v1/expert/csat", Some(&ada_t), None)
-            .await;
+        let (_, mine) = app.get("/api/v1/expert/csat", &ada_t).await;
         assert_eq!(mine, json!({"count": 1, "average": 4.0}), "{b}");
-        let (_, all) = app
-            .call(Method::GET, "/api/v1/admin/csat", Some(&root), None)
-            .await;
+        let (_, all) = app.get("/api/v1/admin/csat", &root).await;
         assert_eq!(all["experts"][0]["expert_id"], json!(ada.id), "{b}: {all}");
         assert_eq!(all["brand"]["average"], 4.0);
-        app.finish().await;
     }
 }

@@ -3,13 +3,13 @@
 //! (boundaries exact) to the last expert who replied, idempotent on order id, refunds
 //! reversed once.
 
-use ebb_core::ExpertStatus;
+use ebb_core::{Brand, Expert, ExpertStatus};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use time::Duration;
 use time::format_description::well_known::Rfc3339;
 
-use crate::helpers::{TestApp, kinds, spawn_apps};
+use crate::helpers::{TestApp, id_of, kinds, per_backend};
 use crate::ws_client::admin;
 
 struct Shop {
@@ -20,37 +20,18 @@ struct Shop {
 async fn shop(app: &TestApp, brand: &ebb_core::Brand, experts: &[&ebb_core::Expert]) -> Shop {
     let root = admin(app, brand, "root").await;
     let (s, key) = app
-        .call(
-            Method::POST,
-            "/api/v1/admin/api-keys",
-            Some(&root),
-            Some(json!({"name": "shop"})),
-        )
+        .post("/api/v1/admin/api-keys", &root, json!({"name": "shop"}))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{key}");
     let mission = json!({"name": "Outdoor", "contact_fee": {"minor": 300, "currency": "EUR"}, "commission_bp": 1000});
-    let (s, m) = app
-        .call(
-            Method::POST,
-            "/api/v1/admin/missions",
-            Some(&root),
-            Some(mission),
-        )
-        .await;
+    let (s, m) = app.post("/api/v1/admin/missions", &root, mission).await;
     assert_eq!(s, StatusCode::CREATED, "{m}");
     for e in experts {
         let path = format!(
             "/api/v1/admin/missions/{}/members",
             m["id"].as_str().expect("id")
         );
-        let (s, _) = app
-            .call(
-                Method::POST,
-                &path,
-                Some(&root),
-                Some(json!({"expert_id": e.id})),
-            )
-            .await;
+        let (s, _) = app.post(&path, &root, json!({"expert_id": e.id})).await;
         assert_eq!(s, StatusCode::CREATED);
     }
     Shop {
@@ -59,16 +40,34 @@ async fn shop(app: &TestApp, brand: &ebb_core::Brand, experts: &[&ebb_core::Expe
     }
 }
 
-async fn statement(app: &TestApp, token: &str) -> Value {
-    let (s, body) = app
-        .call(Method::GET, "/api/v1/expert/earnings", Some(token), None)
+/// The brand `acme` with `ada` (available) and `bob` (away), each with `capacity` slots,
+/// both members of the shop's mission: `(acme, (ada, token), (bob, token), shop)`.
+async fn ada_and_bob(app: &TestApp, capacity: u32) -> (Brand, Member, Member, Shop) {
+    let brand = app.brand("acme").await;
+    let ada = app
+        .expert(&brand, "ada", capacity, ExpertStatus::Available)
         .await;
+    let bob = app
+        .expert(&brand, "bob", capacity, ExpertStatus::Away)
+        .await;
+    let shop = shop(app, &brand, &[&ada.0, &bob.0]).await;
+    (brand, ada, bob, shop)
+}
+
+/// An expert and their session token.
+type Member = (Expert, String);
+
+async fn statement(app: &TestApp, token: &str) -> Value {
+    let (s, body) = app.get("/api/v1/expert/earnings", token).await;
     assert_eq!(s, StatusCode::OK, "{body}");
     body
 }
 
-fn id_of(body: &Value) -> String {
-    body["conversation"]["id"].as_str().expect("id").to_owned()
+/// Asserts that `field` (`totals` or `entries`) of the statement of the expert holding
+/// `token` is `expected`; `why` explains a failure.
+async fn assert_statement(app: &TestApp, token: &str, field: &str, expected: Value, why: &str) {
+    let body = statement(app, token).await;
+    assert_eq!(body[field], expected, "{}: {why} {body}", app.backend);
 }
 
 fn rfc(t: ebb_core::Instant) -> String {
@@ -77,17 +76,13 @@ fn rfc(t: ebb_core::Instant) -> String {
 
 async fn close(app: &TestApp, token: &str, id: &str) -> Value {
     let path = format!("/api/v1/expert/conversations/{id}/close");
-    let (s, body) = app
-        .call(Method::POST, &path, Some(token), Some(json!({})))
-        .await;
+    let (s, body) = app.post(&path, token, json!({})).await;
     assert_eq!(s, StatusCode::OK, "{}: {body}", app.backend);
     body
 }
 
-#[tokio::test]
-async fn contact_fees_are_earned_once_at_close_and_never_while_snoozed() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn contact_fees_are_earned_once_at_close_and_never_while_snoozed(app, b) {
         let brand = app.brand("acme").await;
         let (ada, ada_t) = app.expert(&brand, "ada", 2, ExpertStatus::Available).await;
         let shop = shop(&app, &brand, &[&ada]).await;
@@ -95,17 +90,8 @@ async fn contact_fees_are_earned_once_at_close_and_never_while_snoozed() {
         let id = id_of(&app.start(&brand, &v, "question", "m").await);
         let path = format!("/api/v1/expert/conversations/{id}/snooze");
         let snooze = json!({"choice": {"kind": "one_day"}});
-        assert_eq!(
-            app.call(Method::POST, &path, Some(&ada_t), Some(snooze))
-                .await
-                .0,
-            StatusCode::OK
-        );
-        assert_eq!(
-            statement(&app, &ada_t).await["entries"],
-            json!([]),
-            "{b}: nothing while snoozed"
-        );
+        assert_eq!(app.post(&path, &ada_t, snooze).await.0, StatusCode::OK);
+        assert_statement(&app, &ada_t, "entries", json!([]), "nothing while snoozed").await;
         close(&app, &ada_t, &id).await;
         let s = statement(&app, &ada_t).await;
         assert_eq!(s["totals"], json!({"EUR": 300}), "{b}: {s}");
@@ -117,25 +103,15 @@ async fn contact_fees_are_earned_once_at_close_and_never_while_snoozed() {
         assert_ne!(follow_id, id, "{b}: a new conversation");
         assert_eq!(kinds(&follow)[0], "started");
         close(&app, &ada_t, &follow_id).await;
-        assert_eq!(
-            statement(&app, &ada_t).await["totals"],
-            json!({"EUR": 300}),
-            "{b}"
-        );
+        assert_statement(&app, &ada_t, "totals", json!({"EUR": 300}), "").await;
 
         // Three days later it is a new contact.
         app.advance(Duration::days(3)).await;
         let later = app.write(&brand, &v, &follow_id, "new question").await;
         close(&app, &ada_t, &id_of(&later)).await;
-        assert_eq!(
-            statement(&app, &ada_t).await["totals"],
-            json!({"EUR": 600}),
-            "{b}"
-        );
+        assert_statement(&app, &ada_t, "totals", json!({"EUR": 600}), "").await;
 
-        let (s, payouts) = app
-            .call(Method::GET, "/api/v1/admin/payouts", Some(&shop.root), None)
-            .await;
+        let (s, payouts) = app.get("/api/v1/admin/payouts", &shop.root).await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(payouts["payouts"][0]["amount_minor"], 600, "{b}: {payouts}");
         let resp = app
@@ -158,18 +134,12 @@ async fn contact_fees_are_earned_once_at_close_and_never_while_snoozed() {
                 .is_some_and(|l| l.ends_with(",EUR,600,2")),
             "{b}: {text}"
         );
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn purchases_earn_commission_within_the_window_exactly_once() {
-    for app in spawn_apps().await {
-        let b = app.backend;
-        let brand = app.brand("acme").await;
-        let (ada, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
-        let (bob, bob_t) = app.expert(&brand, "bob", 1, ExpertStatus::Away).await;
-        let shop = shop(&app, &brand, &[&ada, &bob]).await;
+per_backend! {
+    async fn purchases_earn_commission_within_the_window_exactly_once(app, b) {
+        let (brand, (_ada, ada_t), (bob, bob_t), shop) = ada_and_bob(&app, 1).await;
         let v = app.visitor(&brand).await;
         let started = app.start(&brand, &v, "which tent?", "m").await;
         let id = id_of(&started);
@@ -179,12 +149,7 @@ async fn purchases_earn_commission_within_the_window_exactly_once() {
         // Reassigned to Bob, who replies last before the purchase.
         let path = format!("/api/v1/admin/conversations/{id}/reassign");
         let (s, _) = app
-            .call(
-                Method::POST,
-                &path,
-                Some(&shop.root),
-                Some(json!({"expert_id": bob.id})),
-            )
+            .post(&path, &shop.root, json!({"expert_id": bob.id}))
             .await;
         assert_eq!(s, StatusCode::OK);
         app.advance(Duration::minutes(5)).await;
@@ -200,15 +165,7 @@ async fn purchases_earn_commission_within_the_window_exactly_once() {
         let post = |body: Value| {
             let app = &app;
             let key = shop.key.clone();
-            async move {
-                app.call(
-                    Method::POST,
-                    "/api/v1/server/purchases",
-                    Some(&key),
-                    Some(body),
-                )
-                .await
-            }
+            async move { app.post("/api/v1/server/purchases", &key, body).await }
         };
         app.advance(Duration::hours(48)).await;
         let (s, p1) = post(report("A-1", 10_000, rfc(closed_at + Duration::hours(48)))).await;
@@ -266,11 +223,8 @@ async fn purchases_earn_commission_within_the_window_exactly_once() {
             json!({"EUR": 1300}),
             "{b}: fee for closing + 10 %"
         );
-        assert_eq!(
-            statement(&app, &ada_t).await["entries"],
-            json!([]),
-            "{b}: Ada neither closed nor replied last"
-        );
+        let why = "Ada neither closed nor replied last";
+        assert_statement(&app, &ada_t, "entries", json!([]), why).await;
 
         // A refund reverses the commission, once.
         let path = "/api/v1/server/purchases/A-1/refund";
@@ -282,21 +236,16 @@ async fn purchases_earn_commission_within_the_window_exactly_once() {
                 "{b}"
             );
         }
-        assert_eq!(
-            statement(&app, &bob_t).await["totals"],
-            json!({"EUR": 300}),
-            "{b}"
-        );
+        assert_statement(&app, &bob_t, "totals", json!({"EUR": 300}), "").await;
 
         // Another brand's visitor or key gets nothing.
         let globex = app.brand("globex").await;
         let other = shop_key_only(&app, &globex).await;
         let (s, _) = app
-            .call(
-                Method::POST,
+            .post(
                 "/api/v1/server/purchases",
-                Some(&other),
-                Some(report("G-1", 100, rfc(closed_at))),
+                &other,
+                report("G-1", 100, rfc(closed_at)),
             )
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{b}: another brand's visitor");
@@ -310,11 +259,10 @@ async fn purchases_earn_commission_within_the_window_exactly_once() {
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{b}: another brand's order");
         let (s, _) = app
-            .call(
-                Method::POST,
+            .post(
                 "/api/v1/server/purchases",
-                Some(&bob_t),
-                Some(report("X", 1, rfc(closed_at))),
+                &bob_t,
+                report("X", 1, rfc(closed_at)),
             )
             .await;
         assert_eq!(
@@ -322,7 +270,7 @@ async fn purchases_earn_commission_within_the_window_exactly_once() {
             StatusCode::UNAUTHORIZED,
             "{b}: an expert token is no API key"
         );
-        let (s, p) = app.call(Method::POST, "/api/v1/server/purchases", Some(&shop.key), Some(json!({"order_id": "B", "visitor_id": visitor_id, "amount_minor": -5, "currency": "EUR", "purchased_at": rfc(closed_at)}))).await;
+        let (s, p) = app.post("/api/v1/server/purchases", &shop.key, json!({"order_id": "B", "visitor_id": visitor_id, "amount_minor": -5, "currency": "EUR", "purchased_at": rfc(closed_at)})).await;
         assert_eq!(
             (s, p["type"].as_str()),
             (
@@ -331,27 +279,19 @@ async fn purchases_earn_commission_within_the_window_exactly_once() {
             ),
             "{b}"
         );
-        app.finish().await;
     }
 }
 
 async fn shop_key_only(app: &TestApp, brand: &ebb_core::Brand) -> String {
     let root = admin(app, brand, "boss").await;
     let (_, key) = app
-        .call(
-            Method::POST,
-            "/api/v1/admin/api-keys",
-            Some(&root),
-            Some(json!({"name": "k"})),
-        )
+        .post("/api/v1/admin/api-keys", &root, json!({"name": "k"}))
         .await;
     key["key"].as_str().expect("key").to_owned()
 }
 
-#[tokio::test]
-async fn page_purchases_wait_for_the_server_to_confirm() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn page_purchases_wait_for_the_server_to_confirm(app, b) {
         let brand = app.brand("acme").await;
         let (ada, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
         let shop = shop(&app, &brand, &[&ada]).await;
@@ -359,44 +299,23 @@ async fn page_purchases_wait_for_the_server_to_confirm() {
         let id = id_of(&app.start(&brand, &v, "hi", "m").await);
         app.say(&ada_t, &id, "hello").await;
         let order = json!({"order_id": "W-1", "amount_minor": 2000, "currency": "EUR"});
-        let (s, pending) = app
-            .call(
-                Method::POST,
-                "/api/v1/widget/acme/purchases",
-                Some(&v),
-                Some(order),
-            )
-            .await;
+        let (s, pending) = app.post("/api/v1/widget/acme/purchases", &v, order).await;
         assert_eq!(
             (s, pending["status"].as_str()),
             (StatusCode::ACCEPTED, Some("pending")),
             "{b}: {pending}"
         );
-        assert_eq!(
-            statement(&app, &ada_t).await["entries"],
-            json!([]),
-            "{b}: unconfirmed pays nothing"
-        );
+        assert_statement(&app, &ada_t, "entries", json!([]), "unconfirmed pays nothing").await;
         let confirm = json!({"order_id": "W-1", "visitor_token": v, "amount_minor": 2000, "currency": "EUR", "purchased_at": pending["purchased_at"]});
         let (s, confirmed) = app
-            .call(
-                Method::POST,
-                "/api/v1/server/purchases",
-                Some(&shop.key),
-                Some(confirm),
-            )
+            .post("/api/v1/server/purchases", &shop.key, confirm)
             .await;
         assert_eq!(
             (s, confirmed["status"].as_str()),
             (StatusCode::CREATED, Some("confirmed")),
             "{b}: {confirmed}"
         );
-        assert_eq!(
-            statement(&app, &ada_t).await["totals"],
-            json!({"EUR": 200}),
-            "{b}"
-        );
-        app.finish().await;
+        assert_statement(&app, &ada_t, "totals", json!({"EUR": 200}), "").await;
     }
 }
 

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use ebb_core::ExpertStatus;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{spawn_apps_with, test_settings};
@@ -47,14 +47,7 @@ async fn silent_connections_are_reaped_and_disabled_experts_cut_off() {
         // A live connection of an expert who gets disabled is closed within a heartbeat.
         let mut live = Ws::session(&app, &ada_t).await;
         let path = format!("/api/v1/admin/experts/{}", ada.id);
-        let (s, _) = app
-            .call(
-                Method::PATCH,
-                &path,
-                Some(&root),
-                Some(json!({"disabled": true})),
-            )
-            .await;
+        let (s, _) = app.patch(&path, &root, json!({"disabled": true})).await;
         assert_eq!(s, StatusCode::OK, "{b}");
         let code = live.ended_within(Duration::from_secs(3)).await;
         assert_eq!(code, Some(Some(4403)), "{b}: access revoked");

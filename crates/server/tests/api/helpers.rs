@@ -1,5 +1,5 @@
 //! `spawn_app`: a server per backend on 127.0.0.1:0 with a manual clock and a demo-like
-//! brand, plus typed client helpers.
+//! brand, fixtures and the `per_backend!` test declaration (the requests are in `requests.rs`).
 
 use std::sync::Arc;
 
@@ -16,6 +16,9 @@ use tokio::sync::oneshot;
 pub const T0: Instant = datetime!(2026-11-25 09:00 UTC);
 /// Password of every test expert.
 pub const PASSWORD: &str = "pw-for-tests";
+
+/// What [`TestApp::opening`] sets up.
+pub type Opening = (Brand, Expert, String, String, Value);
 
 /// A running server and what a test needs to talk to it.
 pub struct TestApp {
@@ -156,6 +159,12 @@ impl TestApp {
         assert_eq!(status, StatusCode::OK, "{out}");
     }
 
+    /// Moves the server's clock forward and gives its scheduler a moment to act on it.
+    pub async fn advance_and_settle(&self, by: time::Duration) {
+        self.advance(by).await;
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    }
+
     /// The server's current time.
     pub fn now(&self) -> Instant {
         self.clock.now()
@@ -226,19 +235,31 @@ impl TestApp {
             capacity,
             status,
         };
-        let hash = hash_password(PASSWORD.into()).await.expect("hash");
-        let mut tx = self.store().begin().await.expect("begin");
+        let (hash, mut tx) = self.identity_tx().await;
         experts::insert(&mut tx, &expert, &hash, T0)
             .await
             .expect("expert");
         tx.commit().await.expect("commit");
-        let login = json!({"brand": brand.slug, "email": expert.email, "password": PASSWORD});
-        let (status, body) = self
-            .call(Method::POST, "/api/v1/auth/login", None, Some(login))
+        let token = self
+            .log_in("/api/v1/auth/login", brand, &expert.email)
             .await;
-        assert_eq!(status, StatusCode::CREATED, "{}: {body}", self.backend);
-        let token = body["token"].as_str().expect("token").to_owned();
         (expert, token)
+    }
+
+    /// The hash of [`PASSWORD`] and a transaction to insert a test identity with it.
+    pub async fn identity_tx(&self) -> (String, ebb_store::Tx) {
+        let hash = hash_password(PASSWORD.into()).await.expect("hash");
+        let tx = self.store().begin().await.expect("begin");
+        (hash, tx)
+    }
+
+    /// Logs in at `path` (the expert or the admin login) with [`PASSWORD`]: the session
+    /// token.
+    pub async fn log_in(&self, path: &str, brand: &Brand, email: &str) -> String {
+        let login = json!({"brand": brand.slug, "email": email, "password": PASSWORD});
+        let (status, body) = self.call(Method::POST, path, None, Some(login)).await;
+        assert_eq!(status, StatusCode::CREATED, "{}: {body}", self.backend);
+        body["token"].as_str().expect("token").to_owned()
     }
 
     /// A new anonymous visitor of `brand`: their token.
@@ -249,39 +270,36 @@ impl TestApp {
         body["token"].as_str().expect("token").to_owned()
     }
 
-    /// One HTTP call; returns the status and the JSON body (`Null` when empty).
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(token) = token {
-            req = req.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let resp = req.send().await.expect("request");
-        let status = resp.status();
-        let text = resp.text().await.expect("body");
-        let value = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or(Value::String(text))
-        };
-        (status, value)
+    /// Asserts that the conversation list at `path` shows the holder of `token` (of
+    /// another brand) nothing.
+    pub async fn assert_nothing_crosses_brands(&self, path: &str, token: &str) {
+        let (_, list) = self.get(path, token).await;
+        let b = self.backend;
+        assert_eq!(
+            list["conversations"],
+            json!([]),
+            "{b}: nothing crosses brands"
+        );
+    }
+
+    /// What many tests begin with: the brand `acme`, `ada` (available, with `capacity`
+    /// slots), a visitor and the conversation they start with `text` (client id `id`):
+    /// `(acme, ada, ada's token, the visitor's token, the start body)`.
+    pub async fn opening(&self, capacity: u32, text: &str, id: &str) -> Opening {
+        let acme = self.brand("acme").await;
+        let (ada, ada_t) = self
+            .expert(&acme, "ada", capacity, ExpertStatus::Available)
+            .await;
+        let visitor = self.visitor(&acme).await;
+        let started = self.start(&acme, &visitor, text, id).await;
+        (acme, ada, ada_t, visitor, started)
     }
 
     /// The visitor starts a conversation with `text`.
     pub async fn start(&self, brand: &Brand, visitor: &str, text: &str, id: &str) -> Value {
         let path = format!("/api/v1/widget/{}/conversations", brand.slug);
         let body = json!({"body": text, "client_msg_id": id});
-        let (status, body) = self
-            .call(Method::POST, &path, Some(visitor), Some(body))
-            .await;
+        let (status, body) = self.post(&path, visitor, body).await;
         assert_eq!(status, StatusCode::CREATED, "{}: {body}", self.backend);
         body
     }
@@ -316,3 +334,53 @@ pub fn kinds(body: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// The entry types of a conversation started while an expert is free: the start, the
+/// visitor's message, the automatic message and the assignment.
+pub const OPENED: [&str; 4] = ["started", "message", "message", "assigned"];
+
+/// The expert a conversation in a `{conversation, entries}` body is assigned to
+/// (`state.expert`), `null` when none.
+pub fn assigned_to(body: &Value) -> &Value {
+    &body["conversation"]["state"]["expert"]
+}
+
+/// The expert a conversation in a `{conversation, entries}` body is kept for while it
+/// waits (`state.for_expert`), `null` when none.
+pub fn kept_for(body: &Value) -> &Value {
+    &body["conversation"]["state"]["for_expert"]
+}
+
+/// The conversation id of a `{conversation, entries}` body.
+pub fn id_of(body: &Value) -> String {
+    body["conversation"]["id"].as_str().expect("id").to_owned()
+}
+
+/// Declares a test that runs its body once on each backend: `app` is a fresh server (write
+/// `mut app` to restart it), `b` the backend's name, and the server and its database are
+/// dropped when the body is done.
+macro_rules! per_backend {
+    ($(#[$meta:meta])* async fn $name:ident(mut $app:ident, $b:ident) $body:block) => {
+        $(#[$meta])*
+        #[tokio::test]
+        async fn $name() {
+            for mut $app in crate::helpers::spawn_apps().await {
+                let $b = $app.backend;
+                $body
+                $app.finish().await;
+            }
+        }
+    };
+    ($(#[$meta:meta])* async fn $name:ident($app:ident, $b:ident) $body:block) => {
+        $(#[$meta])*
+        #[tokio::test]
+        async fn $name() {
+            for $app in crate::helpers::spawn_apps().await {
+                let $b = $app.backend;
+                $body
+                $app.finish().await;
+            }
+        }
+    };
+}
+pub(crate) use per_backend;

@@ -2,14 +2,12 @@
 //! both problem+json.
 
 use ebb_core::ExpertStatus;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 
-use crate::helpers::spawn_apps;
+use crate::helpers::per_backend;
 
-#[tokio::test]
-async fn an_oversized_body_is_refused_with_413() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn an_oversized_body_is_refused_with_413(app, b) {
         let acme = app.brand("acme").await;
         let visitor = app.visitor(&acme).await;
         let huge = format!("{{\"body\": \"{}\"}}", "x".repeat(100 * 1024));
@@ -26,14 +24,11 @@ async fn an_oversized_body_is_refused_with_413() {
         assert_eq!(resp.headers()["content-type"], "application/problem+json");
         let problem: serde_json::Value = resp.json().await.expect("json");
         assert_eq!(problem["type"], "/problems/payload-too-large", "{b}");
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn a_flooding_visitor_gets_429_with_retry_after() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn a_flooding_visitor_gets_429_with_retry_after(app, b) {
         let acme = app.brand("acme").await;
         let (_, ada) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
         let visitor = app.visitor(&acme).await;
@@ -61,14 +56,11 @@ async fn a_flooding_visitor_gets_429_with_retry_after() {
         assert!(retry >= 1, "{b}");
         let problem: serde_json::Value = resp.json().await.expect("json");
         assert_eq!(problem["type"], "/problems/rate-limited", "{b}");
-        let (s, _) = app
-            .call(Method::GET, "/api/v1/expert/me", Some(&ada), None)
-            .await;
+        let (s, _) = app.get("/api/v1/expert/me", &ada).await;
         assert_eq!(
             s,
             StatusCode::OK,
             "{b}: others are not limited by one visitor"
         );
-        app.finish().await;
     }
 }

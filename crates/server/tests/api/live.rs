@@ -5,16 +5,14 @@
 use std::time::Duration;
 
 use ebb_core::ExpertStatus;
-use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use reqwest::StatusCode;
+use serde_json::json;
 
-use crate::helpers::spawn_apps;
+use crate::helpers::{id_of, per_backend, spawn_apps};
 use crate::ws_client::{Ws, admin, entry_seqs};
 
-#[tokio::test]
-async fn upgrades_are_refused_without_a_valid_token_or_from_a_foreign_origin() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn upgrades_are_refused_without_a_valid_token_or_from_a_foreign_origin(app, b) {
         let acme = app.brand("acme").await;
         let globex = app.brand("globex").await;
         let visitor = app.visitor(&acme).await;
@@ -61,47 +59,28 @@ async fn upgrades_are_refused_without_a_valid_token_or_from_a_foreign_origin() {
             ),
         ];
         for (who, query, origin, expected) in cases {
-            let got = Ws::try_connect(&app, &query, origin).await.err();
+            let got = Ws::try_connect(&app.base, &query, origin).await.err();
             assert_eq!(got, Some(expected), "{b}: {who}");
         }
         let same_origin = app.base.clone();
-        let ws = Ws::try_connect(&app, &q("acme", &visitor), Some(&same_origin)).await;
+        let ws = Ws::try_connect(&app.base, &q("acme", &visitor), Some(&same_origin)).await;
         assert!(ws.is_ok(), "{b}: the server's own origin is always allowed");
 
         let admin = admin(&app, &acme, "root").await;
-        let mut settings = app
-            .call(Method::GET, "/api/v1/admin/settings", Some(&admin), None)
-            .await
-            .1;
+        let mut settings = app.get("/api/v1/admin/settings", &admin).await.1;
         settings["allowed_origins"] = json!(["https://shop.example"]);
-        let (s, _) = app
-            .call(
-                Method::PUT,
-                "/api/v1/admin/settings",
-                Some(&admin),
-                Some(settings),
-            )
-            .await;
+        let (s, _) = app.put("/api/v1/admin/settings", &admin, settings).await;
         assert_eq!(s, StatusCode::OK, "{b}");
-        let ok = Ws::try_connect(&app, &q("acme", &visitor), Some("https://shop.example")).await;
+        let shop = Some("https://shop.example");
+        let ok = Ws::try_connect(&app.base, &q("acme", &visitor), shop).await;
         assert!(ok.is_ok(), "{b}: an allowed origin");
-        let ws = Ws::try_connect(&app, &format!("token={admin}"), None).await;
+        let ws = Ws::try_connect(&app.base, &format!("token={admin}"), None).await;
         assert_eq!(ws.expect("admin ws").hello["principal"]["kind"], "admin");
-        app.finish().await;
     }
 }
 
-fn id_of(started: &Value) -> String {
-    started["conversation"]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned()
-}
-
-#[tokio::test]
-async fn entries_reach_exactly_the_visitor_and_expert_concerned() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn entries_reach_exactly_the_visitor_and_expert_concerned(app, b) {
         let acme = app.brand("acme").await;
         let globex = app.brand("globex").await;
         let (_, ada) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
@@ -133,9 +112,8 @@ async fn entries_reach_exactly_the_visitor_and_expert_concerned() {
 
         let path = format!("/api/v1/expert/conversations/{id}/messages");
         let reply = json!({"body": "Hi! Yes.", "client_msg_id": "r1"});
-        app.call(Method::POST, &path, Some(&ada), Some(reply.clone()))
-            .await;
-        app.call(Method::POST, &path, Some(&ada), Some(reply)).await;
+        app.post(&path, &ada, reply.clone()).await;
+        app.post(&path, &ada, reply).await;
         let frame = v_ws
             .until("the expert's reply", |f| {
                 f["type"] == "entry" && f["entry"]["body"] == "Hi! Yes."
@@ -167,18 +145,12 @@ async fn entries_reach_exactly_the_visitor_and_expert_concerned() {
             refusal["problem"]["status"], 404,
             "{b}: resume of another's conversation"
         );
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn a_reconnecting_client_resumes_from_its_last_seq_and_misses_nothing() {
-    for app in spawn_apps().await {
-        let b = app.backend;
-        let acme = app.brand("acme").await;
-        let (_, ada) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
-        let visitor = app.visitor(&acme).await;
-        let started = app.start(&acme, &visitor, "first", "m1").await;
+per_backend! {
+    async fn a_reconnecting_client_resumes_from_its_last_seq_and_misses_nothing(app, b) {
+        let (acme, _, ada, visitor, started) = app.opening(2, "first", "m1").await;
         let id = id_of(&started);
         let mut ws = Ws::visitor(&app, &acme, &visitor).await;
         ws.send(json!({"type": "resume", "conversations": {id.clone(): 0}}))
@@ -190,7 +162,7 @@ async fn a_reconnecting_client_resumes_from_its_last_seq_and_misses_nothing() {
         let path = format!("/api/v1/expert/conversations/{id}/messages");
         for n in 0..3 {
             let msg = json!({"body": format!("while you were away {n}")});
-            let (s, _) = app.call(Method::POST, &path, Some(&ada), Some(msg)).await;
+            let (s, _) = app.post(&path, &ada, msg).await;
             assert_eq!(s, StatusCode::CREATED);
         }
         let mut ws = Ws::visitor(&app, &acme, &visitor).await;
@@ -205,16 +177,13 @@ async fn a_reconnecting_client_resumes_from_its_last_seq_and_misses_nothing() {
 
         let widget = format!("/api/v1/widget/acme/conversations/{id}/messages");
         let msg = json!({"body": "thanks", "client_msg_id": "m2"});
-        app.call(Method::POST, &widget, Some(&visitor), Some(msg))
-            .await;
+        app.post(&widget, &visitor, msg).await;
         frames = ws.drain(Duration::from_millis(300)).await;
         assert_eq!(entry_seqs(&frames, &id), [8], "{b}: then live");
         let (_, over_http) = app
-            .call(
-                Method::GET,
+            .get(
                 &format!("/api/v1/widget/acme/conversations/{id}?after_seq=4"),
-                Some(&visitor),
-                None,
+                &visitor,
             )
             .await;
         let seqs: Vec<u64> = over_http["entries"]
@@ -224,7 +193,6 @@ async fn a_reconnecting_client_resumes_from_its_last_seq_and_misses_nothing() {
             .filter_map(|e| e["seq"].as_u64())
             .collect();
         assert_eq!(seqs, [5, 6, 7, 8], "{b}: the same events over HTTP");
-        app.finish().await;
     }
 }
 

@@ -5,31 +5,20 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::spawn_apps;
+use crate::helpers::per_backend;
 use crate::ws_client::admin;
 
-#[tokio::test]
-async fn only_the_brands_origins_may_use_the_widget_api_from_a_browser() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn only_the_brands_origins_may_use_the_widget_api_from_a_browser(app, b) {
         let brand = app.brand("acme").await;
         let root = admin(&app, &brand, "root").await;
-        let (s, before) = app
-            .call(Method::GET, "/api/v1/admin/settings", Some(&root), None)
-            .await;
+        let (s, before) = app.get("/api/v1/admin/settings", &root).await;
         assert_eq!(s, StatusCode::OK);
         let mut settings = before.clone();
         settings["allowed_origins"] = json!(["https://shop.example"]);
         settings["purchase_window_hours"] = json!(24);
         settings["offline_grace_minutes"] = json!(30);
-        let (s, saved) = app
-            .call(
-                Method::PUT,
-                "/api/v1/admin/settings",
-                Some(&root),
-                Some(settings),
-            )
-            .await;
+        let (s, saved) = app.put("/api/v1/admin/settings", &root, settings).await;
         assert_eq!(s, StatusCode::OK, "{b}: {saved}");
         assert_eq!(
             (
@@ -40,14 +29,7 @@ async fn only_the_brands_origins_may_use_the_widget_api_from_a_browser() {
         );
         let mut bad = before.clone();
         bad["purchase_window_hours"] = json!(10_000);
-        let (s, _) = app
-            .call(
-                Method::PUT,
-                "/api/v1/admin/settings",
-                Some(&root),
-                Some(bad),
-            )
-            .await;
+        let (s, _) = app.put("/api/v1/admin/settings", &root, bad).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
 
         let url = |path: &str| format!("{}/api/v1/widget/acme{path}", app.base);
@@ -114,6 +96,5 @@ async fn only_the_brands_origins_may_use_the_widget_api_from_a_browser() {
             StatusCode::FORBIDDEN,
             "{b}"
         );
-        app.finish().await;
     }
 }

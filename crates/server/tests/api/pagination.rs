@@ -7,7 +7,7 @@ use ebb_core::ExpertStatus;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_apps};
+use crate::helpers::{TestApp, per_backend};
 use crate::ws_client::admin;
 
 /// How many rows each list gets: more than two pages of two.
@@ -24,7 +24,7 @@ async fn walk(app: &TestApp, path: &str, token: &str, field: &str) -> Vec<String
             Some(c) => format!("{path}{sep}limit=2&cursor={c}"),
             None => format!("{path}{sep}limit=2"),
         };
-        let (status, body) = app.call(Method::GET, &url, Some(token), None).await;
+        let (status, body) = app.get(&url, token).await;
         assert_eq!(status, StatusCode::OK, "{url}: {body}");
         let rows = body[field].as_array().expect("rows");
         assert!(rows.len() <= 2, "{url}: a page holds at most `limit` rows");
@@ -51,10 +51,18 @@ fn id(body: &Value) -> String {
     body["id"].as_str().expect("id").to_owned()
 }
 
-#[tokio::test]
-async fn every_list_route_walks_each_row_exactly_once() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+/// The ids of the rows listed under `field` of a list body.
+fn row_ids<C: FromIterator<String>>(body: &Value, field: &str) -> C {
+    body[field]
+        .as_array()
+        .expect(field)
+        .iter()
+        .map(id)
+        .collect()
+}
+
+per_backend! {
+    async fn every_list_route_walks_each_row_exactly_once(app, b) {
         let brand = app.brand("acme").await;
         let root = admin(&app, &brand, "root").await;
         let (ada, ada_token) = app.expert(&brand, "ada", 50, ExpertStatus::Available).await;
@@ -103,68 +111,22 @@ async fn every_list_route_walks_each_row_exactly_once() {
             hooks.insert(id(&post(&app, &root, "/api/v1/admin/webhooks", h).await));
         }
         // The key made first and the first webhook are in the lists too.
-        let (_, all_keys) = app
-            .call(
-                Method::GET,
-                "/api/v1/admin/api-keys?limit=200",
-                Some(&root),
-                None,
-            )
-            .await;
-        keys.extend(
-            all_keys["api_keys"]
-                .as_array()
-                .expect("keys")
-                .iter()
-                .map(id),
-        );
-        let (_, all_hooks) = app
-            .call(
-                Method::GET,
-                "/api/v1/admin/webhooks?limit=200",
-                Some(&root),
-                None,
-            )
-            .await;
-        hooks.extend(
-            all_hooks["webhooks"]
-                .as_array()
-                .expect("hooks")
-                .iter()
-                .map(id),
-        );
+        let (_, all_keys) = app.get("/api/v1/admin/api-keys?limit=200", &root).await;
+        keys.extend(row_ids::<Vec<_>>(&all_keys, "api_keys"));
+        let (_, all_hooks) = app.get("/api/v1/admin/webhooks?limit=200", &root).await;
+        hooks.extend(row_ids::<Vec<_>>(&all_hooks, "webhooks"));
         let (_, all) = app
-            .call(
-                Method::GET,
-                "/api/v1/admin/webhook-deliveries?limit=200",
-                Some(&root),
-                None,
-            )
+            .get("/api/v1/admin/webhook-deliveries?limit=200", &root)
             .await;
-        let deliveries: BTreeSet<String> = all["deliveries"]
-            .as_array()
-            .expect("deliveries")
-            .iter()
-            .map(id)
-            .collect();
+        let deliveries: BTreeSet<String> = row_ids(&all, "deliveries");
         assert!(
             deliveries.len() > 2,
             "{b}: more than one page of deliveries"
         );
         let (_, held) = app
-            .call(
-                Method::GET,
-                "/api/v1/expert/conversations?limit=200",
-                Some(&ada_token),
-                None,
-            )
+            .get("/api/v1/expert/conversations?limit=200", &ada_token)
             .await;
-        let adas: BTreeSet<String> = held["conversations"]
-            .as_array()
-            .expect("list")
-            .iter()
-            .map(id)
-            .collect();
+        let adas: BTreeSet<String> = row_ids(&held, "conversations");
         assert!(adas.len() >= ROWS, "{b}: ada holds the open conversations");
 
         let widget = format!("/api/v1/widget/{}/conversations", brand.slug);
@@ -204,21 +166,18 @@ async fn every_list_route_walks_each_row_exactly_once() {
             let ids = walk(&app, path, token, field).await;
             exactly_once(&format!("{b}: {path}"), &ids, expected);
         }
-        app.finish().await;
     }
 }
 
 /// POSTs `body` as `token` and expects a 2xx; returns the body.
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
-    let (status, answer) = app.call(Method::POST, path, Some(token), Some(body)).await;
+    let (status, answer) = app.post(path, token, body).await;
     assert!(status.is_success(), "{path}: {status} {answer}");
     answer
 }
 
-#[tokio::test]
-async fn rows_added_during_a_walk_neither_repeat_nor_push_one_out() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn rows_added_during_a_walk_neither_repeat_nor_push_one_out(app, b) {
         let brand = app.brand("acme").await;
         let root = admin(&app, &brand, "root").await;
         let mut before = BTreeSet::new();
@@ -228,48 +187,25 @@ async fn rows_added_during_a_walk_neither_repeat_nor_push_one_out() {
             before.insert(id(&started["conversation"]));
         }
         let path = "/api/v1/admin/conversations";
-        let (_, first) = app
-            .call(Method::GET, &format!("{path}?limit=2"), Some(&root), None)
-            .await;
-        let mut ids: Vec<String> = first["conversations"]
-            .as_array()
-            .expect("page")
-            .iter()
-            .map(id)
-            .collect();
+        let (_, first) = app.get(&format!("{path}?limit=2"), &root).await;
+        let mut ids: Vec<String> = row_ids(&first, "conversations");
         let mut cursor = first["next_cursor"].as_str().map(str::to_owned);
         while let Some(c) = cursor {
             let newcomer = app.visitor(&brand).await;
             app.start(&brand, &newcomer, "me too", "late").await;
             let url = format!("{path}?limit=2&cursor={c}");
-            let (_, page) = app.call(Method::GET, &url, Some(&root), None).await;
-            ids.extend(
-                page["conversations"]
-                    .as_array()
-                    .expect("page")
-                    .iter()
-                    .map(id),
-            );
+            let (_, page) = app.get(&url, &root).await;
+            ids.extend(row_ids::<Vec<_>>(&page, "conversations"));
             cursor = page["next_cursor"].as_str().map(str::to_owned);
         }
         exactly_once(&format!("{b}: {path} during inserts"), &ids, &before);
-        let (s, problem) = app
-            .call(
-                Method::GET,
-                &format!("{path}?cursor=garbage"),
-                Some(&root),
-                None,
-            )
-            .await;
+        let (s, problem) = app.get(&format!("{path}?cursor=garbage"), &root).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{b}: {problem}");
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn an_earnings_statement_pages_its_entries_and_keeps_whole_totals() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn an_earnings_statement_pages_its_entries_and_keeps_whole_totals(app, b) {
         let brand = app.brand("acme").await;
         let root = admin(&app, &brand, "root").await;
         let (ada, expert) = app.expert(&brand, "ada", 50, ExpertStatus::Available).await;
@@ -293,7 +229,7 @@ async fn an_earnings_statement_pages_its_entries_and_keeps_whole_totals() {
                 Some(c) => format!("/api/v1/expert/earnings?limit=2&cursor={c}"),
                 None => "/api/v1/expert/earnings?limit=2".to_owned(),
             };
-            let (s, page) = app.call(Method::GET, &url, Some(&expert), None).await;
+            let (s, page) = app.get(&url, &expert).await;
             assert_eq!(s, StatusCode::OK, "{b}: {page}");
             assert_eq!(
                 page["totals"]["EUR"], 500,
@@ -310,6 +246,5 @@ async fn an_earnings_statement_pages_its_entries_and_keeps_whole_totals() {
         let unique: BTreeSet<i64> = positions.iter().copied().collect();
         assert_eq!(positions.len(), ROWS, "{b}: {positions:?}");
         assert_eq!(unique.len(), ROWS, "{b}: each entry once: {positions:?}");
-        app.finish().await;
     }
 }

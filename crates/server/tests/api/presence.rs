@@ -3,37 +3,35 @@
 
 use std::time::Duration;
 
-use ebb_core::ExpertStatus;
-use reqwest::{Method, StatusCode};
+use ebb_core::{Brand, ExpertStatus};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_apps;
+use crate::helpers::{TestApp, id_of, per_backend};
 use crate::ws_client::Ws;
 
 fn is_presence(online: bool) -> impl Fn(&Value) -> bool {
     move |f| f["type"] == "presence" && f["online"] == online
 }
 
-async fn listed_online(app: &crate::helpers::TestApp, token: &str) -> Value {
-    let (_, panel) = app
-        .call(
-            Method::GET,
-            "/api/v1/expert/conversations",
-            Some(token),
-            None,
-        )
-        .await;
+async fn listed_online(app: &TestApp, token: &str) -> Value {
+    let (_, panel) = app.get("/api/v1/expert/conversations", token).await;
     panel["conversations"][0]["visitor_online"].clone()
 }
 
-#[tokio::test]
-async fn a_visitor_is_online_while_connected_and_a_reload_does_not_flicker() {
-    for app in spawn_apps().await {
-        let b = app.backend;
-        let acme = app.brand("acme").await;
-        let (_, ada) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
-        let (_, zed) = app.expert(&acme, "zed", 2, ExpertStatus::Away).await;
-        let visitor = app.visitor(&acme).await;
+/// The brand `acme` with `ada` (available) and `zed` (away), both with two slots, and a
+/// visitor: `(acme, ada's token, zed's token, the visitor's token)`.
+async fn desk(app: &TestApp) -> (Brand, String, String, String) {
+    let acme = app.brand("acme").await;
+    let (_, ada) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
+    let (_, zed) = app.expert(&acme, "zed", 2, ExpertStatus::Away).await;
+    let visitor = app.visitor(&acme).await;
+    (acme, ada, zed, visitor)
+}
+
+per_backend! {
+    async fn a_visitor_is_online_while_connected_and_a_reload_does_not_flicker(app, b) {
+        let (acme, ada, zed, visitor) = desk(&app).await;
         let started = app.start(&acme, &visitor, "hi", "m1").await;
         let visitor_id = started["conversation"]["visitor_id"].clone();
         assert_eq!(listed_online(&app, &ada).await, false, "{b}");
@@ -64,24 +62,15 @@ async fn a_visitor_is_online_while_connected_and_a_reload_does_not_flicker() {
             !frames.iter().any(|f| f["type"] == "presence"),
             "{b}: an expert without the conversation hears nothing"
         );
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn typing_and_read_receipts_reach_the_other_side() {
-    for app in spawn_apps().await {
-        let b = app.backend;
-        let acme = app.brand("acme").await;
-        let (_, ada) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
-        let (_, zed) = app.expert(&acme, "zed", 2, ExpertStatus::Away).await;
-        let visitor = app.visitor(&acme).await;
+per_backend! {
+    async fn typing_and_read_receipts_reach_the_other_side(app, b) {
+        let (acme, ada, zed, visitor) = desk(&app).await;
         let stranger = app.visitor(&acme).await;
         let started = app.start(&acme, &visitor, "hi", "m1").await;
-        let id = started["conversation"]["id"]
-            .as_str()
-            .expect("id")
-            .to_owned();
+        let id = id_of(&started);
         let mut v_ws = Ws::visitor(&app, &acme, &visitor).await;
         let mut ada_ws = Ws::session(&app, &ada).await;
 
@@ -94,22 +83,13 @@ async fn typing_and_read_receipts_reach_the_other_side() {
             "{b}"
         );
         let path = format!("/api/v1/expert/conversations/{id}/typing");
-        let (s, _) = app
-            .call(
-                Method::POST,
-                &path,
-                Some(&ada),
-                Some(json!({"typing": true})),
-            )
-            .await;
+        let (s, _) = app.post(&path, &ada, json!({"typing": true})).await;
         assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
         let typing = v_ws.until("expert typing", |f| f["type"] == "typing").await;
         assert_eq!(typing["from"], "expert", "{b}");
 
         let read = format!("/api/v1/expert/conversations/{id}/read");
-        let (s, markers) = app
-            .call(Method::POST, &read, Some(&ada), Some(json!({"seq": 2})))
-            .await;
+        let (s, markers) = app.post(&read, &ada, json!({"seq": 2})).await;
         assert_eq!(
             (s, markers),
             (StatusCode::OK, json!({"visitor": 0, "expert": 2})),
@@ -120,14 +100,10 @@ async fn typing_and_read_receipts_reach_the_other_side() {
             (receipt["by"].clone(), receipt["seq"].clone()),
             (json!("expert"), json!(2))
         );
-        let (s, problem) = app
-            .call(Method::POST, &read, Some(&ada), Some(json!({"seq": 99})))
-            .await;
+        let (s, problem) = app.post(&read, &ada, json!({"seq": 99})).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert_eq!(problem["type"], "/problems/seq-out-of-range");
-        let (_, markers) = app
-            .call(Method::POST, &read, Some(&ada), Some(json!({"seq": 1})))
-            .await;
+        let (_, markers) = app.post(&read, &ada, json!({"seq": 1})).await;
         assert_eq!(markers["expert"], 2, "{b}: a marker never moves back");
 
         v_ws.send(json!({"type": "read", "conversation": id, "seq": 4}))
@@ -139,12 +115,7 @@ async fn typing_and_read_receipts_reach_the_other_side() {
             .await;
         assert_eq!(receipt["seq"], 4, "{b}");
         let (_, view) = app
-            .call(
-                Method::GET,
-                &format!("/api/v1/widget/acme/conversations/{id}"),
-                Some(&visitor),
-                None,
-            )
+            .get(&format!("/api/v1/widget/acme/conversations/{id}"), &visitor)
             .await;
         assert_eq!(view["read"], json!({"visitor": 4, "expert": 2}), "{b}");
 
@@ -166,7 +137,7 @@ async fn typing_and_read_receipts_reach_the_other_side() {
             } else {
                 json!({"typing": true})
             };
-            let (s, _) = app.call(Method::POST, &url, Some(&token), Some(body)).await;
+            let (s, _) = app.post(&url, &token, body).await;
             assert_eq!(s, StatusCode::NOT_FOUND, "{b}: {url}");
         }
         let mut stranger_ws = Ws::visitor(&app, &acme, &stranger).await;
@@ -180,6 +151,5 @@ async fn typing_and_read_receipts_reach_the_other_side() {
         assert_eq!(refusal["problem"]["status"], 400, "{b}");
         stranger_ws.send(json!({"type": "ping"})).await;
         stranger_ws.until("pong", |f| f["type"] == "pong").await;
-        app.finish().await;
     }
 }

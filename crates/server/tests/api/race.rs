@@ -238,14 +238,7 @@ async fn racing_requests_on_two_servers_never_overfill_a_slot() {
             // Experts snooze or close what they hold, flip their status, visitors reply.
             let mut ops = Vec::new();
             for (k, (_, token)) in experts.iter().enumerate() {
-                let (_, panel) = app
-                    .call(
-                        Method::GET,
-                        "/api/v1/expert/conversations",
-                        Some(token),
-                        None,
-                    )
-                    .await;
+                let (_, panel) = app.get("/api/v1/expert/conversations", token).await;
                 for (j, c) in panel["conversations"]
                     .as_array()
                     .cloned()
@@ -295,14 +288,7 @@ async fn racing_requests_on_two_servers_never_overfill_a_slot() {
                 ));
             }
             for (i, v) in visitors.iter().enumerate() {
-                let (_, list) = app
-                    .call(
-                        Method::GET,
-                        "/api/v1/widget/acme/conversations",
-                        Some(v),
-                        None,
-                    )
-                    .await;
+                let (_, list) = app.get("/api/v1/widget/acme/conversations", v).await;
                 if let Some(id) = list["conversations"][0]["id"].as_str() {
                     let path = format!("/api/v1/widget/acme/conversations/{id}/messages");
                     ops.push(send(

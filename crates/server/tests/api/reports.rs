@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 use time::Duration;
 use time::format_description::well_known::Rfc3339;
 
-use crate::helpers::{T0, TestApp, spawn_apps};
-use crate::ws_client::admin;
+use crate::helpers::{T0, TestApp, per_backend};
+use crate::ws_client::{admin, rivals};
 
 fn at(offset: Duration) -> String {
     (T0 + offset).format(&Rfc3339).expect("rfc3339")
@@ -20,31 +20,19 @@ fn path(from: Duration, to: Duration) -> String {
 
 async fn say(app: &TestApp, token: &str, id: &str, text: &str) {
     let path = format!("/api/v1/expert/conversations/{id}/messages");
-    let (s, out) = app
-        .call(
-            Method::POST,
-            &path,
-            Some(token),
-            Some(json!({"body": text})),
-        )
-        .await;
+    let (s, out) = app.post(&path, token, json!({"body": text})).await;
     assert_eq!(s, StatusCode::CREATED, "{}: {out}", app.backend);
 }
 
 async fn act(app: &TestApp, token: &str, id: &str, verb: &str, body: Value) {
     let path = format!("/api/v1/expert/conversations/{id}/{verb}");
-    let (s, out) = app.call(Method::POST, &path, Some(token), Some(body)).await;
+    let (s, out) = app.post(&path, token, body).await;
     assert_eq!(s, StatusCode::OK, "{}: {verb} {out}", app.backend);
 }
 
-#[tokio::test]
-async fn a_report_folds_the_periods_conversations() {
-    for app in spawn_apps().await {
-        let b = app.backend;
-        let acme = app.brand("acme").await;
-        let globex = app.brand("globex").await;
-        let ann = admin(&app, &acme, "ann").await;
-        let gil = admin(&app, &globex, "gil").await;
+per_backend! {
+    async fn a_report_folds_the_periods_conversations(app, b) {
+        let (acme, globex, ann, gil) = rivals(&app, "ann", "gil").await;
         let (_, ada) = app.expert(&acme, "ada", 2, ExpertStatus::Available).await;
         let v1 = app.visitor(&acme).await;
         let v2 = app.visitor(&acme).await;
@@ -69,12 +57,7 @@ async fn a_report_folds_the_periods_conversations() {
         .await;
 
         let (s, r) = app
-            .call(
-                Method::GET,
-                &path(-Duration::hours(1), Duration::days(1)),
-                Some(&ann),
-                None,
-            )
+            .get(&path(-Duration::hours(1), Duration::days(1)), &ann)
             .await;
         assert_eq!(s, StatusCode::OK, "{b}: {r}");
         let c = &r["conversations"];
@@ -99,35 +82,22 @@ async fn a_report_folds_the_periods_conversations() {
         assert!(r["earnings"].is_array(), "{b}");
 
         let (_, later) = app
-            .call(
-                Method::GET,
-                &path(Duration::days(1), Duration::days(2)),
-                Some(&ann),
-                None,
-            )
+            .get(&path(Duration::days(1), Duration::days(2)), &ann)
             .await;
         assert_eq!(later["conversations"]["conversations"], 0, "{b}");
         assert_eq!(later["conversations"]["async_share"], Value::Null, "{b}");
         let (_, theirs) = app
-            .call(
-                Method::GET,
-                &path(-Duration::hours(1), Duration::days(1)),
-                Some(&gil),
-                None,
-            )
+            .get(&path(-Duration::hours(1), Duration::days(1)), &gil)
             .await;
         assert_eq!(
             theirs["conversations"]["conversations"], 1,
             "{b}: only globex's"
         );
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn reports_are_for_admins_and_need_a_valid_period() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn reports_are_for_admins_and_need_a_valid_period(app, b) {
         let acme = app.brand("acme").await;
         let ann = admin(&app, &acme, "ann").await;
         let (_, ada) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
@@ -153,7 +123,7 @@ async fn reports_are_for_admins_and_need_a_valid_period() {
             ),
         ];
         for (p, expected) in bad {
-            let (s, problem) = app.call(Method::GET, &p, Some(&ann), None).await;
+            let (s, problem) = app.get(&p, &ann).await;
             assert_eq!(s, expected, "{b}: {p} -> {problem}");
             assert!(
                 problem["type"]
@@ -162,6 +132,5 @@ async fn reports_are_for_admins_and_need_a_valid_period() {
                 "{b}: {problem}"
             );
         }
-        app.finish().await;
     }
 }

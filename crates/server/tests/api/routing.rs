@@ -3,29 +3,16 @@
 //! back to the brand queue ahead of new ones; admins edit the saved replies.
 
 use ebb_core::ExpertStatus;
-use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use reqwest::StatusCode;
+use serde_json::json;
 use time::Duration;
 
-use crate::helpers::{TestApp, kinds, spawn_apps};
-use crate::ws_client::admin;
+use crate::helpers::{assigned_to, id_of, kept_for, kinds, per_backend};
+use crate::ws_client::{admin, rivals};
 
-fn id_of(body: &Value) -> String {
-    body["conversation"]["id"].as_str().expect("id").to_owned()
-}
-
-async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-    app.call(Method::POST, path, Some(token), Some(body)).await
-}
-
-#[tokio::test]
-async fn admins_reassign_and_unassign_within_capacity() {
-    for app in spawn_apps().await {
-        let b = app.backend;
-        let acme = app.brand("acme").await;
-        let globex = app.brand("globex").await;
-        let root = admin(&app, &acme, "root").await;
-        let stranger = admin(&app, &globex, "boss").await;
+per_backend! {
+    async fn admins_reassign_and_unassign_within_capacity(app, b) {
+        let (acme, _, root, stranger) = rivals(&app, "root", "boss").await;
         let (_, ada_t) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
         let (bob, bob_t) = app.expert(&acme, "bob", 1, ExpertStatus::Away).await;
         let v = app.visitor(&acme).await;
@@ -43,28 +30,17 @@ async fn admins_reassign_and_unassign_within_capacity() {
             ("a visitor", v.as_str(), StatusCode::UNAUTHORIZED),
         ] {
             assert_eq!(
-                post(&app, &path, token, to_bob.clone()).await.0,
+                app.post(&path, token, to_bob.clone()).await.0,
                 status,
                 "{b}: {who}"
             );
         }
-        let (s, moved) = post(&app, &path, &root, to_bob.clone()).await;
+        let (s, moved) = app.post(&path, &root, to_bob.clone()).await;
         assert_eq!(s, StatusCode::OK, "{b}: {moved}");
         assert_eq!(kinds(&moved), ["unassigned", "assigned"]);
         assert_eq!(moved["entries"][1]["reason"], "manual");
-        assert_eq!(
-            moved["conversation"]["state"]["expert"],
-            json!(bob.id),
-            "{b}"
-        );
-        let (_, ada_panel) = app
-            .call(
-                Method::GET,
-                "/api/v1/expert/conversations",
-                Some(&ada_t),
-                None,
-            )
-            .await;
+        assert_eq!(assigned_to(&moved), &json!(bob.id), "{b}");
+        let (_, ada_panel) = app.get("/api/v1/expert/conversations", &ada_t).await;
         assert_eq!(ada_panel["slots"]["held"], 0, "{b}: ada's slot is free");
 
         // Bob is full now: a second conversation cannot be forced on him.
@@ -73,7 +49,7 @@ async fn admins_reassign_and_unassign_within_capacity() {
                 .await,
         );
         let path2 = format!("/api/v1/admin/conversations/{other}/reassign");
-        let (s, problem) = post(&app, &path2, &root, to_bob).await;
+        let (s, problem) = app.post(&path2, &root, to_bob).await;
         assert_eq!(
             (s, problem["type"].as_str()),
             (StatusCode::CONFLICT, Some("/problems/over-capacity")),
@@ -83,38 +59,24 @@ async fn admins_reassign_and_unassign_within_capacity() {
         // Unassigned, it goes back to the queue and to whoever is free: nobody (ada has
         // `other`), so it waits.
         let path = format!("/api/v1/admin/conversations/{id}/unassign");
-        let (s, back) = post(&app, &path, &root, json!(null)).await;
+        let (s, back) = app.post(&path, &root, json!(null)).await;
         assert_eq!(s, StatusCode::OK, "{b}: {back}");
         assert_eq!(back["conversation"]["state"]["status"], "queued", "{b}");
-        let (_, me) = app
-            .call(Method::GET, "/api/v1/expert/me", Some(&bob_t), None)
-            .await;
+        let (_, me) = app.get("/api/v1/expert/me", &bob_t).await;
         assert_eq!(me["queue"], 1, "{b}");
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn an_offline_expert_keeps_woken_conversations_only_for_the_grace_period() {
-    for app in spawn_apps().await {
-        let b = app.backend;
-        let acme = app.brand("acme").await;
-        let (ada, ada_t) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
-        let v = app.visitor(&acme).await;
-        let id = id_of(&app.start(&acme, &v, "question", "m").await);
+per_backend! {
+    async fn an_offline_expert_keeps_woken_conversations_only_for_the_grace_period(app, b) {
+        let (acme, ada, ada_t, v, started) = app.opening(1, "question", "m").await;
+        let id = id_of(&started);
         let (_, bob_t) = app.expert(&acme, "bob", 1, ExpertStatus::Available).await;
         let snooze = json!({"choice": {"kind": "one_day"}});
         let path = format!("/api/v1/expert/conversations/{id}/snooze");
-        assert_eq!(post(&app, &path, &ada_t, snooze).await.0, StatusCode::OK);
+        assert_eq!(app.post(&path, &ada_t, snooze).await.0, StatusCode::OK);
         let status = json!({"status": "offline"});
-        let (s, _) = app
-            .call(
-                Method::PUT,
-                "/api/v1/expert/status",
-                Some(&ada_t),
-                Some(status),
-            )
-            .await;
+        let (s, _) = app.put("/api/v1/expert/status", &ada_t, status).await;
         assert_eq!(s, StatusCode::NO_CONTENT);
 
         // Bob is busy with a conversation; a newer one waits in the queue.
@@ -130,22 +92,13 @@ async fn an_offline_expert_keeps_woken_conversations_only_for_the_grace_period()
         // The visitor replies: it waits for Ada, reserved, while she is offline.
         app.advance(Duration::minutes(30)).await;
         let path = format!("/api/v1/widget/acme/conversations/{id}/messages");
-        let (s, reply) = post(&app, &path, &v, json!({"body": "still there?"})).await;
+        let (s, reply) = app.post(&path, &v, json!({"body": "still there?"})).await;
         assert_eq!(s, StatusCode::CREATED);
-        assert_eq!(
-            reply["conversation"]["state"]["for_expert"],
-            json!(ada.id),
-            "{b}: {reply}"
-        );
-        app.advance(Duration::minutes(60)).await;
-        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        assert_eq!(kept_for(&reply), &json!(ada.id), "{b}: {reply}");
+        app.advance_and_settle(Duration::minutes(60)).await;
         let path = format!("/api/v1/expert/conversations/{id}");
-        let (_, read) = app.call(Method::GET, &path, Some(&ada_t), None).await;
-        assert_eq!(
-            read["conversation"]["state"]["for_expert"],
-            json!(ada.id),
-            "{b}: within grace"
-        );
+        let (_, read) = app.get(&path, &ada_t).await;
+        assert_eq!(kept_for(&read), &json!(ada.id), "{b}: within grace");
 
         // Two hours after she went offline it is released, ahead of the newer one.
         app.advance(Duration::minutes(31)).await;
@@ -157,18 +110,8 @@ async fn an_offline_expert_keeps_woken_conversations_only_for_the_grace_period()
             |body| kinds(body).iter().any(|k| k == "released"),
         )
         .await;
-        assert_eq!(
-            post(&app, &close, &bob_t, json!({})).await.0,
-            StatusCode::OK
-        );
-        let (_, panel) = app
-            .call(
-                Method::GET,
-                "/api/v1/expert/conversations",
-                Some(&bob_t),
-                None,
-            )
-            .await;
+        assert_eq!(app.post(&close, &bob_t, json!({})).await.0, StatusCode::OK);
+        let (_, panel) = app.get("/api/v1/expert/conversations", &bob_t).await;
         let ids: Vec<&str> = panel["conversations"]
             .as_array()
             .map(|l| l.iter().filter_map(|c| c["id"].as_str()).collect())
@@ -178,29 +121,17 @@ async fn an_offline_expert_keeps_woken_conversations_only_for_the_grace_period()
             [id.as_str()],
             "{b}: the released conversation goes first"
         );
-        let (_, me) = app
-            .call(Method::GET, "/api/v1/expert/me", Some(&bob_t), None)
-            .await;
+        let (_, me) = app.get("/api/v1/expert/me", &bob_t).await;
         assert_eq!(me["queue"], 1, "{b}: {newer} still waits");
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn admins_edit_the_saved_replies_experts_use() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn admins_edit_the_saved_replies_experts_use(app, b) {
         let acme = app.brand("acme").await;
         let root = admin(&app, &acme, "root").await;
         let (_, ada_t) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
-        let (_, defaults) = app
-            .call(
-                Method::GET,
-                "/api/v1/expert/saved-replies",
-                Some(&ada_t),
-                None,
-            )
-            .await;
+        let (_, defaults) = app.get("/api/v1/expert/saved-replies", &ada_t).await;
         let keys: Vec<&str> = defaults["saved_replies"]
             .as_array()
             .map(|l| l.iter().filter_map(|r| r["key"].as_str()).collect())
@@ -211,23 +142,9 @@ async fn admins_edit_the_saved_replies_experts_use() {
             {"key": "nudge", "title": "Still there?", "body": "Hello again! Anything else I can do?"},
             {"key": "shipping", "title": "Shipping", "body": "We ship in 2 days."}
         ]});
-        let (s, _) = app
-            .call(
-                Method::PUT,
-                "/api/v1/admin/saved-replies",
-                Some(&root),
-                Some(mine),
-            )
-            .await;
+        let (s, _) = app.put("/api/v1/admin/saved-replies", &root, mine).await;
         assert_eq!(s, StatusCode::OK, "{b}");
-        let (_, now) = app
-            .call(
-                Method::GET,
-                "/api/v1/expert/saved-replies",
-                Some(&ada_t),
-                None,
-            )
-            .await;
+        let (_, now) = app.get("/api/v1/expert/saved-replies", &ada_t).await;
         assert_eq!(now["saved_replies"][1]["body"], "We ship in 2 days.", "{b}");
 
         for bad in [
@@ -236,24 +153,17 @@ async fn admins_edit_the_saved_replies_experts_use() {
             json!({"saved_replies": [{"key": "a", "title": "x", "body": "y"}, {"key": "a", "title": "z", "body": "w"}]}),
         ] {
             let (s, _) = app
-                .call(
-                    Method::PUT,
-                    "/api/v1/admin/saved-replies",
-                    Some(&root),
-                    Some(bad.clone()),
-                )
+                .put("/api/v1/admin/saved-replies", &root, bad.clone())
                 .await;
             assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {bad}");
         }
         let (s, _) = app
-            .call(
-                Method::PUT,
+            .put(
                 "/api/v1/admin/saved-replies",
-                Some(&ada_t),
-                Some(json!({"saved_replies": []})),
+                &ada_t,
+                json!({"saved_replies": []}),
             )
             .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: experts cannot edit them");
-        app.finish().await;
     }
 }

@@ -5,12 +5,10 @@ use ebb_core::ExpertStatus;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{kinds, spawn_apps};
+use crate::helpers::{OPENED, assigned_to, kinds, per_backend, spawn_apps};
 
-#[tokio::test]
-async fn visitor_writes_gets_the_automatic_message_and_an_expert_reads_it() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn visitor_writes_gets_the_automatic_message_and_an_expert_reads_it(app, b) {
         let brand = app.brand("acme").await;
         let (ada, ada_token) = app.expert(&brand, "ada", 3, ExpertStatus::Available).await;
         let visitor = app.visitor(&brand).await;
@@ -18,11 +16,7 @@ async fn visitor_writes_gets_the_automatic_message_and_an_expert_reads_it() {
         let started = app
             .start(&brand, &visitor, "Do you ship to Norway?", "m-1")
             .await;
-        assert_eq!(
-            kinds(&started),
-            ["started", "message", "message", "assigned"],
-            "{b}"
-        );
+        assert_eq!(kinds(&started), OPENED, "{b}");
         let auto = &started["entries"][2];
         assert_eq!(auto["author"]["kind"], "system");
         assert_eq!(
@@ -30,66 +24,48 @@ async fn visitor_writes_gets_the_automatic_message_and_an_expert_reads_it() {
             "{b}"
         );
         assert_eq!(started["conversation"]["state"]["status"], "assigned");
-        assert_eq!(
-            started["conversation"]["state"]["expert"],
-            json!(ada.id),
-            "{b}"
-        );
+        assert_eq!(assigned_to(&started), &json!(ada.id), "{b}");
         let id = started["conversation"]["id"]
             .as_str()
             .expect("id")
             .to_owned();
 
-        let (status, panel) = app
-            .call(
-                Method::GET,
-                "/api/v1/expert/conversations",
-                Some(&ada_token),
-                None,
-            )
-            .await;
+        let (status, panel) = app.get("/api/v1/expert/conversations", &ada_token).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(panel["conversations"][0]["id"], json!(id), "{b}");
         assert_eq!(panel["slots"], json!({"held": 1, "capacity": 3}), "{b}");
         assert_eq!(panel["queue"], 0);
 
         let path = format!("/api/v1/expert/conversations/{id}");
-        let (status, read) = app.call(Method::GET, &path, Some(&ada_token), None).await;
+        let (status, read) = app.get(&path, &ada_token).await;
         assert_eq!(status, StatusCode::OK, "{b}: {read}");
         assert_eq!(read["entries"][1]["body"], "Do you ship to Norway?");
 
         let reply = json!({"body": "Yes, in 3 to 5 days.", "client_msg_id": "e-1"});
         let path = format!("/api/v1/expert/conversations/{id}/messages");
-        let (status, sent) = app
-            .call(Method::POST, &path, Some(&ada_token), Some(reply))
-            .await;
+        let (status, sent) = app.post(&path, &ada_token, reply).await;
         assert_eq!(status, StatusCode::CREATED, "{b}: {sent}");
         assert_eq!(sent["entries"][0]["seq"], 5);
 
         let path = format!("/api/v1/widget/acme/conversations/{id}?after_seq=4");
-        let (status, seen) = app.call(Method::GET, &path, Some(&visitor), None).await;
+        let (status, seen) = app.get(&path, &visitor).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(kinds(&seen), ["message"], "{b}: resume after seq 4");
         assert_eq!(seen["entries"][0]["body"], "Yes, in 3 to 5 days.");
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn retries_with_the_same_client_id_are_not_duplicated() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn retries_with_the_same_client_id_are_not_duplicated(app, b) {
         let brand = app.brand("acme").await;
         let visitor = app.visitor(&brand).await;
         let first = app.start(&brand, &visitor, "Hello", "m-1").await;
         let path = "/api/v1/widget/acme/conversations";
         let again = json!({"body": "Hello", "client_msg_id": "m-1"});
-        let (status, replay) = app
-            .call(Method::POST, path, Some(&visitor), Some(again))
-            .await;
+        let (status, replay) = app.post(path, &visitor, again).await;
         assert_eq!(status, StatusCode::OK, "{b}: a replay answers 200");
         assert_eq!(replay["conversation"]["id"], first["conversation"]["id"]);
-        let (_, list) = app.call(Method::GET, path, Some(&visitor), None).await;
+        let (_, list) = app.get(path, &visitor).await;
         assert_eq!(
             list["conversations"].as_array().map(Vec::len),
             Some(1),
@@ -99,19 +75,15 @@ async fn retries_with_the_same_client_id_are_not_duplicated() {
         let id = first["conversation"]["id"].as_str().expect("id");
         let path = format!("/api/v1/widget/acme/conversations/{id}/messages");
         let msg = json!({"body": "Anyone?", "client_msg_id": "m-2"});
-        let (s1, one) = app
-            .call(Method::POST, &path, Some(&visitor), Some(msg.clone()))
-            .await;
-        let (s2, two) = app
-            .call(Method::POST, &path, Some(&visitor), Some(msg))
-            .await;
+        let (s1, one) = app.post(&path, &visitor, msg.clone()).await;
+        let (s2, two) = app.post(&path, &visitor, msg).await;
         assert_eq!((s1, s2), (StatusCode::CREATED, StatusCode::OK), "{b}");
         assert_eq!(
             one["entries"][0], two["entries"][0],
             "{b}: same stored entry"
         );
         let path = format!("/api/v1/widget/acme/conversations/{id}");
-        let (_, all) = app.call(Method::GET, &path, Some(&visitor), None).await;
+        let (_, all) = app.get(&path, &visitor).await;
         let bodies = all["entries"]
             .as_array()
             .expect("entries")
@@ -119,14 +91,11 @@ async fn retries_with_the_same_client_id_are_not_duplicated() {
             .filter(|e| e["body"] == "Anyone?")
             .count();
         assert_eq!(bodies, 1, "{b}");
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn conversations_queue_until_an_expert_becomes_available() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn conversations_queue_until_an_expert_becomes_available(app, b) {
         let brand = app.brand("acme").await;
         let (_, token) = app.expert(&brand, "bob", 1, ExpertStatus::Away).await;
         let v1 = app.visitor(&brand).await;
@@ -136,9 +105,7 @@ async fn conversations_queue_until_an_expert_becomes_available() {
         assert_eq!(first["conversation"]["state"]["status"], "queued", "{b}");
         assert_eq!(kinds(&second), ["started", "message", "message"]);
 
-        let (_, me) = app
-            .call(Method::GET, "/api/v1/expert/me", Some(&token), None)
-            .await;
+        let (_, me) = app.get("/api/v1/expert/me", &token).await;
         assert_eq!(me["queue"], 2, "{b}");
         let metrics = app
             .http
@@ -153,24 +120,10 @@ async fn conversations_queue_until_an_expert_becomes_available() {
             "{b}: {line} missing from /metrics"
         );
         let status = json!({"status": "available"});
-        let (s, _) = app
-            .call(
-                Method::PUT,
-                "/api/v1/expert/status",
-                Some(&token),
-                Some(status),
-            )
-            .await;
+        let (s, _) = app.put("/api/v1/expert/status", &token, status).await;
         assert_eq!(s, StatusCode::NO_CONTENT);
 
-        let (_, panel) = app
-            .call(
-                Method::GET,
-                "/api/v1/expert/conversations",
-                Some(&token),
-                None,
-            )
-            .await;
+        let (_, panel) = app.get("/api/v1/expert/conversations", &token).await;
         let convs = panel["conversations"].as_array().expect("list");
         assert_eq!(convs.len(), 1, "{b}: capacity 1 means one conversation");
         assert_eq!(
@@ -178,7 +131,6 @@ async fn conversations_queue_until_an_expert_becomes_available() {
             "{b}: first come first served"
         );
         assert_eq!(panel["queue"], 1);
-        app.finish().await;
     }
 }
 

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use time::Duration;
 use time::format_description::well_known::Rfc3339;
 
-use crate::helpers::{TestApp, spawn_apps};
+use crate::helpers::{TestApp, per_backend};
 use crate::ws_client::admin;
 
 /// `value` with every UUID replaced by `[id]` and every RFC 3339 time by `[time]`, in
@@ -79,10 +79,8 @@ async fn shop(app: &TestApp, brand: &ebb_core::Brand, ada: &ebb_core::Expert) ->
     (root, key["key"].as_str().expect("key").to_owned())
 }
 
-#[tokio::test]
-async fn the_main_bodies_keep_their_shape() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn the_main_bodies_keep_their_shape(app, b) {
         let from = (app.now() - Duration::hours(1))
             .format(&Rfc3339)
             .expect("time");
@@ -119,14 +117,7 @@ async fn the_main_bodies_keep_their_shape() {
         ok(&app, Method::POST, &close, &expert, Some(json!({}))).await;
         let order = json!({"order_id": "o-1", "visitor_token": visitor, "amount_minor": 12000,
             "currency": "EUR", "purchased_at": app.now().format(&Rfc3339).expect("time")});
-        let (s, purchase) = app
-            .call(
-                Method::POST,
-                "/api/v1/server/purchases",
-                Some(&key),
-                Some(order),
-            )
-            .await;
+        let (s, purchase) = app.post("/api/v1/server/purchases", &key, order).await;
         assert_eq!(s, StatusCode::CREATED, "{b}: {purchase}");
         insta::assert_json_snapshot!("purchase", redact(purchase));
 
@@ -138,6 +129,5 @@ async fn the_main_bodies_keep_their_shape() {
         let path = format!("/api/v1/admin/reports?from={from}&to={to}");
         let report = ok(&app, Method::GET, &path, &root, None).await;
         insta::assert_json_snapshot!("report", redact(report));
-        app.finish().await;
     }
 }

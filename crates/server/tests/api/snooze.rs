@@ -3,33 +3,20 @@
 
 use ebb_core::ExpertStatus;
 use ebb_server::Clock;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{TestApp, kinds, spawn_apps};
-
-pub(crate) fn conv_id(body: &Value) -> String {
-    body["conversation"]["id"].as_str().expect("id").to_owned()
-}
+use crate::helpers::{OPENED, TestApp, assigned_to, id_of, kinds, per_backend};
 
 pub(crate) async fn suggestion(app: &TestApp, token: &str, id: &str) -> Value {
-    let (status, body) = app
-        .call(Method::GET, "/api/v1/expert/suggestions", Some(token), None)
-        .await;
+    let (status, body) = app.get("/api/v1/expert/suggestions", token).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["suggestions"][id].clone()
 }
 
 async fn saved_reply(app: &TestApp, token: &str, key: &str) -> String {
-    let (_, body) = app
-        .call(
-            Method::GET,
-            "/api/v1/expert/saved-replies",
-            Some(token),
-            None,
-        )
-        .await;
+    let (_, body) = app.get("/api/v1/expert/saved-replies", token).await;
     let replies = body["saved_replies"].as_array().expect("replies");
     let reply = replies
         .iter()
@@ -40,14 +27,7 @@ async fn saved_reply(app: &TestApp, token: &str, key: &str) -> String {
 
 async fn say(app: &TestApp, token: &str, id: &str, text: &str) {
     let path = format!("/api/v1/expert/conversations/{id}/messages");
-    let (status, body) = app
-        .call(
-            Method::POST,
-            &path,
-            Some(token),
-            Some(json!({"body": text})),
-        )
-        .await;
+    let (status, body) = app.post(&path, token, json!({"body": text})).await;
     assert_eq!(status, StatusCode::CREATED, "{}: {body}", app.backend);
 }
 
@@ -58,13 +38,7 @@ pub(crate) async fn snooze(
     choice: Value,
 ) -> (StatusCode, Value) {
     let path = format!("/api/v1/expert/conversations/{id}/snooze");
-    app.call(
-        Method::POST,
-        &path,
-        Some(token),
-        Some(json!({"choice": choice})),
-    )
-    .await
+    app.post(&path, token, json!({"choice": choice})).await
 }
 
 /// Waits until the expert's panel shows `id` assigned again after its snooze expired.
@@ -103,10 +77,8 @@ async fn widget_online(
     socket
 }
 
-#[tokio::test]
-async fn scenario_1_nudge_announce_snooze_twice_then_goodbye() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn scenario_1_nudge_announce_snooze_twice_then_goodbye(app, b) {
         let brand = app.brand("acme").await;
         let (ada, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
         let visitor = app.visitor(&brand).await;
@@ -116,12 +88,8 @@ async fn scenario_1_nudge_announce_snooze_twice_then_goodbye() {
         let started = app
             .start(&brand, &visitor, "Is the jacket waterproof?", "m1")
             .await;
-        assert_eq!(
-            kinds(&started),
-            ["started", "message", "message", "assigned"],
-            "{b}"
-        );
-        let id = conv_id(&started);
+        assert_eq!(kinds(&started), OPENED, "{b}");
+        let id = id_of(&started);
         assert_eq!(suggestion(&app, &ada_t, &id).await["step"], "reply", "{b}");
         say(&app, &ada_t, &id, "Yes, fully. Which size do you need?").await;
         assert_eq!(suggestion(&app, &ada_t, &id).await["step"], "wait", "{b}");
@@ -152,14 +120,7 @@ async fn scenario_1_nudge_announce_snooze_twice_then_goodbye() {
         let (status, snoozed) = snooze(&app, &ada_t, &id, json!({"kind": "one_day"})).await;
         assert_eq!(status, StatusCode::OK, "{b}: {snoozed}");
         assert_eq!(snoozed["conversation"]["state"]["status"], "snoozed");
-        let (_, panel) = app
-            .call(
-                Method::GET,
-                "/api/v1/expert/conversations",
-                Some(&ada_t),
-                None,
-            )
-            .await;
+        let (_, panel) = app.get("/api/v1/expert/conversations", &ada_t).await;
         assert_eq!(
             panel["slots"],
             json!({"held": 0, "capacity": 1}),
@@ -167,15 +128,9 @@ async fn scenario_1_nudge_announce_snooze_twice_then_goodbye() {
         );
         let other = app.visitor(&brand).await;
         let second = app.start(&brand, &other, "Another question", "o1").await;
-        assert_eq!(
-            second["conversation"]["state"]["expert"],
-            json!(ada.id),
-            "{b}: freed slot used"
-        );
-        let path = format!("/api/v1/expert/conversations/{}/close", conv_id(&second));
-        let (s, _) = app
-            .call(Method::POST, &path, Some(&ada_t), Some(json!({})))
-            .await;
+        assert_eq!(assigned_to(&second), &json!(ada.id), "{b}: freed slot used");
+        let path = format!("/api/v1/expert/conversations/{}/close", id_of(&second));
+        let (s, _) = app.post(&path, &ada_t, json!({})).await;
         assert_eq!(s, StatusCode::OK);
 
         // 24 h later it is back in Ada's panel, marked expired, snoozed once: snooze again.
@@ -197,20 +152,13 @@ async fn scenario_1_nudge_announce_snooze_twice_then_goodbye() {
         assert_eq!(goodbye["saved_reply"], "goodbye_survey");
         let text = saved_reply(&app, &ada_t, "goodbye_survey").await;
         let path = format!("/api/v1/expert/conversations/{id}/close");
-        let (status, closed) = app
-            .call(
-                Method::POST,
-                &path,
-                Some(&ada_t),
-                Some(json!({"goodbye": text})),
-            )
-            .await;
+        let (status, closed) = app.post(&path, &ada_t, json!({"goodbye": text})).await;
         assert_eq!(status, StatusCode::OK, "{b}: {closed}");
         assert_eq!(kinds(&closed), ["message", "closed"]);
 
         // The visitor sees the whole story; nothing closed by itself along the way.
         let path = format!("/api/v1/widget/acme/conversations/{id}");
-        let (_, seen) = app.call(Method::GET, &path, Some(&visitor), None).await;
+        let (_, seen) = app.get(&path, &visitor).await;
         let story = kinds(&seen);
         assert_eq!(
             story.iter().filter(|k| *k == "snoozed").count(),
@@ -223,20 +171,17 @@ async fn scenario_1_nudge_announce_snooze_twice_then_goodbye() {
             seen["conversation"]["state"]["by"],
             json!({"kind": "expert", "id": ada.id})
         );
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn a_visitor_reply_during_snooze_goes_back_to_the_same_expert() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn a_visitor_reply_during_snooze_goes_back_to_the_same_expert(app, b) {
         let brand = app.brand("acme").await;
         let (ada, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
         let (_, bob_t) = app.expert(&brand, "bob", 2, ExpertStatus::Available).await;
         let visitor = app.visitor(&brand).await;
         let started = app.start(&brand, &visitor, "Hello", "m1").await;
-        let id = conv_id(&started);
+        let id = id_of(&started);
         let owner = started["conversation"]["state"]["expert"].clone();
         let (owner_t, other_t) = if owner == json!(ada.id) {
             (&ada_t, &bob_t)
@@ -249,12 +194,7 @@ async fn a_visitor_reply_during_snooze_goes_back_to_the_same_expert() {
         app.advance(Duration::hours(1)).await;
         let path = format!("/api/v1/widget/acme/conversations/{id}/messages");
         let (status, reply) = app
-            .call(
-                Method::POST,
-                &path,
-                Some(&visitor),
-                Some(json!({"body": "I'm back!"})),
-            )
+            .post(&path, &visitor, json!({"body": "I'm back!"}))
             .await;
         assert_eq!(status, StatusCode::CREATED, "{b}: {reply}");
         assert_eq!(kinds(&reply), ["message", "woken", "assigned"], "{b}");
@@ -268,29 +208,24 @@ async fn a_visitor_reply_during_snooze_goes_back_to_the_same_expert() {
         app.advance(Duration::hours(3)).await;
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         let path = format!("/api/v1/expert/conversations/{id}");
-        let (_, read) = app.call(Method::GET, &path, Some(owner_t), None).await;
+        let (_, read) = app.get(&path, owner_t).await;
         assert_eq!(
             read["conversation"]["state"]["wake"], "visitor_replied",
             "{b}"
         );
-        let (status, _) = app.call(Method::GET, &path, Some(other_t), None).await;
+        let (status, _) = app.get(&path, other_t).await;
         assert_eq!(
             status,
             StatusCode::NOT_FOUND,
             "{b}: the other expert never sees it"
         );
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn snooze_rules_are_enforced() {
-    for app in spawn_apps().await {
-        let b = app.backend;
-        let brand = app.brand("acme").await;
-        let (_, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
-        let visitor = app.visitor(&brand).await;
-        let id = conv_id(&app.start(&brand, &visitor, "Hello", "m1").await);
+per_backend! {
+    async fn snooze_rules_are_enforced(app, b) {
+        let (_, _, ada_t, visitor, started) = app.opening(1, "Hello", "m1").await;
+        let id = id_of(&started);
         let past = (app.now() - Duration::minutes(1))
             .format(&time::format_description::well_known::Rfc3339)
             .expect("fmt");
@@ -323,27 +258,22 @@ async fn snooze_rules_are_enforced() {
             );
         }
         let path = format!("/api/v1/widget/acme/conversations/{id}/close");
-        let (s, _) = app
-            .call(Method::POST, &path, Some(&visitor), Some(json!({})))
-            .await;
+        let (s, _) = app.post(&path, &visitor, json!({})).await;
         assert!(
             s == StatusCode::NOT_FOUND || s == StatusCode::METHOD_NOT_ALLOWED,
             "{b}: visitors cannot close"
         );
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn snooze_timers_survive_a_restart() {
-    for mut app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn snooze_timers_survive_a_restart(mut app, b) {
         let brand = app.brand("acme").await;
         let (_, ada_t) = app.expert(&brand, "ada", 2, ExpertStatus::Available).await;
         let v1 = app.visitor(&brand).await;
         let v2 = app.visitor(&brand).await;
-        let early = conv_id(&app.start(&brand, &v1, "first", "a").await);
-        let late = conv_id(&app.start(&brand, &v2, "second", "b").await);
+        let early = id_of(&app.start(&brand, &v1, "first", "a").await);
+        let late = id_of(&app.start(&brand, &v2, "second", "b").await);
         assert_eq!(
             snooze(&app, &ada_t, &early, json!({"kind": "three_hours"}))
                 .await
@@ -363,7 +293,7 @@ async fn snooze_timers_survive_a_restart() {
         app.restart().await;
         wait_expired(&app, &ada_t, &early, 1).await;
         let path = format!("/api/v1/expert/conversations/{late}");
-        let (_, read) = app.call(Method::GET, &path, Some(&ada_t), None).await;
+        let (_, read) = app.get(&path, &ada_t).await;
         assert_eq!(
             read["conversation"]["state"]["status"], "snoozed",
             "{b}: not due yet"
@@ -377,10 +307,9 @@ async fn snooze_timers_survive_a_restart() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         for id in [&early, &late] {
             let path = format!("/api/v1/expert/conversations/{id}");
-            let (_, read) = app.call(Method::GET, &path, Some(&ada_t), None).await;
+            let (_, read) = app.get(&path, &ada_t).await;
             let woken = kinds(&read).iter().filter(|k| *k == "woken").count();
             assert_eq!(woken, 1, "{b}: each expiry fires exactly once");
         }
-        app.finish().await;
     }
 }

@@ -7,36 +7,24 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{TestApp, spawn_apps};
-use crate::snooze::{conv_id, snooze, suggestion, wait_expired};
+use crate::helpers::{TestApp, id_of, per_backend};
+use crate::snooze::{snooze, suggestion, wait_expired};
 use crate::ws_client::admin;
 
 async fn put_settings(app: &TestApp, root: &str, change: Value) -> (StatusCode, Value) {
-    let (_, mut settings) = app
-        .call(Method::GET, "/api/v1/admin/settings", Some(root), None)
-        .await;
+    let (_, mut settings) = app.get("/api/v1/admin/settings", root).await;
     for (key, value) in change.as_object().expect("object") {
         settings[key] = value.clone();
     }
-    app.call(
-        Method::PUT,
-        "/api/v1/admin/settings",
-        Some(root),
-        Some(settings),
-    )
-    .await
+    app.put("/api/v1/admin/settings", root, settings).await
 }
 
-#[tokio::test]
-async fn an_enforced_budget_refuses_the_snooze_and_the_suggestion_says_goodbye() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn an_enforced_budget_refuses_the_snooze_and_the_suggestion_says_goodbye(app, b) {
         let brand = app.brand("acme").await;
         let root = admin(&app, &brand, "root").await;
         let (_, ada_t) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
-        let (_, defaults) = app
-            .call(Method::GET, "/api/v1/admin/settings", Some(&root), None)
-            .await;
+        let (_, defaults) = app.get("/api/v1/admin/settings", &root).await;
         assert_eq!(
             (&defaults["snooze_budget"], &defaults["snooze_budget_mode"]),
             (&json!(2), &json!("suggest")),
@@ -65,7 +53,7 @@ async fn an_enforced_budget_refuses_the_snooze_and_the_suggestion_says_goodbye()
         );
 
         let visitor = app.visitor(&brand).await;
-        let id = conv_id(&app.start(&brand, &visitor, "Hello", "m1").await);
+        let id = id_of(&app.start(&brand, &visitor, "Hello", "m1").await);
         let (s, _) = snooze(&app, &ada_t, &id, json!({"kind": "one_day"})).await;
         assert_eq!(s, StatusCode::OK, "{b}");
         app.advance(Duration::hours(24)).await;
@@ -101,6 +89,5 @@ async fn an_enforced_budget_refuses_the_snooze_and_the_suggestion_says_goodbye()
         assert_eq!(fresh["budget"]["snooze_allowed"], true);
         let (s, _) = snooze(&app, &ada_t, &id, json!({"kind": "one_day"})).await;
         assert_eq!(s, StatusCode::OK, "{b}: allowed again");
-        app.finish().await;
     }
 }

@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 use time::Duration;
 
-use crate::helpers::{TestApp, spawn_apps};
-use crate::ws_client::admin;
+use crate::helpers::{TestApp, per_backend};
+use crate::ws_client::{admin, rivals};
 
 /// One request the receiver got.
 #[derive(Clone, Debug)]
@@ -137,24 +137,15 @@ fn verify(secret: &str, got: &Received, now_unix: Option<i64>) -> i64 {
 
 async fn subscribe(app: &TestApp, admin: &str, url: &str, events: &[&str]) -> (String, String) {
     let body = json!({"url": url, "events": events});
-    let (status, created) = app
-        .call(
-            Method::POST,
-            "/api/v1/admin/webhooks",
-            Some(admin),
-            Some(body),
-        )
-        .await;
+    let (status, created) = app.post("/api/v1/admin/webhooks", admin, body).await;
     assert_eq!(status, StatusCode::CREATED, "{}: {created}", app.backend);
     let secret = created["secret"].as_str().expect("secret").to_owned();
     assert!(secret.starts_with("whsec_"));
     (created["id"].as_str().expect("id").to_owned(), secret)
 }
 
-#[tokio::test]
-async fn deliveries_are_signed_retried_with_backoff_and_survive_a_restart() {
-    for mut app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn deliveries_are_signed_retried_with_backoff_and_survive_a_restart(mut app, b) {
         let brand = app.brand("acme").await;
         let ann = admin(&app, &brand, "ann").await;
         let receiver = Receiver::start(2).await;
@@ -213,14 +204,11 @@ async fn deliveries_are_signed_retried_with_backoff_and_survive_a_restart() {
         receiver
             .still(3, "nothing after the delivery was accepted")
             .await;
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn the_desk_sends_conversation_events() {
-    for app in spawn_apps().await {
-        let b = app.backend;
+per_backend! {
+    async fn the_desk_sends_conversation_events(app, b) {
         let brand = app.brand("acme").await;
         let ann = admin(&app, &brand, "ann").await;
         let (_, ada) = app.expert(&brand, "ada", 1, ExpertStatus::Available).await;
@@ -244,28 +232,14 @@ async fn the_desk_sends_conversation_events() {
             .to_owned();
         let path = format!("/api/v1/expert/conversations/{id}");
         let snooze = json!({"choice": {"kind": "three_hours"}});
-        let (s, out) = app
-            .call(
-                Method::POST,
-                &format!("{path}/snooze"),
-                Some(&ada),
-                Some(snooze),
-            )
-            .await;
+        let (s, out) = app.post(&format!("{path}/snooze"), &ada, snooze).await;
         assert_eq!(s, StatusCode::OK, "{b}: {out}");
         app.advance(Duration::hours(3) + Duration::minutes(1)).await;
         app.wait_for(&path, &ada, "the wake-up", |c| {
             c["conversation"]["state"]["status"] == "assigned" && c["conversation"]["last_seq"] == 7
         })
         .await;
-        let (s, out) = app
-            .call(
-                Method::POST,
-                &format!("{path}/close"),
-                Some(&ada),
-                Some(json!({})),
-            )
-            .await;
+        let (s, out) = app.post(&format!("{path}/close"), &ada, json!({})).await;
         assert_eq!(s, StatusCode::OK, "{b}: {out}");
 
         let expected = [
@@ -299,18 +273,12 @@ async fn the_desk_sends_conversation_events() {
             assert_eq!(event["data"]["conversation_id"], id.as_str(), "{b}");
             assert_eq!(event["type"], g.event_type.as_str(), "{b}");
         }
-        app.finish().await;
     }
 }
 
-#[tokio::test]
-async fn only_the_brands_admins_manage_its_webhooks() {
-    for app in spawn_apps().await {
-        let b = app.backend;
-        let acme = app.brand("acme").await;
-        let globex = app.brand("globex").await;
-        let ann = admin(&app, &acme, "ann").await;
-        let gil = admin(&app, &globex, "gil").await;
+per_backend! {
+    async fn only_the_brands_admins_manage_its_webhooks(app, b) {
+        let (acme, _, ann, gil) = rivals(&app, "ann", "gil").await;
         let (_, ada) = app.expert(&acme, "ada", 1, ExpertStatus::Available).await;
         let (id, _) = subscribe(&app, &ann, "https://hooks.example/ebb", &["csat.submitted"]).await;
         let one = format!("/api/v1/admin/webhooks/{id}");
@@ -332,21 +300,17 @@ async fn only_the_brands_admins_manage_its_webhooks() {
                 assert_eq!(problem["type"], "/problems/unauthorized", "{b}");
             }
         }
-        let (s, list) = app
-            .call(Method::GET, "/api/v1/admin/webhooks", Some(&gil), None)
-            .await;
+        let (s, list) = app.get("/api/v1/admin/webhooks", &gil).await;
         assert_eq!(s, StatusCode::OK, "{b}");
         assert_eq!(list["webhooks"], json!([]), "{b}: nothing crosses brands");
-        let (s, _) = app.call(Method::DELETE, &one, Some(&gil), None).await;
+        let (s, _) = app.delete(&one, &gil).await;
         assert_eq!(
             s,
             StatusCode::NOT_FOUND,
             "{b}: another brand's admin cannot delete"
         );
 
-        let (s, list) = app
-            .call(Method::GET, "/api/v1/admin/webhooks", Some(&ann), None)
-            .await;
+        let (s, list) = app.get("/api/v1/admin/webhooks", &ann).await;
         assert_eq!(s, StatusCode::OK, "{b}");
         assert_eq!(list["webhooks"][0]["id"], id.as_str(), "{b}");
         assert_eq!(
@@ -367,25 +331,15 @@ async fn only_the_brands_admins_manage_its_webhooks() {
             json!({"events": ["message.created"]}),
         ];
         for body in bad {
-            let (s, problem) = app
-                .call(
-                    Method::POST,
-                    "/api/v1/admin/webhooks",
-                    Some(&ann),
-                    Some(body.clone()),
-                )
-                .await;
+            let (s, problem) = app.post("/api/v1/admin/webhooks", &ann, body.clone()).await;
             assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {body}");
             assert_eq!(problem["status"], 422, "{b}: {body}");
         }
-        let (s, _) = app.call(Method::DELETE, &one, Some(&ann), None).await;
+        let (s, _) = app.delete(&one, &ann).await;
         assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
-        let (s, _) = app.call(Method::DELETE, &one, Some(&ann), None).await;
+        let (s, _) = app.delete(&one, &ann).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{b}: already deleted");
-        let (_, list) = app
-            .call(Method::GET, "/api/v1/admin/webhooks", Some(&ann), None)
-            .await;
+        let (_, list) = app.get("/api/v1/admin/webhooks", &ann).await;
         assert_eq!(list["webhooks"], json!([]), "{b}");
-        app.finish().await;
     }
 }

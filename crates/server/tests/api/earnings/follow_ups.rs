@@ -2,13 +2,12 @@
 //! PostgreSQL): purchases credit the last expert who replied across linked conversations,
 //! and a follow-up closed by another expert pays its closer.
 
-use ebb_core::ExpertStatus;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 use time::Duration;
 
-use super::{close, id_of, rfc, shop, statement};
-use crate::helpers::{TestApp, spawn_apps};
+use super::{ada_and_bob, assert_statement, close, id_of, rfc};
+use crate::helpers::{TestApp, per_backend};
 
 /// The visitor writes to their closed conversation `id`: returns the follow-up's id.
 async fn follow_up(app: &TestApp, brand: &ebb_core::Brand, visitor: &str, id: &str) -> String {
@@ -17,17 +16,12 @@ async fn follow_up(app: &TestApp, brand: &ebb_core::Brand, visitor: &str, id: &s
     follow
 }
 
-/// docs/earnings.md, "Follow-ups: worked examples" 1 and 2, on the real server: a purchase
-/// after a silent follow-up pays the last replier (Ada, €12.00 of €120.00), and a follow-up
-/// closed by another expert pays its closer (Bob, €3.00).
-#[tokio::test]
-async fn follow_up_worked_examples_over_http() {
-    for app in spawn_apps().await {
-        let b = app.backend;
-        let brand = app.brand("acme").await;
-        let (ada, ada_t) = app.expert(&brand, "ada", 2, ExpertStatus::Available).await;
-        let (bob, bob_t) = app.expert(&brand, "bob", 2, ExpertStatus::Away).await;
-        let shop = shop(&app, &brand, &[&ada, &bob]).await;
+per_backend! {
+    /// docs/earnings.md, "Follow-ups: worked examples" 1 and 2, on the real server: a purchase
+    /// after a silent follow-up pays the last replier (Ada, €12.00 of €120.00), and a follow-up
+    /// closed by another expert pays its closer (Bob, €3.00).
+    async fn follow_up_worked_examples_over_http(app, b) {
+        let (brand, (ada, ada_t), (bob, bob_t), shop) = ada_and_bob(&app, 2).await;
         let monday_0900 = app.now();
         let (v1, v2) = (app.visitor(&brand).await, app.visitor(&brand).await);
         let started = app.start(&brand, &v1, "which tent?", "m1").await;
@@ -50,36 +44,21 @@ async fn follow_up_worked_examples_over_http() {
         let b2 = follow_up(&app, &brand, &v2, &a2).await;
         let path = format!("/api/v1/admin/conversations/{b2}/reassign");
         let (s, body) = app
-            .call(
-                Method::POST,
-                &path,
-                Some(&shop.root),
-                Some(json!({"expert_id": bob.id})),
-            )
+            .post(&path, &shop.root, json!({"expert_id": bob.id}))
             .await;
         assert_eq!(s, StatusCode::OK, "{b}: {body}");
         app.advance(Duration::minutes(10)).await;
         app.say(&bob_t, &b2, "Yes, with the windscreen.").await;
         app.advance(Duration::minutes(10)).await;
         close(&app, &bob_t, &b2).await;
-        assert_eq!(
-            statement(&app, &bob_t).await["totals"],
-            json!({"EUR": 300}),
-            "{b}: example 2, Bob closed a follow-up of Ada's contact"
-        );
+        let why = "example 2, Bob closed a follow-up of Ada's contact";
+        assert_statement(&app, &bob_t, "totals", json!({"EUR": 300}), why).await;
 
         // Tuesday 10:00: a €120.00 order while B1 is still unanswered.
         let tuesday_1000 = monday_0900 + Duration::hours(25);
         app.advance(tuesday_1000 - app.now()).await;
         let order = json!({"order_id": "T-1", "visitor_id": visitor_1, "amount_minor": 12_000, "currency": "EUR", "purchased_at": rfc(tuesday_1000)});
-        let (s, p) = app
-            .call(
-                Method::POST,
-                "/api/v1/server/purchases",
-                Some(&shop.key),
-                Some(order),
-            )
-            .await;
+        let (s, p) = app.post("/api/v1/server/purchases", &shop.key, order).await;
         assert_eq!(s, StatusCode::CREATED, "{b}: {p}");
         assert_eq!(
             p["conversation_id"],
@@ -91,11 +70,7 @@ async fn follow_up_worked_examples_over_http() {
             json!(ada.id),
             "{b}: example 1, the last replier"
         );
-        assert_eq!(
-            statement(&app, &ada_t).await["totals"],
-            json!({"EUR": 1_800}),
-            "{b}: two contacts and €12.00 commission"
-        );
-        app.finish().await;
+        let why = "two contacts and €12.00 commission";
+        assert_statement(&app, &ada_t, "totals", json!({"EUR": 1_800}), why).await;
     }
 }
