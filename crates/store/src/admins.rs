@@ -65,6 +65,22 @@ pub async fn insert(
     Ok(())
 }
 
+/// Replaces the password hash of admin `id` of `brand`; whether that admin exists.
+pub async fn set_password(
+    h: &mut impl Handle,
+    brand: BrandId,
+    id: AdminId,
+    password_hash: &str,
+) -> Result<bool> {
+    exec_one!(
+        h,
+        sqlx::query("UPDATE admins SET password_hash = $1 WHERE brand_id = $2 AND id = $3")
+            .bind(password_hash)
+            .bind(brand.0)
+            .bind(id.0)
+    )
+}
+
 /// The admin of `brand` with this e-mail, and their password hash.
 pub async fn by_email(
     h: &mut impl Handle,
