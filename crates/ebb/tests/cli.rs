@@ -89,13 +89,37 @@ fn the_test_clock_is_refused_in_production() {
     );
 }
 
+/// Runs `ebb args..` that must exit by itself; a server that starts instead is stopped
+/// and fails the test.
+fn ebb_refused(args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ebb"))
+        .args(args)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run ebb");
+    for _ in 0..300 {
+        if child.try_wait().expect("wait").is_some() {
+            return child.wait_with_output().expect("ebb output");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let out = child.wait_with_output().expect("ebb output");
+    panic!(
+        "ebb {} started instead of refusing: {out:?}",
+        args.join(" ")
+    );
+}
+
 #[test]
 fn the_demo_is_refused_in_production() {
     let data = tempfile::tempdir().expect("tempdir");
     let dir = data.path().to_str().expect("utf-8 path");
     let flags = ["--production", "--listen", "127.0.0.1:0", "--data-dir", dir];
     for command in [vec!["serve", "--demo"], vec!["demo"]] {
-        let out = ebb(&[command.as_slice(), &flags].concat());
+        let out = ebb_refused(&[command.as_slice(), &flags].concat());
         let line = failure(&out, &command.join(" "));
         assert!(
             line.contains("--demo is refused with --production"),
