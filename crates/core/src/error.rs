@@ -91,4 +91,12 @@ pub enum DomainError {
         /// The limit.
         max: usize,
     },
+    /// A slug, name, e-mail or password that breaks its rule.
+    #[error("the {field} {rule}")]
+    InvalidAccount {
+        /// Which value, e.g. `"password"`.
+        field: &'static str,
+        /// The rule it breaks, e.g. `"must be 10 to 256 characters"`.
+        rule: &'static str,
+    },
 }

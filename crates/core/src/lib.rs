@@ -1,6 +1,7 @@
 //! Ebb's pure domain: the conversation state machine, availability slots, routing and
 //! snooze rules. No I/O and no clock: every time-dependent function takes `now`.
 
+pub mod account;
 pub mod actor;
 pub mod brand;
 pub mod conversation;
@@ -16,6 +17,7 @@ pub mod routing;
 pub mod slots;
 pub mod snooze;
 
+pub use account::{BrandSlug, DisplayName, Email, Password};
 pub use actor::Actor;
 pub use brand::{Brand, BrandSettings};
 pub use conversation::{Command, Conversation, ConversationState, Status};

@@ -1,5 +1,7 @@
 //! The `ebb` binary: a few clap subcommands over `ebb-server`.
 
+mod provision;
+
 use clap::{Parser, Subcommand};
 use ebb_server::{Config, config::PrintConfig};
 use tokio::net::TcpListener;
@@ -22,11 +24,28 @@ enum Command {
     Migrate(Config),
     /// Print the effective configuration (secrets redacted).
     Config(Config),
+    /// Create brands (for a real brand, instead of the demo).
+    #[command(subcommand)]
+    Brand(provision::BrandCommand),
+    /// Create brand admins and reset their passwords.
+    #[command(subcommand)]
+    Admin(provision::AdminCommand),
 }
 
+/// Runs the command; a failure is one line on standard error and exit code 1.
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
+async fn main() -> std::process::ExitCode {
+    match run(Cli::parse().command).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
         Command::Serve(config) => serve(config).await,
         Command::Demo(config) => {
             serve(Config {
@@ -45,6 +64,8 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", PrintConfig(&config));
             Ok(())
         }
+        Command::Brand(command) => provision::brand(command).await,
+        Command::Admin(command) => provision::admin(command).await,
     }
 }
 

@@ -30,7 +30,8 @@ pub struct Config {
     /// how long a dead node's visitors may still look online.
     #[arg(long, env = "EBB_PRESENCE_LEASE_MS", default_value_t = 15000)]
     pub presence_lease_ms: u64,
-    /// Create the demo brand and experts (once) and print how to try them.
+    /// Create the demo brand and experts (once) and print how to try them. Refused
+    /// together with `--production`: the demo's passwords are published.
     #[arg(long, env = "EBB_DEMO")]
     pub demo: bool,
     /// Log as JSON lines instead of human-readable text.
@@ -40,7 +41,7 @@ pub struct Config {
     /// forward; the offset is kept in the database. Refused together with `--production`.
     #[arg(long, env = "EBB_TEST_CLOCK")]
     pub test_clock: bool,
-    /// Production mode: refuses test-only features.
+    /// Production mode: refuses test-only features (`--demo`, `--test-clock`).
     #[arg(long, env = "EBB_PRODUCTION")]
     pub production: bool,
     /// Milliseconds a visitor stays online after their last widget connection closed.

@@ -125,9 +125,10 @@ impl ApiError {
                 D::InvalidCapacity { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-capacity"),
                 D::InvalidMoney(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-money"),
                 D::SnoozeBudgetSpent { .. } => (StatusCode::CONFLICT, "snooze-budget-spent"),
-                D::InvalidSetting { .. } | D::InvalidOrigin(_) | D::TooManyOrigins { .. } => {
-                    (StatusCode::UNPROCESSABLE_ENTITY, "invalid-body")
-                }
+                D::InvalidSetting { .. }
+                | D::InvalidOrigin(_)
+                | D::TooManyOrigins { .. }
+                | D::InvalidAccount { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-body"),
             },
         }
     }

@@ -14,6 +14,7 @@ pub mod limits;
 pub mod metrics;
 pub mod openapi;
 pub mod presence;
+pub mod provision;
 pub mod receipts;
 pub mod scheduler;
 pub mod telemetry;
@@ -158,6 +159,12 @@ pub async fn run(
     if config.test_clock && config.production {
         return Err(ServeError::Config(
             "--test-clock is refused with --production: it lets anyone move time",
+        ));
+    }
+    if config.demo && config.production {
+        return Err(ServeError::Config(
+            "--demo is refused with --production: the demo's passwords are published; \
+             create a brand with `ebb brand create` and an admin with `ebb admin create`",
         ));
     }
     metrics::install();

@@ -49,6 +49,22 @@ const TABLE: Table = Table {
 
 account_table!("admin", TABLE, Admin, AdminRow, AdminId, |admin| []);
 
+/// Replaces the password hash of admin `id` of `brand`; whether that admin exists.
+pub async fn set_password(
+    h: &mut impl Handle,
+    brand: BrandId,
+    id: AdminId,
+    password_hash: &str,
+) -> Result<bool> {
+    exec_one!(
+        h,
+        sqlx::query("UPDATE admins SET password_hash = $1 WHERE brand_id = $2 AND id = $3")
+            .bind(password_hash)
+            .bind(brand.0)
+            .bind(id.0)
+    )
+}
+
 /// Stores a session for `admin` until `expires_at` (an admin [`sessions::open`]).
 pub async fn insert_session(
     h: &mut impl Handle,

@@ -82,6 +82,21 @@ impl TestDb {
         }
     }
 
+    /// The `ebb` command-line flags that point a real binary at this database
+    /// (`--data-dir` for SQLite, `--database-url` and `--database-schema` for PostgreSQL).
+    pub fn binary_args(&self) -> Vec<String> {
+        match (&self.pg, &self._dir) {
+            (Some((url, schema)), _) => vec![
+                "--database-url".into(),
+                url.clone(),
+                "--database-schema".into(),
+                schema.clone(),
+            ],
+            (None, Some(dir)) => vec!["--data-dir".into(), dir.path().display().to_string()],
+            (None, None) => Vec::new(),
+        }
+    }
+
     /// Drops the PostgreSQL schema, if any.
     pub async fn finish(self) {
         self.store.close().await;
