@@ -2,6 +2,7 @@
 //! provisioning a real brand (`ebb brand create`, `ebb admin create`, `ebb admin
 //! reset-password`) on SQLite and PostgreSQL, then logging in to `ebb serve` over HTTP.
 
+mod process;
 #[path = "cli/server.rs"]
 mod server;
 

@@ -9,6 +9,7 @@ mod client;
 mod live;
 #[path = "cluster/node.rs"]
 mod node;
+mod process;
 #[path = "../../server/tests/api/ws_frames.rs"]
 #[expect(
     dead_code,
@@ -122,7 +123,7 @@ async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
     let path = format!("/api/v1/widget/demo/conversations/{id}/messages");
     let last = post(n3, &path, &vt, json!({"body": "acknowledged on three"})).await;
     let mut cluster = cluster;
-    cluster.nodes.remove(2).kill();
+    drop(cluster.nodes.remove(2));
     drop(tab2);
 
     // The dead node's visitor goes offline once its lease runs out.

@@ -1,11 +1,10 @@
 //! The real `ebb` binary killed with SIGKILL: a snooze expiry that passes while it is down
 //! fires when it starts again, and one due later fires on time, each exactly once.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use client::{advance, clock, expert, get, post, rfc3339, visitor};
+use process::{Ebb, answers, free_port};
 use serde_json::{Value, json};
 
 #[path = "cluster/client.rs"]
@@ -14,48 +13,19 @@ use serde_json::{Value, json};
     reason = "the WebSocket client serves the cluster tests only"
 )]
 mod client;
-
-struct Ebb {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Ebb {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
-}
+mod process;
 
 async fn start(data: &std::path::Path, port: u16) -> Ebb {
-    let child = Command::new(env!("CARGO_BIN_EXE_ebb"))
-        .args(["serve", "--demo", "--test-clock", "--listen"])
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("--data-dir")
-        .arg(data)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn ebb");
-    let ebb = Ebb {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    for _ in 0..200 {
-        if let Ok(r) = reqwest::get(format!("{}/readyz", ebb.base)).await
-            && r.status().is_success()
-        {
-            return ebb;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("ebb did not become ready");
+    let args = ["--demo", "--test-clock", "--data-dir"]
+        .into_iter()
+        .map(std::ffi::OsStr::new)
+        .chain([data.as_os_str()]);
+    let ebb = Ebb::spawn(port, args, "warn", false);
+    assert!(
+        answers(&ebb.base, "/readyz", "", 200).await,
+        "ebb did not become ready"
+    );
+    ebb
 }
 
 async fn wait_woken(base: &str, token: &str, id: &str) -> Value {

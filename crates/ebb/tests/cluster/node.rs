@@ -1,7 +1,6 @@
 //! Real `ebb serve` processes on one fresh PostgreSQL schema and one NATS subject prefix.
 
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use crate::process::{Ebb, answers, free_port};
 
 /// The NATS the nodes use: `EBB_TEST_NATS` when it is a URL, else the machines' default.
 pub fn nats() -> String {
@@ -63,35 +62,9 @@ async fn run_sql(url: &str, sql: &str) -> Result<(), sqlx::Error> {
     done
 }
 
-/// One `ebb serve` process; killed (SIGKILL) when dropped.
-pub struct Node {
-    child: Child,
-    pub base: String,
-}
-
-impl Node {
-    /// `kill -9`.
-    pub fn kill(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
-}
-
 /// Three nodes of one deployment.
 pub struct Cluster {
-    pub nodes: Vec<Node>,
+    pub nodes: Vec<Ebb>,
 }
 
 impl Cluster {
@@ -109,29 +82,35 @@ impl Cluster {
     pub fn spawn(schema: &Schema, n: usize, nats: &str) -> Self {
         let prefix = format!("ebbtest.{}", uuid::Uuid::new_v4().simple());
         let data = std::env::temp_dir();
-        let nodes: Vec<Node> = (0..n)
+        let nodes: Vec<Ebb> = (0..n)
             .map(|_| {
-                let port = free_port();
-                let child = Command::new(env!("CARGO_BIN_EXE_ebb"))
-                    .args(["serve", "--demo", "--test-clock", "--listen"])
-                    .arg(format!("127.0.0.1:{port}"))
-                    .arg("--data-dir")
-                    .arg(&data)
-                    .args(["--database-url", &schema.url])
-                    .args(["--database-schema", &schema.name])
-                    .args(["--nats-url", nats, "--nats-prefix", &prefix])
-                    .args(["--presence-grace-ms", &GRACE_MS.to_string()])
-                    .args(["--presence-lease-ms", &LEASE_MS.to_string()])
-                    .args(["--rate-per-ip", "0", "--rate-per-visitor", "0"])
-                    .env("RUST_LOG", "warn")
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::inherit())
-                    .spawn()
-                    .expect("spawn ebb");
-                Node {
-                    child,
-                    base: format!("http://127.0.0.1:{port}"),
-                }
+                let (grace, lease) = (GRACE_MS.to_string(), LEASE_MS.to_string());
+                let args = ["--demo", "--test-clock", "--data-dir"]
+                    .into_iter()
+                    .map(std::ffi::OsStr::new)
+                    .chain([data.as_os_str()])
+                    .chain(
+                        [
+                            "--database-url",
+                            &schema.url,
+                            "--database-schema",
+                            &schema.name,
+                            "--nats-url",
+                            nats,
+                            "--nats-prefix",
+                            &prefix,
+                            "--presence-grace-ms",
+                            &grace,
+                            "--presence-lease-ms",
+                            &lease,
+                            "--rate-per-ip",
+                            "0",
+                            "--rate-per-visitor",
+                            "0",
+                        ]
+                        .map(std::ffi::OsStr::new),
+                    );
+                Ebb::spawn(free_port(), args, "warn", true)
             })
             .collect();
         Self { nodes }
@@ -149,14 +128,8 @@ pub async fn wait_ready(base: &str) {
 
 /// Waits until `/readyz` answers 200 with a body starting with `wanted`.
 pub async fn wait_readiness(base: &str, wanted: &str) {
-    for _ in 0..600 {
-        if let Ok(r) = reqwest::get(format!("{base}/readyz")).await
-            && r.status().is_success()
-            && r.text().await.is_ok_and(|t| t.starts_with(wanted))
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{base} did not become ready");
+    assert!(
+        answers(base, "/readyz", wanted, 600).await,
+        "{base} did not become ready"
+    );
 }
