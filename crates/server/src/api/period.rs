@@ -1,5 +1,5 @@
 //! A reporting period from the query string (`from`, `to` as RFC 3339), defaulting to the
-//! last 30 days, and a CSV helper for statements.
+//! last 30 days, and the CSV helpers for statements and payouts.
 
 use ebb_core::Instant;
 use serde::Deserialize;
@@ -57,4 +57,33 @@ pub fn csv(filename: &str, body: String) -> axum::response::Response {
         body,
     )
         .into_response()
+}
+
+/// A free-text CSV cell: quoted, inner quotes doubled, and a leading `=`, `+`, `-`, `@`, tab
+/// or carriage return defused with a `'`, so a spreadsheet shows the text instead of
+/// running it as a formula (CSV injection). Numbers and ids are written as they are.
+pub fn csv_text(text: &str) -> String {
+    let defuse = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let quote = if defuse { "'" } else { "" };
+    format!("\"{quote}{}\"", text.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_text;
+
+    #[test]
+    fn text_cells_are_quoted_and_never_start_a_formula() {
+        assert_eq!(csv_text("Ada"), "\"Ada\"");
+        assert_eq!(csv_text("say \"hi\""), "\"say \"\"hi\"\"\"");
+        for formula in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            let cell = csv_text(formula);
+            assert!(cell.starts_with("\"'"), "{formula:?} -> {cell}");
+        }
+        assert_eq!(
+            csv_text("a=b"),
+            "\"a=b\"",
+            "only a leading sign is a formula"
+        );
+    }
 }

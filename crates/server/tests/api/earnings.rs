@@ -320,3 +320,49 @@ per_backend! {
 }
 
 mod follow_ups;
+
+per_backend! {
+    async fn payouts_csv_shows_names_that_look_like_formulas_as_text(app, b) {
+        let brand = app.brand("acme").await;
+        let names = ["=HYPERLINK(\"http://evil.test\")", "+1+1", "-1+1", "@SUM(A1)"];
+        let mut experts = Vec::new();
+        for name in names {
+            experts.push(app.expert(&brand, name, 1, ExpertStatus::Available).await);
+        }
+        let members: Vec<&Expert> = experts.iter().map(|(e, _)| e).collect();
+        let shop = shop(&app, &brand, &members).await;
+        let mut started = Vec::new();
+        for i in 0..names.len() {
+            let v = app.visitor(&brand).await;
+            started.push(app.start(&brand, &v, "hello", &format!("m{i}")).await);
+        }
+        for conv in &started {
+            let holder = conv["conversation"]["state"]["expert"].as_str().expect("routed");
+            let (_, token) = experts
+                .iter()
+                .find(|(e, _)| e.id.to_string() == holder)
+                .expect("one of ours");
+            close(&app, token, &id_of(conv)).await;
+        }
+        let resp = app
+            .http
+            .get(format!("{}/api/v1/admin/payouts.csv", app.base))
+            .bearer_auth(&shop.root)
+            .send()
+            .await
+            .expect("csv");
+        let text = resp.text().await.expect("body");
+        for expected in [
+            "\"'=HYPERLINK(\"\"http://evil.test\"\")\"",
+            "\"'+1+1\"",
+            "\"'-1+1\"",
+            "\"'@SUM(A1)\"",
+        ] {
+            assert!(text.contains(expected), "{b}: {expected} in {text}");
+        }
+        for line in text.lines().skip(1) {
+            let name = line.split(',').nth(1).unwrap_or("");
+            assert!(name.starts_with("\"'"), "{b}: a formula cell in {line}");
+        }
+    }
+}

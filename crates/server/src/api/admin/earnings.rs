@@ -17,7 +17,7 @@ use ebb_store::{experts, ledger};
 use serde::{Deserialize, Serialize};
 
 use crate::api::page::PageQuery;
-use crate::api::period::{PeriodQuery, csv};
+use crate::api::period::{PeriodQuery, csv, csv_text};
 use crate::api::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::AdminAuth;
 use crate::{ApiError, AppState};
@@ -241,11 +241,14 @@ async fn payouts_csv(
     let p = load_payouts(&state, &admin, &q).await?;
     let mut out = String::from("expert_id,expert_name,currency,amount_minor,entries\n");
     for line in &p.payouts {
-        let name = line.expert_name.replace('"', "\"\"");
         let _ = writeln!(
             out,
-            "{},\"{name}\",{},{},{}",
-            line.expert_id, line.currency, line.amount_minor, line.entries
+            "{},{},{},{},{}",
+            line.expert_id,
+            csv_text(&line.expert_name),
+            line.currency,
+            line.amount_minor,
+            line.entries
         );
     }
     Ok(csv("ebb-payouts.csv", out))
