@@ -81,6 +81,20 @@ async fn close(app: &TestApp, token: &str, id: &str) -> Value {
     body
 }
 
+/// `GET /api/v1/admin/payouts.csv` as the admin `token`: checks it is CSV, returns the text.
+async fn payouts_csv(app: &TestApp, token: &str) -> String {
+    let resp = app
+        .http
+        .get(format!("{}/api/v1/admin/payouts.csv", app.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("csv");
+    let kind = resp.headers()["content-type"].to_str().unwrap_or("");
+    assert!(kind.starts_with("text/csv"), "{}: {kind}", app.backend);
+    resp.text().await.expect("body")
+}
+
 per_backend! {
     async fn contact_fees_are_earned_once_at_close_and_never_while_snoozed(app, b) {
         let brand = app.brand("acme").await;
@@ -114,20 +128,7 @@ per_backend! {
         let (s, payouts) = app.get("/api/v1/admin/payouts", &shop.root).await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(payouts["payouts"][0]["amount_minor"], 600, "{b}: {payouts}");
-        let resp = app
-            .http
-            .get(format!("{}/api/v1/admin/payouts.csv", app.base))
-            .bearer_auth(&shop.root)
-            .send()
-            .await
-            .expect("csv");
-        assert!(
-            resp.headers()["content-type"]
-                .to_str()
-                .unwrap_or("")
-                .starts_with("text/csv")
-        );
-        let text = resp.text().await.expect("body");
+        let text = payouts_csv(&app, &shop.root).await;
         assert!(
             text.lines()
                 .nth(1)
@@ -344,14 +345,7 @@ per_backend! {
                 .expect("one of ours");
             close(&app, token, &id_of(conv)).await;
         }
-        let resp = app
-            .http
-            .get(format!("{}/api/v1/admin/payouts.csv", app.base))
-            .bearer_auth(&shop.root)
-            .send()
-            .await
-            .expect("csv");
-        let text = resp.text().await.expect("body");
+        let text = payouts_csv(&app, &shop.root).await;
         for expected in [
             "\"'=HYPERLINK(\"\"http://evil.test\"\")\"",
             "\"'+1+1\"",
