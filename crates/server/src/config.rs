@@ -56,6 +56,11 @@ pub struct Config {
     /// Requests and WebSocket messages per minute allowed from one visitor (0: no limit).
     #[arg(long, env = "EBB_RATE_PER_VISITOR", default_value_t = 120)]
     pub rate_per_visitor: u32,
+    /// Networks webhooks may be sent to besides public addresses, comma-separated
+    /// (`10.0.0.0/8,127.0.0.1`): by default loopback, private and link-local addresses are
+    /// refused.
+    #[arg(long, env = "EBB_WEBHOOK_ALLOW_NETS", default_value = "")]
+    pub webhook_allow_nets: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -82,6 +87,7 @@ impl std::fmt::Debug for Config {
             .field("heartbeat_secs", &self.heartbeat_secs)
             .field("rate_per_ip", &self.rate_per_ip)
             .field("rate_per_visitor", &self.rate_per_visitor)
+            .field("webhook_allow_nets", &self.webhook_allow_nets)
             .finish()
     }
 }
@@ -114,6 +120,7 @@ impl std::fmt::Display for PrintConfig<'_> {
         writeln!(f, "presence_grace_ms = {}", c.presence_grace_ms)?;
         writeln!(f, "heartbeat_secs = {}", c.heartbeat_secs)?;
         writeln!(f, "rate_per_ip = {}", c.rate_per_ip)?;
-        write!(f, "rate_per_visitor = {}", c.rate_per_visitor)
+        writeln!(f, "rate_per_visitor = {}", c.rate_per_visitor)?;
+        write!(f, "webhook_allow_nets = {}", c.webhook_allow_nets)
     }
 }

@@ -36,6 +36,9 @@ pub enum ApiError {
     /// Something broke on our side.
     #[error("internal error")]
     Internal(String),
+    /// A webhook URL points where webhooks may not go (loopback, private, link-local...).
+    #[error("{0}")]
+    TargetRefused(String),
     /// The database is unavailable.
     #[error("service unavailable")]
     Unavailable,
@@ -111,6 +114,7 @@ impl ApiError {
             Self::OriginNotAllowed(_) => (StatusCode::FORBIDDEN, "origin-not-allowed"),
             Self::SeqOutOfRange { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "seq-out-of-range"),
             Self::Concurrent => (StatusCode::CONFLICT, "concurrent-update"),
+            Self::TargetRefused(_) => (StatusCode::UNPROCESSABLE_ENTITY, "webhook-target-refused"),
             Self::Domain(d) => match d {
                 D::VisitorCannotClose => (StatusCode::FORBIDDEN, "visitor-cannot-close"),
                 D::NotAssignedToExpert => (StatusCode::FORBIDDEN, "not-assigned-to-expert"),

@@ -73,6 +73,8 @@ pub struct Settings {
     pub heartbeat: std::time::Duration,
     /// Rate limits.
     pub rates: limits::RateSettings,
+    /// Where webhooks may be sent.
+    pub webhook_targets: webhooks::TargetPolicy,
 }
 
 impl Default for Settings {
@@ -84,6 +86,7 @@ impl Default for Settings {
             presence_lease: presence::DEFAULT_LEASE,
             heartbeat: std::time::Duration::from_secs(20),
             rates: limits::RateSettings::default(),
+            webhook_targets: webhooks::TargetPolicy::default(),
         }
     }
 }
@@ -137,6 +140,9 @@ pub enum ServeError {
     /// The configuration is refused.
     #[error("configuration: {0}")]
     Config(&'static str),
+    /// A setting's value is refused.
+    #[error("configuration: {0}")]
+    Setting(String),
 }
 
 /// Opens the configured database and migrates it.
@@ -167,6 +173,8 @@ pub async fn run(
              create a brand with `ebb brand create` and an admin with `ebb admin create`",
         ));
     }
+    let webhook_targets =
+        webhooks::TargetPolicy::parse(&config.webhook_allow_nets).map_err(ServeError::Setting)?;
     metrics::install();
     let store = open_store(&config).await?;
     let clock: Arc<dyn Clock> = if config.test_clock {
@@ -189,6 +197,7 @@ pub async fn run(
             per_ip_per_minute: config.rate_per_ip,
             per_visitor_per_minute: config.rate_per_visitor,
         },
+        webhook_targets,
         ..Settings::default()
     };
     let bus = match &config.nats_url {
@@ -233,7 +242,7 @@ pub async fn serve(
         scheduler::SnoozeWake,
         stopped.clone(),
     ))];
-    match webhooks::WebhookDelivery::new() {
+    match webhooks::WebhookDelivery::new(state.settings.webhook_targets.clone()) {
         Ok(job) => workers.push(tokio::spawn(worker::run(state.clone(), job, stopped))),
         Err(err) => tracing::error!(error = %err, "webhook delivery disabled: no HTTP client"),
     }

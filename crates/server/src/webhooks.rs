@@ -1,9 +1,11 @@
 //! Webhooks out: maps timeline entries and other business events to webhook events, writes
 //! them to the durable outbox inside the caller's transaction ([`enqueue_entries`],
-//! [`enqueue_event`]); [`delivery`] POSTs them, signed as [`signature`] describes.
+//! [`enqueue_event`]); [`delivery`] POSTs them, signed as [`signature`] describes, to the
+//! public addresses [`target`] allows.
 
 pub mod delivery;
 pub mod signature;
+pub mod target;
 
 use ebb_core::{BrandId, Conversation, Entry, Event, Instant};
 use ebb_store::{Tx, outbox};
@@ -11,6 +13,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 pub use delivery::WebhookDelivery;
+pub use target::TargetPolicy;
 
 use crate::ApiError;
 

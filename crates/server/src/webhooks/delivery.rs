@@ -13,6 +13,7 @@ use rand::Rng;
 use time::Duration;
 
 use super::signature;
+use super::target::{GuardedResolver, REFUSED, TargetPolicy};
 use crate::worker::{Job, Wakeup};
 use crate::{ApiError, AppState};
 
@@ -49,10 +50,13 @@ pub fn backoff_with_jitter(attempts: i64, fraction: f64) -> Duration {
 }
 
 /// The delivery client: HTTPS through rustls with the `ring` provider (no aws-lc) and the
-/// operating system's trusted roots, short timeouts, no redirects.
-pub fn http_client() -> Result<reqwest::Client, reqwest::Error> {
+/// operating system's trusted roots, short timeouts, no redirects, no proxy, and names
+/// resolved only to the addresses `targets` allows.
+pub fn http_client(targets: TargetPolicy) -> Result<reqwest::Client, reqwest::Error> {
     crate::install_crypto_provider();
     reqwest::Client::builder()
+        .dns_resolver(GuardedResolver::new(targets))
+        .no_proxy()
         .timeout(TIMEOUT)
         .connect_timeout(StdDuration::from_secs(5))
         .redirect(reqwest::redirect::Policy::none())
@@ -60,16 +64,18 @@ pub fn http_client() -> Result<reqwest::Client, reqwest::Error> {
         .build()
 }
 
-/// Deliveries of the webhook outbox, POSTed with one shared client.
+/// Deliveries of the webhook outbox, POSTed with one shared client to allowed targets.
 pub struct WebhookDelivery {
     client: reqwest::Client,
+    targets: TargetPolicy,
 }
 
 impl WebhookDelivery {
-    /// The job with its HTTP client ([`http_client`]).
-    pub fn new() -> Result<Self, reqwest::Error> {
+    /// The job with its HTTP client ([`http_client`]) for `targets`.
+    pub fn new(targets: TargetPolicy) -> Result<Self, reqwest::Error> {
         Ok(Self {
-            client: http_client()?,
+            client: http_client(targets.clone())?,
+            targets,
         })
     }
 }
@@ -123,7 +129,7 @@ async fn attempt(
     drop(conn);
     let (outcome, gone) = match target {
         Some(t) if !t.deleted => (
-            post(state, &job.client, &t.endpoint.url, &t.secret, &delivery).await,
+            post(state, job, &t.endpoint.url, &t.secret, &delivery).await,
             false,
         ),
         _ => (Err((None, "endpoint deleted".to_owned())), true),
@@ -154,17 +160,24 @@ async fn attempt(
     Ok(())
 }
 
-/// POSTs the signed payload; the status code of a 2xx, else what went wrong.
+/// POSTs the signed payload to an allowed target; the status code of a 2xx, else what went
+/// wrong (a refused address is checked here for address literals, by the resolver for
+/// names).
 async fn post(
     state: &AppState,
-    client: &reqwest::Client,
+    job: &WebhookDelivery,
     url: &str,
     secret: &str,
     delivery: &Delivery,
 ) -> Result<i64, (Option<i64>, String)> {
+    let url = job
+        .targets
+        .check_url(url)
+        .map_err(|why| (None, format!("refused: {why}")))?;
     let body = delivery.payload.clone().into_bytes();
     let timestamp = unix_seconds(state.clock.now());
-    let response = client
+    let response = job
+        .client
         .post(url)
         .header("content-type", "application/json")
         .header(
@@ -185,6 +198,18 @@ async fn post(
     }
 }
 
+/// Whether `err` comes from [`GuardedResolver`] refusing every address of a name.
+fn refused_by_resolver(err: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        if cause.to_string().contains(REFUSED) {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
 fn unix_seconds(at: Instant) -> i64 {
     at.unix_timestamp()
 }
@@ -193,6 +218,8 @@ fn unix_seconds(at: Instant) -> i64 {
 fn describe(err: &reqwest::Error) -> String {
     if err.is_timeout() {
         "timed out".to_owned()
+    } else if err.is_connect() && refused_by_resolver(err) {
+        "refused: the name resolves only to addresses webhooks may not go to".to_owned()
     } else if err.is_connect() {
         "could not connect".to_owned()
     } else if err.is_builder() {
@@ -217,7 +244,8 @@ mod tests {
             socket.read_exact(&mut first).await.expect("bytes");
             first
         });
-        let client = super::http_client().expect("client");
+        let allow_loopback = TargetPolicy::parse("127.0.0.1").expect("a policy");
+        let client = super::http_client(allow_loopback).expect("client");
         let url = format!("https://127.0.0.1:{port}/");
         let _ = tokio::time::timeout(StdDuration::from_secs(2), client.get(url).send()).await;
         let first = tokio::time::timeout(StdDuration::from_secs(2), hello)

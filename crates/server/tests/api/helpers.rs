@@ -37,12 +37,13 @@ pub struct TestApp {
 }
 
 /// Settings for tests: the test clock API on, a fast scheduler poll, a short presence
-/// grace period.
+/// grace period, webhooks allowed to the loopback receivers of the tests.
 pub fn test_settings() -> Settings {
     Settings {
         test_clock: true,
         scheduler_poll: std::time::Duration::from_millis(50),
         presence_grace: std::time::Duration::from_millis(300),
+        webhook_targets: ebb_server::webhooks::TargetPolicy::parse("127.0.0.1").expect("a network"),
         ..Settings::default()
     }
 }

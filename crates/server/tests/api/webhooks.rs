@@ -14,7 +14,11 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 use time::Duration;
 
-use crate::helpers::{TestApp, per_backend};
+use ebb_server::Settings;
+use ebb_server::webhooks::TargetPolicy;
+use ebb_store::webhook_endpoints::{self, Endpoint};
+
+use crate::helpers::{TestApp, per_backend, spawn_apps_with, test_settings};
 use crate::ws_client::{admin, rivals};
 
 /// One request the receiver got.
@@ -341,5 +345,133 @@ per_backend! {
         assert_eq!(s, StatusCode::NOT_FOUND, "{b}: already deleted");
         let (_, list) = app.get("/api/v1/admin/webhooks", &ann).await;
         assert_eq!(list["webhooks"], json!([]), "{b}");
+    }
+}
+
+/// Servers with the production webhook policy: public addresses only.
+async fn public_only_apps() -> Vec<TestApp> {
+    spawn_apps_with(Settings {
+        webhook_targets: TargetPolicy::default(),
+        ..test_settings()
+    })
+    .await
+}
+
+/// Waits until `n` deliveries of the brand have an attempt on record; returns them.
+async fn attempted(app: &TestApp, admin: &str, n: usize) -> Vec<Value> {
+    let deadline = tokio::time::Instant::now() + StdDuration::from_secs(10);
+    loop {
+        let (s, list) = app.get("/api/v1/admin/webhook-deliveries", admin).await;
+        assert_eq!(s, StatusCode::OK, "{}: {list}", app.backend);
+        let tried: Vec<Value> = list["deliveries"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|d| d["last_error"].is_string() || d["status"] != "pending")
+            .cloned()
+            .collect();
+        if tried.len() >= n {
+            return tried;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{}: no attempt recorded: {list}",
+            app.backend
+        );
+        tokio::time::sleep(StdDuration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn webhooks_cannot_be_aimed_inside_the_network() {
+    for app in public_only_apps().await {
+        let b = app.backend;
+        let brand = app.brand("acme").await;
+        let ann = admin(&app, &brand, "ann").await;
+        let inside = [
+            "http://127.0.0.1:9000/hook",
+            "http://127.1/hook",
+            "http://2130706433/hook",
+            "http://0x7f000001/hook",
+            "http://0.0.0.0/hook",
+            "http://[::1]/hook",
+            "http://[::ffff:127.0.0.1]/hook",
+            "http://[::ffff:7f00:1]/hook",
+            "http://10.0.0.8/hook",
+            "http://172.16.5.4/hook",
+            "http://192.168.1.10/hook",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://[fd00:ec2::254]/latest/meta-data/",
+            "http://100.100.100.200/latest/meta-data/",
+            "http://[fe80::1]/hook",
+            "http://[fc00::1]/hook",
+            "http://224.0.0.1/hook",
+            "http://localhost:9000/hook",
+            "http://LOCALHOST./hook",
+        ];
+        for url in inside {
+            let body = json!({"url": url, "events": ["message.created"]});
+            let (s, problem) = app.post("/api/v1/admin/webhooks", &ann, body).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {url}: {problem}");
+            assert_eq!(
+                problem["type"], "/problems/webhook-target-refused",
+                "{b}: {url}"
+            );
+        }
+        let (s, list) = app.get("/api/v1/admin/webhooks", &ann).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        assert_eq!(list["webhooks"], json!([]), "{b}: none was stored");
+        let public = json!({"url": "https://93.184.215.14/hook", "events": ["message.created"]});
+        let (s, created) = app.post("/api/v1/admin/webhooks", &ann, public).await;
+        assert_eq!(
+            s,
+            StatusCode::CREATED,
+            "{b}: a public address is fine: {created}"
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn deliveries_never_reach_an_inside_address_even_when_stored() {
+    for app in public_only_apps().await {
+        let b = app.backend;
+        let brand = app.brand("acme").await;
+        let ann = admin(&app, &brand, "ann").await;
+        let receiver = Receiver::start(0).await;
+        let port = receiver
+            .url
+            .trim_start_matches("http://127.0.0.1:")
+            .trim_end_matches("/hook")
+            .to_owned();
+        // Stored as if the name had resolved elsewhere when it was added (DNS rebinding),
+        // or as if added before the policy: deliveries check again.
+        for url in [
+            format!("http://localhost:{port}/hook"),
+            format!("http://127.0.0.1:{port}/hook"),
+        ] {
+            let endpoint = Endpoint {
+                id: uuid::Uuid::now_v7(),
+                brand_id: brand.id,
+                url,
+                events: vec!["conversation.created".to_owned()],
+                created_at: app.now(),
+            };
+            let mut conn = app.store().conn().await.expect("conn");
+            webhook_endpoints::insert(&mut conn, &endpoint, "whsec_test")
+                .await
+                .expect("insert");
+        }
+        let visitor = app.visitor(&brand).await;
+        app.start(&brand, &visitor, "hello", "m1").await;
+        for failed in attempted(&app, &ann, 2).await {
+            let error = failed["last_error"].as_str().unwrap_or_default();
+            assert!(error.starts_with("refused"), "{b}: {failed}");
+            assert_eq!(failed["status"], "pending", "{b}: retried later: {failed}");
+        }
+        receiver
+            .still(0, "nothing reached the loopback receiver")
+            .await;
+        app.finish().await;
     }
 }

@@ -7,12 +7,13 @@ use axum::http::StatusCode;
 use ebb_store::outbox::{self, Delivery};
 use ebb_store::webhook_endpoints::{self, Endpoint};
 use serde::{Deserialize, Serialize};
+use url::Url;
 use uuid::Uuid;
 
 use super::super::page::{Order, PageQuery};
 use super::super::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::{AdminAuth, new_token};
-use crate::webhooks::EVENT_TYPES;
+use crate::webhooks::{EVENT_TYPES, TargetPolicy};
 use crate::{ApiError, AppState};
 use ebb_store::page::Cursor;
 use utoipa_axum::router::OpenApiRouter;
@@ -42,21 +43,17 @@ pub struct NewEndpoint {
 }
 
 impl NewEndpoint {
-    fn validate(&self) -> Result<(String, Vec<String>), ApiError> {
+    /// The endpoint's URL and sorted event types, or why they are refused; the URL's
+    /// target must be one `targets` allows.
+    fn validate(&self, targets: &TargetPolicy) -> Result<(Url, Vec<String>), ApiError> {
         let url = self.url.trim();
-        let rest = url
-            .strip_prefix("https://")
-            .or_else(|| url.strip_prefix("http://"));
-        let host_ok = rest.is_some_and(|r| {
-            let host = r.split(['/', '?', '#']).next().unwrap_or_default();
-            !host.is_empty() && !host.contains('@')
-        });
-        if !host_ok || url.len() > MAX_URL || url.chars().any(char::is_whitespace) {
+        if url.len() > MAX_URL || url.chars().any(char::is_whitespace) {
             return Err(ApiError::Invalid(
                 "url must be an http:// or https:// URL with a host (at most 2000 characters)"
                     .into(),
             ));
         }
+        let url = targets.check_url(url).map_err(ApiError::TargetRefused)?;
         if self.events.is_empty() {
             return Err(ApiError::Invalid(
                 "events must name at least one event".into(),
@@ -75,7 +72,7 @@ impl NewEndpoint {
         let mut events = self.events.clone();
         events.sort();
         events.dedup();
-        Ok((url.to_owned(), events))
+        Ok((url, events))
     }
 }
 
@@ -97,11 +94,16 @@ async fn create(
     AdminAuth(admin): AdminAuth,
     ApiJson(new): ApiJson<NewEndpoint>,
 ) -> Result<(StatusCode, Json<CreatedEndpoint>), ApiError> {
-    let (url, events) = new.validate()?;
+    let targets = &state.settings.webhook_targets;
+    let (url, events) = new.validate(targets)?;
+    targets
+        .check_resolved(&url)
+        .await
+        .map_err(ApiError::TargetRefused)?;
     let endpoint = Endpoint {
         id: Uuid::now_v7(),
         brand_id: admin.brand_id,
-        url,
+        url: url.to_string(),
         events,
         created_at: state.clock.now(),
     };
@@ -193,11 +195,12 @@ mod tests {
     use super::NewEndpoint;
 
     fn check(url: &str, events: &[&str]) -> bool {
+        let loopback = crate::webhooks::TargetPolicy::parse("127.0.0.1").expect("a policy");
         NewEndpoint {
             url: url.to_owned(),
             events: events.iter().map(|e| (*e).to_owned()).collect(),
         }
-        .validate()
+        .validate(&loopback)
         .is_ok()
     }
 
@@ -211,5 +214,6 @@ mod tests {
         assert!(!check("javascript:alert(1)", &["message.created"]));
         assert!(!check("https://hooks.example", &[]));
         assert!(!check("https://hooks.example", &["message.deleted"]));
+        assert!(!check("http://127.0.0.2:9000/x", &["csat.submitted"]));
     }
 }
