@@ -29,6 +29,17 @@ impl Author {
             Self::System => "system",
         }
     }
+
+    /// Whose idempotency keys these are (`visitor:<id>`, `expert:<id>`, `system`): a client
+    /// message id is unique per conversation and author, so one author's retry finds their
+    /// own message and never another author's.
+    pub fn key(&self) -> String {
+        match self {
+            Self::Visitor(id) => format!("visitor:{}", id.0),
+            Self::Expert(id) => format!("expert:{}", id.0),
+            Self::System => "system".to_owned(),
+        }
+    }
 }
 
 /// A validated message body: trimmed, non-empty, at most [`MAX_MESSAGE_CHARS`].

@@ -175,7 +175,7 @@ async fn post_once(
         .ok_or(ApiError::NotFound("conversation"))?;
     check_author(&conv, author)?;
     if let Some(cid) = &client_msg_id
-        && let Some(entry) = events::by_client_msg_id(&mut tx, brand, id, cid).await?
+        && let Some(entry) = events::by_client_msg_id(&mut tx, brand, id, author, cid).await?
     {
         return Ok(Outcome {
             conversation: conv,

@@ -49,7 +49,7 @@ const UNIQUE_RULES: [(&str, &str, Unique); 7] = [
     ("csat_pkey", "csat.conversation_id", Unique::CsatRating),
     (
         "events_client_msg_id_key",
-        "events.conversation_id, events.client_msg_id",
+        "events.conversation_id, events.author_key, events.client_msg_id",
         Unique::ClientMessageId,
     ),
 ];

@@ -1,5 +1,6 @@
 //! The conversation timeline: one row per entry, keyed by (conversation, seq). Message
-//! entries carry the client's message id, unique per conversation, for idempotent retries.
+//! entries carry the client's message id, unique per conversation and author (its
+//! [`Author::key`]), for idempotent retries.
 
 use ebb_core::earnings::Reply;
 use ebb_core::{Author, BrandId, ConversationId, Entry, Event, VisitorId};
@@ -23,7 +24,7 @@ row_into!(EntryRow, Entry, |r| {
 });
 
 const APPEND: &str = "INSERT INTO events (brand_id, conversation_id, seq, kind, client_msg_id, \
-    data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    author_key, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 /// Appends `entries` to a conversation's timeline.
 pub async fn append(
@@ -33,9 +34,13 @@ pub async fn append(
     entries: &[Entry],
 ) -> Result<()> {
     for entry in entries {
-        let client_msg_id = match &entry.event {
-            Event::Message { client_msg_id, .. } => client_msg_id.as_deref(),
-            _ => None,
+        let (client_msg_id, author_key) = match &entry.event {
+            Event::Message {
+                client_msg_id: Some(id),
+                author,
+                ..
+            } => (Some(id.as_str()), Some(author.key())),
+            _ => (None, None),
         };
         let data = serde_json::to_string(&entry.event)?;
         let params = [
@@ -44,6 +49,7 @@ pub async fn append(
             i64::try_from(entry.seq).unwrap_or(i64::MAX).into(),
             entry.event.kind().into(),
             client_msg_id.into(),
+            author_key.as_deref().into(),
             data.as_str().into(),
             to_micros(entry.at).into(),
         ];
@@ -71,16 +77,23 @@ pub async fn after(
     rows::all::<EntryRow, _>(h, sql, &params).await
 }
 
-/// The message entry already stored under this client message id, if any.
+/// The message `author` already stored under this client message id, if any.
 pub async fn by_client_msg_id(
     h: &mut impl Handle,
     brand: BrandId,
     conversation: ConversationId,
+    author: Author,
     client_msg_id: &str,
 ) -> Result<Option<Entry>> {
     let sql = "SELECT seq, data, created_at FROM events WHERE brand_id = $1 \
-               AND conversation_id = $2 AND client_msg_id = $3";
-    let params = [brand.0.into(), conversation.0.into(), client_msg_id.into()];
+               AND conversation_id = $2 AND author_key = $3 AND client_msg_id = $4";
+    let author = author.key();
+    let params = [
+        brand.0.into(),
+        conversation.0.into(),
+        author.as_str().into(),
+        client_msg_id.into(),
+    ];
     rows::one::<EntryRow, _>(h, sql, &params).await
 }
 
@@ -95,10 +108,12 @@ pub async fn conversation_of_client_msg_id(
     let row: Option<(uuid::Uuid,)> = run!(h, |c| sqlx::query_as(
         "SELECT e.conversation_id FROM events e \
          JOIN conversations v ON v.brand_id = e.brand_id AND v.id = e.conversation_id \
-         WHERE e.brand_id = $1 AND v.visitor_id = $2 AND e.client_msg_id = $3 LIMIT 1"
+         WHERE e.brand_id = $1 AND v.visitor_id = $2 AND e.author_key = $3 \
+           AND e.client_msg_id = $4 LIMIT 1"
     )
     .bind(brand.0)
     .bind(visitor.0)
+    .bind(Author::Visitor(visitor).key())
     .bind(client_msg_id)
     .fetch_optional(c)
     .await)?;

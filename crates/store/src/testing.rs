@@ -97,15 +97,26 @@ impl TestDb {
         }
     }
 
-    /// Drops the PostgreSQL schema, if any.
+    /// Drops the PostgreSQL schema, if any (again if PostgreSQL chose the drop as the
+    /// victim of a deadlock with a connection still closing).
     pub async fn finish(self) {
         self.store.close().await;
         if let Some((url, schema)) = &self.pg {
             let admin = sqlx::PgPool::connect(url).await.expect("postgres");
-            sqlx::query(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
-                .execute(&admin)
-                .await
-                .expect("drop schema");
+            let drop = format!("DROP SCHEMA \"{schema}\" CASCADE");
+            let mut tries = 0;
+            loop {
+                match sqlx::query(&drop).execute(&admin).await {
+                    Ok(_) => break,
+                    Err(sqlx::Error::Database(e))
+                        if e.code().as_deref() == Some("40P01") && tries < 5 =>
+                    {
+                        tries += 1;
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    }
+                    Err(e) => panic!("drop schema {schema}: {e}"),
+                }
+            }
             admin.close().await;
         }
     }

@@ -1,5 +1,6 @@
 //! The walking skeleton: a visitor writes, gets the automatic message, the conversation is
-//! routed to an available expert who lists, reads and answers it. Retries never duplicate.
+//! routed to an available expert who lists, reads and answers it. Retries never duplicate,
+//! and a client message id is its author's own.
 
 use ebb_core::ExpertStatus;
 use reqwest::{Method, StatusCode};
@@ -91,6 +92,44 @@ per_backend! {
             .filter(|e| e["body"] == "Anyone?")
             .count();
         assert_eq!(bodies, 1, "{b}");
+    }
+}
+
+per_backend! {
+    async fn a_client_id_is_its_authors_own(app, b) {
+        let brand = app.brand("acme").await;
+        let (_, ada) = app.expert(&brand, "ada", 3, ExpertStatus::Available).await;
+        let visitor = app.visitor(&brand).await;
+        let first = app.start(&brand, &visitor, "Hello", "m-1").await;
+        let id = first["conversation"]["id"].as_str().expect("id");
+        let expert_path = format!("/api/v1/expert/conversations/{id}/messages");
+        let reply = json!({"body": "Hi, how can I help?", "client_msg_id": "m-1"});
+        let (s, sent) = app.post(&expert_path, &ada, reply.clone()).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: the visitor's id is not the expert's: {sent}");
+        assert_eq!(sent["entries"][0]["body"], "Hi, how can I help?", "{b}");
+        assert_eq!(sent["entries"][0]["author"]["kind"], "expert", "{b}");
+        let (s, again) = app.post(&expert_path, &ada, reply).await;
+        assert_eq!(s, StatusCode::OK, "{b}: the expert's own retry is a replay");
+        assert_eq!(again["entries"][0], sent["entries"][0], "{b}");
+
+        let widget_path = format!("/api/v1/widget/acme/conversations/{id}/messages");
+        let msg = json!({"body": "Thanks!", "client_msg_id": "e-9"});
+        let (s, _) = app.post(&expert_path, &ada, json!({"body": "More?", "client_msg_id": "e-9"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let (s, mine) = app.post(&widget_path, &visitor, msg).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: the expert's id is not the visitor's: {mine}");
+        assert_eq!(mine["entries"][0]["body"], "Thanks!", "{b}");
+
+        let (_, all) = app.get(&format!("/api/v1/expert/conversations/{id}"), &ada).await;
+        let bodies: Vec<&str> = all["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter_map(|e| e["body"].as_str())
+            .collect();
+        for said in ["Hello", "Hi, how can I help?", "More?", "Thanks!"] {
+            assert_eq!(bodies.iter().filter(|b| **b == said).count(), 1, "{b}: {said} once: {bodies:?}");
+        }
     }
 }
 

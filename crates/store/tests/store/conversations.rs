@@ -160,7 +160,8 @@ async fn client_message_ids_are_unique_and_stale_writes_are_refused() {
         tx.commit().await.expect("commit");
 
         let mut conn = store.conn().await.expect("conn");
-        let found = events::by_client_msg_id(&mut conn, acme.id, conv.id, "m-1").await;
+        let author = Author::Visitor(visitor);
+        let found = events::by_client_msg_id(&mut conn, acme.id, conv.id, author, "m-1").await;
         let found = found.expect("q").expect("stored");
         assert!(matches!(
             found.event,

@@ -1,6 +1,7 @@
 //! The timeline log: entries read back after a seq with a limit, a retried message found
-//! by its client id only for its own visitor and brand, a seq never stored twice, and the
-//! brand's log in insertion order filtered by kind.
+//! by its client id only for its own author, conversation and brand (another author may
+//! reuse the id), a seq never stored twice, and the brand's log in insertion order
+//! filtered by kind.
 
 use ebb_core::{Author, Entry, Event, ExpertId, MessageBody};
 use ebb_store::events;
@@ -22,7 +23,7 @@ async fn the_timeline_and_the_brand_log_read_back_in_order() {
         let store = &db.store;
         let (acme, globex) = two_brands(store).await;
         let (a, vera) = conversation(store, acme.id, Some("first-a"), T0, vec![]).await;
-        let (b, _) = conversation(store, acme.id, Some("first-b"), T0, vec![]).await;
+        let (b, bea) = conversation(store, acme.id, Some("first-b"), T0, vec![]).await;
         let (g, gus) = conversation(store, globex.id, Some("first-a"), T0, vec![]).await;
         let ada = Author::Expert(ExpertId::new());
         let later: Vec<Entry> = (1..=4)
@@ -66,11 +67,37 @@ async fn the_timeline_and_the_brand_log_read_back_in_order() {
         assert_eq!(gus_at_acme.await.expect("q"), None, "{}", db.name);
         let gus_home = events::conversation_of_client_msg_id(&mut conn, globex.id, gus, "first-a");
         assert_eq!(gus_home.await.expect("q"), Some(g.id), "{}", db.name);
-        let not_hers = events::by_client_msg_id(&mut conn, acme.id, b.id, "first-a").await;
+        let bea = Author::Visitor(bea);
+        let not_hers = events::by_client_msg_id(&mut conn, acme.id, b.id, bea, "first-a").await;
         assert_eq!(
             not_hers.expect("q"),
             None,
             "{}: the id belongs to a",
+            db.name
+        );
+        drop(conn);
+
+        // The expert reuses the visitor's id in the same conversation: their own key.
+        let reuse = Entry {
+            seq: a.last_seq + 5,
+            at: T0 + Duration::minutes(5),
+            event: said(ada, "same id, other author", Some("first-a")),
+        };
+        committed(store, async |tx| {
+            events::append(tx, acme.id, a.id, std::slice::from_ref(&reuse))
+                .await
+                .expect("another author's id is free")
+        })
+        .await;
+        let mut conn = store.conn().await.expect("conn");
+        let theirs = events::by_client_msg_id(&mut conn, acme.id, a.id, ada, "first-a").await;
+        assert_eq!(theirs.expect("q").as_ref(), Some(&reuse), "{}", db.name);
+        let vera_key = Author::Visitor(vera);
+        let hers = events::by_client_msg_id(&mut conn, acme.id, a.id, vera_key, "first-a").await;
+        let hers = hers.expect("q").expect("the visitor's own");
+        assert!(
+            matches!(hers.event, Event::Message { author, .. } if author == vera_key),
+            "{}",
             db.name
         );
 
@@ -80,12 +107,12 @@ async fn the_timeline_and_the_brand_log_read_back_in_order() {
         assert!(log.windows(2).all(|w| w[0].pos < w[1].pos), "{}", db.name);
         assert!(log.iter().all(|l| l.entry.event.kind() == "message"));
         let per = |id| log.iter().filter(|l| l.conversation == id).count();
-        // The first message and the automatic one, then a's four replies.
-        assert_eq!((per(a.id), per(b.id), per(g.id)), (6, 2, 0), "{}", db.name);
+        // The first message and the automatic one, then a's four replies and the reuse.
+        assert_eq!((per(a.id), per(b.id), per(g.id)), (7, 2, 0), "{}", db.name);
         let last = log.last().expect("some");
         assert_eq!(
             (last.conversation, &last.entry),
-            (a.id, &later[3]),
+            (a.id, &reuse),
             "{}",
             db.name
         );
