@@ -56,6 +56,13 @@ pub struct Config {
     /// Requests and WebSocket messages per minute allowed from one visitor (0: no limit).
     #[arg(long, env = "EBB_RATE_PER_VISITOR", default_value_t = 120)]
     pub rate_per_visitor: u32,
+    /// Reverse proxies (IP addresses or CIDR networks, comma-separated) whose forwarding
+    /// header names the client; the per-IP limit uses the TCP peer when none is trusted.
+    #[arg(long, env = "EBB_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<crate::forwarded::ProxyNet>,
+    /// Which header the trusted proxies write the client address into.
+    #[arg(long, env = "EBB_FORWARDED_HEADER", value_enum, default_value_t)]
+    pub forwarded_header: crate::forwarded::ForwardedHeader,
 }
 
 impl std::fmt::Debug for Config {
@@ -82,6 +89,8 @@ impl std::fmt::Debug for Config {
             .field("heartbeat_secs", &self.heartbeat_secs)
             .field("rate_per_ip", &self.rate_per_ip)
             .field("rate_per_visitor", &self.rate_per_visitor)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("forwarded_header", &self.forwarded_header)
             .finish()
     }
 }
@@ -114,6 +123,12 @@ impl std::fmt::Display for PrintConfig<'_> {
         writeln!(f, "presence_grace_ms = {}", c.presence_grace_ms)?;
         writeln!(f, "heartbeat_secs = {}", c.heartbeat_secs)?;
         writeln!(f, "rate_per_ip = {}", c.rate_per_ip)?;
-        write!(f, "rate_per_visitor = {}", c.rate_per_visitor)
+        writeln!(f, "rate_per_visitor = {}", c.rate_per_visitor)?;
+        let proxies: Vec<String> = c.trusted_proxies.iter().map(|p| p.to_string()).collect();
+        match proxies.is_empty() {
+            true => writeln!(f, "trusted_proxies = (none: the TCP peer is the client)")?,
+            false => writeln!(f, "trusted_proxies = {}", proxies.join(","))?,
+        }
+        write!(f, "forwarded_header = {}", c.forwarded_header.name())
     }
 }

@@ -10,6 +10,8 @@ pub mod config;
 pub mod demo;
 pub mod desk;
 pub mod error;
+pub mod forwarded;
+pub mod headers;
 pub mod limits;
 pub mod metrics;
 pub mod openapi;
@@ -73,6 +75,8 @@ pub struct Settings {
     pub heartbeat: std::time::Duration,
     /// Rate limits.
     pub rates: limits::RateSettings,
+    /// Reverse proxies whose forwarding header names the client (none by default).
+    pub proxies: forwarded::TrustedProxies,
 }
 
 impl Default for Settings {
@@ -84,6 +88,7 @@ impl Default for Settings {
             presence_lease: presence::DEFAULT_LEASE,
             heartbeat: std::time::Duration::from_secs(20),
             rates: limits::RateSettings::default(),
+            proxies: forwarded::TrustedProxies::default(),
         }
     }
 }
@@ -188,6 +193,10 @@ pub async fn run(
         rates: limits::RateSettings {
             per_ip_per_minute: config.rate_per_ip,
             per_visitor_per_minute: config.rate_per_visitor,
+        },
+        proxies: forwarded::TrustedProxies {
+            nets: config.trusted_proxies.clone(),
+            header: config.forwarded_header,
         },
         ..Settings::default()
     };
