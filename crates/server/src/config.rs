@@ -58,8 +58,8 @@ pub struct Config {
     pub rate_per_visitor: u32,
     /// Reverse proxies (IP addresses or CIDR networks, comma-separated) whose forwarding
     /// header names the client; the per-IP limit uses the TCP peer when none is trusted.
-    #[arg(long, env = "EBB_TRUSTED_PROXIES", value_delimiter = ',')]
-    pub trusted_proxies: Vec<crate::forwarded::ProxyNet>,
+    #[arg(long, env = "EBB_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: crate::forwarded::ProxyList,
     /// Which header the trusted proxies write the client address into.
     #[arg(long, env = "EBB_FORWARDED_HEADER", value_enum, default_value_t)]
     pub forwarded_header: crate::forwarded::ForwardedHeader,
@@ -124,10 +124,9 @@ impl std::fmt::Display for PrintConfig<'_> {
         writeln!(f, "heartbeat_secs = {}", c.heartbeat_secs)?;
         writeln!(f, "rate_per_ip = {}", c.rate_per_ip)?;
         writeln!(f, "rate_per_visitor = {}", c.rate_per_visitor)?;
-        let proxies: Vec<String> = c.trusted_proxies.iter().map(|p| p.to_string()).collect();
-        match proxies.is_empty() {
+        match c.trusted_proxies.0.is_empty() {
             true => writeln!(f, "trusted_proxies = (none: the TCP peer is the client)")?,
-            false => writeln!(f, "trusted_proxies = {}", proxies.join(","))?,
+            false => writeln!(f, "trusted_proxies = {}", c.trusted_proxies)?,
         }
         write!(f, "forwarded_header = {}", c.forwarded_header.name())
     }

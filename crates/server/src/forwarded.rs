@@ -50,6 +50,29 @@ impl std::fmt::Display for ProxyNet {
     }
 }
 
+/// A comma-separated list of [`ProxyNet`]s (`127.0.0.1, 10.0.0.0/8`); empty means none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProxyList(pub Vec<ProxyNet>);
+
+impl FromStr for ProxyList {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.split(',')
+            .filter(|entry| !entry.trim().is_empty())
+            .map(ProxyNet::from_str)
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+}
+
+impl std::fmt::Display for ProxyList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let nets: Vec<String> = self.0.iter().map(ProxyNet::to_string).collect();
+        f.write_str(&nets.join(","))
+    }
+}
+
 /// The reverse proxies whose forwarding header is believed (none by default).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TrustedProxies {
@@ -253,6 +276,14 @@ mod tests {
         assert!("::1".parse::<ProxyNet>().is_ok());
         assert!("localhost".parse::<ProxyNet>().is_err());
         assert!("10.0.0.0/33".parse::<ProxyNet>().is_err());
+        let list: ProxyList = "127.0.0.1, 10.0.0.0/8,".parse().expect("list");
+        assert_eq!(list.to_string(), "127.0.0.1/32,10.0.0.0/8");
+        assert_eq!(
+            "".parse::<ProxyList>(),
+            Ok(ProxyList::default()),
+            "empty: none"
+        );
+        assert!("127.0.0.1, nope".parse::<ProxyList>().is_err());
     }
 
     fn addr() -> impl Strategy<Value = IpAddr> {

@@ -195,7 +195,7 @@ pub async fn run(
             per_visitor_per_minute: config.rate_per_visitor,
         },
         proxies: forwarded::TrustedProxies {
-            nets: config.trusted_proxies.clone(),
+            nets: config.trusted_proxies.0.clone(),
             header: config.forwarded_header,
         },
         ..Settings::default()
