@@ -71,6 +71,10 @@ per_backend! {
         let visitor = app.visitor(&acme).await;
         let started = app.start(&acme, &visitor, "hello", "m").await;
         let id = started["conversation"]["id"].as_str().expect("id").to_owned();
+        let url = format!("{}/ws?token={expert}", app.base.replacen("http", "ws", 1));
+        let (_, upgraded) = tokio_tungstenite::connect_async(url).await.expect("ws");
+        assert_eq!(upgraded.status(), StatusCode::SWITCHING_PROTOCOLS);
+        check(&format!("{b}: GET /ws (upgrade)"), upgraded.status(), upgraded.headers());
         let (mut successes, mut refusals) = (0, 0);
         for route in routes() {
             let path = route
