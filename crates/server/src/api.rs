@@ -127,6 +127,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(crate::web::router())
         .fallback(|| async { ApiError::NotFound("route") })
+        .layer(axum::middleware::from_fn(crate::headers::secure))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }

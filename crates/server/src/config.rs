@@ -61,6 +61,13 @@ pub struct Config {
     /// refused.
     #[arg(long, env = "EBB_WEBHOOK_ALLOW_NETS", default_value = "")]
     pub webhook_allow_nets: String,
+    /// Reverse proxies (IP addresses or CIDR networks, comma-separated) whose forwarding
+    /// header names the client; the per-IP limit uses the TCP peer when none is trusted.
+    #[arg(long, env = "EBB_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: crate::forwarded::ProxyList,
+    /// Which header the trusted proxies write the client address into.
+    #[arg(long, env = "EBB_FORWARDED_HEADER", value_enum, default_value_t)]
+    pub forwarded_header: crate::forwarded::ForwardedHeader,
 }
 
 impl std::fmt::Debug for Config {
@@ -88,6 +95,8 @@ impl std::fmt::Debug for Config {
             .field("rate_per_ip", &self.rate_per_ip)
             .field("rate_per_visitor", &self.rate_per_visitor)
             .field("webhook_allow_nets", &self.webhook_allow_nets)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("forwarded_header", &self.forwarded_header)
             .finish()
     }
 }
@@ -121,6 +130,11 @@ impl std::fmt::Display for PrintConfig<'_> {
         writeln!(f, "heartbeat_secs = {}", c.heartbeat_secs)?;
         writeln!(f, "rate_per_ip = {}", c.rate_per_ip)?;
         writeln!(f, "rate_per_visitor = {}", c.rate_per_visitor)?;
-        write!(f, "webhook_allow_nets = {}", c.webhook_allow_nets)
+        writeln!(f, "webhook_allow_nets = {}", c.webhook_allow_nets)?;
+        match c.trusted_proxies.0.is_empty() {
+            true => writeln!(f, "trusted_proxies = (none: the TCP peer is the client)")?,
+            false => writeln!(f, "trusted_proxies = {}", c.trusted_proxies)?,
+        }
+        write!(f, "forwarded_header = {}", c.forwarded_header.name())
     }
 }

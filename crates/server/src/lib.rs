@@ -10,6 +10,8 @@ pub mod config;
 pub mod demo;
 pub mod desk;
 pub mod error;
+pub mod forwarded;
+pub mod headers;
 pub mod limits;
 pub mod metrics;
 pub mod openapi;
@@ -75,6 +77,8 @@ pub struct Settings {
     pub rates: limits::RateSettings,
     /// Where webhooks may be sent.
     pub webhook_targets: webhooks::TargetPolicy,
+    /// Reverse proxies whose forwarding header names the client (none by default).
+    pub proxies: forwarded::TrustedProxies,
 }
 
 impl Default for Settings {
@@ -87,6 +91,7 @@ impl Default for Settings {
             heartbeat: std::time::Duration::from_secs(20),
             rates: limits::RateSettings::default(),
             webhook_targets: webhooks::TargetPolicy::default(),
+            proxies: forwarded::TrustedProxies::default(),
         }
     }
 }
@@ -198,6 +203,10 @@ pub async fn run(
             per_visitor_per_minute: config.rate_per_visitor,
         },
         webhook_targets,
+        proxies: forwarded::TrustedProxies {
+            nets: config.trusted_proxies.0.clone(),
+            header: config.forwarded_header,
+        },
         ..Settings::default()
     };
     let bus = match &config.nats_url {

@@ -87,14 +87,19 @@ where
     })
 }
 
-/// Middleware: the per-IP limit (skipped when the server runs without peer addresses).
+/// Middleware: the per-IP limit (skipped when the server runs without peer addresses),
+/// keyed by the client address behind the trusted proxies ([`crate::forwarded`]).
 pub async fn per_ip(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
     if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
-        state.limits.check_ip(peer.ip())?;
+        let client = state
+            .settings
+            .proxies
+            .client_ip(peer.ip(), request.headers());
+        state.limits.check_ip(client)?;
     }
     Ok(next.run(request).await)
 }

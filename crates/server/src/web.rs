@@ -62,6 +62,7 @@ const ASSETS: &[Asset] = &[
     asset!("/lib/live.js", JS, "lib/live.js"),
     asset!("/lib/report.js", JS, "lib/report.js"),
     asset!("/lib/base.css", CSS, "lib/base.css"),
+    asset!("/demo/demo.css", CSS, "demo/demo.css"),
     asset!("/favicon.svg", SVG, "favicon.svg"),
     asset!("/favicon.ico", SVG, "favicon.svg"),
     asset!("/", HTML, "index.html"),
@@ -84,6 +85,12 @@ pub fn router() -> Router<AppState> {
         router = router.route(asset.path, get(move || async move { serve(asset) }));
     }
     router
+}
+
+/// The URL path of every embedded file and page (the demo page included), for tests that
+/// sweep them.
+pub fn paths() -> impl Iterator<Item = &'static str> {
+    ASSETS.iter().map(|a| a.path).chain(["/demo/"])
 }
 
 fn serve(asset: &'static Asset) -> Response {
@@ -116,7 +123,7 @@ async fn demo_page(State(state): State<AppState>) -> Result<Response, ApiError> 
 
 #[cfg(test)]
 mod tests {
-    use super::{ASSETS, JS};
+    use super::{ASSETS, DEMO_PAGE, HTML, JS};
 
     /// The absolute paths a JS module imports (`from '/lib/api.js'`).
     fn imports(source: &str) -> Vec<&str> {
@@ -155,6 +162,31 @@ mod tests {
             }
             let url = format!("/panel/{name}");
             assert!(served.contains(&url.as_str()), "{url} is not embedded");
+        }
+    }
+
+    /// Ebb's pages run under a CSP without `unsafe-inline`: any inline script, style
+    /// element, style attribute or event handler attribute would be blocked.
+    #[test]
+    fn pages_have_no_inline_script_or_style() {
+        let pages = ASSETS
+            .iter()
+            .filter(|a| a.content_type == HTML)
+            .map(|a| (a.path, a.body))
+            .chain([("/demo/", DEMO_PAGE)]);
+        for (path, body) in pages {
+            let html = String::from_utf8_lossy(body).to_ascii_lowercase();
+            for (i, _) in html.match_indices("<script") {
+                let tag = html[i..].split('>').next().unwrap_or_default();
+                assert!(tag.contains(" src="), "{path}: inline script {tag}");
+            }
+            assert!(!html.contains("<style"), "{path}: a style element");
+            assert!(!html.contains(" style="), "{path}: a style attribute");
+            assert!(!html.contains("javascript:"), "{path}: a javascript: URL");
+            let handler = html
+                .split(|c: char| c.is_whitespace())
+                .find(|word| word.starts_with("on") && word.contains('='));
+            assert!(handler.is_none(), "{path}: an event handler {handler:?}");
         }
     }
 

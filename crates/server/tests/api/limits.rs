@@ -64,3 +64,59 @@ per_backend! {
         );
     }
 }
+
+/// A server allowing 5 requests a minute per client IP, trusting `proxies`.
+async fn limited_behind(proxies: &[&str]) -> Vec<crate::helpers::TestApp> {
+    let mut settings = crate::helpers::test_settings();
+    settings.rates.per_ip_per_minute = 5;
+    settings.proxies.nets = proxies.iter().map(|p| p.parse().expect("net")).collect();
+    crate::helpers::spawn_apps_with(settings).await
+}
+
+/// The status of `GET /api/v1/widget/acme` sent with `X-Forwarded-For: forwarded`.
+async fn brand_info(app: &crate::helpers::TestApp, forwarded: &str) -> StatusCode {
+    app.http
+        .get(format!("{}/api/v1/widget/acme", app.base))
+        .header("x-forwarded-for", forwarded)
+        .send()
+        .await
+        .expect("send")
+        .status()
+}
+
+#[tokio::test]
+async fn a_forged_forwarded_for_from_an_untrusted_peer_does_not_escape_the_ip_limit() {
+    for app in limited_behind(&["10.0.0.0/8"]).await {
+        let b = app.backend;
+        app.brand("acme").await;
+        let mut statuses = Vec::new();
+        for n in 0..8 {
+            statuses.push(brand_info(&app, &format!("203.0.113.{n}")).await);
+        }
+        assert_eq!(statuses[..5], [StatusCode::OK; 5], "{b}");
+        assert_eq!(
+            statuses[5..],
+            [StatusCode::TOO_MANY_REQUESTS; 3],
+            "{b}: {statuses:?}"
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_ip_limit() {
+    for app in limited_behind(&["127.0.0.1"]).await {
+        let b = app.backend;
+        app.brand("acme").await;
+        for _ in 0..5 {
+            assert_eq!(brand_info(&app, "203.0.113.1").await, StatusCode::OK, "{b}");
+        }
+        let over = brand_info(&app, "203.0.113.1").await;
+        assert_eq!(over, StatusCode::TOO_MANY_REQUESTS, "{b}");
+        // The limited client forges an entry; the proxy appended the address it saw.
+        let forged = brand_info(&app, "203.0.113.2, 203.0.113.1").await;
+        assert_eq!(forged, StatusCode::TOO_MANY_REQUESTS, "{b}");
+        assert_eq!(brand_info(&app, "203.0.113.2").await, StatusCode::OK, "{b}");
+        app.finish().await;
+    }
+}

@@ -8,6 +8,7 @@ mod conflicts;
 mod contract;
 mod csat;
 mod earnings;
+mod headers;
 mod heartbeat;
 mod helpers;
 mod limits;
