@@ -56,6 +56,24 @@ pub struct Config {
     /// Requests and WebSocket messages per minute allowed from one visitor (0: no limit).
     #[arg(long, env = "EBB_RATE_PER_VISITOR", default_value_t = 120)]
     pub rate_per_visitor: u32,
+    /// WebSocket messages per minute allowed from one expert or admin, over all their
+    /// sockets (0: no limit).
+    #[arg(long, env = "EBB_RATE_PER_MEMBER", default_value_t = 600)]
+    pub rate_per_member: u32,
+    /// Seconds a client has to send a request's head (request line and headers), from its
+    /// first byte or from when the connection went idle; then the connection is closed.
+    #[arg(long, env = "EBB_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+    /// Seconds a client has to send a whole request body; then the request fails (400).
+    #[arg(long, env = "EBB_BODY_TIMEOUT_SECS", default_value_t = 30)]
+    pub body_timeout_secs: u64,
+    /// Open HTTP connections allowed from one IP address; more are closed at once
+    /// (0: no cap).
+    #[arg(long, env = "EBB_MAX_CONNECTIONS_PER_IP", default_value_t = 256)]
+    pub max_connections_per_ip: usize,
+    /// Open WebSockets allowed from one IP address; more upgrades answer 429 (0: no cap).
+    #[arg(long, env = "EBB_MAX_WEBSOCKETS_PER_IP", default_value_t = 64)]
+    pub max_websockets_per_ip: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -82,6 +100,11 @@ impl std::fmt::Debug for Config {
             .field("heartbeat_secs", &self.heartbeat_secs)
             .field("rate_per_ip", &self.rate_per_ip)
             .field("rate_per_visitor", &self.rate_per_visitor)
+            .field("rate_per_member", &self.rate_per_member)
+            .field("header_timeout_secs", &self.header_timeout_secs)
+            .field("body_timeout_secs", &self.body_timeout_secs)
+            .field("max_connections_per_ip", &self.max_connections_per_ip)
+            .field("max_websockets_per_ip", &self.max_websockets_per_ip)
             .finish()
     }
 }
@@ -114,6 +137,11 @@ impl std::fmt::Display for PrintConfig<'_> {
         writeln!(f, "presence_grace_ms = {}", c.presence_grace_ms)?;
         writeln!(f, "heartbeat_secs = {}", c.heartbeat_secs)?;
         writeln!(f, "rate_per_ip = {}", c.rate_per_ip)?;
-        write!(f, "rate_per_visitor = {}", c.rate_per_visitor)
+        writeln!(f, "rate_per_visitor = {}", c.rate_per_visitor)?;
+        writeln!(f, "rate_per_member = {}", c.rate_per_member)?;
+        writeln!(f, "header_timeout_secs = {}", c.header_timeout_secs)?;
+        writeln!(f, "body_timeout_secs = {}", c.body_timeout_secs)?;
+        writeln!(f, "max_connections_per_ip = {}", c.max_connections_per_ip)?;
+        write!(f, "max_websockets_per_ip = {}", c.max_websockets_per_ip)
     }
 }
