@@ -77,7 +77,7 @@ async fn health_from(app: &TestApp, from: Ipv4Addr) -> StatusCode {
 }
 
 #[tokio::test]
-async fn stalled_requests_are_capped_per_ip_and_closed_after_the_header_timeout() {
+async fn stalled_requests_are_closed_after_the_header_timeout_and_others_are_served() {
     let settings = with_connections(ConnectionSettings {
         header_timeout: Duration::from_millis(500),
         per_ip_connections: 20,
@@ -109,6 +109,44 @@ async fn stalled_requests_are_capped_per_ip_and_closed_after_the_header_timeout(
             health_from(&app, attacker).await,
             StatusCode::OK,
             "{b}: the address is served again once its stalled connections are gone"
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn connections_over_the_per_ip_cap_are_closed_at_once() {
+    let cap = 20;
+    let settings = with_connections(ConnectionSettings {
+        header_timeout: GENEROUS * 4,
+        per_ip_connections: cap,
+        ..ConnectionSettings::default()
+    });
+    for app in spawn_apps_with(settings).await {
+        let b = app.backend;
+        let mut stalled = Vec::new();
+        for _ in 0..cap + 50 {
+            let mut stream = TcpStream::connect(addr(&app)).await.expect("connect");
+            let _ = stream.write_all(b"GET /healthz HT").await;
+            stalled.push(stream);
+        }
+        let over = stalled.split_off(cap);
+        let closed = futures_util::future::join_all(over.into_iter().map(closed_by_server)).await;
+        assert!(
+            closed.iter().all(|c| *c),
+            "{b}: connections over the cap are closed long before the header timeout"
+        );
+        let mut first = stalled.swap_remove(0);
+        first
+            .write_all(b"TP/1.1\r\nhost: ebb\r\nconnection: close\r\n\r\n")
+            .await
+            .expect("finish the request");
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(GENEROUS, first.read_to_end(&mut answer)).await;
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(
+            answer.starts_with("HTTP/1.1 200"),
+            "{b}: a connection within the cap stays open: {answer}"
         );
         app.finish().await;
     }
