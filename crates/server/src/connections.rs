@@ -43,18 +43,19 @@ impl Default for ConnectionSettings {
     }
 }
 
-/// Counts what each client IP holds open, up to a cap; cheap to clone.
+/// Open things per client address.
+type OpenPerIp = Arc<Mutex<HashMap<IpAddr, usize>>>;
+
+/// Counts what each client address holds open, up to a cap; cheap to clone. IPv6
+/// addresses count per /64 (one subscriber's network), IPv4 per address.
 #[derive(Clone, Default)]
 pub struct PerIpSlots {
     max: usize,
-    open: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    open: OpenPerIp,
 }
 
-/// One open thing of one IP, counted until dropped.
-pub struct Slot {
-    open: Arc<Mutex<HashMap<IpAddr, usize>>>,
-    ip: IpAddr,
-}
+/// One open thing of one address, counted until dropped (not counted without a cap).
+pub struct Slot(Option<(OpenPerIp, IpAddr)>);
 
 impl PerIpSlots {
     /// At most `max` per IP (0: no cap, nothing counted).
@@ -70,34 +71,46 @@ impl PerIpSlots {
         self.max
     }
 
-    /// A slot for `ip`, or `None` when it already holds the cap. `Some(None)` when
-    /// there is no cap.
-    pub fn try_take(&self, ip: IpAddr) -> Option<Option<Slot>> {
+    /// A slot for `ip`, or `None` when its address already holds the cap.
+    pub fn try_take(&self, ip: IpAddr) -> Option<Slot> {
         if self.max == 0 {
-            return Some(None);
+            return Some(Slot(None));
         }
+        let key = client_key(ip);
         let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        let held = open.entry(ip).or_insert(0);
+        let held = open.entry(key).or_insert(0);
         if *held >= self.max {
             return None;
         }
         *held += 1;
-        Some(Some(Slot {
-            open: self.open.clone(),
-            ip,
-        }))
+        Some(Slot(Some((self.open.clone(), key))))
     }
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(held) = open.get_mut(&self.ip) {
+        let Some((open, key)) = &self.0 else {
+            return;
+        };
+        let mut open = open.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(held) = open.get_mut(key) {
             *held = held.saturating_sub(1);
             if *held == 0 {
-                open.remove(&self.ip);
+                open.remove(key);
             }
         }
+    }
+}
+
+/// What a cap counts for `ip`: an IPv4 address (IPv4-mapped IPv6 included) as itself,
+/// any other IPv6 address by its /64 network.
+fn client_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
+        },
     }
 }
 
@@ -227,8 +240,23 @@ mod tests {
         drop(first);
         assert!(slots.try_take(a).is_some(), "a dropped slot is free again");
         let off = PerIpSlots::new(0);
-        for _ in 0..10 {
-            assert!(matches!(off.try_take(a), Some(None)), "0 = off");
-        }
+        let held: Vec<_> = (0..10).map(|_| off.try_take(a)).collect();
+        assert!(held.iter().all(Option::is_some), "0 = off");
+    }
+
+    #[test]
+    fn ipv6_counts_per_64_and_mapped_ipv4_as_ipv4() {
+        let slots = PerIpSlots::new(1);
+        let one: IpAddr = "2001:db8:1:2::1".parse().expect("ip");
+        let same_64: IpAddr = "2001:db8:1:2:ffff::9".parse().expect("ip");
+        let other_64: IpAddr = "2001:db8:1:3::1".parse().expect("ip");
+        let held = slots.try_take(one);
+        assert!(held.is_some());
+        assert!(slots.try_take(same_64).is_none(), "same /64, same count");
+        assert!(slots.try_take(other_64).is_some());
+        let v4 = slots.try_take(IpAddr::from([192, 0, 2, 1]));
+        let mapped: IpAddr = "::ffff:192.0.2.1".parse().expect("ip");
+        assert!(v4.is_some());
+        assert!(slots.try_take(mapped).is_none(), "mapped IPv4 is that IPv4");
     }
 }

@@ -64,10 +64,12 @@ pub async fn upgrade(
     }
     let peer = peer.map(|Extension(ConnectInfo(addr))| addr);
     let slot = match peer {
-        Some(addr) => state
-            .websockets
-            .try_take(addr.ip())
-            .ok_or(ApiError::TooManyWebSockets(state.websockets.max()))?,
+        Some(addr) => Some(
+            state
+                .websockets
+                .try_take(addr.ip())
+                .ok_or(ApiError::TooManyWebSockets(state.websockets.max()))?,
+        ),
         None => None,
     };
     Ok(upgrade
