@@ -15,7 +15,7 @@ use axum::extract::ConnectInfo;
 use axum::response::Response;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
 /// Connection limits (0 turns a cap off).
@@ -137,7 +137,13 @@ pub async fn serve(
     http.timer(TokioTimer::new())
         .header_read_timeout(settings.header_timeout);
     let (stop, stopped) = watch::channel(false);
-    let (open, all_closed) = watch::channel(());
+    let (open, counted) = watch::channel(());
+    let connections = Connections {
+        http,
+        app,
+        stopped,
+        counted,
+    };
     let mut shutdown = pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -155,16 +161,39 @@ pub async fn serve(
             tracing::debug!(peer = %peer, "connection closed: too many from this address");
             continue;
         };
+        connections.spawn(stream, peer, slot);
+    }
+    drop(listener);
+    stop.send_replace(true);
+    drop(connections);
+    open.closed().await;
+    Ok(())
+}
+
+/// What each connection's task starts from.
+struct Connections {
+    http: hyper::server::conn::http1::Builder,
+    app: Router,
+    /// Turns true at shutdown.
+    stopped: watch::Receiver<bool>,
+    /// Held by every connection's task, so shutdown can wait for the last one.
+    counted: watch::Receiver<()>,
+}
+
+impl Connections {
+    /// Serves one accepted connection on its own task, holding `slot` until it ends.
+    fn spawn(&self, stream: TcpStream, peer: SocketAddr, slot: Slot) {
         let _ = stream.set_nodelay(true);
         let service = PeerService {
-            app: app.clone(),
+            app: self.app.clone(),
             peer,
         };
-        let conn = http
+        let conn = self
+            .http
             .serve_connection(TokioIo::new(stream), service)
             .with_upgrades();
-        let mut stopped = stopped.clone();
-        let counted = all_closed.clone();
+        let mut stopped = self.stopped.clone();
+        let counted = self.counted.clone();
         tokio::spawn(async move {
             let _slot = slot;
             let _counted = counted;
@@ -178,11 +207,6 @@ pub async fn serve(
             }
         });
     }
-    drop(listener);
-    stop.send_replace(true);
-    drop(all_closed);
-    open.closed().await;
-    Ok(())
 }
 
 fn log_connection_end(peer: SocketAddr, result: Result<(), hyper::Error>) {
