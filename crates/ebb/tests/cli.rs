@@ -1,6 +1,7 @@
 //! The binary's command line: refusals that protect production, `ebb config`, and
 //! provisioning a real brand (`ebb brand create`, `ebb admin create`, `ebb admin
-//! reset-password`) on SQLite and PostgreSQL, then logging in to `ebb serve` over HTTP.
+//! reset-password`) on SQLite and PostgreSQL, then logging in to `ebb serve` over HTTP;
+//! `ebb serve` raising its open-file limit.
 
 mod process;
 #[path = "cli/server.rs"]
@@ -378,4 +379,58 @@ async fn provisioning_mistakes_fail_with_one_clear_line() {
         drop(conn);
         db.finish().await;
     }
+}
+
+/// The soft and hard "Max open files" of process `pid`, from `/proc/<pid>/limits`.
+fn open_file_limits(pid: u32) -> (String, String) {
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).expect("limits");
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .expect("Max open files");
+    let mut values = line["Max open files".len()..].split_whitespace();
+    let soft = values.next().expect("soft").to_owned();
+    let hard = values.next().expect("hard").to_owned();
+    (soft, hard)
+}
+
+/// Kills the child when dropped.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn serve_raises_its_open_file_soft_limit_to_the_hard_limit() {
+    ebb_server::install_crypto_provider();
+    let data = tempfile::tempdir().expect("tempdir");
+    let port = process::free_port();
+    // A shell lowers the soft limit, then becomes `ebb serve` (same pid).
+    let child = Command::new("sh")
+        .args(["-c", "ulimit -Sn 256 && exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_ebb"))
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(data.path())
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn ebb serve");
+    let child = Killed(child);
+    let base = format!("http://127.0.0.1:{port}");
+    assert!(
+        process::answers(&base, "/healthz", "ok", 600).await,
+        "ebb serve did not start"
+    );
+    let (soft, hard) = open_file_limits(child.0.id());
+    assert_ne!(soft, "256", "the soft limit was raised");
+    assert_eq!(soft, hard, "raised to the hard limit");
 }

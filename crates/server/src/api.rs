@@ -128,6 +128,9 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::web::router())
         .fallback(|| async { ApiError::NotFound("route") })
         .layer(axum::middleware::from_fn(crate::headers::secure))
+        .layer(tower_http::timeout::RequestBodyDeadlineLayer::new(
+            state.settings.connections.body_timeout,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }

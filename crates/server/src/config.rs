@@ -68,6 +68,24 @@ pub struct Config {
     /// Which header the trusted proxies write the client address into.
     #[arg(long, env = "EBB_FORWARDED_HEADER", value_enum, default_value_t)]
     pub forwarded_header: crate::forwarded::ForwardedHeader,
+    /// WebSocket messages per minute allowed from one expert or admin, over all their
+    /// sockets (0: no limit).
+    #[arg(long, env = "EBB_RATE_PER_MEMBER", default_value_t = 600)]
+    pub rate_per_member: u32,
+    /// Seconds a client has to send a request's head (request line and headers), from its
+    /// first byte or from when the connection went idle; then the connection is closed.
+    #[arg(long, env = "EBB_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+    /// Seconds a client has to send a whole request body; then the request fails (400).
+    #[arg(long, env = "EBB_BODY_TIMEOUT_SECS", default_value_t = 30)]
+    pub body_timeout_secs: u64,
+    /// Open HTTP connections allowed from one IP address; more are closed at once
+    /// (0: no cap).
+    #[arg(long, env = "EBB_MAX_CONNECTIONS_PER_IP", default_value_t = 256)]
+    pub max_connections_per_ip: usize,
+    /// Open WebSockets allowed from one IP address; more upgrades answer 429 (0: no cap).
+    #[arg(long, env = "EBB_MAX_WEBSOCKETS_PER_IP", default_value_t = 64)]
+    pub max_websockets_per_ip: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -97,6 +115,11 @@ impl std::fmt::Debug for Config {
             .field("webhook_allow_nets", &self.webhook_allow_nets)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("forwarded_header", &self.forwarded_header)
+            .field("rate_per_member", &self.rate_per_member)
+            .field("header_timeout_secs", &self.header_timeout_secs)
+            .field("body_timeout_secs", &self.body_timeout_secs)
+            .field("max_connections_per_ip", &self.max_connections_per_ip)
+            .field("max_websockets_per_ip", &self.max_websockets_per_ip)
             .finish()
     }
 }
@@ -135,6 +158,11 @@ impl std::fmt::Display for PrintConfig<'_> {
             true => writeln!(f, "trusted_proxies = (none: the TCP peer is the client)")?,
             false => writeln!(f, "trusted_proxies = {}", c.trusted_proxies)?,
         }
-        write!(f, "forwarded_header = {}", c.forwarded_header.name())
+        writeln!(f, "forwarded_header = {}", c.forwarded_header.name())?;
+        writeln!(f, "rate_per_member = {}", c.rate_per_member)?;
+        writeln!(f, "header_timeout_secs = {}", c.header_timeout_secs)?;
+        writeln!(f, "body_timeout_secs = {}", c.body_timeout_secs)?;
+        writeln!(f, "max_connections_per_ip = {}", c.max_connections_per_ip)?;
+        write!(f, "max_websockets_per_ip = {}", c.max_websockets_per_ip)
     }
 }

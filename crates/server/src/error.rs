@@ -51,6 +51,12 @@ pub enum ApiError {
     /// Too many requests; retry after this many seconds.
     #[error("too many requests; retry in {0} s")]
     RateLimited(u64),
+    /// The request body did not arrive in time.
+    #[error("the request body did not arrive within the time allowed")]
+    RequestTimeout,
+    /// This client IP already holds the most WebSockets allowed.
+    #[error("this address already has {0} WebSockets open; close one first")]
+    TooManyWebSockets(usize),
     /// A browser page whose origin the brand does not allow.
     #[error("origin {0} is not allowed for this brand")]
     OriginNotAllowed(String),
@@ -111,6 +117,8 @@ impl ApiError {
             Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large"),
             Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate-limited"),
+            Self::RequestTimeout => (StatusCode::REQUEST_TIMEOUT, "request-timeout"),
+            Self::TooManyWebSockets(_) => (StatusCode::TOO_MANY_REQUESTS, "too-many-websockets"),
             Self::OriginNotAllowed(_) => (StatusCode::FORBIDDEN, "origin-not-allowed"),
             Self::SeqOutOfRange { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "seq-out-of-range"),
             Self::Concurrent => (StatusCode::CONFLICT, "concurrent-update"),
@@ -192,10 +200,24 @@ impl From<JsonRejection> for ApiError {
             _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 Self::PayloadTooLarge(crate::limits::MAX_BODY_BYTES)
             }
+            _ if body_timed_out(&rejection) => Self::RequestTimeout,
             JsonRejection::JsonDataError(_) => Self::Invalid(rejection.body_text()),
             _ => Self::BadRequest(rejection.body_text()),
         }
     }
+}
+
+/// Whether a body was refused because [`tower_http::timeout::RequestBodyDeadlineLayer`]
+/// stopped it.
+fn body_timed_out(rejection: &JsonRejection) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(rejection);
+    while let Some(err) = cause {
+        if err.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = err.source();
+    }
+    false
 }
 
 impl From<PathRejection> for ApiError {

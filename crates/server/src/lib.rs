@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bus;
 pub mod clock;
 pub mod config;
+pub mod connections;
 pub mod demo;
 pub mod desk;
 pub mod error;
@@ -58,6 +59,8 @@ pub struct AppState {
     pub presence: presence::Presence,
     /// Per-IP and per-visitor rate limits.
     pub limits: limits::RateLimits,
+    /// Open WebSockets per client IP, capped.
+    pub websockets: connections::PerIpSlots,
 }
 
 /// Server tunables, with production defaults.
@@ -79,6 +82,8 @@ pub struct Settings {
     pub webhook_targets: webhooks::TargetPolicy,
     /// Reverse proxies whose forwarding header names the client (none by default).
     pub proxies: forwarded::TrustedProxies,
+    /// Connection limits and timeouts.
+    pub connections: connections::ConnectionSettings,
 }
 
 impl Default for Settings {
@@ -92,6 +97,7 @@ impl Default for Settings {
             rates: limits::RateSettings::default(),
             webhook_targets: webhooks::TargetPolicy::default(),
             proxies: forwarded::TrustedProxies::default(),
+            connections: connections::ConnectionSettings::default(),
         }
     }
 }
@@ -123,6 +129,7 @@ impl AppState {
                 settings.presence_lease,
             ),
             limits: limits::RateLimits::new(settings.rates),
+            websockets: connections::PerIpSlots::new(settings.connections.per_ip_websockets),
             bus,
             settings: Arc::new(settings),
             scheduler_wakeup: Arc::new(tokio::sync::Notify::new()),
@@ -181,6 +188,7 @@ pub async fn run(
     let webhook_targets =
         webhooks::TargetPolicy::parse(&config.webhook_allow_nets).map_err(ServeError::Setting)?;
     metrics::install();
+    connections::raise_open_file_limit();
     let store = open_store(&config).await?;
     let clock: Arc<dyn Clock> = if config.test_clock {
         let mut conn = store.conn().await?;
@@ -201,6 +209,13 @@ pub async fn run(
         rates: limits::RateSettings {
             per_ip_per_minute: config.rate_per_ip,
             per_visitor_per_minute: config.rate_per_visitor,
+            per_member_per_minute: config.rate_per_member,
+        },
+        connections: connections::ConnectionSettings {
+            header_timeout: std::time::Duration::from_secs(config.header_timeout_secs.max(1)),
+            body_timeout: std::time::Duration::from_secs(config.body_timeout_secs.max(1)),
+            per_ip_connections: config.max_connections_per_ip,
+            per_ip_websockets: config.max_websockets_per_ip,
         },
         webhook_targets,
         proxies: forwarded::TrustedProxies {
@@ -257,10 +272,10 @@ pub async fn serve(
     }
     let presence = tokio::spawn(state.presence.clone().run());
     let controls = tokio::spawn(follow_controls(state.clone()));
-    let app = api::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let limits = state.settings.connections;
+    let proxies = state.settings.proxies.clone();
+    let app = api::router(state);
+    let served = connections::serve(listener, app, limits, proxies, shutdown).await;
     stop.send_replace(true);
     for worker in workers {
         drain(worker).await;

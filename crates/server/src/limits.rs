@@ -27,6 +27,8 @@ pub struct RateSettings {
     pub per_ip_per_minute: u32,
     /// Per visitor, over the widget API and their WebSocket messages.
     pub per_visitor_per_minute: u32,
+    /// Per expert or admin, over their WebSocket messages (all their sockets together).
+    pub per_member_per_minute: u32,
 }
 
 impl Default for RateSettings {
@@ -34,6 +36,7 @@ impl Default for RateSettings {
         Self {
             per_ip_per_minute: 600,
             per_visitor_per_minute: 120,
+            per_member_per_minute: 600,
         }
     }
 }
@@ -43,6 +46,7 @@ impl Default for RateSettings {
 pub struct RateLimits {
     per_ip: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
     per_visitor: Option<Arc<DefaultKeyedRateLimiter<VisitorId>>>,
+    per_member: Option<Arc<DefaultKeyedRateLimiter<uuid::Uuid>>>,
 }
 
 impl RateLimits {
@@ -51,6 +55,7 @@ impl RateLimits {
         Self {
             per_ip: keyed(settings.per_ip_per_minute),
             per_visitor: keyed(settings.per_visitor_per_minute),
+            per_member: keyed(settings.per_member_per_minute),
         }
     }
 
@@ -62,6 +67,11 @@ impl RateLimits {
     /// Counts one request from `visitor`.
     pub fn check_visitor(&self, visitor: VisitorId) -> Result<(), ApiError> {
         check(self.per_visitor.as_deref(), &visitor)
+    }
+
+    /// Counts one WebSocket message from the expert or admin with id `member`.
+    pub fn check_member(&self, member: uuid::Uuid) -> Result<(), ApiError> {
+        check(self.per_member.as_deref(), &member)
     }
 }
 
@@ -113,6 +123,7 @@ mod tests {
         let limits = RateLimits::new(RateSettings {
             per_ip_per_minute: 2,
             per_visitor_per_minute: 0,
+            per_member_per_minute: 0,
         });
         let ip = IpAddr::from([10, 0, 0, 1]);
         assert!(limits.check_ip(ip).is_ok());

@@ -41,6 +41,14 @@ fn describe() {
         "Committed conversation changes (messages, assignments, snoozes...) on this node"
     );
     describe_counter!("ebb_ws_entries_sent_total", "Timeline entries pushed live");
+    describe_counter!(
+        "ebb_connections_refused_total",
+        "Connections closed at accept: their IP held the most connections allowed"
+    );
+    describe_counter!(
+        "ebb_ws_oversized_messages_total",
+        "WebSockets closed with 1009: a client message over the size limit"
+    );
     describe_counter!("ebb_bus_published_total", "Messages sent to other nodes");
     describe_counter!("ebb_bus_received_total", "Messages heard from other nodes");
     describe_counter!(

@@ -1,7 +1,7 @@
 //! The WebSocket endpoint `GET /ws`: authenticates the token on upgrade (visitor token with
 //! `brand`, or an expert/admin session), checks a visitor page's `Origin` against the
-//! brand's allowed origins, sets explicit buffer and message size limits, then hands the
-//! socket to [`connection`]. The protocol is documented in `docs/api.md`.
+//! brand's allowed origins, caps open sockets per client IP, sets explicit buffer and
+//! message size limits, then hands the socket to [`connection`]. The protocol is documented in `docs/api.md`.
 
 pub mod connection;
 pub mod frames;
@@ -63,13 +63,25 @@ pub async fn upgrade(
         check_origin(&state, brand.id, &headers).await?;
     }
     let peer = peer.map(|Extension(ConnectInfo(addr))| addr);
+    let slot = match peer {
+        Some(addr) => Some(
+            state
+                .websockets
+                .try_take(state.settings.proxies.client_ip(addr.ip(), &headers))
+                .ok_or(ApiError::TooManyWebSockets(state.websockets.max()))?,
+        ),
+        None => None,
+    };
     Ok(upgrade
         .read_buffer_size(READ_BUFFER_BYTES)
         .write_buffer_size(WRITE_BUFFER_BYTES)
         .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
         .max_message_size(MAX_CLIENT_MESSAGE_BYTES)
         .max_frame_size(MAX_CLIENT_MESSAGE_BYTES)
-        .on_upgrade(move |socket| connection::run(state, principal, socket, peer)))
+        .on_upgrade(move |socket| async move {
+            let _slot = slot;
+            connection::run(state, principal, socket, peer).await;
+        }))
 }
 
 /// A browser's `Origin` must be the server's own or one the brand allows; requests without

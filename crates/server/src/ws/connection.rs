@@ -22,6 +22,9 @@ use crate::{ApiError, AppState, receipts};
 pub const MAX_RESUME: usize = 500;
 /// Heartbeats without any sign of life before a connection is reaped.
 const MISSED_HEARTBEATS: u32 = 3;
+/// How long a socket closed with 1009 is kept before it is dropped, so the client reads
+/// the close frame before the rest of its message (left unread) resets the connection.
+const CLOSE_LINGER: Duration = Duration::from_secs(1);
 
 /// Why the loop stops.
 struct Closed;
@@ -76,6 +79,7 @@ pub async fn run(
                     last_seen = Instant::now();
                     conn.on_message(msg).await
                 }
+                Some(Err(err)) if too_big(&err) => conn.close_too_big().await,
                 _ => Err(Closed),
             },
             hint = hints.recv() => match hint {
@@ -140,7 +144,36 @@ impl Connection {
             .map_err(|_| Closed)
     }
 
+    /// Ends the connection with 1009 after a client message over
+    /// [`super::MAX_CLIENT_MESSAGE_BYTES`] (the rest of it is never read).
+    async fn close_too_big(&mut self) -> Result<(), Closed> {
+        metrics::counter!("ebb_ws_oversized_messages_total").increment(1);
+        let close = CloseFrame {
+            code: 1009,
+            reason: "message too big".into(),
+        };
+        if self.socket.send(Message::Close(Some(close))).await.is_ok() {
+            tokio::time::sleep(CLOSE_LINGER).await;
+        }
+        Err(Closed)
+    }
+
+    /// Counts a client message against its sender's rate limit.
+    fn check_rate(&self) -> Result<(), ApiError> {
+        let limits = &self.state.limits;
+        match &self.principal {
+            Principal::Visitor { visitor, .. } => limits.check_visitor(*visitor),
+            Principal::Expert(e) => limits.check_member(e.id.0),
+            Principal::Admin(a) => limits.check_member(a.id.0),
+        }
+    }
+
     async fn on_message(&mut self, msg: Message) -> Result<(), Closed> {
+        if matches!(msg, Message::Text(_) | Message::Binary(_))
+            && let Err(err) = self.check_rate()
+        {
+            return self.send_error(&err).await;
+        }
         let text = match msg {
             Message::Text(text) => text,
             Message::Close(_) => return Err(Closed),
@@ -161,9 +194,6 @@ impl Connection {
     }
 
     async fn on_client_frame(&mut self, frame: ClientFrame) -> Result<(), ApiError> {
-        if let Principal::Visitor { visitor, .. } = &self.principal {
-            self.state.limits.check_visitor(*visitor)?;
-        }
         let brand = self.principal.brand_id();
         let side = self.principal.side();
         let principal = self.principal.clone();
@@ -393,6 +423,20 @@ impl Connection {
             },
         }
     }
+}
+
+/// Whether a read failed because the client's message or frame is over the size limit.
+fn too_big(err: &axum::Error) -> bool {
+    std::error::Error::source(err)
+        .and_then(|inner| inner.downcast_ref::<tungstenite::Error>())
+        .is_some_and(|inner| {
+            matches!(
+                inner,
+                tungstenite::Error::Capacity(
+                    tungstenite::error::CapacityError::MessageTooLong { .. }
+                )
+            )
+        })
 }
 
 /// The socket is gone; no error frame will reach anyone.

@@ -5,6 +5,7 @@ mod admin;
 mod authorization;
 mod availability;
 mod conflicts;
+mod connections;
 mod contract;
 mod csat;
 mod earnings;
