@@ -321,6 +321,7 @@ per_backend! {
 }
 
 mod follow_ups;
+mod page_hints;
 
 per_backend! {
     async fn payouts_csv_shows_names_that_look_like_formulas_as_text(app, b) {

@@ -47,7 +47,7 @@ pub(crate) struct Order {
 #[utoipa::path(post, path = "/purchases", tag = "server", request_body = Order,
     responses(
         (status = 201, description = "The purchase", body = Purchase),
-        (status = 200, description = "The order was known (a page report is confirmed)", body = Purchase)))]
+        (status = 200, description = "The order was known and confirmed already (a repeat changes nothing)", body = Purchase)))]
 async fn report(
     State(state): State<AppState>,
     ApiKeyAuth(brand): ApiKeyAuth,
