@@ -41,6 +41,29 @@ fn money_is_checked() {
     assert!(Money::parse(-1, "EUR").is_err());
 }
 
+proptest! {
+    /// Every amount from 0 to the cap is accepted and every one above it refused.
+    #[test]
+    fn amounts_are_capped(minor in any::<i64>()) {
+        prop_assert_eq!(Money::parse(minor, "EUR").is_ok(), (0..=MAX_MINOR).contains(&minor));
+    }
+
+    /// Sums never overflow: exact when the true sum fits in `i64`, saturated otherwise.
+    #[test]
+    fn sums_of_amounts_never_overflow(amounts in proptest::collection::vec(any::<i64>(), 0..20)) {
+        let exact: i128 = amounts.iter().copied().map(i128::from).sum();
+        let sum = sum_minor(amounts);
+        prop_assert_eq!(i128::from(sum), exact.clamp(i128::from(i64::MIN), i128::from(i64::MAX)));
+    }
+}
+
+#[test]
+fn sums_at_the_cap_are_exact_and_beyond_i64_saturate() {
+    assert_eq!(sum_minor([MAX_MINOR; 3]), 3 * MAX_MINOR);
+    assert_eq!(sum_minor([i64::MAX, 1]), i64::MAX);
+    assert_eq!(sum_minor([i64::MIN, -1]), i64::MIN);
+}
+
 #[test]
 fn window_boundaries_are_exact() {
     let span = span(T0, Some(T0 + Duration::hours(1)));
