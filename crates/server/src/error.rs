@@ -51,6 +51,9 @@ pub enum ApiError {
     /// A browser page whose origin the brand does not allow.
     #[error("origin {0} is not allowed for this brand")]
     OriginNotAllowed(String),
+    /// The route does not take this method (the `Allow` header names those it takes).
+    #[error("this route does not take this method; see the Allow header")]
+    MethodNotAllowed,
     /// A read marker beyond the conversation's last entry.
     #[error("seq {seq} is beyond the conversation's last seq {last}")]
     SeqOutOfRange {
@@ -111,6 +114,7 @@ impl ApiError {
             Self::OriginNotAllowed(_) => (StatusCode::FORBIDDEN, "origin-not-allowed"),
             Self::SeqOutOfRange { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "seq-out-of-range"),
             Self::Concurrent => (StatusCode::CONFLICT, "concurrent-update"),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed"),
             Self::Domain(d) => match d {
                 D::VisitorCannotClose => (StatusCode::FORBIDDEN, "visitor-cannot-close"),
                 D::NotAssignedToExpert => (StatusCode::FORBIDDEN, "not-assigned-to-expert"),

@@ -70,9 +70,9 @@ pub fn totals(entries: &[Entry]) -> BTreeMap<String, i64> {
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StatementQuery {
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "ebb_core::instant::rfc3339::option")]
     from: Option<Instant>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "ebb_core::instant::rfc3339::option")]
     to: Option<Instant>,
     cursor: Option<String>,
     limit: Option<u32>,

@@ -38,7 +38,7 @@ pub(crate) struct Order {
     visitor_token: Option<String>,
     amount_minor: i64,
     currency: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "ebb_core::instant::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     purchased_at: Instant,
 }
