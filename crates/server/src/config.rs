@@ -56,6 +56,12 @@ pub struct Config {
     /// Requests and WebSocket messages per minute allowed from one visitor (0: no limit).
     #[arg(long, env = "EBB_RATE_PER_VISITOR", default_value_t = 120)]
     pub rate_per_visitor: u32,
+    /// New anonymous visitors per hour allowed from one IP address (0: no limit).
+    #[arg(long, env = "EBB_NEW_VISITORS_PER_IP", default_value_t = 60)]
+    pub new_visitors_per_ip: u32,
+    /// New conversations per hour allowed from one IP address (0: no limit).
+    #[arg(long, env = "EBB_NEW_CONVERSATIONS_PER_IP", default_value_t = 30)]
+    pub new_conversations_per_ip: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -82,6 +88,8 @@ impl std::fmt::Debug for Config {
             .field("heartbeat_secs", &self.heartbeat_secs)
             .field("rate_per_ip", &self.rate_per_ip)
             .field("rate_per_visitor", &self.rate_per_visitor)
+            .field("new_visitors_per_ip", &self.new_visitors_per_ip)
+            .field("new_conversations_per_ip", &self.new_conversations_per_ip)
             .finish()
     }
 }
@@ -114,6 +122,12 @@ impl std::fmt::Display for PrintConfig<'_> {
         writeln!(f, "presence_grace_ms = {}", c.presence_grace_ms)?;
         writeln!(f, "heartbeat_secs = {}", c.heartbeat_secs)?;
         writeln!(f, "rate_per_ip = {}", c.rate_per_ip)?;
-        write!(f, "rate_per_visitor = {}", c.rate_per_visitor)
+        writeln!(f, "rate_per_visitor = {}", c.rate_per_visitor)?;
+        writeln!(f, "new_visitors_per_ip = {}", c.new_visitors_per_ip)?;
+        write!(
+            f,
+            "new_conversations_per_ip = {}",
+            c.new_conversations_per_ip
+        )
     }
 }
