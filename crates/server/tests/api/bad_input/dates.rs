@@ -57,9 +57,12 @@ fn has_date_time(doc: &Value, schema: &Value, depth: usize) -> bool {
     }
 }
 
+/// `(method, path, date query parameters)` of an operation that takes dates in its query.
+type QueryDates = (Method, String, Vec<String>);
+
 /// `(method, path, date query parameters)` of each operation that takes a date in its
 /// query, and `(method, path)` of each that takes one in its request body.
-fn date_routes(doc: &Value) -> (Vec<(Method, String, Vec<String>)>, Vec<(String, String)>) {
+fn date_routes(doc: &Value) -> (Vec<QueryDates>, Vec<(String, String)>) {
     let (mut query, mut body) = (Vec::new(), Vec::new());
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for (method, op) in item.as_object().expect("item") {
