@@ -119,3 +119,6 @@ pub fn on_repeat(
         (PurchaseSource::Server, _) => Repeat::Unchanged,
     }
 }
+
+#[cfg(test)]
+mod tests;

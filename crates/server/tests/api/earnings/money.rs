@@ -59,6 +59,41 @@ async fn customer(app: &TestApp, brand: &Brand, token: &str, n: usize) -> (Strin
     (v, started)
 }
 
+/// Does `schema` (following `$ref`s) have an amount field (`amount_minor`, `minor`)?
+fn has_amount(doc: &Value, schema: &Value, depth: usize) -> bool {
+    if depth > 16 {
+        return false;
+    }
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return has_amount(doc, &doc["components"]["schemas"][name], depth + 1);
+    }
+    let named = schema["properties"]
+        .as_object()
+        .is_some_and(|p| p.keys().any(|k| k == "minor" || k.ends_with("_minor")));
+    named
+        || match schema {
+            Value::Object(map) => map.values().any(|v| has_amount(doc, v, depth + 1)),
+            Value::Array(items) => items.iter().any(|v| has_amount(doc, v, depth + 1)),
+            _ => false,
+        }
+}
+
+/// The path of each route of the generated document whose request body carries an amount.
+fn routes_taking_an_amount() -> Vec<String> {
+    let doc = serde_json::to_value(ebb_server::openapi::document()).expect("json");
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for op in item.as_object().expect("item").values() {
+            if has_amount(&doc, &op["requestBody"], 0) {
+                out.push(path.clone());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 fn report(order: &str, visitor: &Value, minor: i64, at: String) -> Value {
     json!({"order_id": order, "visitor_id": visitor, "amount_minor": minor, "currency": "EUR", "purchased_at": at})
 }
@@ -108,6 +143,10 @@ per_backend! {
                 ("/api/v1/server/purchases", &shop.key, report("X", visitor, over, rfc(app.now()))),
                 ("/api/v1/widget/acme/purchases", v, hint),
             ];
+            let templates: Vec<String> = calls.iter().map(|(p, _, _)| p.replace("acme", "{brand}")).collect();
+            let mut sorted = templates.clone();
+            sorted.sort();
+            assert_eq!(sorted, routes_taking_an_amount(), "{b}: every route that takes an amount is tried");
             for (path, token, body) in calls {
                 let (s, problem) = app.post(path, token, body).await;
                 assert_eq!(
