@@ -35,7 +35,8 @@ pub fn free_port() -> anyhow::Result<u16> {
     Ok(l.local_addr()?.port())
 }
 
-/// Starts `ebb serve --demo` from binary `ebb` with rate limits off, extra flags `extra`.
+/// Starts `ebb serve --demo` from binary `ebb` with rate and flood limits off, extra flags
+/// `extra`.
 pub async fn start_ebb(ebb: &Path, db: &Db, extra: &[&str]) -> anyhow::Result<Spawned> {
     let port = free_port()?;
     let mut cmd = Command::new(ebb);
@@ -43,6 +44,12 @@ pub async fn start_ebb(ebb: &Path, db: &Db, extra: &[&str]) -> anyhow::Result<Sp
         .arg("--demo")
         .args(["--listen", &format!("127.0.0.1:{port}")])
         .args(["--rate-per-ip", "0", "--rate-per-visitor", "0"])
+        .args([
+            "--new-visitors-per-ip",
+            "0",
+            "--new-conversations-per-ip",
+            "0",
+        ])
         .args(extra)
         .env("RUST_LOG", "warn")
         .stdin(Stdio::null())

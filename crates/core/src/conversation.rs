@@ -5,6 +5,7 @@
 
 mod command;
 mod commands;
+pub mod opening;
 mod state;
 
 use serde::{Deserialize, Serialize};

@@ -20,6 +20,10 @@ pub const DEFAULT_WINDOW_HOURS: i64 = 48;
 /// Basis points in 100 %.
 pub const FULL_BP: i64 = 10_000;
 
+/// The largest amount accepted anywhere, in minor units: 10^12 (ten billion in a
+/// two-decimal currency). Sums of amounts under it are computed without overflow.
+pub const MAX_MINOR: i64 = 1_000_000_000_000;
+
 /// An amount of money: integer minor units (cents) and an ISO 4217 currency code.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -31,7 +35,7 @@ pub struct Money {
 }
 
 impl Money {
-    /// Checks the currency code and that the amount is not negative.
+    /// Checks the currency code and that the amount is 0 to [`MAX_MINOR`].
     pub fn parse(minor: i64, currency: &str) -> Result<Self, DomainError> {
         let valid = currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase());
         if !valid {
@@ -42,11 +46,29 @@ impl Money {
         if minor < 0 {
             return Err(DomainError::InvalidMoney("amount must not be negative"));
         }
+        if minor > MAX_MINOR {
+            return Err(DomainError::InvalidMoney(
+                "amount must be at most 1000000000000 minor units",
+            ));
+        }
         Ok(Self {
             minor,
             currency: currency.to_owned(),
         })
     }
+}
+
+/// Sums minor units exactly (in `i128`, which no number of `i64` amounts a store can hold
+/// overflows), then saturates at the bounds of `i64` for the answer: with every amount at
+/// most [`MAX_MINOR`], a sum saturates only past 9.2 million amounts at the cap.
+pub fn sum_minor(amounts: impl IntoIterator<Item = i64>) -> i64 {
+    let sum: i128 = amounts.into_iter().map(i128::from).sum();
+    saturate(sum)
+}
+
+/// An `i128` sum as `i64`, saturated at its bounds.
+pub fn saturate(sum: i128) -> i64 {
+    i64::try_from(sum).unwrap_or(if sum < 0 { i64::MIN } else { i64::MAX })
 }
 
 /// A mission an expert works under, as earnings see it.

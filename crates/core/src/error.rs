@@ -19,6 +19,9 @@ pub enum DomainError {
         /// Their capacity.
         capacity: u32,
     },
+    /// The visitor already has an open conversation with this brand: write to that one.
+    #[error("conversation {0} is still open: write to it instead of starting another")]
+    ConversationAlreadyOpen(ConversationId),
     /// The snooze end is not in the future.
     #[error("a snooze must end in the future")]
     SnoozeInPast,

@@ -10,6 +10,7 @@ pub mod error;
 pub mod event;
 pub mod expert;
 pub mod ids;
+pub mod instant;
 pub mod message;
 pub mod playbook;
 pub mod reports;

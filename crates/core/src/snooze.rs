@@ -18,7 +18,7 @@ pub enum SnoozeChoice {
     /// A chosen instant.
     Until {
         /// When the snooze ends.
-        #[serde(with = "time::serde::rfc3339")]
+        #[serde(with = "crate::instant::rfc3339")]
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         until: Instant,
     },

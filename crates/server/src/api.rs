@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod expert;
+pub mod input;
 pub mod login;
 pub mod page;
 pub mod period;
@@ -9,7 +10,7 @@ pub mod server;
 pub mod test_clock;
 pub mod widget;
 
-use axum::extract::{FromRequest, FromRequestParts, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::{Json, Router};
 use ebb_core::{Conversation, Entry};
@@ -20,9 +21,8 @@ use utoipa_axum::routes;
 
 use crate::{ApiError, AppState};
 
-/// JSON body extractor whose rejections are problem+json.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// JSON body extractor whose rejections are problem+json; a NUL in any string of the body
+/// is refused (see [`input`]).
 pub struct ApiJson<T>(pub T);
 
 /// Query-string extractor whose rejections are problem+json.
@@ -120,7 +120,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .route_layer(axum::middleware::from_fn(
             crate::openapi::require_documented,
-        ));
+        ))
+        .route_layer(axum::middleware::from_fn(input::refuse_nul_in_uri));
     Router::new()
         .merge(test_clock)
         .merge(Router::from(health()))
@@ -131,6 +132,7 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::timeout::RequestBodyDeadlineLayer::new(
             state.settings.connections.body_timeout,
         ))
+        .layer(axum::middleware::map_response(input::problem_for_405))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }

@@ -86,6 +86,12 @@ pub struct Config {
     /// Open WebSockets allowed from one IP address; more upgrades answer 429 (0: no cap).
     #[arg(long, env = "EBB_MAX_WEBSOCKETS_PER_IP", default_value_t = 64)]
     pub max_websockets_per_ip: usize,
+    /// New anonymous visitors per hour allowed from one IP address (0: no limit).
+    #[arg(long, env = "EBB_NEW_VISITORS_PER_IP", default_value_t = 60)]
+    pub new_visitors_per_ip: u32,
+    /// New conversations per hour allowed from one IP address (0: no limit).
+    #[arg(long, env = "EBB_NEW_CONVERSATIONS_PER_IP", default_value_t = 30)]
+    pub new_conversations_per_ip: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -120,6 +126,8 @@ impl std::fmt::Debug for Config {
             .field("body_timeout_secs", &self.body_timeout_secs)
             .field("max_connections_per_ip", &self.max_connections_per_ip)
             .field("max_websockets_per_ip", &self.max_websockets_per_ip)
+            .field("new_visitors_per_ip", &self.new_visitors_per_ip)
+            .field("new_conversations_per_ip", &self.new_conversations_per_ip)
             .finish()
     }
 }
@@ -163,6 +171,12 @@ impl std::fmt::Display for PrintConfig<'_> {
         writeln!(f, "header_timeout_secs = {}", c.header_timeout_secs)?;
         writeln!(f, "body_timeout_secs = {}", c.body_timeout_secs)?;
         writeln!(f, "max_connections_per_ip = {}", c.max_connections_per_ip)?;
-        write!(f, "max_websockets_per_ip = {}", c.max_websockets_per_ip)
+        writeln!(f, "max_websockets_per_ip = {}", c.max_websockets_per_ip)?;
+        writeln!(f, "new_visitors_per_ip = {}", c.new_visitors_per_ip)?;
+        write!(
+            f,
+            "new_conversations_per_ip = {}",
+            c.new_conversations_per_ip
+        )
     }
 }

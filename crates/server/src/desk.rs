@@ -88,6 +88,10 @@ async fn start_once(
     {
         return Ok(outcome);
     }
+    if previous.is_none() {
+        let spans = conversations::spans_for_visitor(&mut tx, brand.id, visitor).await?;
+        ebb_core::conversation::opening::may_start(&spans)?;
+    }
     let auto = MessageBody::parse(&brand.settings.render_auto_message()).ok();
     let (conv, entries) = Conversation::start(
         ebb_store::ids::new_id(),

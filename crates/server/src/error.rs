@@ -60,6 +60,15 @@ pub enum ApiError {
     /// A browser page whose origin the brand does not allow.
     #[error("origin {0} is not allowed for this brand")]
     OriginNotAllowed(String),
+    /// Too many new visitors from this address; retry after this many seconds.
+    #[error("too many new visitors from this address; retry in {0} s")]
+    TooManyVisitors(u64),
+    /// Too many new conversations from this address; retry after this many seconds.
+    #[error("too many new conversations from this address; retry in {0} s")]
+    TooManyConversations(u64),
+    /// The route does not take this method (the `Allow` header names those it takes).
+    #[error("this route does not take this method; see the Allow header")]
+    MethodNotAllowed,
     /// A read marker beyond the conversation's last entry.
     #[error("seq {seq} is beyond the conversation's last seq {last}")]
     SeqOutOfRange {
@@ -123,6 +132,11 @@ impl ApiError {
             Self::SeqOutOfRange { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "seq-out-of-range"),
             Self::Concurrent => (StatusCode::CONFLICT, "concurrent-update"),
             Self::TargetRefused(_) => (StatusCode::UNPROCESSABLE_ENTITY, "webhook-target-refused"),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed"),
+            Self::TooManyVisitors(_) => (StatusCode::TOO_MANY_REQUESTS, "too-many-visitors"),
+            Self::TooManyConversations(_) => {
+                (StatusCode::TOO_MANY_REQUESTS, "too-many-conversations")
+            }
             Self::Domain(d) => match d {
                 D::VisitorCannotClose => (StatusCode::FORBIDDEN, "visitor-cannot-close"),
                 D::NotAssignedToExpert => (StatusCode::FORBIDDEN, "not-assigned-to-expert"),
@@ -137,6 +151,9 @@ impl ApiError {
                 D::InvalidCapacity { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-capacity"),
                 D::InvalidMoney(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-money"),
                 D::SnoozeBudgetSpent { .. } => (StatusCode::CONFLICT, "snooze-budget-spent"),
+                D::ConversationAlreadyOpen(_) => {
+                    (StatusCode::CONFLICT, "conversation-already-open")
+                }
                 D::InvalidSetting { .. }
                 | D::InvalidOrigin(_)
                 | D::TooManyOrigins { .. }
@@ -155,7 +172,10 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let Self::RateLimited(secs) = self {
+        if let Self::RateLimited(secs)
+        | Self::TooManyVisitors(secs)
+        | Self::TooManyConversations(secs) = self
+        {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
         }
         response

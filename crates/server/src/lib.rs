@@ -209,6 +209,8 @@ pub async fn run(
         rates: limits::RateSettings {
             per_ip_per_minute: config.rate_per_ip,
             per_visitor_per_minute: config.rate_per_visitor,
+            new_visitors_per_ip_per_hour: config.new_visitors_per_ip,
+            new_conversations_per_ip_per_hour: config.new_conversations_per_ip,
             per_member_per_minute: config.rate_per_member,
         },
         connections: connections::ConnectionSettings {

@@ -1,5 +1,7 @@
-//! Request limits: the body size cap (413) and per-IP / per-visitor rate limits (429 with
-//! `Retry-After`), both answered as problem+json. Rate limits use GCRA from `governor`.
+//! Request limits: the body size cap (413), per-IP / per-visitor rate limits (429 with
+//! `Retry-After`), and the flood limits on anonymous visitors: new visitors and new
+//! conversations per IP per hour (429 `too-many-visitors` / `too-many-conversations`), all
+//! answered as problem+json. Rate limits use GCRA from `governor`.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -20,7 +22,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Keyed limiters are pruned of idle keys once they hold this many.
 const PRUNE_AT: usize = 10_000;
 
-/// Requests allowed per minute (0 turns a limit off).
+/// Requests allowed per minute, and new visitors and conversations per hour (0 turns a
+/// limit off).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RateSettings {
     /// Per client IP address, over every API route and WebSocket upgrade.
@@ -29,6 +32,10 @@ pub struct RateSettings {
     pub per_visitor_per_minute: u32,
     /// Per expert or admin, over their WebSocket messages (all their sockets together).
     pub per_member_per_minute: u32,
+    /// New anonymous visitors per client IP address per hour (bursts up to that many).
+    pub new_visitors_per_ip_per_hour: u32,
+    /// New conversations started per client IP address per hour (bursts up to that many).
+    pub new_conversations_per_ip_per_hour: u32,
 }
 
 impl Default for RateSettings {
@@ -37,6 +44,8 @@ impl Default for RateSettings {
             per_ip_per_minute: 600,
             per_visitor_per_minute: 120,
             per_member_per_minute: 600,
+            new_visitors_per_ip_per_hour: 60,
+            new_conversations_per_ip_per_hour: 30,
         }
     }
 }
@@ -47,16 +56,38 @@ pub struct RateLimits {
     per_ip: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
     per_visitor: Option<Arc<DefaultKeyedRateLimiter<VisitorId>>>,
     per_member: Option<Arc<DefaultKeyedRateLimiter<uuid::Uuid>>>,
+    new_visitors: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
+    new_conversations: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
 }
 
 impl RateLimits {
     /// Limiters for `settings`.
     pub fn new(settings: RateSettings) -> Self {
         Self {
-            per_ip: keyed(settings.per_ip_per_minute),
-            per_visitor: keyed(settings.per_visitor_per_minute),
-            per_member: keyed(settings.per_member_per_minute),
+            per_ip: keyed(Quota::per_minute, settings.per_ip_per_minute),
+            per_visitor: keyed(Quota::per_minute, settings.per_visitor_per_minute),
+            per_member: keyed(Quota::per_minute, settings.per_member_per_minute),
+            new_visitors: keyed(Quota::per_hour, settings.new_visitors_per_ip_per_hour),
+            new_conversations: keyed(Quota::per_hour, settings.new_conversations_per_ip_per_hour),
         }
+    }
+
+    /// Counts one new visitor from `ip` (none known: not counted).
+    pub fn check_new_visitor(&self, ip: Option<IpAddr>) -> Result<(), ApiError> {
+        let Some(ip) = ip else { return Ok(()) };
+        check(self.new_visitors.as_deref(), &ip).map_err(|e| match e {
+            ApiError::RateLimited(secs) => ApiError::TooManyVisitors(secs),
+            other => other,
+        })
+    }
+
+    /// Counts one new conversation started from `ip` (none known: not counted).
+    pub fn check_new_conversation(&self, ip: Option<IpAddr>) -> Result<(), ApiError> {
+        let Some(ip) = ip else { return Ok(()) };
+        check(self.new_conversations.as_deref(), &ip).map_err(|e| match e {
+            ApiError::RateLimited(secs) => ApiError::TooManyConversations(secs),
+            other => other,
+        })
     }
 
     /// Counts one request from `ip`.
@@ -76,9 +107,29 @@ impl RateLimits {
 }
 
 fn keyed<K: Clone + Eq + std::hash::Hash>(
-    per_minute: u32,
+    quota: fn(NonZeroU32) -> Quota,
+    n: u32,
 ) -> Option<Arc<DefaultKeyedRateLimiter<K>>> {
-    NonZeroU32::new(per_minute).map(|n| Arc::new(RateLimiter::keyed(Quota::per_minute(n))))
+    NonZeroU32::new(n).map(|n| Arc::new(RateLimiter::keyed(quota(n))))
+}
+
+/// The client's IP address (behind trusted proxies, the forwarded client's, as for
+/// [`per_ip`]), when the server runs with peer addresses.
+#[derive(Clone, Copy, Debug)]
+pub struct PeerIp(pub Option<IpAddr>);
+
+impl axum::extract::FromRequestParts<AppState> for PeerIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>();
+        Ok(Self(peer.map(|ConnectInfo(addr)| {
+            state.settings.proxies.client_ip(addr.ip(), &parts.headers)
+        })))
+    }
 }
 
 fn check<K>(limiter: Option<&DefaultKeyedRateLimiter<K>>, key: &K) -> Result<(), ApiError>
@@ -124,6 +175,8 @@ mod tests {
             per_ip_per_minute: 2,
             per_visitor_per_minute: 0,
             per_member_per_minute: 0,
+            new_visitors_per_ip_per_hour: 1,
+            new_conversations_per_ip_per_hour: 0,
         });
         let ip = IpAddr::from([10, 0, 0, 1]);
         assert!(limits.check_ip(ip).is_ok());
@@ -135,6 +188,16 @@ mod tests {
         assert!(limits.check_ip(IpAddr::from([10, 0, 0, 2])).is_ok());
         for _ in 0..100 {
             assert!(limits.check_visitor(VisitorId::new()).is_ok(), "0 = off");
+            assert!(limits.check_new_conversation(Some(ip)).is_ok(), "0 = off");
         }
+        assert!(limits.check_new_visitor(Some(ip)).is_ok());
+        assert!(matches!(
+            limits.check_new_visitor(Some(ip)),
+            Err(ApiError::TooManyVisitors(secs)) if secs > 60
+        ));
+        assert!(
+            limits.check_new_visitor(None).is_ok(),
+            "no address, no count"
+        );
     }
 }

@@ -242,19 +242,20 @@ pub async fn require_documented(
         .extensions()
         .get::<axum::extract::MatchedPath>()
         .map(|m| m.as_str().to_owned());
-    match matched {
-        Some(path)
-            if cfg!(debug_assertions)
-                && request.method() != axum::http::Method::OPTIONS
-                && !is_documented(request.method().as_str(), &path) =>
-        {
-            crate::ApiError::Internal(format!(
-                "{} {path} has no #[utoipa::path] annotation",
-                request.method()
-            ))
-            .into_response()
+    let method = request.method().clone();
+    let undocumented = matched.filter(|path| {
+        cfg!(debug_assertions)
+            && method != axum::http::Method::OPTIONS
+            && !is_documented(method.as_str(), path)
+    });
+    let response = next.run(request).await;
+    match undocumented {
+        // A method the route does not take is the router's 405, not a missing annotation.
+        Some(path) if response.status() != axum::http::StatusCode::METHOD_NOT_ALLOWED => {
+            crate::ApiError::Internal(format!("{method} {path} has no #[utoipa::path] annotation"))
+                .into_response()
         }
-        _ => next.run(request).await,
+        _ => response,
     }
 }
 

@@ -118,12 +118,24 @@ pub async fn by_order_locked(
     row.map(Purchase::try_from).transpose()
 }
 
-/// Saves a purchase's status and attribution.
+/// Saves a purchase's details (who, how much, when: the brand's server's word replaces a
+/// page's hint), status and attribution.
 pub async fn update(h: &mut impl Handle, brand: BrandId, p: &Purchase, now: Instant) -> Result<()> {
     let sql = "UPDATE purchases SET status = $3, conversation_id = $4, expert_id = $5, \
-               updated_at = $6 WHERE brand_id = $1 AND id = $2";
+               updated_at = $6, visitor_id = $7, amount_minor = $8, currency = $9, \
+               purchased_at = $10 WHERE brand_id = $1 AND id = $2";
     let key = [brand.0.into(), p.id.0.into()];
-    let params: Vec<Param<'_>> = key.into_iter().chain(attribution(p, now)).collect();
+    let details = [
+        p.visitor_id.0.into(),
+        p.amount.minor.into(),
+        p.amount.currency.as_str().into(),
+        to_micros(p.purchased_at).into(),
+    ];
+    let params: Vec<Param<'_>> = key
+        .into_iter()
+        .chain(attribution(p, now))
+        .chain(details)
+        .collect();
     rows::execute(h, sql, &params).await?;
     Ok(())
 }

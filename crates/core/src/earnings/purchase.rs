@@ -92,28 +92,33 @@ pub struct OrderDetails<'a> {
 /// What a new report of an order already on file does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Repeat {
-    /// The brand's server confirms a pending purchase: attribute it and pay.
+    /// The brand's server confirms a pending purchase: the server's details replace the
+    /// page's hint, then the purchase is attributed and paid.
     Confirm,
-    /// The same order with other details: refused.
+    /// The brand's server reports a confirmed order again with other details: refused.
     Conflict,
     /// Nothing changes; the stored purchase is the answer.
     Unchanged,
 }
 
 /// Decides what reporting `reported` from `source` does to a stored order with `status`
-/// and `stored` details: other details conflict; the server confirms a pending purchase;
-/// anything else (a retry, a confirmed or refunded order) changes nothing.
+/// and `stored` details. The brand's server is the authority: a page (widget) report is
+/// only a hint that never changes, conflicts with or pre-attributes anything; the server
+/// confirms a pending order with its own details (whatever the hint said), and only a
+/// second server report with other details than the server's own conflicts.
 pub fn on_repeat(
     status: PurchaseStatus,
     stored: OrderDetails<'_>,
     reported: OrderDetails<'_>,
     source: PurchaseSource,
 ) -> Repeat {
-    if stored != reported {
-        return Repeat::Conflict;
-    }
-    match (status, source) {
-        (PurchaseStatus::Pending, PurchaseSource::Server) => Repeat::Confirm,
-        _ => Repeat::Unchanged,
+    match (source, status) {
+        (PurchaseSource::Widget, _) => Repeat::Unchanged,
+        (PurchaseSource::Server, PurchaseStatus::Pending) => Repeat::Confirm,
+        (PurchaseSource::Server, _) if stored != reported => Repeat::Conflict,
+        (PurchaseSource::Server, _) => Repeat::Unchanged,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -41,6 +41,29 @@ fn money_is_checked() {
     assert!(Money::parse(-1, "EUR").is_err());
 }
 
+proptest! {
+    /// Every amount from 0 to the cap is accepted and every one above it refused.
+    #[test]
+    fn amounts_are_capped(minor in any::<i64>()) {
+        prop_assert_eq!(Money::parse(minor, "EUR").is_ok(), (0..=MAX_MINOR).contains(&minor));
+    }
+
+    /// Sums never overflow: exact when the true sum fits in `i64`, saturated otherwise.
+    #[test]
+    fn sums_of_amounts_never_overflow(amounts in proptest::collection::vec(any::<i64>(), 0..20)) {
+        let exact: i128 = amounts.iter().copied().map(i128::from).sum();
+        let sum = sum_minor(amounts);
+        prop_assert_eq!(i128::from(sum), exact.clamp(i128::from(i64::MIN), i128::from(i64::MAX)));
+    }
+}
+
+#[test]
+fn sums_at_the_cap_are_exact_and_beyond_i64_saturate() {
+    assert_eq!(sum_minor([MAX_MINOR; 3]), 3 * MAX_MINOR);
+    assert_eq!(sum_minor([i64::MAX, 1]), i64::MAX);
+    assert_eq!(sum_minor([i64::MIN, -1]), i64::MIN);
+}
+
 #[test]
 fn window_boundaries_are_exact() {
     let span = span(T0, Some(T0 + Duration::hours(1)));
@@ -245,34 +268,6 @@ fn purchase_statuses_and_sources_have_stable_text_forms() {
         PurchaseSource::Server.first_status(),
         PurchaseStatus::Confirmed
     );
-}
-
-#[test]
-fn a_repeated_report_confirms_a_pending_order_conflicts_or_changes_nothing() {
-    let (v, amount) = (crate::VisitorId::new(), eur(2_000));
-    let same = OrderDetails {
-        visitor: v,
-        amount: &amount,
-    };
-    let dearer = eur(2_001);
-    let other = OrderDetails {
-        visitor: v,
-        amount: &dearer,
-    };
-    let (server, widget) = (PurchaseSource::Server, PurchaseSource::Widget);
-    use PurchaseStatus::{Confirmed, Pending, Refunded};
-    assert_eq!(on_repeat(Pending, same, same, server), Repeat::Confirm);
-    assert_eq!(on_repeat(Pending, same, same, widget), Repeat::Unchanged);
-    assert_eq!(on_repeat(Confirmed, same, same, server), Repeat::Unchanged);
-    assert_eq!(on_repeat(Refunded, same, same, server), Repeat::Unchanged);
-    for status in [Pending, Confirmed, Refunded] {
-        assert_eq!(on_repeat(status, same, other, server), Repeat::Conflict);
-    }
-    let stranger = OrderDetails {
-        visitor: crate::VisitorId::new(),
-        amount: &amount,
-    };
-    assert_eq!(on_repeat(Pending, same, stranger, widget), Repeat::Conflict);
 }
 
 #[test]

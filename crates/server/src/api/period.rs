@@ -13,11 +13,11 @@ use crate::ApiError;
 #[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
     /// Start (inclusive, RFC 3339); default: 30 days before `to`.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "ebb_core::instant::rfc3339::option")]
     #[param(value_type = Option<String>, format = DateTime)]
     pub from: Option<Instant>,
     /// End (exclusive, RFC 3339); default: now.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "ebb_core::instant::rfc3339::option")]
     #[param(value_type = Option<String>, format = DateTime)]
     pub to: Option<Instant>,
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::page::PageQuery;
 use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, MAX_PAGE, created_outcome};
 use crate::auth::{PathBrand, VisitorAuth, hash_token, new_token};
+use crate::limits::PeerIp;
 use crate::{ApiError, AppState, desk, receipts};
 use ebb_store::page::Cursor;
 use utoipa_axum::router::OpenApiRouter;
@@ -112,15 +113,17 @@ struct NewVisitor {
     token: String,
 }
 
-/// New anonymous visitor token.
+/// New anonymous visitor token (a per-IP hourly cap: 429 `too-many-visitors`).
 #[utoipa::path(post, path = "/visitors", tag = "public",
     responses((status = 201, description = "A visitor and its token", body = NewVisitor)))]
 async fn bootstrap(
     State(state): State<AppState>,
     PathBrand(brand): PathBrand,
+    PeerIp(ip): PeerIp,
     headers: axum::http::HeaderMap,
 ) -> Result<(StatusCode, Json<NewVisitor>), ApiError> {
     crate::ws::check_origin(&state, brand.id, &headers).await?;
+    state.limits.check_new_visitor(ip)?;
     let token = new_token();
     let visitor_id: VisitorId = ebb_store::ids::new_id();
     let mut tx = state.store.begin().await?;
@@ -177,7 +180,9 @@ impl SendMessage {
     }
 }
 
-/// Start a conversation with a first message.
+/// Start a conversation with a first message: one open conversation per visitor (409
+/// `conversation-already-open` while one is), and a per-IP hourly cap on new ones (429
+/// `too-many-conversations`).
 #[utoipa::path(post, path = "/conversations", tag = "visitor", request_body = SendMessage,
     responses(
         (status = 201, description = "The new conversation", body = ConversationWithEntries),
@@ -185,9 +190,11 @@ impl SendMessage {
 async fn start(
     State(state): State<AppState>,
     auth: VisitorAuth,
+    PeerIp(ip): PeerIp,
     ApiJson(msg): ApiJson<SendMessage>,
 ) -> Result<(StatusCode, Json<ConversationWithEntries>), ApiError> {
     let (body, client_msg_id) = msg.parse()?;
+    state.limits.check_new_conversation(ip)?;
     let out =
         desk::start_conversation(&state, &auth.brand, auth.visitor, body, client_msg_id).await?;
     Ok(created_outcome(out))

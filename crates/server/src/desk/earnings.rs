@@ -73,8 +73,9 @@ pub struct PurchaseReport {
     pub source: PurchaseSource,
 }
 
-/// Records a purchase once per order id (core decides what a repeated report does). A
-/// confirmed one is credited by core to the last expert who replied to the visitor before
+/// Records a purchase once per order id (core decides what a repeated report does: the
+/// brand's server is the authority, a page's report only a hint; when the server confirms
+/// a pending order its details replace the hint's). A confirmed one is credited by core to the last expert who replied to the visitor before
 /// it, across their linked conversations, and earns them their commission. Returns the
 /// purchase and whether it was already known.
 pub async fn record_purchase(
@@ -100,8 +101,13 @@ pub async fn record_purchase(
                             report.order_id
                         )));
                     }
-                    Repeat::Unchanged => return Ok((p, true)),
-                    Repeat::Confirm => p,
+                    Repeat::Unchanged => return Ok((answer_to(&report, p), true)),
+                    Repeat::Confirm => Purchase {
+                        visitor_id: report.visitor,
+                        amount: report.amount.clone(),
+                        purchased_at: report.purchased_at,
+                        ..p
+                    },
                 },
                 None => {
                     let p = new_purchase(&report);
@@ -129,6 +135,17 @@ fn repeat_of(stored: &Purchase, report: &PurchaseReport) -> Repeat {
         details(report.visitor, &report.amount),
         report.source,
     )
+}
+
+/// The answer to a report of an order on file: the stored purchase, except to a page
+/// whose visitor is not the buyer, which gets its own hint back (unsaved), so guessing an
+/// order id tells an anonymous visitor nothing about another visitor's purchase.
+fn answer_to(report: &PurchaseReport, stored: Purchase) -> Purchase {
+    if report.source == PurchaseSource::Widget && stored.visitor_id != report.visitor {
+        new_purchase(report)
+    } else {
+        stored
+    }
 }
 
 /// A purchase first reported: pending, until attributed when the server's word confirms it.

@@ -183,9 +183,9 @@ impl Connection {
                 return self.send_error(&err).await;
             }
         };
-        let result = match serde_json::from_str::<ClientFrame>(text.as_str()) {
+        let result = match crate::api::input::from_json_text::<ClientFrame>(text.as_str()) {
             Ok(frame) => self.on_client_frame(frame).await,
-            Err(err) => Err(ApiError::BadRequest(format!("unreadable message: {err}"))),
+            Err(err) => Err(err),
         };
         match result {
             Ok(()) => Ok(()),

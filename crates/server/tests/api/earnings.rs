@@ -18,12 +18,24 @@ struct Shop {
 }
 
 async fn shop(app: &TestApp, brand: &ebb_core::Brand, experts: &[&ebb_core::Expert]) -> Shop {
+    shop_with(app, brand, experts, 300, 1000).await
+}
+
+/// The brand's admin, API key and a mission paying `fee` EUR minor units per contact and
+/// `bp` basis points of each purchase, which `experts` join.
+async fn shop_with(
+    app: &TestApp,
+    brand: &ebb_core::Brand,
+    experts: &[&ebb_core::Expert],
+    fee: i64,
+    bp: i64,
+) -> Shop {
     let root = admin(app, brand, "root").await;
     let (s, key) = app
         .post("/api/v1/admin/api-keys", &root, json!({"name": "shop"}))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{key}");
-    let mission = json!({"name": "Outdoor", "contact_fee": {"minor": 300, "currency": "EUR"}, "commission_bp": 1000});
+    let mission = json!({"name": "Outdoor", "contact_fee": {"minor": fee, "currency": "EUR"}, "commission_bp": bp});
     let (s, m) = app.post("/api/v1/admin/missions", &root, mission).await;
     assert_eq!(s, StatusCode::CREATED, "{m}");
     for e in experts {
@@ -321,6 +333,8 @@ per_backend! {
 }
 
 mod follow_ups;
+mod money;
+mod page_hints;
 
 per_backend! {
     async fn payouts_csv_shows_names_that_look_like_formulas_as_text(app, b) {

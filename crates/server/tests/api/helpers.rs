@@ -37,9 +37,16 @@ pub struct TestApp {
 }
 
 /// Settings for tests: the test clock API on, a fast scheduler poll, a short presence
-/// grace period, webhooks allowed to the loopback receivers of the tests.
+/// grace period, webhooks allowed to the loopback receivers of the tests, and no flood
+/// limits on new visitors and conversations (every test runs from one address; `limits.rs`
+/// tests them).
 pub fn test_settings() -> Settings {
     Settings {
+        rates: ebb_server::limits::RateSettings {
+            new_visitors_per_ip_per_hour: 0,
+            new_conversations_per_ip_per_hour: 0,
+            ..ebb_server::limits::RateSettings::default()
+        },
         test_clock: true,
         scheduler_poll: std::time::Duration::from_millis(50),
         presence_grace: std::time::Duration::from_millis(300),

@@ -1,10 +1,15 @@
 //! Limits answer clearly: an oversized body is 413 and a flood is 429 with `Retry-After`,
-//! both problem+json.
+//! both problem+json; a flood of anonymous visitors from one address cannot fill the
+//! experts' slots.
+
+use std::net::IpAddr;
 
 use ebb_core::ExpertStatus;
+use ebb_server::limits::RateSettings;
 use reqwest::StatusCode;
+use serde_json::{Value, json};
 
-use crate::helpers::per_backend;
+use crate::helpers::{TestApp, assigned_to, per_backend, spawn_apps_with, test_settings};
 
 per_backend! {
     async fn an_oversized_body_is_refused_with_413(app, b) {
@@ -65,6 +70,110 @@ per_backend! {
     }
 }
 
+/// A new visitor of `acme` through `client` and the answer to starting a conversation
+/// (`None` when no visitor was made: the refusal).
+async fn visitor_starts(app: &TestApp, client: &reqwest::Client, n: usize) -> (StatusCode, Value) {
+    let url = format!("{}/api/v1/widget/acme", app.base);
+    let resp = client
+        .post(format!("{url}/visitors"))
+        .send()
+        .await
+        .expect("send");
+    let status = resp.status();
+    let body: Value = resp.json().await.expect("json");
+    if status != StatusCode::CREATED {
+        return (status, body);
+    }
+    let token = body["token"].as_str().expect("token");
+    let start = json!({"body": "hello", "client_msg_id": format!("m{n}")});
+    let resp = client
+        .post(format!("{url}/conversations"))
+        .bearer_auth(token)
+        .json(&start)
+        .send()
+        .await
+        .expect("send");
+    (resp.status(), resp.json().await.expect("json"))
+}
+
+#[tokio::test]
+async fn a_flood_from_one_address_cannot_fill_the_experts_slots() {
+    let rates = RateSettings {
+        new_visitors_per_ip_per_hour: 4,
+        new_conversations_per_ip_per_hour: 3,
+        ..RateSettings::default()
+    };
+    let settings = ebb_server::Settings {
+        rates,
+        ..test_settings()
+    };
+    for app in spawn_apps_with(settings).await {
+        let b = app.backend;
+        let acme = app.brand("acme").await;
+        let (ada, ada_t) = app.expert(&acme, "ada", 10, ExpertStatus::Available).await;
+        let visitor = app.visitor(&acme).await;
+        let first = app.start(&acme, &visitor, "hello", "a").await;
+        let path = "/api/v1/widget/acme/conversations";
+        let (s, again) = app
+            .post(
+                path,
+                &visitor,
+                json!({"body": "again", "client_msg_id": "b"}),
+            )
+            .await;
+        assert_eq!(
+            (s, again["type"].as_str()),
+            (
+                StatusCode::CONFLICT,
+                Some("/problems/conversation-already-open")
+            ),
+            "{b}: one open conversation per visitor: {again}"
+        );
+        let first_id = first["conversation"]["id"].as_str().expect("id");
+        assert!(
+            again["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains(first_id)),
+            "{b}"
+        );
+        let flood = reqwest::Client::new();
+        let mut refusals = Vec::new();
+        for n in 0..20 {
+            let (s, body) = visitor_starts(&app, &flood, n).await;
+            if s != StatusCode::CREATED {
+                assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{b}: {body}");
+                refusals.push(body["type"].as_str().unwrap_or("").to_owned());
+            }
+        }
+        let elsewhere = reqwest::Client::builder()
+            .local_address(IpAddr::from([127, 0, 0, 2]))
+            .build()
+            .expect("client");
+        let (s, other) = visitor_starts(&app, &elsewhere, 99).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: {other}");
+        assert_eq!(
+            assigned_to(&other),
+            &json!(ada.id),
+            "{b}: another visitor is still routed"
+        );
+        let (_, held) = app.get("/api/v1/expert/conversations", &ada_t).await;
+        let held = held["conversations"].as_array().map_or(0, Vec::len);
+        assert!(
+            held <= 3 + 1,
+            "{b}: {held} held; the flood's address starts at most 3 (the limit), plus the other"
+        );
+        assert!(
+            refusals.contains(&"/problems/too-many-visitors".to_owned()),
+            "{b}: {refusals:?}"
+        );
+        assert!(
+            refusals.contains(&"/problems/too-many-conversations".to_owned()),
+            "{b}: {refusals:?}"
+        );
+        app.finish().await;
+    }
+}
+
 /// A server allowing 5 requests a minute per client IP, trusting `proxies`.
 async fn limited_behind(proxies: &[&str]) -> Vec<crate::helpers::TestApp> {
     let mut settings = crate::helpers::test_settings();
@@ -117,6 +226,38 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_ip_limit() {
         let forged = brand_info(&app, "203.0.113.2, 203.0.113.1").await;
         assert_eq!(forged, StatusCode::TOO_MANY_REQUESTS, "{b}");
         assert_eq!(brand_info(&app, "203.0.113.2").await, StatusCode::OK, "{b}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_new_visitors_are_counted_per_forwarded_client() {
+    let mut settings = crate::helpers::test_settings();
+    settings.rates.new_visitors_per_ip_per_hour = 2;
+    settings.proxies.nets = vec!["127.0.0.1".parse().expect("net")];
+    for app in crate::helpers::spawn_apps_with(settings).await {
+        let b = app.backend;
+        app.brand("acme").await;
+        let new_visitor = |client: &'static str| {
+            app.http
+                .post(format!("{}/api/v1/widget/acme/visitors", app.base))
+                .header("x-forwarded-for", client)
+                .send()
+        };
+        let mut statuses = Vec::new();
+        for client in ["203.0.113.1", "203.0.113.1", "203.0.113.1", "203.0.113.2"] {
+            statuses.push(new_visitor(client).await.expect("send").status());
+        }
+        assert_eq!(
+            statuses,
+            [
+                StatusCode::CREATED,
+                StatusCode::CREATED,
+                StatusCode::TOO_MANY_REQUESTS,
+                StatusCode::CREATED
+            ],
+            "{b}: each client behind the proxy has its own hourly budget"
+        );
         app.finish().await;
     }
 }

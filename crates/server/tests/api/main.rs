@@ -4,6 +4,7 @@
 mod admin;
 mod authorization;
 mod availability;
+mod bad_input;
 mod conflicts;
 mod connections;
 mod contract;

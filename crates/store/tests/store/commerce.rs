@@ -1,6 +1,6 @@
-//! The money and satisfaction rows of a report: CSAT counts, purchase sums (refunds left
-//! out, conversion by the period's conversations) and earning sums, each in its brand and
-//! period.
+//! The money and satisfaction rows of a report: CSAT counts, purchase sums (confirmed only:
+//! pending and refunds left out, conversion by the period's conversations) and earning sums,
+//! each in its brand and period, exact and never overflowing.
 
 use ebb_core::earnings::{Earning, EarningKind, Money, PurchaseSource, PurchaseStatus};
 use ebb_core::reports::CsatFigures;
@@ -130,8 +130,8 @@ async fn purchase_sums_skip_refunds_and_other_brands_and_periods() {
             .expect("figures");
         assert_eq!(
             figures.all,
-            vec![amount("EUR", 2, 1500), amount("USD", 1, 200)],
-            "{}: refunds, later purchases and globex left out",
+            vec![amount("EUR", 1, 1000), amount("USD", 1, 200)],
+            "{}: pending, refunds, later purchases and globex left out",
             db.name
         );
         assert_eq!(
@@ -215,6 +215,116 @@ async fn earning_sums_stay_in_their_brand_and_period() {
             sums,
             vec![want],
             "{}: the later fee and globex's left out",
+            db.name
+        );
+        drop(conn);
+        db.finish().await;
+    }
+}
+
+/// Inserts a confirmed purchase of `minor` `currency` made at minute 1 by a new visitor.
+async fn bought(store: &Store, brand: BrandId, n: usize, minor: i64, currency: &str) -> PurchaseId {
+    let (conversation, visitor) = opened(store, brand, minutes(0)).await;
+    let purchase = Purchase {
+        id: PurchaseId::new(),
+        order_id: format!("big-{n}"),
+        visitor_id: visitor,
+        amount: Money {
+            minor,
+            currency: currency.to_owned(),
+        },
+        purchased_at: minutes(1),
+        status: PurchaseStatus::Confirmed,
+        source: PurchaseSource::Server,
+        conversation_id: Some(conversation),
+        expert_id: None,
+    };
+    let mut tx = store.begin().await.expect("begin");
+    purchases::insert(&mut tx, brand, &purchase, minutes(1))
+        .await
+        .expect("purchase");
+    tx.commit().await.expect("commit");
+    purchase.id
+}
+
+#[tokio::test]
+async fn sums_are_exact_at_the_cap_and_never_overflow_beyond_it() {
+    use ebb_core::earnings::MAX_MINOR;
+    for db in backends().await {
+        let store = &db.store;
+        let (acme, _) = two_brands(store).await;
+        let amounts = [
+            ("EUR", i64::MAX),
+            ("EUR", i64::MAX),
+            ("EUR", 1),
+            ("USD", MAX_MINOR),
+            ("USD", MAX_MINOR),
+            ("USD", MAX_MINOR),
+            ("USD", 999_999),
+        ];
+        let mut ids = Vec::new();
+        for (n, (currency, minor)) in amounts.into_iter().enumerate() {
+            ids.push(bought(store, acme.id, n, minor, currency).await);
+        }
+        let ada = expert(store, acme.id, "ada@acme.test", 3).await.id;
+        let mission = Mission {
+            id: MissionId::new(),
+            name: "Sales".to_owned(),
+            contact_fee: None,
+            commission_bp: Some(10_000),
+            members: vec![ada],
+        };
+        let mut tx = store.begin().await.expect("begin");
+        missions::insert(&mut tx, acme.id, &mission, T0)
+            .await
+            .expect("mission");
+        let kinds = [EarningKind::Commission, EarningKind::CommissionReversal];
+        for (kind, purchase) in kinds.into_iter().flat_map(|k| [(k, ids[0]), (k, ids[1])]) {
+            let sign = if kind == EarningKind::Commission {
+                1
+            } else {
+                -1
+            };
+            let earning = Earning {
+                expert: ada,
+                mission: mission.id,
+                kind,
+                amount: Money {
+                    minor: sign * i64::MAX,
+                    currency: "EUR".to_owned(),
+                },
+                conversation: None,
+                purchase: Some(purchase),
+            };
+            ledger::append(&mut tx, acme.id, &earning, minutes(1))
+                .await
+                .expect("append");
+        }
+        tx.commit().await.expect("commit");
+        let mut conn = store.conn().await.expect("conn");
+        let figures = commerce::purchases(&mut conn, acme.id, minutes(0), minutes(600))
+            .await
+            .expect("purchase sums never fail");
+        assert_eq!(
+            figures.all,
+            vec![
+                amount("EUR", 3, i64::MAX),
+                amount("USD", 4, 3 * MAX_MINOR + 999_999)
+            ],
+            "{}: exact at the cap, saturated past i64",
+            db.name
+        );
+        let sums = commerce::earnings(&mut conn, acme.id, minutes(0), minutes(600))
+            .await
+            .expect("earning sums never fail");
+        let got: Vec<(String, i64)> = sums.into_iter().map(|e| (e.kind, e.amount_minor)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("commission".to_owned(), i64::MAX),
+                ("commission_reversal".to_owned(), i64::MIN)
+            ],
+            "{}",
             db.name
         );
         drop(conn);

@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use ebb_core::earnings::{FULL_BP, Money};
+use ebb_core::earnings::{FULL_BP, Money, sum_minor};
 use ebb_core::reports::{CsatSummary, csat_summaries};
 use ebb_core::{ExpertId, Instant, MissionId};
 use ebb_store::csat;
@@ -198,22 +198,20 @@ async fn load_payouts(
         .into_iter()
         .map(|e| (e.id, e.name))
         .collect();
-    let mut sums: BTreeMap<(ExpertId, String), (i64, usize)> = BTreeMap::new();
+    let mut sums: BTreeMap<(ExpertId, String), Vec<i64>> = BTreeMap::new();
     for e in &entries {
-        let slot = sums
-            .entry((e.earning.expert, e.earning.amount.currency.clone()))
-            .or_default();
-        slot.0 += e.earning.amount.minor;
-        slot.1 += 1;
+        sums.entry((e.earning.expert, e.earning.amount.currency.clone()))
+            .or_default()
+            .push(e.earning.amount.minor);
     }
     let payouts = sums
         .into_iter()
-        .map(|((expert_id, currency), (amount_minor, n))| PayoutLine {
+        .map(|((expert_id, currency), amounts)| PayoutLine {
             expert_name: names.get(&expert_id).cloned().unwrap_or_default(),
             expert_id,
             currency,
-            amount_minor,
-            entries: n,
+            entries: amounts.len(),
+            amount_minor: sum_minor(amounts),
         })
         .collect();
     Ok(Payouts { from, to, payouts })

@@ -31,11 +31,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 struct Period {
     /// Start (included), RFC 3339.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "ebb_core::instant::rfc3339")]
     #[param(value_type = String, format = DateTime)]
     from: Instant,
     /// End (excluded), RFC 3339.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "ebb_core::instant::rfc3339")]
     #[param(value_type = String, format = DateTime)]
     to: Instant,
 }

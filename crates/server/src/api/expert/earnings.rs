@@ -51,22 +51,28 @@ pub struct Statement {
     pub next_cursor: Option<String>,
 }
 
-/// Sums entries per currency.
+/// Sums entries per currency (exactly, see [`ebb_core::earnings::sum_minor`]).
 pub fn totals(entries: &[Entry]) -> BTreeMap<String, i64> {
-    let mut totals = BTreeMap::new();
+    let mut amounts: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for e in entries {
-        *totals.entry(e.earning.amount.currency.clone()).or_default() += e.earning.amount.minor;
+        amounts
+            .entry(e.earning.amount.currency.clone())
+            .or_default()
+            .push(e.earning.amount.minor);
     }
-    totals
+    amounts
+        .into_iter()
+        .map(|(currency, minor)| (currency, ebb_core::earnings::sum_minor(minor)))
+        .collect()
 }
 
 /// `?from&to&cursor&limit` of the JSON statement: a [`PeriodQuery`] and a [`PageQuery`].
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StatementQuery {
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "ebb_core::instant::rfc3339::option")]
     from: Option<Instant>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default, with = "ebb_core::instant::rfc3339::option")]
     to: Option<Instant>,
     cursor: Option<String>,
     limit: Option<u32>,

@@ -38,7 +38,7 @@ pub(crate) struct Order {
     visitor_token: Option<String>,
     amount_minor: i64,
     currency: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "ebb_core::instant::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     purchased_at: Instant,
 }
@@ -47,7 +47,7 @@ pub(crate) struct Order {
 #[utoipa::path(post, path = "/purchases", tag = "server", request_body = Order,
     responses(
         (status = 201, description = "The purchase", body = Purchase),
-        (status = 200, description = "The order was known (a page report is confirmed)", body = Purchase)))]
+        (status = 200, description = "The order was known and confirmed already (a repeat changes nothing)", body = Purchase)))]
 async fn report(
     State(state): State<AppState>,
     ApiKeyAuth(brand): ApiKeyAuth,
