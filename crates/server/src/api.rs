@@ -128,11 +128,11 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(crate::web::router())
         .fallback(|| async { ApiError::NotFound("route") })
+        .layer(axum::middleware::map_response(input::problem_for_405))
         .layer(axum::middleware::from_fn(crate::headers::secure))
         .layer(tower_http::timeout::RequestBodyDeadlineLayer::new(
             state.settings.connections.body_timeout,
         ))
-        .layer(axum::middleware::map_response(input::problem_for_405))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }
