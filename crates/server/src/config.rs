@@ -56,6 +56,14 @@ pub struct Config {
     /// Requests and WebSocket messages per minute allowed from one visitor (0: no limit).
     #[arg(long, env = "EBB_RATE_PER_VISITOR", default_value_t = 120)]
     pub rate_per_visitor: u32,
+    /// Address of a separate listener serving only `GET /metrics` (bind it to a private
+    /// address); none when absent.
+    #[arg(long, env = "EBB_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Bearer token a scraper sends for `GET /metrics` on the API listener; without it the
+    /// API listener answers `/metrics` with 404.
+    #[arg(long, env = "EBB_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -82,6 +90,8 @@ impl std::fmt::Debug for Config {
             .field("heartbeat_secs", &self.heartbeat_secs)
             .field("rate_per_ip", &self.rate_per_ip)
             .field("rate_per_visitor", &self.rate_per_visitor)
+            .field("metrics_listen", &self.metrics_listen)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .finish()
     }
 }
@@ -114,6 +124,14 @@ impl std::fmt::Display for PrintConfig<'_> {
         writeln!(f, "presence_grace_ms = {}", c.presence_grace_ms)?;
         writeln!(f, "heartbeat_secs = {}", c.heartbeat_secs)?;
         writeln!(f, "rate_per_ip = {}", c.rate_per_ip)?;
-        write!(f, "rate_per_visitor = {}", c.rate_per_visitor)
+        writeln!(f, "rate_per_visitor = {}", c.rate_per_visitor)?;
+        match c.metrics_listen {
+            Some(addr) => writeln!(f, "metrics_listen = {addr}")?,
+            None => writeln!(f, "metrics_listen = (none)")?,
+        }
+        match c.metrics_token {
+            Some(_) => write!(f, "metrics_token = ***"),
+            None => write!(f, "metrics_token = (none: /metrics only on metrics_listen)"),
+        }
     }
 }

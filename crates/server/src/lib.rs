@@ -73,6 +73,8 @@ pub struct Settings {
     pub heartbeat: std::time::Duration,
     /// Rate limits.
     pub rates: limits::RateSettings,
+    /// The bearer token `GET /metrics` on the API listener wants; 404 there without one.
+    pub metrics_token: Option<Arc<str>>,
 }
 
 impl Default for Settings {
@@ -84,6 +86,7 @@ impl Default for Settings {
             presence_lease: presence::DEFAULT_LEASE,
             heartbeat: std::time::Duration::from_secs(20),
             rates: limits::RateSettings::default(),
+            metrics_token: None,
         }
     }
 }
@@ -189,6 +192,7 @@ pub async fn run(
             per_ip_per_minute: config.rate_per_ip,
             per_visitor_per_minute: config.rate_per_visitor,
         },
+        metrics_token: config.metrics_token.as_deref().map(Arc::from),
         ..Settings::default()
     };
     let bus = match &config.nats_url {
@@ -214,7 +218,18 @@ pub async fn run(
             Err(err) => tracing::error!(error = %err, "could not create the demo brand"),
         }
     }
+    let metrics_listener = match config.metrics_listen {
+        Some(addr) => Some(TcpListener::bind(addr).await?),
+        None => None,
+    };
+    let metrics_server = metrics_listener.map(|listener| {
+        tracing::info!(addr = ?listener.local_addr().ok(), "metrics listening");
+        tokio::spawn(async move { axum::serve(listener, metrics::router()).await })
+    });
     serve(state, listener, shutdown).await?;
+    if let Some(server) = metrics_server {
+        server.abort();
+    }
     store.close().await;
     Ok(())
 }

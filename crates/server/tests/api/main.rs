@@ -12,6 +12,7 @@ mod heartbeat;
 mod helpers;
 mod limits;
 mod live;
+mod metrics;
 mod openapi_doc;
 mod origins;
 mod pagination;
