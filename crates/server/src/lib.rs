@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bus;
 pub mod clock;
 pub mod config;
+pub mod data_lock;
 pub mod demo;
 pub mod desk;
 pub mod error;
@@ -140,6 +141,9 @@ pub enum ServeError {
     /// The configuration is refused.
     #[error("configuration: {0}")]
     Config(&'static str),
+    /// The data directory is locked by a restore.
+    #[error("data directory: {0}")]
+    DataDir(#[from] data_lock::LockError),
 }
 
 /// Opens the configured database and migrates it.
@@ -171,6 +175,10 @@ pub async fn run(
         ));
     }
     metrics::install();
+    let _data_lock = match config.database_url {
+        None => Some(data_lock::DataDirLock::serving(&config.data_dir)?),
+        Some(_) => None,
+    };
     let store = open_store(&config).await?;
     let clock: Arc<dyn Clock> = if config.test_clock {
         let mut conn = store.conn().await?;
