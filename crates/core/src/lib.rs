@@ -12,6 +12,7 @@ pub mod expert;
 pub mod ids;
 pub mod message;
 pub mod playbook;
+pub mod privacy;
 pub mod reports;
 pub mod routing;
 pub mod slots;

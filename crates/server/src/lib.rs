@@ -15,6 +15,7 @@ pub mod limits;
 pub mod metrics;
 pub mod openapi;
 pub mod presence;
+pub mod privacy;
 pub mod provision;
 pub mod receipts;
 pub mod scheduler;
@@ -251,11 +252,18 @@ pub async fn serve(
     tracing::info!(addr = %listener.local_addr()?, "ebb listening");
     metrics::install();
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let mut workers = vec![tokio::spawn(worker::run(
-        state.clone(),
-        scheduler::SnoozeWake,
-        stopped.clone(),
-    ))];
+    let mut workers = vec![
+        tokio::spawn(worker::run(
+            state.clone(),
+            scheduler::SnoozeWake,
+            stopped.clone(),
+        )),
+        tokio::spawn(worker::run(
+            state.clone(),
+            privacy::RetentionSweep,
+            stopped.clone(),
+        )),
+    ];
     match webhooks::WebhookDelivery::new() {
         Ok(job) => workers.push(tokio::spawn(worker::run(state.clone(), job, stopped))),
         Err(err) => tracing::error!(error = %err, "webhook delivery disabled: no HTTP client"),

@@ -17,6 +17,7 @@ mod openapi_doc;
 mod origins;
 mod pagination;
 mod presence;
+mod privacy;
 mod race;
 mod reports;
 mod requests;
