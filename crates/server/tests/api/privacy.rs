@@ -37,7 +37,7 @@ async fn every_readable(app: &TestApp, audience: Audience, token: &str, ids: &[&
     let period = format!("from={from}&to={to}");
     let mut seen = String::new();
     for route in routes()
-        .into_iter()
+        .iter()
         .filter(|r| r.method == "GET" && r.audience == audience)
     {
         let templates: Vec<String> = if route.path.contains("{id}") {
