@@ -67,6 +67,30 @@ async fn every_readable(app: &TestApp, audience: Audience, token: &str, ids: &[&
     seen
 }
 
+/// Every stored free text: timeline data, CSAT comments, webhook payloads, and the
+/// visitor references of conversations, purchases and ratings.
+async fn stored_text(app: &TestApp) -> String {
+    const SQL: &str = "SELECT data FROM events \
+        UNION ALL SELECT COALESCE(comment, '') FROM csat \
+        UNION ALL SELECT payload FROM webhook_deliveries \
+        UNION ALL SELECT COALESCE(last_author, '') FROM conversations";
+    let mut conn = app.store().conn().await.expect("conn");
+    let mut texts: Vec<(String,)> = match &mut conn {
+        ebb_store::Conn::Sqlite(c) => sqlx::query_as(SQL).fetch_all(&mut **c).await,
+        ebb_store::Conn::Postgres(c) => sqlx::query_as(SQL).fetch_all(&mut **c).await,
+    }
+    .expect("stored text");
+    let ids = "SELECT visitor_id FROM conversations UNION ALL SELECT visitor_id FROM purchases \
+        UNION ALL SELECT visitor_id FROM csat UNION ALL SELECT id FROM visitors";
+    let visitors: Vec<(uuid::Uuid,)> = match &mut conn {
+        ebb_store::Conn::Sqlite(c) => sqlx::query_as(ids).fetch_all(&mut **c).await,
+        ebb_store::Conn::Postgres(c) => sqlx::query_as(ids).fetch_all(&mut **c).await,
+    }
+    .expect("visitor ids");
+    texts.extend(visitors.into_iter().map(|(id,)| (id.to_string(),)));
+    texts.into_iter().map(|(t,)| t + "\n").collect()
+}
+
 /// The expert's earnings totals and the brand's payouts.
 async fn money(app: &TestApp, expert: &str, admin: &str) -> (Value, Value) {
     let from = (T0 - Duration::days(1)).format(&Rfc3339).expect("from");
@@ -88,6 +112,10 @@ per_backend! {
         let (_, m) = app.post("/api/v1/admin/missions", &root, mission).await;
         let members = format!("/api/v1/admin/missions/{}/members", m["id"].as_str().expect("id"));
         app.post(&members, &root, json!({"expert_id": ada.id})).await;
+
+        let hook = json!({"url": "https://hooks.example", "events": ebb_server::webhooks::EVENT_TYPES});
+        let (s, created) = app.post("/api/v1/admin/webhooks", &root, hook).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: {created}");
 
         let alpha = app.visitor(&brand).await;
         let started = app.start(&brand, &alpha, SECRETS[0], "a1").await;
@@ -111,7 +139,13 @@ per_backend! {
         assert_ne!(before.0, json!([]), "{b}: the purchase earned a commission");
         let ids = [id.as_str(), kept.as_str(), &ada.id.to_string()];
         let readable = every_readable(&app, Audience::Admin, &root, &ids).await;
-        assert!(readable.contains(SECRETS[0]), "{b}: the sweep reads the conversation");
+        for secret in &SECRETS[..3] {
+            assert!(readable.contains(secret), "{b}: the sweep reads {secret} before");
+        }
+        let stored = stored_text(&app).await;
+        for secret in SECRETS {
+            assert!(stored.contains(secret), "{b}: {secret} is stored before");
+        }
 
         let path = format!("/api/v1/admin/visitors/{visitor_id}/erase");
         let (s, erased) = app.post(&path, &root, json!({})).await;
@@ -130,6 +164,10 @@ per_backend! {
             assert!(!seen.contains(secret), "{b}: {secret} still shown:\n{seen}");
         }
         assert!(seen.contains(KEPT), "{b}: the other visitor's text stays");
+        let stored = stored_text(&app).await;
+        for secret in SECRETS.iter().copied().chain([visitor_id.as_str()]) {
+            assert!(!stored.contains(secret), "{b}: {secret} still stored");
+        }
         assert!(seen.contains("[erased]"), "{b}: erased messages keep their place");
         assert_eq!(money(&app, &ada_t, &root).await, before, "{b}: earnings and payouts unchanged");
         let (s, _) = app.get("/api/v1/widget/acme/conversations", &alpha).await;
