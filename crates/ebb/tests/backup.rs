@@ -176,3 +176,40 @@ async fn on_postgresql_ebb_backup_writes_a_pg_dump_archive() {
         db.finish().await;
     }
 }
+
+#[test]
+fn a_server_does_not_start_while_a_restore_holds_the_data_directory() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let lock = ebb_server::data_lock::DataDirLock::restoring(data.path()).expect("lock");
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_ebb"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data.path())
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run ebb serve");
+    let exited = (0..200).find_map(|_| {
+        let status = serve.try_wait().expect("wait");
+        if status.is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        status
+    });
+    if exited.is_none() {
+        let _ = serve.kill();
+        let _ = serve.wait();
+        panic!("ebb serve kept running during a restore");
+    }
+    let out = serve.wait_with_output().expect("output");
+    let why = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "served during a restore");
+    assert!(why.contains("restore"), "{why}");
+    drop(lock);
+    let copies = tempfile::tempdir().expect("tempdir");
+    let taken = copies.path().join("taken.db");
+    std::fs::write(&taken, b"keep me").expect("write");
+    let out = ebb(&["backup", taken.to_str().expect("utf-8")], data.path());
+    assert!(!out.status.success(), "a backup never overwrites a file");
+    assert_eq!(std::fs::read(&taken).expect("read"), b"keep me");
+}
