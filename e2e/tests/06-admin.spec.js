@@ -15,8 +15,12 @@ test('admin edits the automatic message, invites an expert and sees the live que
 
   await page.getByLabel(/Automatic message/).fill('Hello from the e2e shop! We reply within {typical_reply_time}.');
   await page.getByLabel(/Typical reply time/).fill('one afternoon');
+  await expect(page.getByLabel(/messages' text and CSAT comment are erased/)).toHaveValue('0');
+  await page.getByLabel(/messages' text and CSAT comment are erased/).fill('365');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.locator('#settings-ok')).toHaveText('Saved.');
+  await page.reload();
+  await expect(page.getByLabel(/messages' text and CSAT comment are erased/)).toHaveValue('365');
 
   const invite = page.locator('#invite');
   await invite.getByLabel('Name').fill('Cleo');

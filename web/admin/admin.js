@@ -81,6 +81,7 @@ async function loadSettings() {
   $('s-wait').value = s.woken_wait_minutes;
   $('s-budget').value = s.snooze_budget;
   $('s-budget-mode').value = s.snooze_budget_mode;
+  $('s-retention').value = s.retention_days;
   $('s-origins').value = (s.allowed_origins || []).join('\n');
 }
 
@@ -96,6 +97,7 @@ async function saveSettings(e) {
     woken_wait_minutes: Number($('s-wait').value),
     snooze_budget: Number($('s-budget').value),
     snooze_budget_mode: $('s-budget-mode').value,
+    retention_days: Number($('s-retention').value),
     allowed_origins: $('s-origins').value.split('\n').map((o) => o.trim()).filter(Boolean),
   };
   try {

@@ -56,6 +56,10 @@ pub struct BrandSettings {
     pub snooze_budget: u32,
     /// Whether a snooze beyond the budget is only advised against or refused.
     pub snooze_budget_mode: BudgetMode,
+    /// Days after a conversation closed after which its text (messages, CSAT comment) is
+    /// erased; 0 keeps everything (see [`crate::privacy`]).
+    #[serde(default)]
+    pub retention_days: i64,
 }
 
 /// Allowed length of the automatic message template, in characters.
@@ -109,6 +113,7 @@ impl Default for BrandSettings {
             purchase_window_hours: 48,
             snooze_budget: DEFAULT_SNOOZE_BUDGET,
             snooze_budget_mode: BudgetMode::Suggest,
+            retention_days: 0,
         }
     }
 }
@@ -180,6 +185,7 @@ impl BrandSettings {
         in_range("purchase_window_hours", window, &PURCHASE_WINDOW_HOURS, "")?;
         let budget = i64::from(self.snooze_budget);
         in_range("snooze_budget", budget, &SNOOZE_BUDGET, "")?;
+        crate::privacy::check_retention_days(self.retention_days)?;
         Ok(self)
     }
 }

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod instant;
 pub mod message;
 pub mod playbook;
+pub mod privacy;
 pub mod reports;
 pub mod routing;
 pub mod slots;

@@ -63,6 +63,12 @@ impl MessageBody {
         Ok(Self(text.to_owned()))
     }
 
+    /// A body from a constant of core's own (e.g. the erased-message marker), which the
+    /// caller knows is a valid body.
+    pub(crate) fn from_static(text: &'static str) -> Self {
+        Self(text.to_owned())
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -1,5 +1,6 @@
 //! The `ebb` binary: a few clap subcommands over `ebb-server`.
 
+mod backup;
 mod provision;
 
 use clap::{Parser, Subcommand};
@@ -30,6 +31,10 @@ enum Command {
     /// Create brand admins and reset their passwords.
     #[command(subcommand)]
     Admin(provision::AdminCommand),
+    /// Copy the SQLite database while the server runs (PostgreSQL: runs pg_dump).
+    Backup(backup::BackupCommand),
+    /// Put a backup in place of the SQLite database (refused while a server runs on it).
+    Restore(backup::RestoreCommand),
 }
 
 /// Runs the command; a failure is one line on standard error and exit code 1.
@@ -66,6 +71,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Brand(command) => provision::brand(command).await,
         Command::Admin(command) => provision::admin(command).await,
+        Command::Backup(command) => backup::backup(command).await,
+        Command::Restore(command) => backup::restore(command).await,
     }
 }
 

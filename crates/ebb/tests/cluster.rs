@@ -338,7 +338,10 @@ async fn a_node_without_nats_is_degraded_but_serves_its_own_clients() {
             is_entry_with(f, "written while NATS is away")
         })
         .await;
-    let metrics = reqwest::get(format!("{base}/metrics"))
+    let metrics = reqwest::Client::new()
+        .get(format!("{base}/metrics"))
+        .bearer_auth(node::METRICS_TOKEN)
+        .send()
         .await
         .expect("metrics");
     let text = metrics.text().await.expect("text");

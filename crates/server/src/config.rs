@@ -92,6 +92,14 @@ pub struct Config {
     /// New conversations per hour allowed from one IP address (0: no limit).
     #[arg(long, env = "EBB_NEW_CONVERSATIONS_PER_IP", default_value_t = 30)]
     pub new_conversations_per_ip: u32,
+    /// Address of a separate listener serving only `GET /metrics` (bind it to a private
+    /// address); none when absent.
+    #[arg(long, env = "EBB_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Bearer token a scraper sends for `GET /metrics` on the API listener; without it the
+    /// API listener answers `/metrics` with 404.
+    #[arg(long, env = "EBB_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -128,6 +136,8 @@ impl std::fmt::Debug for Config {
             .field("max_websockets_per_ip", &self.max_websockets_per_ip)
             .field("new_visitors_per_ip", &self.new_visitors_per_ip)
             .field("new_conversations_per_ip", &self.new_conversations_per_ip)
+            .field("metrics_listen", &self.metrics_listen)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .finish()
     }
 }
@@ -173,10 +183,18 @@ impl std::fmt::Display for PrintConfig<'_> {
         writeln!(f, "max_connections_per_ip = {}", c.max_connections_per_ip)?;
         writeln!(f, "max_websockets_per_ip = {}", c.max_websockets_per_ip)?;
         writeln!(f, "new_visitors_per_ip = {}", c.new_visitors_per_ip)?;
-        write!(
+        writeln!(
             f,
             "new_conversations_per_ip = {}",
             c.new_conversations_per_ip
-        )
+        )?;
+        match c.metrics_listen {
+            Some(addr) => writeln!(f, "metrics_listen = {addr}")?,
+            None => writeln!(f, "metrics_listen = (none)")?,
+        }
+        match c.metrics_token {
+            Some(_) => write!(f, "metrics_token = ***"),
+            None => write!(f, "metrics_token = (none: /metrics only on metrics_listen)"),
+        }
     }
 }

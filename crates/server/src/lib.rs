@@ -8,6 +8,7 @@ pub mod bus;
 pub mod clock;
 pub mod config;
 pub mod connections;
+pub mod data_lock;
 pub mod demo;
 pub mod desk;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod limits;
 pub mod metrics;
 pub mod openapi;
 pub mod presence;
+pub mod privacy;
 pub mod provision;
 pub mod receipts;
 pub mod scheduler;
@@ -84,6 +86,8 @@ pub struct Settings {
     pub proxies: forwarded::TrustedProxies,
     /// Connection limits and timeouts.
     pub connections: connections::ConnectionSettings,
+    /// The bearer token `GET /metrics` on the API listener wants; 404 there without one.
+    pub metrics_token: Option<Arc<str>>,
 }
 
 impl Default for Settings {
@@ -98,6 +102,7 @@ impl Default for Settings {
             webhook_targets: webhooks::TargetPolicy::default(),
             proxies: forwarded::TrustedProxies::default(),
             connections: connections::ConnectionSettings::default(),
+            metrics_token: None,
         }
     }
 }
@@ -155,6 +160,9 @@ pub enum ServeError {
     /// A setting's value is refused.
     #[error("configuration: {0}")]
     Setting(String),
+    /// The data directory is locked by a restore.
+    #[error("data directory: {0}")]
+    DataDir(#[from] data_lock::LockError),
 }
 
 /// Opens the configured database and migrates it.
@@ -189,6 +197,10 @@ pub async fn run(
         webhooks::TargetPolicy::parse(&config.webhook_allow_nets).map_err(ServeError::Setting)?;
     metrics::install();
     connections::raise_open_file_limit();
+    let _data_lock = match config.database_url {
+        None => Some(data_lock::DataDirLock::serving(&config.data_dir)?),
+        Some(_) => None,
+    };
     let store = open_store(&config).await?;
     let clock: Arc<dyn Clock> = if config.test_clock {
         let mut conn = store.conn().await?;
@@ -224,6 +236,7 @@ pub async fn run(
             nets: config.trusted_proxies.0.clone(),
             header: config.forwarded_header,
         },
+        metrics_token: config.metrics_token.as_deref().map(Arc::from),
         ..Settings::default()
     };
     let bus = match &config.nats_url {
@@ -249,7 +262,18 @@ pub async fn run(
             Err(err) => tracing::error!(error = %err, "could not create the demo brand"),
         }
     }
+    let metrics_listener = match config.metrics_listen {
+        Some(addr) => Some(TcpListener::bind(addr).await?),
+        None => None,
+    };
+    let metrics_server = metrics_listener.map(|listener| {
+        tracing::info!(addr = ?listener.local_addr().ok(), "metrics listening");
+        tokio::spawn(async move { axum::serve(listener, metrics::router()).await })
+    });
     serve(state, listener, shutdown).await?;
+    if let Some(server) = metrics_server {
+        server.abort();
+    }
     store.close().await;
     Ok(())
 }
@@ -263,11 +287,18 @@ pub async fn serve(
     tracing::info!(addr = %listener.local_addr()?, "ebb listening");
     metrics::install();
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let mut workers = vec![tokio::spawn(worker::run(
-        state.clone(),
-        scheduler::SnoozeWake,
-        stopped.clone(),
-    ))];
+    let mut workers = vec![
+        tokio::spawn(worker::run(
+            state.clone(),
+            scheduler::SnoozeWake,
+            stopped.clone(),
+        )),
+        tokio::spawn(worker::run(
+            state.clone(),
+            privacy::RetentionSweep,
+            stopped.clone(),
+        )),
+    ];
     match webhooks::WebhookDelivery::new(state.settings.webhook_targets.clone()) {
         Ok(job) => workers.push(tokio::spawn(worker::run(state.clone(), job, stopped))),
         Err(err) => tracing::error!(error = %err, "webhook delivery disabled: no HTTP client"),

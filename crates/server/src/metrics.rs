@@ -1,12 +1,17 @@
-//! Prometheus metrics at `GET /metrics`: the process-wide recorder (installed once) and the
-//! handler that renders it. The metrics themselves are recorded where things happen; their
-//! names and meanings are listed in `docs/operations.md`.
+//! Prometheus metrics at `GET /metrics`: the process-wide recorder (installed once), the
+//! handler of the API listener (only with the bearer token `--metrics-token`) and the
+//! router of the metrics listener (`--metrics-listen`). The metrics themselves are recorded
+//! where things happen; their names and meanings are listed in `docs/operations.md`.
 
 use std::sync::OnceLock;
 
-use axum::http::{StatusCode, header};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use sha2::{Digest, Sha256};
+
+use crate::{ApiError, AppState};
 
 static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 
@@ -77,10 +82,49 @@ fn describe() {
     );
 }
 
-/// Prometheus metrics.
+/// Prometheus metrics, for a scraper holding the metrics token.
+///
+/// Answers only with `Authorization: Bearer <--metrics-token>`: 401 with another token or
+/// none, 404 when no token is configured (then metrics are served only on the metrics
+/// listener, `--metrics-listen`, or not at all). The labels name brands, so the public
+/// listener never shows them to anyone else.
 #[utoipa::path(get, path = "/metrics", tag = "public",
-    responses((status = 200, description = "The Prometheus text format", body = String, content_type = "text/plain")))]
-pub async fn serve() -> Response {
+    responses(
+        (status = 200, description = "The Prometheus text format", body = String, content_type = "text/plain"),
+        (status = 401, description = "Missing or wrong metrics token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No metrics token configured: metrics are not served here", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn serve(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let expected = state
+        .settings
+        .metrics_token
+        .as_deref()
+        .ok_or(ApiError::NotFound("metrics"))?;
+    let given = crate::auth::bearer_header(&headers).ok_or(ApiError::Unauthorized)?;
+    if !same_token(given, expected) {
+        return Err(ApiError::Unauthorized);
+    }
+    Ok(render())
+}
+
+/// Whether two tokens are equal, comparing their SHA-256 digests so the time taken does not
+/// tell how much of a guess was right.
+fn same_token(given: &str, expected: &str) -> bool {
+    Sha256::digest(given.as_bytes()) == Sha256::digest(expected.as_bytes())
+}
+
+/// The router of the metrics listener: `GET /metrics` for anyone who reaches it (bind it to
+/// a private address), everything else 404.
+pub fn router() -> axum::Router {
+    axum::Router::new()
+        .route("/metrics", axum::routing::get(|| async { render() }))
+        .fallback(|| async { ApiError::NotFound("route") })
+}
+
+/// The current metrics in the Prometheus text format.
+fn render() -> Response {
     match install() {
         Some(handle) => {
             handle.run_upkeep();

@@ -19,6 +19,7 @@ struct BrandRow {
     purchase_window_hours: i64,
     snooze_budget: i64,
     snooze_budget_mode: String,
+    retention_days: i64,
 }
 
 row_into!(BrandRow, Brand, |r| {
@@ -39,13 +40,14 @@ row_into!(BrandRow, Brand, |r| {
             purchase_window_hours: r.purchase_window_hours,
             snooze_budget,
             snooze_budget_mode,
+            retention_days: r.retention_days,
         },
     })
 });
 
 const COLUMNS: &str = "id, slug, name, auto_message, typical_reply_time, max_snooze_days, \
     offline_grace_minutes, woken_wait_minutes, purchase_window_hours, snooze_budget, \
-    snooze_budget_mode";
+    snooze_budget_mode, retention_days";
 
 /// Inserts a brand; a taken slug is a `Conflict`.
 pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<()> {
@@ -53,7 +55,8 @@ pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<
     exec!(h, sqlx::query(
         "INSERT INTO brands (id, slug, name, auto_message, typical_reply_time, max_snooze_days, \
          created_at, offline_grace_minutes, purchase_window_hours, woken_wait_minutes, \
-         snooze_budget, snooze_budget_mode) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+         snooze_budget, snooze_budget_mode, retention_days) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
     )
     .bind(brand.id.0)
     .bind(&brand.slug)
@@ -66,7 +69,8 @@ pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<
     .bind(s.purchase_window_hours)
     .bind(s.woken_wait_minutes)
     .bind(i64::from(s.snooze_budget))
-    .bind(s.snooze_budget_mode.as_str()))?;
+    .bind(s.snooze_budget_mode.as_str())
+    .bind(s.retention_days))?;
     Ok(())
 }
 
@@ -105,7 +109,8 @@ pub async fn update_settings(
         sqlx::query(
             "UPDATE brands SET auto_message = $2, typical_reply_time = $3, max_snooze_days = $4, \
              allowed_origins = $5, offline_grace_minutes = $6, purchase_window_hours = $7, \
-             woken_wait_minutes = $8, snooze_budget = $9, snooze_budget_mode = $10 WHERE id = $1"
+             woken_wait_minutes = $8, snooze_budget = $9, snooze_budget_mode = $10, \
+             retention_days = $11 WHERE id = $1"
         )
         .bind(id.0)
         .bind(&settings.auto_message)
@@ -117,5 +122,6 @@ pub async fn update_settings(
         .bind(settings.woken_wait_minutes)
         .bind(i64::from(settings.snooze_budget))
         .bind(settings.snooze_budget_mode.as_str())
+        .bind(settings.retention_days)
     )
 }

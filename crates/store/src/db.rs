@@ -4,6 +4,7 @@
 //! (and `row_into!` for a row type's conversion into its core type).
 //! SQLite writes go through [`group_commit`]: one fsync covers every concurrent commit.
 
+mod backup;
 mod group_commit;
 
 use std::path::Path;

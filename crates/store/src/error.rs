@@ -88,6 +88,9 @@ pub enum StoreError {
     /// Committed data could not be made durable (fsync of the write-ahead log failed).
     #[error("cannot sync the write-ahead log: {0}")]
     Durability(std::io::Error),
+    /// The operation exists on the other backend only (e.g. an SQLite online backup).
+    #[error("not on this database: {0}")]
+    WrongBackend(&'static str),
     /// Any other database error.
     #[error(transparent)]
     Database(sqlx::Error),

@@ -21,6 +21,7 @@ pub mod ledger;
 pub mod missions;
 pub mod outbox;
 pub mod page;
+pub mod privacy;
 pub mod purchases;
 pub mod queue;
 pub mod reads;

@@ -14,6 +14,9 @@ pub const LEASE_MS: u64 = 1500;
 /// The presence grace period in these clusters.
 pub const GRACE_MS: u64 = 300;
 
+/// The bearer token the nodes serve `/metrics` to.
+pub const METRICS_TOKEN: &str = "cluster-metrics";
+
 /// A fresh schema, dropped when this is dropped (after the nodes using it).
 pub struct Schema {
     pub url: String,
@@ -107,6 +110,8 @@ impl Cluster {
                             "0",
                             "--rate-per-visitor",
                             "0",
+                            "--metrics-token",
+                            METRICS_TOKEN,
                         ]
                         .map(std::ffi::OsStr::new),
                     );

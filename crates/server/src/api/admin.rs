@@ -3,6 +3,7 @@
 //! manage experts and API keys ([`team`]). An admin sees their whole brand and nothing else.
 
 pub mod earnings;
+pub mod privacy;
 pub mod reports;
 pub mod routing;
 pub mod team;
@@ -39,6 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(routing::router())
         .merge(webhooks::router())
         .merge(reports::router())
+        .merge(privacy::router())
 }
 
 super::login::login_endpoint! {
@@ -172,6 +174,10 @@ pub struct Settings {
     #[serde(default)]
     #[schema(example = "suggest")]
     pub snooze_budget_mode: Option<BudgetMode>,
+    /// Days after a conversation closed after which its messages' text and CSAT comment
+    /// are erased (0 to 3650; 0 keeps everything, the default); unchanged when absent.
+    #[serde(default)]
+    pub retention_days: Option<i64>,
 }
 
 impl Settings {
@@ -187,6 +193,7 @@ impl Settings {
             woken_wait_minutes: Some(settings.woken_wait_minutes),
             snooze_budget: Some(settings.snooze_budget),
             snooze_budget_mode: Some(settings.snooze_budget_mode),
+            retention_days: Some(settings.retention_days),
         }
     }
 
@@ -209,6 +216,7 @@ impl Settings {
             snooze_budget_mode: self
                 .snooze_budget_mode
                 .unwrap_or(current.snooze_budget_mode),
+            retention_days: self.retention_days.unwrap_or(current.retention_days),
         }
     }
 }

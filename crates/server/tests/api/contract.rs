@@ -67,6 +67,7 @@ enum Id {
     Conversation,
     Expert,
     Key,
+    Visitor,
 }
 
 /// One row: a route, who may call it, the id it names, a valid body, and what a
@@ -133,6 +134,7 @@ fn matrix() -> Vec<Row> {
         ("DELETE", "/api/v1/admin/webhooks/{id}", Admin, Id::Key, n(), None),
         ("GET", "/api/v1/admin/webhook-deliveries", Admin, Id::None, n(), None),
         ("GET", "/api/v1/admin/reports", Admin, Id::None, n(), None),
+        ("POST", "/api/v1/admin/visitors/{id}/erase", Admin, Id::Visitor, n(), Some(404)),
         ("GET", "/api/v1/admin/settings", Admin, Id::None, n(), None),
         ("PUT", "/api/v1/admin/settings", Admin, Id::None, n(), None),
         ("GET", "/api/v1/admin/experts", Admin, Id::None, n(), None),
@@ -211,6 +213,10 @@ per_backend! {
             .to_owned();
         let (_, team) = app.get("/api/v1/admin/experts", &ours.admin).await;
         let expert_id = team["experts"][0]["id"].as_str().expect("id").to_owned();
+        let visitor_id = started["conversation"]["visitor_id"]
+            .as_str()
+            .expect("visitor id")
+            .to_owned();
         let (_, keys) = app.get("/api/v1/admin/api-keys", &ours.admin).await;
         let key_id = keys["api_keys"][0]["id"].as_str().expect("id").to_owned();
         for (method, template, audience, id, body, foreign) in matrix() {
@@ -219,6 +225,7 @@ per_backend! {
                 Id::Conversation => conversation.as_str(),
                 Id::Expert => expert_id.as_str(),
                 Id::Key => key_id.as_str(),
+                Id::Visitor => visitor_id.as_str(),
             };
             let path = template
                 .replace("{brand}", "acme")

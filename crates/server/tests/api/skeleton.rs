@@ -146,18 +146,6 @@ per_backend! {
 
         let (_, me) = app.get("/api/v1/expert/me", &token).await;
         assert_eq!(me["queue"], 2, "{b}");
-        let metrics = app
-            .http
-            .get(format!("{}/metrics", app.base))
-            .send()
-            .await
-            .expect("metrics");
-        let text = metrics.text().await.expect("text");
-        let line = format!("ebb_queue_waiting{{brand=\"{}\"}} 2", brand.id);
-        assert!(
-            text.lines().any(|l| l == line),
-            "{b}: {line} missing from /metrics"
-        );
         let status = json!({"status": "available"});
         let (s, _) = app.put("/api/v1/expert/status", &token, status).await;
         assert_eq!(s, StatusCode::NO_CONTENT);

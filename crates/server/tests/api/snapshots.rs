@@ -1,5 +1,5 @@
 //! Response-shape snapshots (insta) of the main bodies: conversation, timeline entries,
-//! expert overview, suggestion, purchase, statement and report. Ids and times are
+//! expert overview, suggestion, purchase, statement, report, and a visitor's erasure. Ids and times are
 //! redacted, so a snapshot changes only when a shape (or a deterministic value) does;
 //! both backends answer the same snapshot.
 
@@ -129,5 +129,13 @@ per_backend! {
         let path = format!("/api/v1/admin/reports?from={from}&to={to}");
         let report = ok(&app, Method::GET, &path, &root, None).await;
         insta::assert_json_snapshot!("report", redact(report));
+
+        let visitor_id = started["conversation"]["visitor_id"].as_str().expect("visitor");
+        let erase = format!("/api/v1/admin/visitors/{visitor_id}/erase");
+        let erasure = ok(&app, Method::POST, &erase, &root, Some(json!({}))).await;
+        insta::assert_json_snapshot!("visitor_erasure", redact(erasure));
+        let read = format!("/api/v1/admin/conversations/{id}");
+        let erased = ok(&app, Method::GET, &read, &root, None).await;
+        insta::assert_json_snapshot!("erased_timeline", redact(erased["entries"].clone()));
     }
 }

@@ -15,6 +15,7 @@ mod jobs;
 mod ledger;
 mod migrations;
 mod missions;
+mod privacy;
 mod purchases;
 mod queue;
 mod reads;
