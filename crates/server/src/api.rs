@@ -1,5 +1,6 @@
 //! The HTTP router: health checks and one sub-router per audience.
 
+pub mod account;
 pub mod admin;
 pub mod expert;
 pub mod login;
@@ -79,8 +80,8 @@ fn audiences() -> OpenApiRouter<AppState> {
             "/api/v1/widget/{brand}",
             widget::router().layer(widget_cors()),
         )
-        .nest("/api/v1/expert", expert::router())
-        .nest("/api/v1/admin", admin::router())
+        .nest("/api/v1/expert", expert::router().merge(account::expert_router()))
+        .nest("/api/v1/admin", admin::router().merge(account::admin_router()))
         .nest("/api/v1/server", server::router())
         .routes(routes!(expert::login))
         .routes(routes!(crate::ws::upgrade))

@@ -56,6 +56,16 @@ pub struct Config {
     /// Requests and WebSocket messages per minute allowed from one visitor (0: no limit).
     #[arg(long, env = "EBB_RATE_PER_VISITOR", default_value_t = 120)]
     pub rate_per_visitor: u32,
+    /// Most argon2 password runs at once (each takes ~19 MiB); 0: the number of cores.
+    #[arg(long, env = "EBB_ARGON2_CONCURRENCY", default_value_t = 0)]
+    pub argon2_concurrency: usize,
+    /// Most argon2 runs waiting for a slot; more answer 503.
+    #[arg(long, env = "EBB_ARGON2_QUEUE", default_value_t = 64)]
+    pub argon2_queue: usize,
+    /// Token of the operator API (`/api/v1/operator`, for automation); the API answers
+    /// 404 when absent. Kept only as a hash.
+    #[arg(long, env = "EBB_OPERATOR_TOKEN", hide_env_values = true)]
+    pub operator_token: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -82,6 +92,12 @@ impl std::fmt::Debug for Config {
             .field("heartbeat_secs", &self.heartbeat_secs)
             .field("rate_per_ip", &self.rate_per_ip)
             .field("rate_per_visitor", &self.rate_per_visitor)
+            .field("argon2_concurrency", &self.argon2_concurrency)
+            .field("argon2_queue", &self.argon2_queue)
+            .field(
+                "operator_token",
+                &self.operator_token.as_ref().map(|_| "(set, redacted)"),
+            )
             .finish()
     }
 }
@@ -114,6 +130,12 @@ impl std::fmt::Display for PrintConfig<'_> {
         writeln!(f, "presence_grace_ms = {}", c.presence_grace_ms)?;
         writeln!(f, "heartbeat_secs = {}", c.heartbeat_secs)?;
         writeln!(f, "rate_per_ip = {}", c.rate_per_ip)?;
-        write!(f, "rate_per_visitor = {}", c.rate_per_visitor)
+        writeln!(f, "rate_per_visitor = {}", c.rate_per_visitor)?;
+        writeln!(f, "argon2_concurrency = {}", c.argon2_concurrency)?;
+        writeln!(f, "argon2_queue = {}", c.argon2_queue)?;
+        match &c.operator_token {
+            Some(_) => write!(f, "operator_token = (set, redacted)"),
+            None => write!(f, "operator_token = (none: operator API off)"),
+        }
     }
 }

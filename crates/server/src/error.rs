@@ -48,6 +48,10 @@ pub enum ApiError {
     /// Too many requests; retry after this many seconds.
     #[error("too many requests; retry in {0} s")]
     RateLimited(u64),
+    /// Too many failed logins for this account or from this address; retry after this
+    /// many seconds.
+    #[error("too many failed logins; retry in {0} s")]
+    LoginThrottled(u64),
     /// A browser page whose origin the brand does not allow.
     #[error("origin {0} is not allowed for this brand")]
     OriginNotAllowed(String),
@@ -108,6 +112,7 @@ impl ApiError {
             Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large"),
             Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate-limited"),
+            Self::LoginThrottled(_) => (StatusCode::TOO_MANY_REQUESTS, "login-throttled"),
             Self::OriginNotAllowed(_) => (StatusCode::FORBIDDEN, "origin-not-allowed"),
             Self::SeqOutOfRange { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "seq-out-of-range"),
             Self::Concurrent => (StatusCode::CONFLICT, "concurrent-update"),
@@ -143,7 +148,7 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let Self::RateLimited(secs) = self {
+        if let Self::RateLimited(secs) | Self::LoginThrottled(secs) = self {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
         }
         response

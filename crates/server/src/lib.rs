@@ -13,6 +13,7 @@ pub mod error;
 pub mod limits;
 pub mod metrics;
 pub mod openapi;
+pub mod passwords;
 pub mod presence;
 pub mod provision;
 pub mod receipts;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub presence: presence::Presence,
     /// Per-IP and per-visitor rate limits.
     pub limits: limits::RateLimits,
+    /// The gate every request's argon2 run goes through.
+    pub passwords: Arc<passwords::Passwords>,
 }
 
 /// Server tunables, with production defaults.
@@ -73,6 +76,14 @@ pub struct Settings {
     pub heartbeat: std::time::Duration,
     /// Rate limits.
     pub rates: limits::RateSettings,
+    /// Most argon2 runs (password hashes and checks) at once.
+    pub argon2_concurrency: usize,
+    /// Most argon2 runs waiting for a slot before more are refused with 503.
+    pub argon2_queue: usize,
+    /// How often expired sessions are deleted.
+    pub session_sweep: std::time::Duration,
+    /// SHA-256 of the operator API's token; the operator API is off when `None`.
+    pub operator_token: Option<Vec<u8>>,
 }
 
 impl Default for Settings {
@@ -84,6 +95,10 @@ impl Default for Settings {
             presence_lease: presence::DEFAULT_LEASE,
             heartbeat: std::time::Duration::from_secs(20),
             rates: limits::RateSettings::default(),
+            argon2_concurrency: passwords::default_concurrency(),
+            argon2_queue: passwords::DEFAULT_QUEUE,
+            session_sweep: std::time::Duration::from_secs(3600),
+            operator_token: None,
         }
     }
 }
@@ -115,6 +130,10 @@ impl AppState {
                 settings.presence_lease,
             ),
             limits: limits::RateLimits::new(settings.rates),
+            passwords: Arc::new(passwords::Passwords::new(
+                settings.argon2_concurrency,
+                settings.argon2_queue,
+            )),
             bus,
             settings: Arc::new(settings),
             scheduler_wakeup: Arc::new(tokio::sync::Notify::new()),
@@ -189,6 +208,12 @@ pub async fn run(
             per_ip_per_minute: config.rate_per_ip,
             per_visitor_per_minute: config.rate_per_visitor,
         },
+        argon2_concurrency: match config.argon2_concurrency {
+            0 => passwords::default_concurrency(),
+            n => n,
+        },
+        argon2_queue: config.argon2_queue,
+        operator_token: config.operator_token.as_deref().map(auth::hash_token),
         ..Settings::default()
     };
     let bus = match &config.nats_url {
@@ -228,11 +253,14 @@ pub async fn serve(
     tracing::info!(addr = %listener.local_addr()?, "ebb listening");
     metrics::install();
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let mut workers = vec![tokio::spawn(worker::run(
-        state.clone(),
-        scheduler::SnoozeWake,
-        stopped.clone(),
-    ))];
+    let mut workers = vec![
+        tokio::spawn(worker::run(
+            state.clone(),
+            scheduler::SnoozeWake,
+            stopped.clone(),
+        )),
+        tokio::spawn(auth::expiry::run(state.clone(), stopped.clone())),
+    ];
     match webhooks::WebhookDelivery::new() {
         Ok(job) => workers.push(tokio::spawn(worker::run(state.clone(), job, stopped))),
         Err(err) => tracing::error!(error = %err, "webhook delivery disabled: no HTTP client"),

@@ -1,7 +1,8 @@
 //! The WebSocket endpoint `GET /ws`: authenticates the token on upgrade (visitor token with
 //! `brand`, or an expert/admin session), checks a visitor page's `Origin` against the
 //! brand's allowed origins, sets explicit buffer and message size limits, then hands the
-//! socket to [`connection`]. The protocol is documented in `docs/api.md`.
+//! socket to [`connection`], which closes it (4403) once the session ends (logged out,
+//! revoked, expired, or the expert disabled). The protocol is documented in `docs/api.md`.
 
 pub mod connection;
 pub mod frames;
@@ -62,6 +63,10 @@ pub async fn upgrade(
     if let Principal::Visitor { brand, .. } = &principal {
         check_origin(&state, brand.id, &headers).await?;
     }
+    let session = match &principal {
+        Principal::Visitor { .. } => None,
+        _ => Some(crate::auth::hash_token(token)),
+    };
     let peer = peer.map(|Extension(ConnectInfo(addr))| addr);
     Ok(upgrade
         .read_buffer_size(READ_BUFFER_BYTES)
@@ -69,7 +74,7 @@ pub async fn upgrade(
         .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
         .max_message_size(MAX_CLIENT_MESSAGE_BYTES)
         .max_frame_size(MAX_CLIENT_MESSAGE_BYTES)
-        .on_upgrade(move |socket| connection::run(state, principal, socket, peer)))
+        .on_upgrade(move |socket| connection::run(state, (principal, session), socket, peer)))
 }
 
 /// A browser's `Origin` must be the server's own or one the brand allows; requests without
