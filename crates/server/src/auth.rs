@@ -68,6 +68,9 @@ pub async fn verify_password(password: String, hash: String) -> bool {
 
 /// An account that logs in with its brand, e-mail and password, and holds sessions.
 pub trait Account: Sized + Send {
+    /// The kind of account, which keeps its failed-login counters apart.
+    const KIND: &'static str;
+
     /// The account of `brand` with this e-mail that may log in, and its password hash.
     fn find(
         conn: &mut Conn,
@@ -80,6 +83,8 @@ pub trait Account: Sized + Send {
 }
 
 impl Account for Expert {
+    const KIND: &'static str = "expert";
+
     /// Disabled and pending (invited, no password yet) experts may not log in.
     async fn find(
         conn: &mut Conn,
@@ -102,6 +107,8 @@ impl Account for Expert {
 }
 
 impl Account for Admin {
+    const KIND: &'static str = "admin";
+
     async fn find(
         conn: &mut Conn,
         brand: BrandId,
@@ -132,10 +139,10 @@ pub async fn log_in<A: Account>(
     let brand = brands::by_slug(&mut conn, brand).await?;
     let keys = brand.as_ref().map(|b| {
         let key = email.clone().unwrap_or_else(|_| String::new());
-        throttle::LoginKeys::new(b.id, &key, peer)
+        throttle::LoginKeys::new(b.id, &format!("{}:{key}", A::KIND), peer)
     });
     if let Some(keys) = &keys {
-        keys.check(state).await?;
+        keys.check(&mut conn, state.clock.now()).await?;
     }
     let found = match (&brand, &email) {
         (Some(b), Ok(email)) => A::find(&mut conn, b.id, email).await?,

@@ -25,6 +25,7 @@ pub fn default_concurrency() -> usize {
 pub struct Passwords {
     permits: Semaphore,
     bound: usize,
+    /// How many runs may wait for a permit.
     queue: usize,
     waiting: AtomicUsize,
     running: AtomicUsize,
@@ -81,17 +82,22 @@ impl Passwords {
         Ok(verify_password(password, hash).await && known)
     }
 
-    /// Waits for a permit (refusing when too many already wait) and counts the run.
+    /// Takes a free permit, or waits for one unless [`Self::queue`] runs already wait
+    /// (then 503), and counts the run.
     async fn enter(&self) -> Result<Run<'_>, ApiError> {
-        let waiting = self.waiting.fetch_add(1, Ordering::SeqCst);
-        if waiting >= self.queue + self.bound {
-            self.waiting.fetch_sub(1, Ordering::SeqCst);
-            metrics::counter!("ebb_argon2_refused_total").increment(1);
-            return Err(ApiError::Unavailable);
-        }
-        let permit = self.permits.acquire().await;
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
-        let permit = permit.map_err(|_| ApiError::Unavailable)?;
+        let permit = match self.permits.try_acquire() {
+            Ok(permit) => permit,
+            Err(_) => {
+                if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.queue {
+                    self.waiting.fetch_sub(1, Ordering::SeqCst);
+                    metrics::counter!("ebb_argon2_refused_total").increment(1);
+                    return Err(ApiError::Unavailable);
+                }
+                let permit = self.permits.acquire().await;
+                self.waiting.fetch_sub(1, Ordering::SeqCst);
+                permit.map_err(|_| ApiError::Unavailable)?
+            }
+        };
         let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
         self.peak.fetch_max(now, Ordering::SeqCst);
         metrics::gauge!("ebb_argon2_running").set(now as f64);
@@ -136,6 +142,17 @@ mod tests {
         let hash = gate.hash("correct horse".into()).await.expect("hash");
         assert!(gate.verify("correct horse".into(), Some(hash)).await.expect("ran"));
         assert_eq!(gate.verifications(), 2);
+        assert_eq!(gate.peak(), 1);
+    }
+
+    #[tokio::test]
+    async fn past_the_queue_bound_a_run_is_refused_with_503() {
+        let gate = Passwords::new(1, 0);
+        let busy = gate.enter().await.expect("the one permit");
+        let refused = gate.verify("x".into(), None).await;
+        assert!(matches!(refused, Err(ApiError::Unavailable)), "{refused:?}");
+        drop(busy);
+        assert!(gate.verify("x".into(), None).await.is_ok());
         assert_eq!(gate.peak(), 1);
     }
 }

@@ -4,14 +4,15 @@
 
 use std::net::IpAddr;
 
-use ebb_core::BrandId;
+use ebb_core::{BrandId, Instant};
 use ebb_core::account::throttle::{ACCOUNT_FAILURES, ADDRESS_FAILURES, Failures};
+use ebb_store::Conn;
 use ebb_store::login_failures::{self, Scope};
 
 use crate::{ApiError, AppState};
 
 /// Longest account key stored (an e-mail that did not parse is kept this long).
-const MAX_SUBJECT_CHARS: usize = 254;
+const MAX_SUBJECT_CHARS: usize = 300;
 
 /// The counters one login attempt is checked against and counted in.
 pub struct LoginKeys {
@@ -21,11 +22,11 @@ pub struct LoginKeys {
 }
 
 impl LoginKeys {
-    /// The keys of a login to `brand` as `email` (normalised) from `peer`.
-    pub fn new(brand: BrandId, email: &str, peer: Option<IpAddr>) -> Self {
+    /// The keys of a login to `brand` as `account` (kind and normalised e-mail) from `peer`.
+    pub fn new(brand: BrandId, account: &str, peer: Option<IpAddr>) -> Self {
         Self {
             brand,
-            account: email.chars().take(MAX_SUBJECT_CHARS).collect(),
+            account: account.chars().take(MAX_SUBJECT_CHARS).collect(),
             address: peer.map(|ip| ip.to_string()),
         }
     }
@@ -40,12 +41,10 @@ impl LoginKeys {
     }
 
     /// Refuses with `LoginThrottled` while the account or the address is throttled.
-    pub async fn check(&self, state: &AppState) -> Result<(), ApiError> {
-        let now = state.clock.now();
-        let mut conn = state.store.conn().await?;
+    pub async fn check(&self, conn: &mut Conn, now: Instant) -> Result<(), ApiError> {
         let mut wait = None;
         for (scope, subject, limit) in self.scopes() {
-            let found = login_failures::get(&mut conn, self.brand, scope, subject).await?;
+            let found = login_failures::get(conn, self.brand, scope, subject).await?;
             if let Some(w) = found.and_then(|f| f.retry_after(limit, now)) {
                 wait = Some(wait.map_or(w, |x: time::Duration| x.max(w)));
             }
