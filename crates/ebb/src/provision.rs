@@ -5,6 +5,7 @@ use std::io::Read;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use ebb_server::passwords::Passwords;
 use ebb_server::provision::{self, AdminPassword, NewPassword};
 use ebb_server::{Clock, Config, SystemClock};
 
@@ -110,7 +111,7 @@ pub async fn admin(command: AdminCommand) -> anyhow::Result<()> {
             let store = ebb_server::open_store(&config).await?;
             let now = SystemClock.now();
             let done =
-                provision::create_admin(&store, &who.brand, &who.email, &name, password, now).await;
+                provision::create_admin((&store, &Passwords::new(1, 0)), &who.brand, &who.email, &name, password, now).await;
             store.close().await;
             (done, false)
         }
@@ -122,7 +123,7 @@ pub async fn admin(command: AdminCommand) -> anyhow::Result<()> {
             let password = password.read()?;
             let store = ebb_server::open_store(&config).await?;
             let done =
-                provision::reset_admin_password(&store, &who.brand, &who.email, password).await;
+                provision::reset_admin_password((&store, &Passwords::new(1, 0)), &who.brand, &who.email, password).await;
             store.close().await;
             (done, true)
         }

@@ -3,7 +3,9 @@
 pub mod account;
 pub mod admin;
 pub mod expert;
+pub mod links;
 pub mod login;
+pub mod operator;
 pub mod page;
 pub mod period;
 pub mod server;
@@ -83,7 +85,9 @@ fn audiences() -> OpenApiRouter<AppState> {
         .nest("/api/v1/expert", expert::router().merge(account::expert_router()))
         .nest("/api/v1/admin", admin::router().merge(account::admin_router()))
         .nest("/api/v1/server", server::router())
+        .nest("/api/v1/operator", operator::router())
         .routes(routes!(expert::login))
+        .routes(routes!(links::set_password))
         .routes(routes!(crate::ws::upgrade))
         .routes(routes!(crate::openapi::serve))
 }

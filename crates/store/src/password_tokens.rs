@@ -2,27 +2,18 @@
 //! password) or a reset link. Stored by the hash of the token; redeeming one marks it
 //! used in the same statement, so it works once.
 
+pub use ebb_core::account::links::LinkPurpose as Purpose;
 use ebb_core::{BrandId, ExpertId, Instant};
 use uuid::Uuid;
 
 use crate::timefmt::to_micros;
 use crate::{Handle, Result, StoreError};
 
-/// What a token lets its holder do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Purpose {
-    /// Set the first password of an invited (pending) expert.
-    Invite,
-    /// Replace a forgotten password.
-    Reset,
-}
-
-impl Purpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Invite => "invite",
-            Self::Reset => "reset",
-        }
+/// How a purpose is stored.
+fn purpose_str(purpose: Purpose) -> &'static str {
+    match purpose {
+        Purpose::Invite => "invite",
+        Purpose::Reset => "reset",
     }
 }
 
@@ -44,7 +35,7 @@ pub async fn insert(
         .bind(token_hash)
         .bind(brand.0)
         .bind(expert.0)
-        .bind(purpose.as_str())
+        .bind(purpose_str(purpose))
         .bind(to_micros(now))
         .bind(to_micros(expires_at))
     )?;

@@ -151,6 +151,7 @@ async fn expert_sessions(
 
 /// End one of the expert's sessions (offline when it was the last).
 #[utoipa::path(delete, path = "/sessions/{id}", tag = "expert",
+    params(("id" = String, Path, description = "The session's id (from the list)")),
     responses((status = 204, description = "Ended")))]
 async fn expert_revoke(
     State(state): State<AppState>,
@@ -205,6 +206,7 @@ async fn admin_sessions(
 
 /// End one of the admin's own sessions.
 #[utoipa::path(delete, path = "/sessions/{id}", tag = "admin",
+    params(("id" = String, Path, description = "The session's id (from the list)")),
     responses((status = 204, description = "Ended")))]
 async fn admin_revoke(
     State(state): State<AppState>,

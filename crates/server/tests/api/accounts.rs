@@ -2,7 +2,9 @@
 //! and unknown e-mails, failed logins are throttled, sessions can be listed, revoked and
 //! logged out on the server (their WebSockets close), passwords can be changed.
 
+mod links;
 mod logins;
+mod operator;
 mod sessions;
 
 use ebb_core::{Brand, ExpertStatus};
