@@ -20,6 +20,7 @@ async function start() {
   state.signOut = () => { logoutLocal(); showLogin(); };
   const link = new URLSearchParams(location.hash.slice(1)).get('set-password');
   if (link) { showSetPassword(link); return; }
+  $('set-password').remove();
   if (state.token) {
     try { await enter(); return; } catch { logoutLocal(); }
   }
@@ -38,8 +39,7 @@ function showSetPassword(token) {
       const password = new FormData(e.target).get('password');
       await call('POST', '/api/v1/auth/password', { body: { brand: $('login-brand').value, token, password } });
       history.replaceState(null, '', location.pathname + location.search);
-      $('set-password').hidden = true;
-      $('login-error').textContent = '';
+      $('set-password').remove();
       showLogin();
       $('login-password').value = '';
       $('login-error').textContent = 'Password set. Log in with it.';

@@ -82,8 +82,14 @@ fn audiences() -> OpenApiRouter<AppState> {
             "/api/v1/widget/{brand}",
             widget::router().layer(widget_cors()),
         )
-        .nest("/api/v1/expert", expert::router().merge(account::expert_router()))
-        .nest("/api/v1/admin", admin::router().merge(account::admin_router()))
+        .nest(
+            "/api/v1/expert",
+            expert::router().merge(account::expert_router()),
+        )
+        .nest(
+            "/api/v1/admin",
+            admin::router().merge(account::admin_router()),
+        )
         .nest("/api/v1/server", server::router())
         .nest("/api/v1/operator", operator::router())
         .routes(routes!(expert::login))

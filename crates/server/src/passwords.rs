@@ -140,7 +140,11 @@ mod tests {
         let gate = Passwords::new(1, 4);
         assert!(!gate.verify("anything".into(), None).await.expect("ran"));
         let hash = gate.hash("correct horse".into()).await.expect("hash");
-        assert!(gate.verify("correct horse".into(), Some(hash)).await.expect("ran"));
+        assert!(
+            gate.verify("correct horse".into(), Some(hash))
+                .await
+                .expect("ran")
+        );
         assert_eq!(gate.verifications(), 2);
         assert_eq!(gate.peak(), 1);
     }

@@ -71,7 +71,12 @@ pub async fn redeem(
 }
 
 /// Voids every unused token of `expert` (a new one was issued, or the password changed).
-pub async fn void_all(h: &mut impl Handle, brand: BrandId, expert: ExpertId, now: Instant) -> Result<u64> {
+pub async fn void_all(
+    h: &mut impl Handle,
+    brand: BrandId,
+    expert: ExpertId,
+    now: Instant,
+) -> Result<u64> {
     exec!(
         h,
         sqlx::query(

@@ -229,10 +229,7 @@ pub async fn close(
     let (table, column, id) = table_of(holder);
     let sql =
         format!("DELETE FROM {table} WHERE brand_id = $1 AND {column} = $2 AND token_hash = $3");
-    exec_one!(
-        h,
-        sqlx::query(&sql).bind(brand.0).bind(id).bind(token_hash)
-    )
+    exec_one!(h, sqlx::query(&sql).bind(brand.0).bind(id).bind(token_hash))
 }
 
 /// Ends every session of `holder` but the one with this token hash; how many.

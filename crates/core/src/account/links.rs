@@ -38,7 +38,13 @@ mod tests {
     #[test]
     fn a_reset_link_lasts_a_day_an_invitation_a_week() {
         let now = datetime!(2026-11-25 09:00 UTC);
-        assert_eq!(LinkPurpose::Reset.expires_at(now), datetime!(2026-11-26 09:00 UTC));
-        assert_eq!(LinkPurpose::Invite.expires_at(now), datetime!(2026-12-02 09:00 UTC));
+        assert_eq!(
+            LinkPurpose::Reset.expires_at(now),
+            datetime!(2026-11-26 09:00 UTC)
+        );
+        assert_eq!(
+            LinkPurpose::Invite.expires_at(now),
+            datetime!(2026-12-02 09:00 UTC)
+        );
     }
 }

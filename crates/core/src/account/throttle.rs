@@ -58,7 +58,10 @@ mod tests {
     fn the_limit_throttles_until_the_window_ends() {
         let mut f = None;
         for _ in 0..ACCOUNT_FAILURES {
-            assert_eq!(f.and_then(|f: Failures| f.retry_after(ACCOUNT_FAILURES, T)), None);
+            assert_eq!(
+                f.and_then(|f: Failures| f.retry_after(ACCOUNT_FAILURES, T)),
+                None
+            );
             f = Some(Failures::record(f, T));
         }
         let f = f.expect("counted");

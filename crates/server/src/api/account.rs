@@ -175,7 +175,14 @@ async fn expert_password(
     let stored = experts::by_email(&mut conn, brand, &expert.email).await?;
     drop(conn);
     let stored = stored.filter(|(e, _)| e.id == id).map(|(_, hash)| hash);
-    change_password(&state, (brand, Holder::Expert(id)), stored, &headers, change).await
+    change_password(
+        &state,
+        (brand, Holder::Expert(id)),
+        stored,
+        &headers,
+        change,
+    )
+    .await
 }
 
 /// `POST /api/v1/admin/logout`: ends this session on the server.

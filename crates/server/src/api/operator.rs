@@ -37,7 +37,9 @@ impl FromRequestParts<AppState> for OperatorAuth {
         let Some(expected) = state.settings.operator_token.as_deref() else {
             return Err(ApiError::NotFound("operator API"));
         };
-        let given = bearer(parts).map(hash_token).ok_or(ApiError::Unauthorized)?;
+        let given = bearer(parts)
+            .map(hash_token)
+            .ok_or(ApiError::Unauthorized)?;
         if bool::from(given.ct_eq(expected)) {
             Ok(Self)
         } else {
@@ -128,8 +130,7 @@ async fn create_admin(
     let gate = (&state.store, state.passwords.as_ref());
     let password = new_password(new.password);
     let now = state.clock.now();
-    let done =
-        provision::create_admin(gate, &brand, &new.email, &new.name, password, now).await?;
+    let done = provision::create_admin(gate, &brand, &new.email, &new.name, password, now).await?;
     Ok((StatusCode::CREATED, Json(done.into())))
 }
 

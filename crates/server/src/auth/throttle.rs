@@ -4,8 +4,8 @@
 
 use std::net::IpAddr;
 
-use ebb_core::{BrandId, Instant};
 use ebb_core::account::throttle::{ACCOUNT_FAILURES, ADDRESS_FAILURES, Failures};
+use ebb_core::{BrandId, Instant};
 use ebb_store::Conn;
 use ebb_store::login_failures::{self, Scope};
 

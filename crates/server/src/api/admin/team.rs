@@ -4,9 +4,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use ebb_core::account::links::LinkPurpose;
 use ebb_core::expert::validate_capacity;
 use ebb_core::slots::Slots;
-use ebb_core::account::links::LinkPurpose;
 use ebb_core::{DisplayName, Email, Expert, ExpertId, ExpertStatus};
 use ebb_store::api_keys::{self, ApiKey};
 use ebb_store::experts;

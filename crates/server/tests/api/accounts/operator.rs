@@ -31,7 +31,9 @@ async fn without_an_operator_token_the_operator_api_is_absent() {
     for app in spawn_apps().await {
         for (method, path) in operator_routes() {
             for token in [None, Some(TOKEN), Some("")] {
-                let (s, body) = app.call(method.clone(), &path, token, Some(json!({}))).await;
+                let (s, body) = app
+                    .call(method.clone(), &path, token, Some(json!({})))
+                    .await;
                 assert_eq!(s, StatusCode::NOT_FOUND, "{}: {path}: {body}", app.backend);
             }
         }
@@ -53,18 +55,41 @@ async fn the_operator_token_provisions_brands_and_admins() {
         let wrong = format!("{TOKEN}x");
         for (method, path) in operator_routes() {
             for token in [None, Some(wrong.as_str()), Some(&expert), Some(&root)] {
-                let (s, body) = app.call(method.clone(), &path, token, Some(json!({}))).await;
+                let (s, body) = app
+                    .call(method.clone(), &path, token, Some(json!({})))
+                    .await;
                 assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: {path}: {body}");
                 assert_eq!(body["type"], "/problems/unauthorized", "{b}");
             }
         }
         let brand = json!({"slug": "globex", "name": "Globex"});
-        let (s, body) = app.call(Method::POST, "/api/v1/operator/brands", Some(TOKEN), Some(brand.clone())).await;
+        let (s, body) = app
+            .call(
+                Method::POST,
+                "/api/v1/operator/brands",
+                Some(TOKEN),
+                Some(brand.clone()),
+            )
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{b}: {body}");
-        let (s, _) = app.call(Method::POST, "/api/v1/operator/brands", Some(TOKEN), Some(brand)).await;
+        let (s, _) = app
+            .call(
+                Method::POST,
+                "/api/v1/operator/brands",
+                Some(TOKEN),
+                Some(brand),
+            )
+            .await;
         assert_eq!(s, StatusCode::CONFLICT, "{b}: same slug");
         let bad = json!({"slug": "Not A Slug", "name": "x"});
-        let (s, _) = app.call(Method::POST, "/api/v1/operator/brands", Some(TOKEN), Some(bad)).await;
+        let (s, _) = app
+            .call(
+                Method::POST,
+                "/api/v1/operator/brands",
+                Some(TOKEN),
+                Some(bad),
+            )
+            .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}: core's slug rule");
 
         let new = json!({"email": " Boss@Globex.test", "name": "Boss"});
@@ -83,7 +108,14 @@ async fn the_operator_token_provisions_brands_and_admins() {
         assert_eq!(s, StatusCode::OK, "{b}: {done}");
         assert_eq!(done["sessions_ended"], 1, "{b}");
         assert_eq!(done["password"], serde_json::Value::Null, "{b}");
-        let (s, _, _) = try_login(&app, login, "globex", "boss@globex.test", "an-operator-choice").await;
+        let (s, _, _) = try_login(
+            &app,
+            login,
+            "globex",
+            "boss@globex.test",
+            "an-operator-choice",
+        )
+        .await;
         assert_eq!(s, StatusCode::CREATED, "{b}");
         app.finish().await;
     }

@@ -110,7 +110,9 @@ async fn ended_sessions_close_their_websockets() {
             .and_then(|s| s["id"].as_str())
             .expect("ada's first session")
             .to_owned();
-        let (s, _) = app.delete(&format!("/api/v1/expert/sessions/{id}"), &spare).await;
+        let (s, _) = app
+            .delete(&format!("/api/v1/expert/sessions/{id}"), &spare)
+            .await;
         assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
         let code = revoked.ended_within(Duration::from_secs(3)).await;
         assert_eq!(code, Some(Some(4403)), "{b}: a revoked session's socket");
@@ -122,7 +124,8 @@ async fn ended_sessions_close_their_websockets() {
         assert_eq!(code, Some(Some(4403)), "{b}: a logged-out admin's socket");
 
         let mut expiring = Ws::session(&app, &spare).await;
-        app.advance(time::Duration::days(ebb_server::auth::SESSION_DAYS)).await;
+        app.advance(time::Duration::days(ebb_server::auth::SESSION_DAYS))
+            .await;
         let code = expiring.ended_within(Duration::from_secs(3)).await;
         assert_eq!(code, Some(Some(4403)), "{b}: an expired session's socket");
         app.finish().await;
@@ -148,7 +151,8 @@ async fn expired_sessions_are_swept() {
                 .len()
         };
         assert_eq!(held().await, 1, "{b}");
-        app.advance(time::Duration::days(ebb_server::auth::SESSION_DAYS)).await;
+        app.advance(time::Duration::days(ebb_server::auth::SESSION_DAYS))
+            .await;
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         while held().await > 0 {
             assert!(tokio::time::Instant::now() < deadline, "{b}: never swept");
