@@ -15,7 +15,7 @@ const TOKEN: &str = "operator-secret-for-tests";
 
 fn operator_routes() -> Vec<(Method, String)> {
     let found: Vec<_> = routes()
-        .into_iter()
+        .iter()
         .filter(|r| r.audience == Audience::Operator)
         .map(|r| {
             let method = Method::from_bytes(r.method.as_bytes()).expect("method");
