@@ -38,10 +38,11 @@ impl Failures {
     }
 
     /// How long until a login may be tried again, when `limit` failures were reached in
-    /// a window still open at `now`; `None` when it may be tried now.
+    /// a window still open at `now` (never longer than the window, even if the clock went
+    /// back); `None` when it may be tried now.
     pub fn retry_after(self, limit: u32, now: Instant) -> Option<Duration> {
         let ends = self.since + WINDOW;
-        (self.count >= limit && now < ends).then(|| ends - now)
+        (self.count >= limit && now < ends).then(|| (ends - now).min(WINDOW))
     }
 }
 

@@ -238,11 +238,16 @@ impl TestApp {
         capacity: u32,
         status: ExpertStatus,
     ) -> (Expert, String) {
+        let id = ExpertId::new();
+        // A name no e-mail could start with (e.g. `@SUM(A1)`) gets an address from the id.
+        let email = Some(format!("{name}@{}.test", brand.slug))
+            .filter(|e| ebb_core::Email::parse(e).is_ok_and(|p| p.as_str() == e))
+            .unwrap_or_else(|| format!("expert-{}@{}.test", id.0.simple(), brand.slug));
         let expert = Expert {
-            id: ExpertId::new(),
+            id,
             brand_id: brand.id,
             name: name.to_owned(),
-            email: format!("{name}@{}.test", brand.slug),
+            email,
             capacity,
             status,
         };
