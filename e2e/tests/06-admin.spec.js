@@ -25,9 +25,23 @@ test('admin edits the automatic message, invites an expert and sees the live que
   const invite = page.locator('#invite');
   await invite.getByLabel('Name').fill('Cleo');
   await invite.getByLabel('E-mail').fill('cleo@demo.ebb');
-  await invite.getByLabel('Initial password').fill('cleo-secret-1');
   await page.getByRole('button', { name: 'Invite' }).click();
   await expect(page.locator('tr[data-expert="cleo@demo.ebb"]')).toContainText('Cleo');
+  const link = await page.locator('#invite-url').inputValue();
+  expect(link).toContain('#set-password=');
+
+  // Cleo opens the invitation, chooses her password and logs in to the panel.
+  const cleo = await context.newPage();
+  await cleo.goto(link);
+  await cleo.getByLabel('New password').fill('cleo-secret-1');
+  await cleo.getByRole('button', { name: 'Set password' }).click();
+  await expect(cleo.locator('#login-error')).toHaveText('Password set. Log in with it.');
+  await cleo.locator('#login').getByLabel('E-mail').fill('Cleo@Demo.EBB');
+  await cleo.locator('#login').getByLabel('Password').fill('cleo-secret-1');
+  await cleo.getByRole('button', { name: 'Log in' }).click();
+  await expect(cleo.locator('#who')).toContainText('Cleo');
+  await cleo.close();
+
   await page.getByRole('button', { name: 'Disable Cleo' }).click();
   await expect(page.locator('tr[data-expert="cleo@demo.ebb"]')).toContainText('disabled');
 

@@ -21,7 +21,7 @@ async function start() {
   const params = new URLSearchParams(location.search);
   $('login-brand').value = params.get('brand') || 'demo';
   $('login-form').addEventListener('submit', login);
-  $('logout').addEventListener('click', () => { localStorage.removeItem(TOKEN_KEY); location.reload(); });
+  $('logout').addEventListener('click', logOut);
   $('settings').addEventListener('submit', saveSettings);
   $('invite').addEventListener('submit', invite);
   wireSections();
@@ -30,6 +30,13 @@ async function start() {
   }
   $('login').hidden = false;
   $('login-email').focus();
+}
+
+/** Ends the session on the server (the token stops working everywhere), then forgets it. */
+async function logOut() {
+  try { await api('POST', '/logout'); } catch { /* an expired session is already over */ }
+  localStorage.removeItem(TOKEN_KEY);
+  location.reload();
 }
 
 async function login(e) {
@@ -125,7 +132,7 @@ function expertRow(x) {
   return h('tr', { 'data-expert': x.email }, [
     h('td', { text: x.name }),
     h('td', { text: x.email }),
-    h('td', { text: x.disabled ? 'disabled' : x.status }),
+    h('td', { text: x.disabled ? 'disabled' : x.pending ? 'invited (no password yet)' : x.status }),
     h('td', {}, [capacity, document.createTextNode(' '), save]),
     h('td', {}, [toggle]),
   ]);
@@ -143,10 +150,13 @@ async function invite(e) {
   e.preventDefault();
   const f = new FormData(e.target);
   $('invite-error').textContent = '';
+  $('invite-link').hidden = true;
   try {
-    await api('POST', '/experts', { name: f.get('name'), email: f.get('email'), password: f.get('password'), capacity: Number(f.get('capacity')) });
+    const invited = await api('POST', '/experts', { name: f.get('name'), email: f.get('email'), capacity: Number(f.get('capacity')) });
     e.target.reset();
-    $('announce').textContent = `${f.get('name')} invited.`;
+    $('invite-url').value = new URL(invited.invitation.path, location.origin).href;
+    $('invite-link').hidden = false;
+    $('announce').textContent = `${invited.name} invited: send them the link.`;
     await loadExperts();
   } catch (err) { $('invite-error').textContent = `Not invited: ${err.message}`; }
 }
@@ -168,7 +178,7 @@ function renderHoldings() {
     const snoozed = open.filter((c) => c.state.status === 'snoozed' && c.state.expert === x.id);
     return h('tr', {}, [
       h('td', { text: x.name }),
-      h('td', { text: x.disabled ? 'disabled' : x.status }),
+      h('td', { text: x.disabled ? 'disabled' : x.pending ? 'invited (no password yet)' : x.status }),
       h('td', { text: `${x.slots.held} / ${x.slots.capacity}` }),
       h('td', { text: holds.map(visitorLabel).join(', ') || '—' }),
       h('td', { text: String(snoozed.length) }),

@@ -18,10 +18,35 @@ async function start() {
   $('login-brand').value = params.get('brand') || localStorage.getItem('ebb:panel:brand') || 'demo';
   $('login-form').addEventListener('submit', login);
   state.signOut = () => { logoutLocal(); showLogin(); };
+  const link = new URLSearchParams(location.hash.slice(1)).get('set-password');
+  if (link) { showSetPassword(link); return; }
+  $('set-password').remove();
   if (state.token) {
     try { await enter(); return; } catch { logoutLocal(); }
   }
   showLogin();
+}
+
+/** The page of an invitation or reset link: the expert chooses their password, then logs in. */
+function showSetPassword(token) {
+  $('app').hidden = true;
+  $('set-password').hidden = false;
+  $('new-password').focus();
+  $('set-password-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    $('set-password-error').textContent = '';
+    try {
+      const password = new FormData(e.target).get('password');
+      await call('POST', '/api/v1/auth/password', { body: { brand: $('login-brand').value, token, password } });
+      history.replaceState(null, '', location.pathname + location.search);
+      $('set-password').remove();
+      showLogin();
+      $('login-password').value = '';
+      $('login-error').textContent = 'Password set. Log in with it.';
+    } catch (err) {
+      $('set-password-error').textContent = err.status === 404 ? 'This link was already used or has expired; ask your admin for a new one.' : `Not set: ${err.message}`;
+    }
+  });
 }
 
 function showLogin() {

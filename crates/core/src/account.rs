@@ -2,6 +2,9 @@
 //! slug, a display name, a login e-mail and a password. Each is a newtype whose `parse`
 //! is the only way to build it, so the store only ever inserts values that passed.
 
+pub mod links;
+pub mod throttle;
+
 use std::ops::RangeInclusive;
 
 use crate::DomainError;

@@ -5,6 +5,7 @@ use std::io::Read;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use ebb_server::passwords::Passwords;
 use ebb_server::provision::{self, AdminPassword, NewPassword};
 use ebb_server::{Clock, Config, SystemClock};
 
@@ -109,8 +110,15 @@ pub async fn admin(command: AdminCommand) -> anyhow::Result<()> {
             let password = password.read()?;
             let store = ebb_server::open_store(&config).await?;
             let now = SystemClock.now();
-            let done =
-                provision::create_admin(&store, &who.brand, &who.email, &name, password, now).await;
+            let done = provision::create_admin(
+                (&store, &Passwords::new(1, 0)),
+                &who.brand,
+                &who.email,
+                &name,
+                password,
+                now,
+            )
+            .await;
             store.close().await;
             (done, false)
         }
@@ -121,8 +129,13 @@ pub async fn admin(command: AdminCommand) -> anyhow::Result<()> {
         } => {
             let password = password.read()?;
             let store = ebb_server::open_store(&config).await?;
-            let done =
-                provision::reset_admin_password(&store, &who.brand, &who.email, password).await;
+            let done = provision::reset_admin_password(
+                (&store, &Passwords::new(1, 0)),
+                &who.brand,
+                &who.email,
+                password,
+            )
+            .await;
             store.close().await;
             (done, true)
         }

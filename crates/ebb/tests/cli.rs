@@ -131,11 +131,13 @@ fn the_demo_is_refused_in_production() {
 }
 
 #[test]
-fn config_redacts_the_database_password() {
+fn config_redacts_the_database_password_and_the_operator_token() {
     let out = ebb(&[
         "config",
         "--database-url",
         "postgres://ebb:s3cret@db.internal/ebb",
+        "--operator-token",
+        "op-s3cret",
     ]);
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -144,6 +146,10 @@ fn config_redacts_the_database_password() {
         "{stdout}"
     );
     assert!(!stdout.contains("s3cret"));
+    assert!(
+        stdout.contains("operator_token = (set, redacted)"),
+        "{stdout}"
+    );
 }
 
 #[tokio::test]

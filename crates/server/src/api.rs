@@ -1,9 +1,12 @@
 //! The HTTP router: health checks and one sub-router per audience.
 
+pub mod account;
 pub mod admin;
 pub mod expert;
 pub mod input;
+pub mod links;
 pub mod login;
+pub mod operator;
 pub mod page;
 pub mod period;
 pub mod server;
@@ -79,10 +82,18 @@ fn audiences() -> OpenApiRouter<AppState> {
             "/api/v1/widget/{brand}",
             widget::router().layer(widget_cors()),
         )
-        .nest("/api/v1/expert", expert::router())
-        .nest("/api/v1/admin", admin::router())
+        .nest(
+            "/api/v1/expert",
+            expert::router().merge(account::expert_router()),
+        )
+        .nest(
+            "/api/v1/admin",
+            admin::router().merge(account::admin_router()),
+        )
         .nest("/api/v1/server", server::router())
+        .nest("/api/v1/operator", operator::router())
         .routes(routes!(expert::login))
+        .routes(routes!(links::set_password))
         .routes(routes!(crate::ws::upgrade))
         .routes(routes!(crate::openapi::serve))
 }

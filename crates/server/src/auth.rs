@@ -7,7 +7,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use ebb_core::{Brand, BrandId, Expert, VisitorId};
+use ebb_core::{Brand, BrandId, Email, Expert, VisitorId};
 use ebb_store::admins::Admin;
 use ebb_store::sessions::Holder;
 use ebb_store::{Conn, StoreError, admins, api_keys, brands, experts, sessions, visitors};
@@ -15,6 +15,9 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::{ApiError, AppState};
+
+pub mod expiry;
+pub mod throttle;
 
 /// How long an expert or admin session lasts.
 pub const SESSION_DAYS: i64 = 14;
@@ -31,7 +34,9 @@ pub fn hash_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-/// Hashes a password with argon2id (on a blocking thread: it is slow on purpose).
+/// Hashes a password with argon2id (on a blocking thread: it is slow on purpose). Not
+/// bounded: requests go through [`crate::passwords::Passwords`] instead; this is for the
+/// command line and fixtures.
 pub async fn hash_password(password: String) -> Result<String, ApiError> {
     tokio::task::spawn_blocking(move || {
         let mut salt = [0u8; 16];
@@ -46,7 +51,7 @@ pub async fn hash_password(password: String) -> Result<String, ApiError> {
     .map_err(|e| ApiError::Internal(e.to_string()))?
 }
 
-/// Checks a password against its stored hash.
+/// Checks a password against its stored hash (unbounded, like [`hash_password`]).
 pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
@@ -63,6 +68,9 @@ pub async fn verify_password(password: String, hash: String) -> bool {
 
 /// An account that logs in with its brand, e-mail and password, and holds sessions.
 pub trait Account: Sized + Send {
+    /// The kind of account, which keeps its failed-login counters apart.
+    const KIND: &'static str;
+
     /// The account of `brand` with this e-mail that may log in, and its password hash.
     fn find(
         conn: &mut Conn,
@@ -75,7 +83,9 @@ pub trait Account: Sized + Send {
 }
 
 impl Account for Expert {
-    /// Disabled experts may not log in.
+    const KIND: &'static str = "expert";
+
+    /// Disabled and pending (invited, no password yet) experts may not log in.
     async fn find(
         conn: &mut Conn,
         brand: BrandId,
@@ -84,6 +94,9 @@ impl Account for Expert {
         let Some(found) = experts::by_email(conn, brand, email).await? else {
             return Ok(None);
         };
+        if found.1 == experts::PENDING_PASSWORD {
+            return Ok(None);
+        }
         let disabled = experts::disabled(conn, brand).await?.contains(&found.0.id);
         Ok(Some(found).filter(|_| !disabled))
     }
@@ -94,6 +107,8 @@ impl Account for Expert {
 }
 
 impl Account for Admin {
+    const KIND: &'static str = "admin";
+
     async fn find(
         conn: &mut Conn,
         brand: BrandId,
@@ -107,35 +122,60 @@ impl Account for Admin {
     }
 }
 
-/// The one login check: the brand by slug, the account by e-mail, then the password; on
-/// success a new session of [`SESSION_DAYS`]. Any miss is `Unauthorized`, without saying
-/// which part was wrong. Returns the session token and the account.
+/// The one login check: the brand by slug, the e-mail normalised (core's [`Email`]), the
+/// failed-login throttle, the account, then the password, verified against a dummy hash
+/// when there is no such account so every attempt costs one argon2 run; on success a new
+/// session of [`SESSION_DAYS`]. Any miss is `Unauthorized`, without saying which part was
+/// wrong. Returns the session token and the account.
 pub async fn log_in<A: Account>(
     state: &AppState,
     brand: &str,
     email: &str,
     password: String,
+    peer: Option<std::net::IpAddr>,
 ) -> Result<(String, A), ApiError> {
+    let email = Email::parse(email).map(|e| e.as_str().to_owned());
     let mut conn = state.store.conn().await?;
-    let found = match brands::by_slug(&mut conn, brand).await? {
-        Some(b) => A::find(&mut conn, b.id, email).await?,
-        None => None,
+    let brand = brands::by_slug(&mut conn, brand).await?;
+    let keys = brand.as_ref().map(|b| {
+        let key = email.clone().unwrap_or_else(|_| String::new());
+        throttle::LoginKeys::new(b.id, &format!("{}:{key}", A::KIND), peer)
+    });
+    if let Some(keys) = &keys {
+        keys.check(&mut conn, state.clock.now()).await?;
+    }
+    let found = match (&brand, &email) {
+        (Some(b), Ok(email)) => A::find(&mut conn, b.id, email).await?,
+        _ => None,
     };
     drop(conn);
-    let Some((account, hash)) = found else {
+    let (account, hash) = found.unzip();
+    let verified = state.passwords.verify(password, hash).await?;
+    let Some(account) = account.filter(|_| verified) else {
+        if let Some(keys) = &keys {
+            keys.failed(state).await?;
+        }
         return Err(ApiError::Unauthorized);
     };
-    if !verify_password(password, hash).await {
-        return Err(ApiError::Unauthorized);
+    if let Some(keys) = &keys {
+        keys.succeeded(state).await?;
     }
+    let token = open_session(state, account.holder()).await?;
+    Ok((token, account))
+}
+
+/// Opens a new session of [`SESSION_DAYS`] for `holder` of `brand`: its token.
+pub async fn open_session(
+    state: &AppState,
+    (brand, holder): (BrandId, Holder),
+) -> Result<String, ApiError> {
     let token = new_token();
     let now = state.clock.now();
     let expires = now + time::Duration::days(SESSION_DAYS);
-    let (brand, holder) = account.holder();
     let mut tx = state.store.begin().await?;
     sessions::open(&mut tx, &hash_token(&token), brand, holder, now, expires).await?;
     tx.commit().await?;
-    Ok((token, account))
+    Ok(token)
 }
 
 /// The expert or admin holding the live session `token`, if any.

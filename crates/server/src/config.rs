@@ -100,6 +100,16 @@ pub struct Config {
     /// API listener answers `/metrics` with 404.
     #[arg(long, env = "EBB_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Most argon2 password runs at once (each takes ~19 MiB); 0: the number of cores.
+    #[arg(long, env = "EBB_ARGON2_CONCURRENCY", default_value_t = 0)]
+    pub argon2_concurrency: usize,
+    /// Most argon2 runs waiting for a slot; more answer 503.
+    #[arg(long, env = "EBB_ARGON2_QUEUE", default_value_t = 64)]
+    pub argon2_queue: usize,
+    /// Token of the operator API (`/api/v1/operator`, for automation); the API answers
+    /// 404 when absent. Kept only as a hash.
+    #[arg(long, env = "EBB_OPERATOR_TOKEN", hide_env_values = true)]
+    pub operator_token: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -138,6 +148,12 @@ impl std::fmt::Debug for Config {
             .field("new_conversations_per_ip", &self.new_conversations_per_ip)
             .field("metrics_listen", &self.metrics_listen)
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
+            .field("argon2_concurrency", &self.argon2_concurrency)
+            .field("argon2_queue", &self.argon2_queue)
+            .field(
+                "operator_token",
+                &self.operator_token.as_ref().map(|_| "(set, redacted)"),
+            )
             .finish()
     }
 }
@@ -193,8 +209,14 @@ impl std::fmt::Display for PrintConfig<'_> {
             None => writeln!(f, "metrics_listen = (none)")?,
         }
         match c.metrics_token {
-            Some(_) => write!(f, "metrics_token = ***"),
-            None => write!(f, "metrics_token = (none: /metrics only on metrics_listen)"),
+            Some(_) => writeln!(f, "metrics_token = ***")?,
+            None => writeln!(f, "metrics_token = (none: /metrics only on metrics_listen)")?,
+        }
+        writeln!(f, "argon2_concurrency = {}", c.argon2_concurrency)?;
+        writeln!(f, "argon2_queue = {}", c.argon2_queue)?;
+        match &c.operator_token {
+            Some(_) => write!(f, "operator_token = (set, redacted)"),
+            None => write!(f, "operator_token = (none: operator API off)"),
         }
     }
 }

@@ -57,6 +57,10 @@ pub enum ApiError {
     /// This client IP already holds the most WebSockets allowed.
     #[error("this address already has {0} WebSockets open; close one first")]
     TooManyWebSockets(usize),
+    /// Too many failed logins for this account or from this address; retry after this
+    /// many seconds.
+    #[error("too many failed logins; retry in {0} s")]
+    LoginThrottled(u64),
     /// A browser page whose origin the brand does not allow.
     #[error("origin {0} is not allowed for this brand")]
     OriginNotAllowed(String),
@@ -128,6 +132,7 @@ impl ApiError {
             Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate-limited"),
             Self::RequestTimeout => (StatusCode::REQUEST_TIMEOUT, "request-timeout"),
             Self::TooManyWebSockets(_) => (StatusCode::TOO_MANY_REQUESTS, "too-many-websockets"),
+            Self::LoginThrottled(_) => (StatusCode::TOO_MANY_REQUESTS, "login-throttled"),
             Self::OriginNotAllowed(_) => (StatusCode::FORBIDDEN, "origin-not-allowed"),
             Self::SeqOutOfRange { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "seq-out-of-range"),
             Self::Concurrent => (StatusCode::CONFLICT, "concurrent-update"),
@@ -174,7 +179,8 @@ impl IntoResponse for ApiError {
         );
         if let Self::RateLimited(secs)
         | Self::TooManyVisitors(secs)
-        | Self::TooManyConversations(secs) = self
+        | Self::TooManyConversations(secs)
+        | Self::LoginThrottled(secs) = self
         {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
         }

@@ -17,6 +17,7 @@ pub mod headers;
 pub mod limits;
 pub mod metrics;
 pub mod openapi;
+pub mod passwords;
 pub mod presence;
 pub mod privacy;
 pub mod provision;
@@ -63,6 +64,8 @@ pub struct AppState {
     pub limits: limits::RateLimits,
     /// Open WebSockets per client IP, capped.
     pub websockets: connections::PerIpSlots,
+    /// The gate every request's argon2 run goes through.
+    pub passwords: Arc<passwords::Passwords>,
 }
 
 /// Server tunables, with production defaults.
@@ -88,6 +91,14 @@ pub struct Settings {
     pub connections: connections::ConnectionSettings,
     /// The bearer token `GET /metrics` on the API listener wants; 404 there without one.
     pub metrics_token: Option<Arc<str>>,
+    /// Most argon2 runs (password hashes and checks) at once.
+    pub argon2_concurrency: usize,
+    /// Most argon2 runs waiting for a slot before more are refused with 503.
+    pub argon2_queue: usize,
+    /// How often expired sessions are deleted.
+    pub session_sweep: std::time::Duration,
+    /// SHA-256 of the operator API's token; the operator API is off when `None`.
+    pub operator_token: Option<Vec<u8>>,
 }
 
 impl Default for Settings {
@@ -103,6 +114,10 @@ impl Default for Settings {
             proxies: forwarded::TrustedProxies::default(),
             connections: connections::ConnectionSettings::default(),
             metrics_token: None,
+            argon2_concurrency: passwords::default_concurrency(),
+            argon2_queue: passwords::DEFAULT_QUEUE,
+            session_sweep: std::time::Duration::from_secs(3600),
+            operator_token: None,
         }
     }
 }
@@ -135,6 +150,10 @@ impl AppState {
             ),
             limits: limits::RateLimits::new(settings.rates),
             websockets: connections::PerIpSlots::new(settings.connections.per_ip_websockets),
+            passwords: Arc::new(passwords::Passwords::new(
+                settings.argon2_concurrency,
+                settings.argon2_queue,
+            )),
             bus,
             settings: Arc::new(settings),
             scheduler_wakeup: Arc::new(tokio::sync::Notify::new()),
@@ -237,6 +256,12 @@ pub async fn run(
             header: config.forwarded_header,
         },
         metrics_token: config.metrics_token.as_deref().map(Arc::from),
+        argon2_concurrency: match config.argon2_concurrency {
+            0 => passwords::default_concurrency(),
+            n => n,
+        },
+        argon2_queue: config.argon2_queue,
+        operator_token: config.operator_token.as_deref().map(auth::hash_token),
         ..Settings::default()
     };
     let bus = match &config.nats_url {
@@ -298,6 +323,7 @@ pub async fn serve(
             privacy::RetentionSweep,
             stopped.clone(),
         )),
+        tokio::spawn(auth::expiry::run(state.clone(), stopped.clone())),
     ];
     match webhooks::WebhookDelivery::new(state.settings.webhook_targets.clone()) {
         Ok(job) => workers.push(tokio::spawn(worker::run(state.clone(), job, stopped))),

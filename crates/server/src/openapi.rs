@@ -30,10 +30,12 @@ pub enum Audience {
     Socket,
     /// Nobody in production: mounted only with `--test-clock`.
     TestClock,
+    /// The operator's automation, with the `EBB_OPERATOR_TOKEN` (404 when none is set).
+    Operator,
 }
 
 /// Every audience, in the order of the document's tags.
-pub const AUDIENCES: [Audience; 7] = [
+pub const AUDIENCES: [Audience; 8] = [
     Audience::Public,
     Audience::Visitor,
     Audience::Expert,
@@ -41,6 +43,7 @@ pub const AUDIENCES: [Audience; 7] = [
     Audience::Server,
     Audience::Socket,
     Audience::TestClock,
+    Audience::Operator,
 ];
 
 impl Audience {
@@ -52,6 +55,7 @@ impl Audience {
             Self::Expert => Some("expert_session"),
             Self::Admin => Some("admin_session"),
             Self::Server => Some("api_key"),
+            Self::Operator => Some("operator_token"),
         }
     }
 
@@ -65,6 +69,7 @@ impl Audience {
             Self::Server => "server",
             Self::Socket => "socket",
             Self::TestClock => "testclock",
+            Self::Operator => "operator",
         }
     }
 

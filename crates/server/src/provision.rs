@@ -9,7 +9,7 @@ use ebb_store::{Store, brands};
 use rand::Rng;
 
 use crate::ApiError;
-use crate::auth::hash_password;
+use crate::passwords::Passwords;
 
 /// Letters and digits of generated passwords, without look-alikes (`0`/`O`, `1`/`l`/`I`).
 const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -71,9 +71,10 @@ pub async fn create_brand(
     Ok(brand)
 }
 
-/// Creates an admin of the brand `slug` with this e-mail and name.
+/// Creates an admin of the brand `slug` with this e-mail and name, hashing the password
+/// through `gate`.
 pub async fn create_admin(
-    store: &Store,
+    (store, gate): (&Store, &Passwords),
     slug: &str,
     email: &str,
     name: &str,
@@ -90,7 +91,7 @@ pub async fn create_admin(
         email: email.as_str().to_owned(),
         name: name.as_str().to_owned(),
     };
-    let hash = hash_password(password.expose().to_owned()).await?;
+    let hash = gate.hash(password.expose().to_owned()).await?;
     let mut tx = store.begin().await?;
     admins::insert(&mut tx, &admin, &hash, now).await?;
     tx.commit().await?;
@@ -101,10 +102,10 @@ pub async fn create_admin(
     })
 }
 
-/// Gives the admin of brand `slug` with this e-mail a new password and ends all their
-/// sessions, in one transaction.
+/// Gives the admin of brand `slug` with this e-mail a new password (hashed through `gate`)
+/// and ends all their sessions, in one transaction.
 pub async fn reset_admin_password(
-    store: &Store,
+    (store, gate): (&Store, &Passwords),
     slug: &str,
     email: &str,
     password: NewPassword,
@@ -118,7 +119,7 @@ pub async fn reset_admin_password(
     let Some((admin, _)) = found else {
         return Err(ApiError::NotFound("admin with this e-mail in this brand"));
     };
-    let hash = hash_password(password.expose().to_owned()).await?;
+    let hash = gate.hash(password.expose().to_owned()).await?;
     let mut tx = store.begin().await?;
     if !admins::set_password(&mut tx, brand.id, admin.id, &hash).await? {
         return Err(ApiError::NotFound("admin with this e-mail in this brand"));

@@ -1,7 +1,9 @@
 //! The WebSocket endpoint `GET /ws`: authenticates the token on upgrade (visitor token with
 //! `brand`, or an expert/admin session), checks a visitor page's `Origin` against the
 //! brand's allowed origins, caps open sockets per client IP, sets explicit buffer and
-//! message size limits, then hands the socket to [`connection`]. The protocol is documented in `docs/api.md`.
+//! message size limits, then hands the socket to [`connection`], which closes it (4403) once
+//! the session ends (logged out, revoked, expired, or the expert disabled). The protocol is
+//! documented in `docs/api.md`.
 
 pub mod connection;
 pub mod frames;
@@ -62,6 +64,10 @@ pub async fn upgrade(
     if let Principal::Visitor { brand, .. } = &principal {
         check_origin(&state, brand.id, &headers).await?;
     }
+    let session = match &principal {
+        Principal::Visitor { .. } => None,
+        _ => Some(crate::auth::hash_token(token)),
+    };
     let peer = peer.map(|Extension(ConnectInfo(addr))| addr);
     let slot = match peer {
         Some(addr) => Some(
@@ -80,7 +86,7 @@ pub async fn upgrade(
         .max_frame_size(MAX_CLIENT_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
             let _slot = slot;
-            connection::run(state, principal, socket, peer).await;
+            connection::run(state, (principal, session), socket, peer).await;
         }))
 }
 

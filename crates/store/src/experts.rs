@@ -189,3 +189,30 @@ pub async fn disabled(h: &mut impl Handle, brand: BrandId) -> Result<Vec<ExpertI
     let ids: Vec<Uuid> = rows::column(h, sql, &[brand.0.into()]).await?;
     Ok(ids.into_iter().map(ExpertId).collect())
 }
+
+/// Marks a pending expert's password: one that verifies nothing (an invited expert who has
+/// not chosen theirs yet).
+pub const PENDING_PASSWORD: &str = "";
+
+/// The experts of `brand` still pending (invited, no password chosen yet).
+pub async fn pending(h: &mut impl Handle, brand: BrandId) -> Result<Vec<ExpertId>> {
+    let sql = "SELECT id FROM experts WHERE brand_id = $1 AND password_hash = $2";
+    let ids: Vec<Uuid> = rows::column(h, sql, &[brand.0.into(), PENDING_PASSWORD.into()]).await?;
+    Ok(ids.into_iter().map(ExpertId).collect())
+}
+
+/// Sets an expert's password hash; whether they exist.
+pub async fn set_password(
+    h: &mut impl Handle,
+    brand: BrandId,
+    id: ExpertId,
+    password_hash: &str,
+) -> Result<bool> {
+    exec_one!(
+        h,
+        sqlx::query("UPDATE experts SET password_hash = $1 WHERE brand_id = $2 AND id = $3")
+            .bind(password_hash)
+            .bind(brand.0)
+            .bind(id.0)
+    )
+}

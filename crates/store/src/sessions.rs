@@ -149,3 +149,129 @@ pub async fn delete(h: &mut impl Handle, token_hash: &[u8]) -> Result<u64> {
     .map(|r| r.rows_affected()))
     .map_err(Into::into)
 }
+
+/// A live session as its holder sees it (never its token).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    /// The session's id: the hex SHA-256 of its token (the token cannot be derived from it).
+    pub id: String,
+    /// When it was opened (the login).
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Instant,
+    /// When it expires.
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub expires_at: Instant,
+}
+
+/// The session id of a token hash.
+pub fn id_of(token_hash: &[u8]) -> String {
+    token_hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The token hash a session id names, if it is one.
+pub fn hash_of(id: &str) -> Option<Vec<u8>> {
+    if id.len() != 64 || !id.is_ascii() {
+        return None;
+    }
+    (0..32)
+        .map(|i| u8::from_str_radix(&id[2 * i..2 * i + 2], 16).ok())
+        .collect()
+}
+
+/// The table and holder column of `holder`'s sessions, and the holder's id.
+fn table_of(holder: Holder) -> (&'static str, &'static str, Uuid) {
+    match holder {
+        Holder::Expert(id) => ("expert_sessions", "expert_id", id.0),
+        Holder::Admin(id) => ("admin_sessions", "admin_id", id.0),
+    }
+}
+
+/// The unexpired sessions of `holder`, oldest first.
+pub async fn list(
+    h: &mut impl Handle,
+    brand: BrandId,
+    holder: Holder,
+    now: Instant,
+) -> Result<Vec<SessionInfo>> {
+    let (table, column, id) = table_of(holder);
+    let sql = format!(
+        "SELECT token_hash, created_at, expires_at FROM {table} \
+         WHERE brand_id = $1 AND {column} = $2 AND expires_at > $3 \
+         ORDER BY created_at, token_hash"
+    );
+    let rows: Vec<(Vec<u8>, i64, i64)> = run!(h, |c| sqlx::query_as(&sql)
+        .bind(brand.0)
+        .bind(id)
+        .bind(to_micros(now))
+        .fetch_all(c)
+        .await)?;
+    rows.into_iter()
+        .map(|(hash, created, expires)| {
+            Ok(SessionInfo {
+                id: id_of(&hash),
+                created_at: crate::timefmt::from_micros(created)?,
+                expires_at: crate::timefmt::from_micros(expires)?,
+            })
+        })
+        .collect()
+}
+
+/// Ends `holder`'s one session with this token hash; whether it was theirs.
+pub async fn close(
+    h: &mut impl Handle,
+    brand: BrandId,
+    holder: Holder,
+    token_hash: &[u8],
+) -> Result<bool> {
+    let (table, column, id) = table_of(holder);
+    let sql =
+        format!("DELETE FROM {table} WHERE brand_id = $1 AND {column} = $2 AND token_hash = $3");
+    exec_one!(h, sqlx::query(&sql).bind(brand.0).bind(id).bind(token_hash))
+}
+
+/// Ends every session of `holder` but the one with this token hash; how many.
+pub async fn close_others(
+    h: &mut impl Handle,
+    brand: BrandId,
+    holder: Holder,
+    keep: &[u8],
+) -> Result<u64> {
+    let (table, column, id) = table_of(holder);
+    let sql =
+        format!("DELETE FROM {table} WHERE brand_id = $1 AND {column} = $2 AND token_hash <> $3");
+    exec!(h, sqlx::query(&sql).bind(brand.0).bind(id).bind(keep))
+}
+
+/// How many unexpired sessions `holder` has.
+pub async fn live_count(
+    h: &mut impl Handle,
+    brand: BrandId,
+    holder: Holder,
+    now: Instant,
+) -> Result<u64> {
+    let (table, column, id) = table_of(holder);
+    let sql = format!(
+        "SELECT COUNT(*) FROM {table} WHERE brand_id = $1 AND {column} = $2 AND expires_at > $3"
+    );
+    let (count,): (i64,) = run!(h, |c| sqlx::query_as(&sql)
+        .bind(brand.0)
+        .bind(id)
+        .bind(to_micros(now))
+        .fetch_one(c)
+        .await)?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
+/// Deletes every session (of any brand: a maintenance sweep) that expired by `now`; how
+/// many.
+pub async fn purge_expired(h: &mut impl Handle, now: Instant) -> Result<u64> {
+    let mut ended = 0;
+    for table in ["expert_sessions", "admin_sessions"] {
+        let sql = format!("DELETE FROM {table} WHERE expires_at <= $1");
+        ended += exec!(h, sqlx::query(&sql).bind(to_micros(now)))?;
+    }
+    Ok(ended)
+}

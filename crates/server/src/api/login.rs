@@ -3,7 +3,7 @@
 
 /// Defines `$request` (brand slug, e-mail, password), `$session` (the new bearer token and
 /// the account under `$holder`) and the handler `$handler`, which answers 201 with a new
-/// session for valid credentials. Doc comments and attributes pass through; `$email_doc`
+/// session for valid credentials; too many failures answer 429 `/problems/login-throttled`. Doc comments and attributes pass through; `$email_doc`
 /// documents the request's `email`, `$token_doc` the session's `token`.
 macro_rules! login_endpoint {
     (
@@ -37,10 +37,20 @@ macro_rules! login_endpoint {
         $(#[$handler_meta])*
         pub async fn $handler(
             axum::extract::State(state): axum::extract::State<$crate::AppState>,
+            peer: Option<
+                axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>,
+            >,
             $crate::api::ApiJson(login): $crate::api::ApiJson<$request>,
         ) -> Result<(axum::http::StatusCode, axum::Json<$session>), $crate::ApiError> {
-            let (token, $holder) =
-                $crate::auth::log_in(&state, &login.brand, &login.email, login.password).await?;
+            let peer = peer.map(|axum::Extension(axum::extract::ConnectInfo(addr))| addr.ip());
+            let (token, $holder) = $crate::auth::log_in(
+                &state,
+                &login.brand,
+                &login.email,
+                login.password,
+                peer,
+            )
+            .await?;
             Ok((
                 axum::http::StatusCode::CREATED,
                 axum::Json($session { token, $holder }),

@@ -5,6 +5,7 @@
 
 use ebb_core::routing::reservation::pass_on;
 use ebb_core::{BrandId, Conversation, ConversationState, Entry, ExpertId, ExpertStatus, Instant};
+use ebb_store::sessions::Holder;
 use ebb_store::{Tx, conversations, experts, sessions};
 
 use super::{route, save, with_retry};
@@ -87,18 +88,34 @@ pub async fn set_status(
     update_expert(state, brand, expert, change).await
 }
 
-/// Ends the session behind `token_hash` and sets its expert offline, so the queue goes to
-/// colleagues who are still logged in.
+/// Ends the session behind `token_hash`; when it was the expert's last one, sets them
+/// offline, so the queue goes to colleagues who are still logged in (an expert logged in
+/// elsewhere stays as they are).
 pub async fn log_out(
     state: &AppState,
     brand: BrandId,
     expert: ExpertId,
     token_hash: &[u8],
 ) -> Result<(), ApiError> {
-    set_status(state, brand, expert, ExpertStatus::Offline).await?;
     let mut tx = state.store.begin().await?;
-    sessions::delete(&mut tx, token_hash).await?;
+    sessions::close(&mut tx, brand, Holder::Expert(expert), token_hash).await?;
     tx.commit().await?;
+    offline_without_sessions(state, brand, expert).await
+}
+
+/// Sets `expert` offline when none of their sessions is left (after sessions ended).
+pub async fn offline_without_sessions(
+    state: &AppState,
+    brand: BrandId,
+    expert: ExpertId,
+) -> Result<(), ApiError> {
+    let mut conn = state.store.conn().await?;
+    let now = state.clock.now();
+    let live = sessions::live_count(&mut conn, brand, Holder::Expert(expert), now).await?;
+    drop(conn);
+    if live == 0 {
+        set_status(state, brand, expert, ExpertStatus::Offline).await?;
+    }
     Ok(())
 }
 

@@ -33,16 +33,19 @@ struct Closed;
 struct Connection {
     state: AppState,
     principal: Principal,
+    /// The token hash of an expert's or admin's session (checked at each heartbeat).
+    session: Option<Vec<u8>>,
     socket: WebSocket,
     /// Highest seq sent (or resumed from) per conversation.
     cursors: HashMap<ConversationId, u64>,
 }
 
-/// Serves `socket` for `principal` until it closes, goes silent or lags behind.
+/// Serves `socket` for `principal` (with its session's token hash, for an expert or an
+/// admin) until it closes, goes silent, lags behind or its session ends.
 #[tracing::instrument(skip_all, fields(peer = ?peer))]
 pub async fn run(
     state: AppState,
-    principal: Principal,
+    (principal, session): (Principal, Option<Vec<u8>>),
     socket: WebSocket,
     peer: Option<SocketAddr>,
 ) {
@@ -58,6 +61,7 @@ pub async fn run(
     let mut conn = Connection {
         state,
         principal,
+        session,
         socket,
         cursors: HashMap::new(),
     };
@@ -122,7 +126,7 @@ impl Connection {
     }
 
     async fn heartbeat(&mut self, last_seen: Instant, every: Duration) -> Result<(), Closed> {
-        if revoked(&self.state, &self.principal).await {
+        if revoked(&self.state, self.session.as_deref()).await {
             let close = CloseFrame {
                 code: 4403,
                 reason: "access revoked".into(),
@@ -444,16 +448,17 @@ fn closed(_: Closed) -> ApiError {
     ApiError::Unavailable
 }
 
-/// True when the expert behind a connection was disabled since it opened (checked at each
-/// heartbeat, so a disabled expert stops receiving within one interval).
-async fn revoked(state: &AppState, principal: &Principal) -> bool {
-    let Principal::Expert(e) = principal else {
+/// True when the session behind a connection ended since it opened: logged out, revoked,
+/// expired, or its expert disabled (checked at each heartbeat, so the holder stops
+/// receiving within one interval). Visitor connections have no session.
+async fn revoked(state: &AppState, session: Option<&[u8]>) -> bool {
+    let Some(hash) = session else {
         return false;
     };
     match state.store.conn().await {
-        Ok(mut conn) => ebb_store::experts::disabled(&mut conn, e.brand_id)
+        Ok(mut conn) => ebb_store::sessions::holder(&mut conn, hash, state.clock.now())
             .await
-            .is_ok_and(|gone| gone.contains(&e.id)),
+            .is_ok_and(|holder| holder.is_none()),
         Err(_) => false,
     }
 }

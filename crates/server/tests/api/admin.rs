@@ -82,13 +82,19 @@ per_backend! {
     async fn an_admin_invites_resizes_and_disables_experts(app, b) {
         let (_, _, root, other) = rivals(&app, "root", "boss").await;
         let invite = json!({"email": "new@acme.test", "name": "Newt",
-                            "password": "long enough", "capacity": 2});
+                            "capacity": 2});
         let (s, expert) = app
             .post("/api/v1/admin/experts", &root, invite.clone())
             .await;
         assert_eq!(s, StatusCode::CREATED, "{b}: {expert}");
         let (s, _) = app.post("/api/v1/admin/experts", &root, invite).await;
         assert_eq!(s, StatusCode::CONFLICT, "{b}: same e-mail twice");
+        let set = json!({"brand": "acme", "password": "long enough",
+                         "token": expert["invitation"]["token"]});
+        let (s, body) = app
+            .call(Method::POST, "/api/v1/auth/password", None, Some(set))
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{b}: {body}");
         let login = json!({"brand": "acme", "email": "new@acme.test", "password": "long enough"});
         let (s, session) = app
             .call(

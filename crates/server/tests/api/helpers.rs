@@ -30,6 +30,8 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     /// HTTP client.
     pub http: reqwest::Client,
+    /// The server's argon2 gate, whose counters tests read.
+    pub passwords: Arc<ebb_server::passwords::Passwords>,
     settings: Settings,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
@@ -73,9 +75,11 @@ pub async fn spawn_apps_with(settings: Settings) -> Vec<TestApp> {
 async fn spawn_app(db: TestDb, settings: Settings) -> TestApp {
     let clock = Arc::new(ManualClock::new(T0));
     let store = db.store.clone();
-    let (base, stop, server) = start_server(store, clock.clone(), settings.clone()).await;
+    let (base, stop, server, passwords) =
+        start_server(store, clock.clone(), settings.clone()).await;
     TestApp {
         base,
+        passwords,
         backend: db.name,
         clock,
         settings,
@@ -86,7 +90,12 @@ async fn spawn_app(db: TestDb, settings: Settings) -> TestApp {
     }
 }
 
-type Running = (String, oneshot::Sender<()>, tokio::task::JoinHandle<()>);
+type Running = (
+    String,
+    oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+    Arc<ebb_server::passwords::Passwords>,
+);
 
 /// Serves `store` with `clock` on a random port.
 async fn start_server(
@@ -95,6 +104,7 @@ async fn start_server(
     settings: Settings,
 ) -> Running {
     let state = AppState::with_settings(store, clock, settings);
+    let passwords = state.passwords.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -108,7 +118,7 @@ async fn start_server(
             .await
             .expect("server");
     });
-    (base, stop, server)
+    (base, stop, server, passwords)
 }
 
 impl TestApp {
@@ -122,8 +132,9 @@ impl TestApp {
     pub async fn restart(&mut self) {
         self.stop_server().await;
         let store = self.store().clone();
-        let (base, stop, server) =
+        let (base, stop, server, passwords) =
             start_server(store, self.clock.clone(), self.settings.clone()).await;
+        self.passwords = passwords;
         self.base = base;
         self.stop = Some(stop);
         self.server = Some(server);
@@ -144,7 +155,7 @@ impl TestApp {
     pub async fn twin(&self) -> (String, impl Drop + use<>) {
         let db = self.db.as_ref().expect("running");
         let store = db.second_store().await;
-        let (base, stop, server) =
+        let (base, stop, server, _) =
             start_server(store, self.clock.clone(), self.settings.clone()).await;
         struct Stop(Option<oneshot::Sender<()>>, tokio::task::JoinHandle<()>);
         impl Drop for Stop {
@@ -235,11 +246,16 @@ impl TestApp {
         capacity: u32,
         status: ExpertStatus,
     ) -> (Expert, String) {
+        let id = ExpertId::new();
+        // A name no e-mail could start with (e.g. `@SUM(A1)`) gets an address from the id.
+        let email = Some(format!("{name}@{}.test", brand.slug))
+            .filter(|e| ebb_core::Email::parse(e).is_ok_and(|p| p.as_str() == e))
+            .unwrap_or_else(|| format!("expert-{}@{}.test", id.0.simple(), brand.slug));
         let expert = Expert {
-            id: ExpertId::new(),
+            id,
             brand_id: brand.id,
             name: name.to_owned(),
-            email: format!("{name}@{}.test", brand.slug),
+            email,
             capacity,
             status,
         };

@@ -1,6 +1,7 @@
 //! API tests: the real server on a random port, over real HTTP, on SQLite and (when
 //! `EBB_TEST_POSTGRES` or `CI` is set) PostgreSQL.
 
+mod accounts;
 mod admin;
 mod authorization;
 mod availability;

@@ -139,3 +139,33 @@ per_backend! {
         insta::assert_json_snapshot!("erased_timeline", redact(erased["entries"].clone()));
     }
 }
+
+/// `body` with the random one-time token (and the path that carries it) masked.
+fn mask_link(mut body: Value) -> Value {
+    for key in ["token", "path"] {
+        if body.get(key).is_some() {
+            body[key] = json!(format!("[{key}]"));
+        }
+    }
+    body
+}
+
+per_backend! {
+    async fn the_account_bodies_keep_their_shape(app, b) {
+        let brand = app.brand("acme").await;
+        let root = admin(&app, &brand, "root").await;
+        let invite = json!({"email": "cleo@acme.test", "name": "Cleo", "capacity": 2});
+        let mut invited = ok(&app, Method::POST, "/api/v1/admin/experts", &root, Some(invite)).await;
+        invited["invitation"] = mask_link(invited["invitation"].take());
+        insta::assert_json_snapshot!("invited_expert", redact(invited.clone()));
+        let reset = format!("/api/v1/admin/experts/{}/password-reset", invited["id"].as_str().expect("id"));
+        let link = ok(&app, Method::POST, &reset, &root, Some(json!({}))).await;
+        insta::assert_json_snapshot!("reset_link", redact(mask_link(link)));
+        let mut sessions = ok(&app, Method::GET, "/api/v1/admin/sessions", &root, None).await;
+        for s in sessions["sessions"].as_array_mut().expect("sessions") {
+            s["id"] = json!("[session]");
+        }
+        insta::assert_json_snapshot!("sessions", redact(sessions));
+        let _ = b;
+    }
+}

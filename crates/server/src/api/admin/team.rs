@@ -1,12 +1,13 @@
-//! The admin's team endpoints: experts (list, invite with a password, capacity, disable)
-//! and the brand's API keys (create, shown once; list; revoke).
+//! The admin's team endpoints: experts (list, invite with a one-time link, password reset
+//! link, capacity, disable) and the brand's API keys (create, shown once; list; revoke).
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use ebb_core::account::links::LinkPurpose;
 use ebb_core::expert::validate_capacity;
 use ebb_core::slots::Slots;
-use ebb_core::{Expert, ExpertId, ExpertStatus};
+use ebb_core::{DisplayName, Email, Expert, ExpertId, ExpertStatus};
 use ebb_store::api_keys::{self, ApiKey};
 use ebb_store::experts;
 use serde::{Deserialize, Serialize};
@@ -14,20 +15,19 @@ use uuid::Uuid;
 
 use super::super::page::{Order, PageQuery};
 use super::super::{ApiJson, ApiPath, ApiQuery};
-use crate::auth::{AdminAuth, hash_password, hash_token, new_token};
+use crate::api::links::{self, OneTimeLink};
+use crate::auth::{AdminAuth, hash_token, new_token};
 use crate::{ApiError, AppState, desk};
 use ebb_store::page::Cursor;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-/// Shortest password accepted for a new expert.
-pub const MIN_PASSWORD: usize = 8;
 
 /// Team routes (merged under `/api/v1/admin`).
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_experts, invite))
         .routes(routes!(update_expert))
+        .routes(routes!(reset_link))
         .routes(routes!(list_keys, create_key))
         .routes(routes!(revoke_key))
 }
@@ -40,6 +40,8 @@ pub struct TeamMember {
     pub expert: Expert,
     /// Disabled experts cannot log in.
     pub disabled: bool,
+    /// Invited, but their password is not chosen yet (they cannot log in).
+    pub pending: bool,
     /// Their slots as core counts them.
     pub slots: SlotsView,
 }
@@ -67,7 +69,7 @@ impl From<Slots> for SlotsView {
 
 impl TeamMember {
     /// `expert` with their slots from the brand's `held` counts.
-    fn new(expert: Expert, disabled: bool, held: &[(ExpertId, u32)]) -> Self {
+    fn new(expert: Expert, (disabled, pending): (bool, bool), held: &[(ExpertId, u32)]) -> Self {
         let slots = Slots {
             held: experts::held_by(held, expert.id),
             capacity: expert.capacity,
@@ -75,6 +77,7 @@ impl TeamMember {
         Self {
             expert,
             disabled,
+            pending,
             slots: slots.into(),
         }
     }
@@ -100,12 +103,13 @@ async fn list_experts(
     let all = experts::list(&mut conn, admin.brand_id).await?;
     let (all, next_cursor) = page.slice_by_id(all, |e| e.id.0)?;
     let disabled = experts::disabled(&mut conn, admin.brand_id).await?;
+    let pending = experts::pending(&mut conn, admin.brand_id).await?;
     let held = experts::held_counts(&mut conn, admin.brand_id).await?;
     let experts = all
         .into_iter()
         .map(|expert| {
-            let off = disabled.contains(&expert.id);
-            TeamMember::new(expert, off, &held)
+            let flags = (disabled.contains(&expert.id), pending.contains(&expert.id));
+            TeamMember::new(expert, flags, &held)
         })
         .collect();
     Ok(Json(Team {
@@ -118,50 +122,79 @@ async fn list_experts(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Invite {
-    /// Login e-mail (unique in the brand).
+    /// Login e-mail (unique in the brand; trimmed and lowercased).
     pub email: String,
     /// Display name.
     pub name: String,
-    /// Initial password (at least 8 characters).
-    pub password: String,
     /// Capacity (0 to 50).
     pub capacity: u32,
 }
 
-/// Invite an expert with a first password.
+/// An invited expert and the one-time link through which they choose their password.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Invited {
+    /// The expert (offline, pending until they choose a password).
+    #[serde(flatten)]
+    pub expert: Expert,
+    /// The invitation, shown once.
+    pub invitation: OneTimeLink,
+}
+
+/// Invite an expert: a pending account and a one-time link to choose their password.
 #[utoipa::path(post, path = "/experts", tag = "admin", request_body = Invite,
-    responses((status = 201, description = "The expert (offline)", body = Expert)))]
+    responses((status = 201, description = "The expert (offline, pending) and their invitation link", body = Invited)))]
 async fn invite(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
     ApiJson(invite): ApiJson<Invite>,
-) -> Result<(StatusCode, Json<Expert>), ApiError> {
-    let email = invite.email.trim().to_ascii_lowercase();
-    if !email.contains('@') || email.len() > 254 {
-        return Err(ApiError::Invalid("email must be an e-mail address".into()));
-    }
-    let name = invite.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::Invalid("name must be 1 to 100 characters".into()));
-    }
-    if invite.password.chars().count() < MIN_PASSWORD {
-        return Err(ApiError::Invalid(format!(
-            "password must be at least {MIN_PASSWORD} characters"
-        )));
-    }
+) -> Result<(StatusCode, Json<Invited>), ApiError> {
     let expert = Expert {
         id: ebb_store::ids::new_id(),
         brand_id: admin.brand_id,
-        name: name.to_owned(),
-        email,
+        name: DisplayName::parse(&invite.name)?.as_str().to_owned(),
+        email: Email::parse(&invite.email)?.as_str().to_owned(),
         capacity: validate_capacity(invite.capacity)?,
         status: ExpertStatus::Offline,
     };
-    let hash = hash_password(invite.password).await?;
+    let now = state.clock.now();
+    let brand = admin_brand(&state, &admin).await?;
     let mut tx = state.store.begin().await?;
-    experts::insert(&mut tx, &expert, &hash, state.clock.now()).await?;
+    experts::insert(&mut tx, &expert, experts::PENDING_PASSWORD, now).await?;
+    let link = (admin.brand_id, brand.slug.as_str());
+    let invitation = links::issue(&mut tx, link, expert.id, LinkPurpose::Invite, now).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(expert)))
+    Ok((StatusCode::CREATED, Json(Invited { expert, invitation })))
+}
+
+/// Issue a one-time password reset link for an expert of the brand (earlier links void).
+#[utoipa::path(post, path = "/experts/{id}/password-reset", tag = "admin",
+    responses((status = 201, description = "The reset link, shown once", body = OneTimeLink)))]
+async fn reset_link(
+    State(state): State<AppState>,
+    AdminAuth(admin): AdminAuth,
+    ApiPath(id): ApiPath<ExpertId>,
+) -> Result<(StatusCode, Json<OneTimeLink>), ApiError> {
+    let brand = admin_brand(&state, &admin).await?;
+    let now = state.clock.now();
+    let mut tx = state.store.begin().await?;
+    if experts::by_id(&mut tx, admin.brand_id, id).await?.is_none() {
+        return Err(ApiError::NotFound("expert"));
+    }
+    let link = (admin.brand_id, brand.slug.as_str());
+    let issued = links::issue(&mut tx, link, id, LinkPurpose::Reset, now).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(issued)))
+}
+
+/// The admin's brand.
+async fn admin_brand(
+    state: &AppState,
+    admin: &ebb_store::admins::Admin,
+) -> Result<ebb_core::Brand, ApiError> {
+    let mut conn = state.store.conn().await?;
+    ebb_store::brands::by_id(&mut conn, admin.brand_id)
+        .await?
+        .ok_or(ApiError::NotFound("brand"))
 }
 
 /// Changes to an expert.
@@ -198,8 +231,9 @@ async fn update_expert(
         .await?
         .ok_or(ApiError::NotFound("expert"))?;
     let disabled = experts::disabled(&mut conn, brand).await?.contains(&id);
+    let pending = experts::pending(&mut conn, brand).await?.contains(&id);
     let held = experts::held_counts(&mut conn, brand).await?;
-    Ok(Json(TeamMember::new(expert, disabled, &held)))
+    Ok(Json(TeamMember::new(expert, (disabled, pending), &held)))
 }
 
 crate::api::page::page_body! {
@@ -252,10 +286,8 @@ async fn create_key(
     AdminAuth(admin): AdminAuth,
     ApiJson(new): ApiJson<NewKey>,
 ) -> Result<(StatusCode, Json<CreatedKey>), ApiError> {
-    let name = new.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::Invalid("name must be 1 to 100 characters".into()));
-    }
+    let name = DisplayName::parse(&new.name)?;
+    let name = name.as_str();
     let key = format!("ebb_{}", new_token());
     let api_key = ApiKey {
         id: Uuid::now_v7(),
