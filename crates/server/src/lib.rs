@@ -19,6 +19,7 @@ pub mod presence;
 pub mod provision;
 pub mod receipts;
 pub mod scheduler;
+pub mod shutdown;
 pub mod telemetry;
 pub mod web;
 pub mod webhooks;
@@ -58,6 +59,8 @@ pub struct AppState {
     pub presence: presence::Presence,
     /// Per-IP and per-visitor rate limits.
     pub limits: limits::RateLimits,
+    /// Raised at graceful shutdown; WebSocket loops close with 1001 on it.
+    pub shutdown: shutdown::Shutdown,
 }
 
 /// Server tunables, with production defaults.
@@ -126,6 +129,7 @@ impl AppState {
             bus,
             settings: Arc::new(settings),
             scheduler_wakeup: Arc::new(tokio::sync::Notify::new()),
+            shutdown: shutdown::Shutdown::default(),
         }
     }
 }
@@ -257,10 +261,18 @@ pub async fn serve(
     }
     let presence = tokio::spawn(state.presence.clone().run());
     let controls = tokio::spawn(follow_controls(state.clone()));
+    let signal = state.shutdown.clone();
+    let raise = signal.clone();
+    let shutdown = async move {
+        shutdown.await;
+        raise.raise();
+    };
     let app = api::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
+    signal.raise();
+    signal.drained(DRAIN).await;
     stop.send_replace(true);
     for worker in workers {
         drain(worker).await;
