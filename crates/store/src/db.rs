@@ -161,7 +161,7 @@ impl Tx {
     /// Commits; when this returns `Ok` the data is durable. On SQLite the write lock is
     /// released at the commit, before waiting for the (shared) fsync of the log. A commit
     /// that fails leaves no transaction open: the connection is rolled back or, when
-    /// that fails too, discarded by the pool (see [`clean_connection`]).
+    /// that fails too, discarded by the pool before its next use.
     pub async fn commit(self) -> Result<()> {
         let committed = match self.inner {
             TxInner::Sqlite(SqliteTx { tx, writer, lock }) => {
