@@ -1,5 +1,7 @@
 //! The real `ebb` binary killed with SIGKILL: a snooze expiry that passes while it is down
-//! fires when it starts again, and one due later fires on time, each exactly once.
+//! fires when it starts again, and one due later fires on time, each exactly once; and
+//! several kill cycles under load on SQLite and PostgreSQL lose no acknowledged message,
+//! duplicate none, and leave the seqs gap-free.
 
 use std::time::Duration;
 
@@ -13,6 +15,12 @@ use serde_json::{Value, json};
     reason = "the WebSocket client serves the cluster tests only"
 )]
 mod client;
+#[path = "cluster/node.rs"]
+#[expect(
+    dead_code,
+    reason = "the kill tests use the PostgreSQL schema helper only"
+)]
+mod node;
 mod process;
 
 async fn start(data: &std::path::Path, port: u16) -> Ebb {
@@ -87,4 +95,121 @@ async fn snooze_expiries_survive_kill_9() {
     let path = format!("/api/v1/expert/conversations/{}", ids[0]);
     let again = get(&ebb.base, &path, &ada).await;
     assert_eq!(woken_count(&again), 1, "fired exactly once across restarts");
+}
+
+/// Sends messages until the server stops answering; the bodies it acknowledged.
+async fn sender(base: String, visitor: String, id: String, tag: String) -> Vec<String> {
+    let client = reqwest::Client::new();
+    let url = format!("{base}/api/v1/widget/demo/conversations/{id}/messages");
+    let mut acked = Vec::new();
+    for i in 0.. {
+        let body = format!("{tag} message {i}");
+        let sent = client
+            .post(&url)
+            .bearer_auth(&visitor)
+            .json(&json!({"body": body}))
+            .send()
+            .await;
+        match sent {
+            Ok(resp) if resp.status() == 201 => acked.push(body),
+            _ => break,
+        }
+    }
+    acked
+}
+
+/// Every entry of conversation `id`, page by page.
+async fn all_entries(base: &str, visitor: &str, id: &str) -> Vec<Value> {
+    let mut entries = Vec::new();
+    loop {
+        let after = entries.len();
+        let path = format!("/api/v1/widget/demo/conversations/{id}?after_seq={after}");
+        let page = get(base, &path, visitor).await["entries"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if page.is_empty() {
+            return entries;
+        }
+        entries.extend(page);
+    }
+}
+
+/// Several cycles of load then SIGKILL on the database `db_args` names: every
+/// acknowledged message is stored exactly once and the seqs stay gap-free from 1.
+async fn acknowledged_messages_survive_kill_9_cycles(db_args: &[&std::ffi::OsStr]) {
+    let port = free_port();
+    let spawn = || {
+        let args = ["--demo", "--rate-per-ip", "0", "--rate-per-visitor", "0"]
+            .into_iter()
+            .map(std::ffi::OsStr::new)
+            .chain(db_args.iter().copied());
+        Ebb::spawn(port, args, "error", false)
+    };
+    let mut ebb = spawn();
+    assert!(answers(&ebb.base, "/readyz", "ready", 200).await);
+    let v = visitor(&ebb.base).await;
+    let id = client::start(&ebb.base, &v, "hello").await;
+    let mut acked = Vec::new();
+    for cycle in 0..3 {
+        let senders: Vec<_> = (0..4)
+            .map(|who| {
+                let tag = format!("cycle {cycle} sender {who}");
+                tokio::spawn(sender(ebb.base.clone(), v.clone(), id.clone(), tag))
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        drop(ebb); // SIGKILL with requests in flight.
+        for s in senders {
+            acked.extend(s.await.expect("sender"));
+        }
+        ebb = spawn();
+        assert!(answers(&ebb.base, "/readyz", "ready", 200).await);
+        let entries = all_entries(&ebb.base, &v, &id).await;
+        let seqs: Vec<u64> = entries.iter().filter_map(|e| e["seq"].as_u64()).collect();
+        let expected: Vec<u64> = (1..=seqs.len() as u64).collect();
+        assert_eq!(seqs, expected, "cycle {cycle}: seqs are gap-free from 1");
+        for body in &acked {
+            let copies = entries
+                .iter()
+                .filter(|e| e["body"] == *body.as_str())
+                .count();
+            assert_eq!(
+                copies, 1,
+                "cycle {cycle}: acknowledged {body:?} stored {copies} times"
+            );
+        }
+    }
+    assert!(
+        acked.len() > 12,
+        "too little load was acknowledged: {}",
+        acked.len()
+    );
+}
+
+#[tokio::test]
+async fn acknowledged_messages_survive_kill_9_cycles_on_sqlite() {
+    ebb_server::install_crypto_provider();
+    let data = tempfile::tempdir().expect("tempdir");
+    let args = [std::ffi::OsStr::new("--data-dir"), data.path().as_os_str()];
+    acknowledged_messages_survive_kill_9_cycles(&args).await;
+}
+
+#[tokio::test]
+async fn acknowledged_messages_survive_kill_9_cycles_on_postgres() {
+    ebb_server::install_crypto_provider();
+    let Some(url) = ebb_store::testing::postgres_url() else {
+        return;
+    };
+    let schema = node::Schema::create(&url).await;
+    let data = tempfile::tempdir().expect("tempdir");
+    let args = [
+        "--data-dir".as_ref(),
+        data.path().as_os_str(),
+        "--database-url".as_ref(),
+        schema.url.as_ref(),
+        "--database-schema".as_ref(),
+        schema.name.as_ref(),
+    ];
+    acknowledged_messages_survive_kill_9_cycles(&args).await;
 }

@@ -21,6 +21,27 @@ impl Drop for Ebb {
 }
 
 impl Ebb {
+    /// Sends SIGTERM and waits up to `patience` for the process to exit by itself:
+    /// whether it did, successfully.
+    #[allow(
+        dead_code,
+        reason = "only the shutdown tests stop the process gracefully"
+    )]
+    pub async fn terminate(&mut self, patience: Duration) -> bool {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .is_ok_and(|s| s.success());
+        let deadline = tokio::time::Instant::now() + patience;
+        while sent && tokio::time::Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.success();
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        false
+    }
+
     /// Spawns `ebb serve --listen 127.0.0.1:<port> <args>` with `RUST_LOG=<log>`; its
     /// standard output is discarded, its errors shown only when `show_errors`.
     pub fn spawn<S: AsRef<OsStr>>(

@@ -157,7 +157,9 @@ async fn healthz() -> &'static str {
 
 /// Readiness (the database answers; `degraded` without NATS).
 ///
-/// 503 when the database does not answer; 200 `ready`, or 200 `degraded: ...`
+/// 503 when the database does not answer or does not take writes (a full disk, an I/O
+/// error: after a write failed this tries a small one, so it turns ready again by itself
+/// once space is back); 200 `ready`, or 200 `degraded: ...`
 /// while NATS is configured but unreachable (the node still serves and stores everything
 /// for its own clients; other nodes' changes reach them when NATS returns).
 #[utoipa::path(get, path = "/readyz", tag = "public",
@@ -168,6 +170,9 @@ async fn ready(State(state): State<AppState>) -> Result<(StatusCode, &'static st
         .ping()
         .await
         .map_err(|_| ApiError::Unavailable)?;
+    if !state.store.writable().await {
+        return Err(ApiError::Unavailable);
+    }
     match state.bus.status() {
         crate::bus::BusStatus::Disconnected => Ok((
             StatusCode::OK,

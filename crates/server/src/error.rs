@@ -184,6 +184,12 @@ impl IntoResponse for ApiError {
         {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
         }
+        if let Self::Unavailable = self {
+            headers.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(UNAVAILABLE_RETRY_SECS),
+            );
+        }
         response
     }
 }
@@ -193,11 +199,18 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::Conflict(rule) => Self::Conflict(conflict_detail(rule).to_owned()),
             StoreError::Concurrent(_) => Self::Concurrent,
-            StoreError::Database(sqlx_err) if is_unavailable(&sqlx_err) => Self::Unavailable,
+            other if other.is_unavailable() => {
+                tracing::warn!(error.cause = %other, "database unavailable");
+                Self::Unavailable
+            }
             other => Self::Internal(other.to_string()),
         }
     }
 }
+
+/// The `Retry-After` of a 503: the database is unreachable, full, or failing; it usually
+/// comes back within seconds (a restart, freed space), so clients retry soon.
+pub const UNAVAILABLE_RETRY_SECS: u64 = 2;
 
 /// The words a client sees for each uniqueness rule: never a constraint or table name.
 fn conflict_detail(rule: Unique) -> &'static str {
@@ -211,13 +224,6 @@ fn conflict_detail(rule: Unique) -> &'static str {
         Unique::ClientMessageId => "this message was already sent",
         Unique::Other => "this already exists",
     }
-}
-
-fn is_unavailable(err: &sqlx::Error) -> bool {
-    matches!(
-        err,
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
-    )
 }
 
 impl From<JsonRejection> for ApiError {

@@ -23,6 +23,7 @@ pub mod privacy;
 pub mod provision;
 pub mod receipts;
 pub mod scheduler;
+pub mod shutdown;
 pub mod telemetry;
 pub mod web;
 pub mod webhooks;
@@ -66,6 +67,8 @@ pub struct AppState {
     pub websockets: connections::PerIpSlots,
     /// The gate every request's argon2 run goes through.
     pub passwords: Arc<passwords::Passwords>,
+    /// Raised at graceful shutdown; WebSocket loops close with 1001 on it.
+    pub shutdown: shutdown::Shutdown,
 }
 
 /// Server tunables, with production defaults.
@@ -157,6 +160,7 @@ impl AppState {
             bus,
             settings: Arc::new(settings),
             scheduler_wakeup: Arc::new(tokio::sync::Notify::new()),
+            shutdown: shutdown::Shutdown::default(),
         }
     }
 }
@@ -333,8 +337,16 @@ pub async fn serve(
     let controls = tokio::spawn(follow_controls(state.clone()));
     let limits = state.settings.connections;
     let proxies = state.settings.proxies.clone();
+    let signal = state.shutdown.clone();
+    let raise = signal.clone();
+    let shutdown = async move {
+        shutdown.await;
+        raise.raise();
+    };
     let app = api::router(state);
     let served = connections::serve(listener, app, limits, proxies, shutdown).await;
+    signal.raise();
+    signal.drained(DRAIN).await;
     stop.send_replace(true);
     for worker in workers {
         drain(worker).await;

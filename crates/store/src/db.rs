@@ -10,12 +10,13 @@ mod group_commit;
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{Connection, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
 
 use crate::{Result, StoreError};
 use group_commit::WalSync;
@@ -91,6 +92,9 @@ struct Writer {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: Pool,
+    /// Set when a write failed because the database could not take it (full disk, I/O
+    /// error, connection lost); cleared by the next write that commits.
+    write_fault: Arc<AtomicBool>,
 }
 
 /// A borrowed connection of either backend.
@@ -125,7 +129,13 @@ impl Handle for Conn {
 }
 
 /// A write transaction: everything in it commits together or not at all.
-pub enum Tx {
+pub struct Tx {
+    inner: TxInner,
+    write_fault: Arc<AtomicBool>,
+}
+
+/// The backend's transaction.
+enum TxInner {
     /// SQLite (`BEGIN IMMEDIATE` under the in-process write lock).
     Sqlite(SqliteTx),
     /// PostgreSQL.
@@ -133,7 +143,7 @@ pub enum Tx {
 }
 
 /// An SQLite write transaction holding the process's write lock until it ends.
-pub struct SqliteTx {
+struct SqliteTx {
     tx: sqlx::Transaction<'static, Sqlite>,
     writer: Arc<Writer>,
     lock: tokio::sync::OwnedMutexGuard<()>,
@@ -141,29 +151,64 @@ pub struct SqliteTx {
 
 impl Handle for Tx {
     fn conn(&mut self) -> ConnRef<'_> {
-        match self {
-            Self::Sqlite(t) => ConnRef::Sqlite(&mut t.tx),
-            Self::Postgres(t) => ConnRef::Postgres(t),
+        match &mut self.inner {
+            TxInner::Sqlite(t) => ConnRef::Sqlite(&mut t.tx),
+            TxInner::Postgres(t) => ConnRef::Postgres(t),
         }
     }
 }
 
 impl Tx {
     /// Commits; when this returns `Ok` the data is durable. On SQLite the write lock is
-    /// released at the commit, before waiting for the (shared) fsync of the log.
+    /// released at the commit, before waiting for the (shared) fsync of the log. A commit
+    /// that fails leaves no transaction open: the connection is rolled back or, when
+    /// that fails too, discarded by the pool before its next use.
     pub async fn commit(self) -> Result<()> {
-        match self {
-            Self::Sqlite(SqliteTx { tx, writer, lock }) => {
-                tx.commit().await?;
+        let committed = match self.inner {
+            TxInner::Sqlite(SqliteTx { tx, writer, lock }) => {
+                let result = tx.commit().await.map_err(StoreError::from);
                 drop(lock);
-                if let Some(sync) = &writer.sync {
-                    sync.sync().await?;
+                match (result, &writer.sync) {
+                    (Ok(()), Some(sync)) => sync.sync().await,
+                    (result, _) => result,
                 }
             }
-            Self::Postgres(t) => t.commit().await?,
-        }
-        Ok(())
+            TxInner::Postgres(t) => t.commit().await.map_err(StoreError::from),
+        };
+        note_write(&self.write_fault, &committed);
+        committed
     }
+}
+
+/// Records whether a write reached the database: a fault that makes it unavailable sets
+/// the store's write fault (readiness fails), a success clears it.
+fn note_write<T>(write_fault: &AtomicBool, result: &Result<T>) {
+    match result {
+        Ok(_) => {
+            if write_fault.swap(false, Ordering::AcqRel) {
+                tracing::warn!("database writes succeed again");
+            }
+        }
+        Err(err) if err.is_unavailable() => {
+            if !write_fault.swap(true, Ordering::AcqRel) {
+                tracing::error!(error = %err, "database write failed; node unready until writes succeed");
+            }
+        }
+        Err(_) => {}
+    }
+}
+
+/// The pool's check before it hands out an idle connection: one still inside a
+/// transaction (a commit or rollback failed, e.g. on a full disk, and left the
+/// connection's transaction depth behind) is closed instead of reused, so every
+/// connection handed out is clean. SQLite's pool pings first, so a rollback queued when
+/// the transaction was dropped has run by then.
+fn clean_connection<C: Connection>(conn: &mut C) -> bool {
+    if conn.is_in_transaction() {
+        tracing::warn!("discarding a pooled connection left inside a transaction");
+        return false;
+    }
+    true
 }
 
 impl Store {
@@ -213,21 +258,26 @@ impl Store {
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .test_before_acquire(true)
+            .before_acquire(|conn, _| Box::pin(async move { Ok(clean_connection(conn)) }))
             .connect_with(options)
             .await?;
         Ok(Self {
             pool: Pool::Sqlite(pool, Arc::new(writer)),
+            write_fault: Arc::default(),
         })
     }
 
     async fn connect_postgres(options: PgConnectOptions) -> Result<Self> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(PG_ACQUIRE_TIMEOUT)
+            .before_acquire(|conn, _| Box::pin(async move { Ok(clean_connection(conn)) }))
             .connect_with(options)
             .await?;
         Ok(Self {
             pool: Pool::Postgres(pool),
+            write_fault: Arc::default(),
         })
     }
 
@@ -263,17 +313,61 @@ impl Store {
 
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(match &self.pool {
+        let inner = match &self.pool {
             Pool::Sqlite(p, writer) => {
                 let lock = writer.lock.clone().lock_owned().await;
-                Tx::Sqlite(SqliteTx {
-                    tx: p.begin_with("BEGIN IMMEDIATE").await?,
-                    writer: writer.clone(),
-                    lock,
+                p.begin_with("BEGIN IMMEDIATE").await.map(|tx| {
+                    TxInner::Sqlite(SqliteTx {
+                        tx,
+                        writer: writer.clone(),
+                        lock,
+                    })
                 })
             }
-            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Pool::Postgres(p) => p.begin().await.map(TxInner::Postgres),
+        }
+        .map_err(StoreError::from);
+        if inner.is_err() {
+            note_write(&self.write_fault, &inner);
+        }
+        Ok(Tx {
+            inner: inner?,
+            write_fault: self.write_fault.clone(),
         })
+    }
+
+    /// Whether the database takes writes: `false` after a write failed for want of space,
+    /// I/O or connection until one succeeds. When a write failed, this tries a small one
+    /// (so a node nobody writes to notices that space came back).
+    pub async fn writable(&self) -> bool {
+        if !self.write_fault.load(Ordering::Acquire) {
+            return true;
+        }
+        let probe = self.write_probe().await;
+        note_write(&self.write_fault, &probe);
+        probe.is_ok()
+    }
+
+    /// A committed write that changes nothing: rewrites SQLite's `user_version` (a page of
+    /// the log, like any small write), or on PostgreSQL a write transaction's commit.
+    async fn write_probe(&self) -> Result<()> {
+        let mut tx = self.begin().await?;
+        match &mut tx.inner {
+            TxInner::Sqlite(t) => {
+                let (version,): (i64,) = sqlx::query_as("PRAGMA user_version")
+                    .fetch_one(&mut *t.tx)
+                    .await?;
+                sqlx::query(&format!("PRAGMA user_version = {version}"))
+                    .execute(&mut *t.tx)
+                    .await?;
+            }
+            TxInner::Postgres(t) => {
+                sqlx::query("SELECT pg_current_xact_id()")
+                    .execute(&mut **t)
+                    .await?;
+            }
+        }
+        tx.commit().await
     }
 
     /// A pooled connection for reads.
@@ -299,6 +393,10 @@ impl Store {
         }
     }
 }
+
+/// How long a request waits for a PostgreSQL connection before answering 503: short, so
+/// clients hear "retry" quickly while the database restarts instead of hanging.
+const PG_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The row count of an executed write, its error in the store's terms (for `exec!`).
 pub(crate) fn rows(executed: std::result::Result<u64, sqlx::Error>) -> Result<u64> {

@@ -116,6 +116,49 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+impl StoreError {
+    /// Whether the database cannot serve right now but may again without intervention: a
+    /// full disk or I/O error (SQLite), a lost or refused connection, a pool that ran
+    /// out of connections or time. Clients should retry these (503 with `Retry-After`).
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Self::Database(err) => sqlx_unavailable(err),
+            Self::Durability(_) => true,
+            _ => false,
+        }
+    }
+}
+
+/// SQLite primary result codes of a full or failing disk: `SQLITE_BUSY` (5), `SQLITE_LOCKED`
+/// (6), `SQLITE_NOMEM` (7), `SQLITE_IOERR` (10), `SQLITE_FULL` (13), `SQLITE_CANTOPEN` (14).
+const SQLITE_UNAVAILABLE: [i64; 6] = [5, 6, 7, 10, 13, 14];
+
+/// Whether a sqlx error means "unavailable for now" (see [`StoreError::is_unavailable`]).
+fn sqlx_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Tls(_) => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            match code.parse::<i64>() {
+                // SQLite: the extended code carries the primary code in its low byte.
+                Ok(extended) => SQLITE_UNAVAILABLE.contains(&(extended & 0xff)),
+                // PostgreSQL: connection exceptions, shutdown, too many connections, read-only
+                // (a replica or a server recovering), disk full, I/O error.
+                Err(_) => {
+                    code.starts_with("08")
+                        || code.starts_with("57P")
+                        || matches!(code.as_ref(), "53100" | "53300" | "25006" | "58030")
+                }
+            }
+        }
+        _ => false,
+    }
+}
+
 impl From<serde_json::Error> for StoreError {
     fn from(err: serde_json::Error) -> Self {
         Self::Corrupt(err.to_string())
@@ -138,5 +181,15 @@ mod tests {
             Unique::of(None, "UNIQUE constraint failed: jobs.id"),
             Unique::Other
         );
+    }
+
+    #[test]
+    fn io_faults_are_unavailable_and_input_faults_are_not() {
+        let io = std::io::Error::other("disk");
+        assert!(StoreError::Durability(io).is_unavailable());
+        assert!(StoreError::Database(sqlx::Error::PoolTimedOut).is_unavailable());
+        assert!(!StoreError::Corrupt("x".into()).is_unavailable());
+        assert!(!StoreError::Conflict(Unique::Other).is_unavailable());
+        assert!(!StoreError::Database(sqlx::Error::RowNotFound).is_unavailable());
     }
 }

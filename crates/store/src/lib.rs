@@ -37,7 +37,7 @@ mod timefmt;
 pub mod visitors;
 pub mod webhook_endpoints;
 
-pub use db::{Backend, Conn, ConnRef, Handle, SqliteTx, Store, Tx, redact_url};
+pub use db::{Backend, Conn, ConnRef, Handle, Store, Tx, redact_url};
 pub use error::{StoreError, Unique};
 
 /// Result type of every store call.

@@ -52,6 +52,7 @@ pub async fn run(
     let mut hints = state.bus.subscribe();
     let mut signals = state.bus.subscribe_signals();
     let mut controls = state.bus.subscribe_controls();
+    let mut stopping = state.shutdown.listen();
     let _gauge = super::gauge::ConnectionGauge::open(&principal);
     let _presence = match &principal {
         Principal::Visitor { brand, visitor } => Some(state.presence.connect(brand.id, *visitor)),
@@ -102,6 +103,7 @@ pub async fn run(
                 Err(RecvError::Closed) => Err(Closed),
             },
             _ = ping.tick() => conn.heartbeat(last_seen, heartbeat).await,
+            () = stopping.raised() => conn.going_away().await,
         };
         if step.is_err() {
             break;
@@ -123,6 +125,16 @@ impl Connection {
             problem: err.problem(),
         })
         .await
+    }
+
+    /// The server shuts down: a 1001 close, so the client reconnects and resumes.
+    async fn going_away(&mut self) -> Result<(), Closed> {
+        let close = CloseFrame {
+            code: crate::shutdown::GOING_AWAY,
+            reason: "server shutting down".into(),
+        };
+        let _ = self.socket.send(Message::Close(Some(close))).await;
+        Err(Closed)
     }
 
     async fn heartbeat(&mut self, last_seen: Instant, every: Duration) -> Result<(), Closed> {

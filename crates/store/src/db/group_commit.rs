@@ -56,8 +56,7 @@ impl WalSync {
         let (wal, dir) = (self.wal.clone(), (!*dir_synced).then(|| self.dir.clone()));
         tokio::task::spawn_blocking(move || fsync(&wal, dir.as_deref()))
             .await
-            .map_err(|e| StoreError::Durability(std::io::Error::other(e)))?
-            .map_err(StoreError::Durability)?;
+            .map_err(|e| StoreError::Durability(std::io::Error::other(e)))??;
         *dir_synced = true;
         self.synced.fetch_max(upto, Ordering::AcqRel);
         Ok(())
@@ -66,16 +65,32 @@ impl WalSync {
 
 /// `fdatasync` of the log (absent: SQLite checkpointed it into the synced database file
 /// and removed it) and, the first time, of its directory so the log's entry is durable.
-fn fsync(wal: &Path, dir: Option<&Path>) -> std::io::Result<()> {
+/// A file that cannot be opened is an error the caller answers (nothing was
+/// acknowledged); a failed fsync ends the process, see [`fsync_failed`].
+fn fsync(wal: &Path, dir: Option<&Path>) -> Result<()> {
     match std::fs::File::open(wal) {
-        Ok(file) => file.sync_data()?,
+        Ok(file) => file
+            .sync_data()
+            .unwrap_or_else(|err| fsync_failed(wal, &err)),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-        Err(err) => return Err(err),
+        Err(err) => return Err(StoreError::Durability(err)),
     }
     if let Some(dir) = dir {
-        std::fs::File::open(dir)?.sync_all()?;
+        let file = std::fs::File::open(dir).map_err(StoreError::Durability)?;
+        file.sync_all()
+            .unwrap_or_else(|err| fsync_failed(dir, &err));
     }
     Ok(())
+}
+
+/// PostgreSQL's rule for a failed fsync: never continue. After a failed fsync the kernel
+/// may have dropped the dirty pages and marked them clean, so a retried fsync could
+/// "succeed" over lost data. The process aborts (no commit waiting on this fsync was
+/// acknowledged); on restart SQLite recovers from what the log really holds on disk.
+fn fsync_failed(path: &Path, err: &std::io::Error) -> ! {
+    tracing::error!(path = %path.display(), error = %err, "fsync failed; aborting to recover from the log on restart");
+    eprintln!("ebb: fsync of {} failed: {err}; aborting", path.display());
+    std::process::abort()
 }
 
 #[cfg(test)]
