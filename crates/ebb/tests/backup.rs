@@ -8,7 +8,8 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use client::{get, post, start, visitor};
+use client::{post, start, visitor};
+use oracle::{all_entries, assert_each_stored_once};
 use process::{Ebb, answers, free_port};
 use serde_json::json;
 
@@ -18,6 +19,9 @@ use serde_json::json;
     reason = "the WebSocket client serves the cluster tests only"
 )]
 mod client;
+#[path = "cluster/oracle.rs"]
+#[expect(dead_code, reason = "the backup test writes with its own sender")]
+mod oracle;
 mod process;
 
 fn ebb(args: &[&str], data: &Path) -> Output {
@@ -120,17 +124,8 @@ async fn a_backup_under_load_restores_every_acknowledged_message() {
     assert!(!again.status.success(), "restore over an existing database");
 
     let copy = serve(restored.path()).await;
-    let path = format!("/api/v1/widget/demo/conversations/{id}");
-    let read = get(&copy.base, &path, &token).await;
-    let bodies: Vec<&str> = read["entries"]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .filter_map(|e| e["body"].as_str())
-        .collect();
-    for body in &before {
-        assert!(bodies.contains(&body.as_str()), "{body} lost by the backup");
-    }
+    let entries = all_entries(&copy.base, &token, &id).await;
+    assert_each_stored_once(&entries, &before, "the restored copy");
     drop(copy);
     let store = ebb_store::Store::open_file(&restored.path().join("ebb.db"))
         .await

@@ -5,14 +5,16 @@
 
 use std::time::Duration;
 
-use client::{expert, get, visitor};
+use client::{expert, visitor};
+use oracle::{Stopped, all_entries, assert_each_stored_once, send_until_stopped};
 use process::{Ebb, answers, free_port};
-use serde_json::json;
 use ws_frames::Ws;
 
 #[path = "cluster/client.rs"]
 #[expect(dead_code, reason = "the shutdown test uses part of the client")]
 mod client;
+#[path = "cluster/oracle.rs"]
+mod oracle;
 mod process;
 #[path = "../../server/tests/api/ws_frames.rs"]
 #[expect(
@@ -38,34 +40,12 @@ async fn start(data: &std::path::Path, port: u16) -> Ebb {
     ebb
 }
 
-/// Sends messages until the server stops answering; the bodies it acknowledged.
+/// Sends until the server stops; the bodies it acknowledged. A refusal at shutdown is a
+/// clean 503, never another status.
 async fn sender(base: String, visitor: String, id: String, who: usize) -> Vec<String> {
-    let client = reqwest::Client::new();
-    let url = format!("{base}/api/v1/widget/demo/conversations/{id}/messages");
-    let mut acked = Vec::new();
-    for i in 0.. {
-        let body = format!("sender {who} message {i}");
-        let sent = client
-            .post(&url)
-            .bearer_auth(&visitor)
-            .json(&json!({"body": body}))
-            .send()
-            .await;
-        match sent {
-            Ok(resp) if resp.status() == 201 => acked.push(body),
-            Ok(resp) => {
-                let status = resp.status();
-                assert_eq!(
-                    status,
-                    503,
-                    "refused at shutdown: {}",
-                    resp.text().await.unwrap_or_default()
-                );
-                break;
-            }
-            // Refused cleanly: the listener is closed or the connection was closed idle.
-            Err(_) => break,
-        }
+    let (acked, stopped) = send_until_stopped(base, visitor, id, format!("sender {who}")).await;
+    if let Stopped::Refused(status, body) = stopped {
+        assert_eq!(status, 503, "refused at shutdown: {body}");
     }
     acked
 }
@@ -105,25 +85,6 @@ async fn sigterm_closes_websockets_with_1001_and_loses_nothing() {
     drop(ebb);
 
     let ebb = start(data.path(), port).await;
-    let mut entries = Vec::new();
-    loop {
-        let after = entries.len();
-        let path = format!("/api/v1/widget/demo/conversations/{id}?after_seq={after}");
-        let read = get(&ebb.base, &path, &v).await;
-        let page = read["entries"].as_array().cloned().unwrap_or_default();
-        if page.is_empty() {
-            break;
-        }
-        entries.extend(page);
-    }
-    let seqs: Vec<u64> = entries.iter().filter_map(|e| e["seq"].as_u64()).collect();
-    let expected: Vec<u64> = (1..=seqs.len() as u64).collect();
-    assert_eq!(seqs, expected, "seqs are gap-free from 1");
-    for body in &acked {
-        let copies = entries
-            .iter()
-            .filter(|e| e["body"] == *body.as_str())
-            .count();
-        assert_eq!(copies, 1, "acknowledged {body:?} stored {copies} times");
-    }
+    let entries = all_entries(&ebb.base, &v, &id).await;
+    assert_each_stored_once(&entries, &acked, "after SIGTERM");
 }

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use client::{advance, clock, expert, get, post, rfc3339, visitor};
+use oracle::{all_entries, assert_each_stored_once, send_until_stopped};
 use process::{Ebb, answers, free_port};
 use serde_json::{Value, json};
 
@@ -21,6 +22,9 @@ mod client;
     reason = "the kill tests use the PostgreSQL schema helper only"
 )]
 mod node;
+#[path = "cluster/oracle.rs"]
+#[expect(dead_code, reason = "the kill tests keep only what was acknowledged")]
+mod oracle;
 mod process;
 
 async fn start(data: &std::path::Path, port: u16) -> Ebb {
@@ -97,44 +101,6 @@ async fn snooze_expiries_survive_kill_9() {
     assert_eq!(woken_count(&again), 1, "fired exactly once across restarts");
 }
 
-/// Sends messages until the server stops answering; the bodies it acknowledged.
-async fn sender(base: String, visitor: String, id: String, tag: String) -> Vec<String> {
-    let client = reqwest::Client::new();
-    let url = format!("{base}/api/v1/widget/demo/conversations/{id}/messages");
-    let mut acked = Vec::new();
-    for i in 0.. {
-        let body = format!("{tag} message {i}");
-        let sent = client
-            .post(&url)
-            .bearer_auth(&visitor)
-            .json(&json!({"body": body}))
-            .send()
-            .await;
-        match sent {
-            Ok(resp) if resp.status() == 201 => acked.push(body),
-            _ => break,
-        }
-    }
-    acked
-}
-
-/// Every entry of conversation `id`, page by page.
-async fn all_entries(base: &str, visitor: &str, id: &str) -> Vec<Value> {
-    let mut entries = Vec::new();
-    loop {
-        let after = entries.len();
-        let path = format!("/api/v1/widget/demo/conversations/{id}?after_seq={after}");
-        let page = get(base, &path, visitor).await["entries"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        if page.is_empty() {
-            return entries;
-        }
-        entries.extend(page);
-    }
-}
-
 /// Several cycles of load then SIGKILL on the database `db_args` names: every
 /// acknowledged message is stored exactly once and the seqs stay gap-free from 1.
 async fn acknowledged_messages_survive_kill_9_cycles(db_args: &[&std::ffi::OsStr]) {
@@ -155,30 +121,23 @@ async fn acknowledged_messages_survive_kill_9_cycles(db_args: &[&std::ffi::OsStr
         let senders: Vec<_> = (0..4)
             .map(|who| {
                 let tag = format!("cycle {cycle} sender {who}");
-                tokio::spawn(sender(ebb.base.clone(), v.clone(), id.clone(), tag))
+                tokio::spawn(send_until_stopped(
+                    ebb.base.clone(),
+                    v.clone(),
+                    id.clone(),
+                    tag,
+                ))
             })
             .collect();
         tokio::time::sleep(Duration::from_millis(300)).await;
         drop(ebb); // SIGKILL with requests in flight.
         for s in senders {
-            acked.extend(s.await.expect("sender"));
+            acked.extend(s.await.expect("sender").0);
         }
         ebb = spawn();
         assert!(answers(&ebb.base, "/readyz", "ready", 200).await);
         let entries = all_entries(&ebb.base, &v, &id).await;
-        let seqs: Vec<u64> = entries.iter().filter_map(|e| e["seq"].as_u64()).collect();
-        let expected: Vec<u64> = (1..=seqs.len() as u64).collect();
-        assert_eq!(seqs, expected, "cycle {cycle}: seqs are gap-free from 1");
-        for body in &acked {
-            let copies = entries
-                .iter()
-                .filter(|e| e["body"] == *body.as_str())
-                .count();
-            assert_eq!(
-                copies, 1,
-                "cycle {cycle}: acknowledged {body:?} stored {copies} times"
-            );
-        }
+        assert_each_stored_once(&entries, &acked, &format!("cycle {cycle}"));
     }
     assert!(
         acked.len() > 12,

@@ -16,13 +16,17 @@ mod client;
     reason = "the restart test uses part of the cluster helpers"
 )]
 mod node;
+#[path = "cluster/oracle.rs"]
+#[expect(dead_code, reason = "the restart test sends one request at a time")]
+mod oracle;
 mod process;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use client::{get, visitor};
+use client::visitor;
 use node::{Cluster, Schema};
+use oracle::{all_entries, assert_each_stored_once};
 use serde_json::json;
 
 /// The bound of the fail-fast promise, with a generous margin (the promise is ~2 s).
@@ -154,21 +158,8 @@ async fn requests_fail_fast_while_postgres_restarts_and_recover() {
     assert!(back, "writes did not come back after PostgreSQL restarted");
     node::wait_ready(&b).await;
 
-    let path = format!("/api/v1/widget/demo/conversations/{id}?limit=200");
-    let read = get(&b, &path, &v).await;
-    let bodies: Vec<&str> = read["entries"]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .filter_map(|e| e["body"].as_str())
-        .collect();
-    for body in &acked {
-        let copies = bodies.iter().filter(|b| *b == body).count();
-        assert_eq!(
-            copies, 1,
-            "acknowledged message {body:?} stored {copies} times"
-        );
-    }
+    let entries = all_entries(&b, &v, &id).await;
+    assert_each_stored_once(&entries, &acked, "after the PostgreSQL restart");
     drop(cluster);
     drop(schema);
 }
