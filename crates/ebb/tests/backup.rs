@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use client::{post, start, visitor};
 use oracle::{all_entries, assert_each_stored_once};
-use process::{Ebb, answers, free_port};
+use process::{Ebb, free_port};
 use serde_json::json;
 
 #[path = "cluster/client.rs"]
@@ -35,23 +35,7 @@ fn ebb(args: &[&str], data: &Path) -> Output {
 }
 
 async fn serve(data: &Path) -> Ebb {
-    let args = [
-        "--demo",
-        "--rate-per-ip",
-        "0",
-        "--rate-per-visitor",
-        "0",
-        "--data-dir",
-    ]
-    .into_iter()
-    .map(std::ffi::OsStr::new)
-    .chain([data.as_os_str()]);
-    let ebb = Ebb::spawn(free_port(), args, "error", true);
-    assert!(
-        answers(&ebb.base, "/readyz", "", 600).await,
-        "ebb did not become ready"
-    );
-    ebb
+    oracle::demo(data, free_port(), true).await
 }
 
 /// Acknowledged message bodies, in order.

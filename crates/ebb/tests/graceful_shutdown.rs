@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use client::{expert, visitor};
 use oracle::{Stopped, all_entries, assert_each_stored_once, send_until_stopped};
-use process::{Ebb, answers, free_port};
+use process::free_port;
 use ws_frames::Ws;
 
 #[path = "cluster/client.rs"]
@@ -22,23 +22,6 @@ mod process;
     reason = "the shutdown test uses part of the API tests' client"
 )]
 mod ws_frames;
-
-async fn start(data: &std::path::Path, port: u16) -> Ebb {
-    let args = [
-        "--demo",
-        "--rate-per-ip",
-        "0",
-        "--rate-per-visitor",
-        "0",
-        "--data-dir",
-    ]
-    .into_iter()
-    .map(std::ffi::OsStr::new)
-    .chain([data.as_os_str()]);
-    let ebb = Ebb::spawn(port, args, "error", false);
-    assert!(answers(&ebb.base, "/readyz", "ready", 200).await);
-    ebb
-}
 
 /// Sends until the server stops; the bodies it acknowledged. A refusal at shutdown is a
 /// clean 503, never another status.
@@ -55,7 +38,7 @@ async fn sigterm_closes_websockets_with_1001_and_loses_nothing() {
     ebb_server::install_crypto_provider();
     let data = tempfile::tempdir().expect("tempdir");
     let port = free_port();
-    let mut ebb = start(data.path(), port).await;
+    let mut ebb = oracle::demo(data.path(), port, false).await;
     let b = ebb.base.clone();
     let (ada, _) = expert(&b, "ada@demo.ebb").await;
     let v = visitor(&b).await;
@@ -84,7 +67,7 @@ async fn sigterm_closes_websockets_with_1001_and_loses_nothing() {
     assert!(!acked.is_empty(), "no load was acknowledged");
     drop(ebb);
 
-    let ebb = start(data.path(), port).await;
+    let ebb = oracle::demo(data.path(), port, false).await;
     let entries = all_entries(&ebb.base, &v, &id).await;
     assert_each_stored_once(&entries, &acked, "after SIGTERM");
 }

@@ -1,9 +1,35 @@
-//! The oracle of the fault tests: senders that keep what the server acknowledged, and the
-//! check that every acknowledged message is stored exactly once under gap-free seqs.
+//! The load and the oracle of the fault tests: a demo server without rate limits, senders
+//! that keep what the server acknowledged, and the check that every acknowledged message
+//! is stored exactly once under gap-free seqs.
+
+use std::path::Path;
 
 use serde_json::{Value, json};
 
 use crate::client::get;
+use crate::process::{Ebb, answers};
+
+/// `ebb serve --demo` on `data` and `port`, without rate limits (the load comes from one
+/// address), once it is ready; `stderr` shows the server's log.
+pub async fn demo(data: &Path, port: u16, stderr: bool) -> Ebb {
+    let args = [
+        "--demo",
+        "--rate-per-ip",
+        "0",
+        "--rate-per-visitor",
+        "0",
+        "--data-dir",
+    ]
+    .into_iter()
+    .map(std::ffi::OsStr::new)
+    .chain([data.as_os_str()]);
+    let ebb = Ebb::spawn(port, args, "error", stderr);
+    assert!(
+        answers(&ebb.base, "/readyz", "", 600).await,
+        "ebb did not become ready"
+    );
+    ebb
+}
 
 /// How a sender stopped.
 #[derive(Debug)]
