@@ -16,6 +16,8 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 /// The demo brand every scenario uses (`ebb serve --demo`).
 pub const BRAND: &str = "demo";
 const DEMO_PASSWORD: &str = "ebb-demo";
+/// The password the bench experts choose through their invitation link.
+const BENCH_PASSWORD: &str = "bench-expert-password";
 /// The largest capacity an expert may have (`ebb_core::expert::MAX_CAPACITY`).
 pub const MAX_CAPACITY: u32 = 50;
 
@@ -92,18 +94,23 @@ impl Ebb {
         str_at(&v, "/token")
     }
 
-    /// Invites expert number `n` with `capacity` (as the demo admin `admin`).
+    /// Invites expert number `n` with `capacity` (as the demo admin `admin`), and sets
+    /// their password through the invitation link as they would.
     pub async fn invite_expert(&self, admin: &str, n: usize, capacity: u32) -> anyhow::Result<()> {
         let body = json!({"email": format!("bench{n}@demo.ebb"), "name": format!("Bench {n}"),
-                          "password": DEMO_PASSWORD, "capacity": capacity});
-        self.post("/api/v1/admin/experts", Some(admin), &body)
+                          "capacity": capacity});
+        let invited = self
+            .post("/api/v1/admin/experts", Some(admin), &body)
             .await?;
+        let token = str_at(&invited, "/invitation/token")?;
+        let set = json!({"brand": BRAND, "token": token, "password": BENCH_PASSWORD});
+        self.post("/api/v1/auth/password", None, &set).await?;
         Ok(())
     }
 
-    /// Logs in `email` and makes them available.
+    /// Logs in the bench expert `email` and makes them available.
     pub async fn expert_login(&self, email: &str) -> anyhow::Result<Expert> {
-        let body = json!({"brand": BRAND, "email": email, "password": DEMO_PASSWORD});
+        let body = json!({"brand": BRAND, "email": email, "password": BENCH_PASSWORD});
         let v = self.post("/api/v1/auth/login", None, &body).await?;
         let expert = Expert {
             id: str_at(&v, "/expert/id")?,
