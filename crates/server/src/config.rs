@@ -112,49 +112,10 @@ pub struct Config {
     pub operator_token: Option<String>,
 }
 
+/// The same `key = value` lines as [`PrintConfig`], secrets redacted: one list of fields.
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config")
-            .field("listen", &self.listen)
-            .field("data_dir", &self.data_dir)
-            .field(
-                "database_url",
-                &self.database_url.as_deref().map(ebb_store::redact_url),
-            )
-            .field("database_schema", &self.database_schema)
-            .field(
-                "nats_url",
-                &self.nats_url.as_deref().map(ebb_store::redact_url),
-            )
-            .field("nats_prefix", &self.nats_prefix)
-            .field("presence_lease_ms", &self.presence_lease_ms)
-            .field("demo", &self.demo)
-            .field("log_json", &self.log_json)
-            .field("test_clock", &self.test_clock)
-            .field("production", &self.production)
-            .field("presence_grace_ms", &self.presence_grace_ms)
-            .field("heartbeat_secs", &self.heartbeat_secs)
-            .field("rate_per_ip", &self.rate_per_ip)
-            .field("rate_per_visitor", &self.rate_per_visitor)
-            .field("webhook_allow_nets", &self.webhook_allow_nets)
-            .field("trusted_proxies", &self.trusted_proxies)
-            .field("forwarded_header", &self.forwarded_header)
-            .field("rate_per_member", &self.rate_per_member)
-            .field("header_timeout_secs", &self.header_timeout_secs)
-            .field("body_timeout_secs", &self.body_timeout_secs)
-            .field("max_connections_per_ip", &self.max_connections_per_ip)
-            .field("max_websockets_per_ip", &self.max_websockets_per_ip)
-            .field("new_visitors_per_ip", &self.new_visitors_per_ip)
-            .field("new_conversations_per_ip", &self.new_conversations_per_ip)
-            .field("metrics_listen", &self.metrics_listen)
-            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
-            .field("argon2_concurrency", &self.argon2_concurrency)
-            .field("argon2_queue", &self.argon2_queue)
-            .field(
-                "operator_token",
-                &self.operator_token.as_ref().map(|_| "(set, redacted)"),
-            )
-            .finish()
+        std::fmt::Display::fmt(&PrintConfig(self), f)
     }
 }
 
@@ -218,5 +179,35 @@ impl std::fmt::Display for PrintConfig<'_> {
             Some(_) => write!(f, "operator_token = (set, redacted)"),
             None => write!(f, "operator_token = (none: operator API off)"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: super::Config,
+    }
+
+    #[test]
+    fn debug_output_redacts_every_secret() {
+        let cli = Cli::try_parse_from([
+            "ebb",
+            "--database-url",
+            "postgres://ebb:db-secret@db/ebb",
+            "--metrics-token",
+            "metrics-secret",
+            "--operator-token",
+            "operator-secret",
+        ])
+        .expect("flags");
+        let shown = format!("{:?}", cli.config);
+        for secret in ["db-secret", "metrics-secret", "operator-secret"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("listen = 127.0.0.1:8080"), "{shown}");
     }
 }
