@@ -63,7 +63,7 @@ per_backend! {
         assert_eq!(assigned_to(&moved), &json!(bob.id), "{b}");
 
         let (_, bob_list) = app.get("/api/v1/expert/conversations", &bob_t).await;
-        assert_eq!(ids(&bob_list), [id.clone()], "{b}: bob's panel lists it");
+        assert_eq!(ids(&bob_list), [id.as_str()], "{b}: bob's panel lists it");
         assert_eq!(bob_list["slots"]["held"], 1, "{b}");
         let (_, ada_list) = app.get("/api/v1/expert/conversations", &ada_t).await;
         assert!(ids(&ada_list).is_empty(), "{b}: ada's panel no longer has it");
