@@ -187,6 +187,39 @@ function renderHoldings() {
   $('queue-list').replaceChildren(...(queue.length ? queue.map((c) => h('li', {
     text: `${visitorLabel(c)} · waiting since ${relative(c.created_at)}`,
   })) : [h('li', { class: 'muted', text: 'Nobody is waiting.' })]));
+  $('open-conversations').replaceChildren(...open.map(conversationRow));
+}
+
+/** One open conversation with the admin's controls: reassign to an expert, send it back
+ * to the brand queue (when someone owns it), close. */
+function conversationRow(c) {
+  const label = visitorLabel(c);
+  const owner = c.state.expert || c.state.for_expert || null;
+  const ownerName = state.experts.find((x) => x.id === owner)?.name || '—';
+  const others = state.experts.filter((x) => !x.disabled && x.id !== owner);
+  const pick = h('select', { 'aria-label': `Reassign ${label} to` }, others.map((x) => h('option', { value: x.id, text: x.name })));
+  const act = (path, body, done) => async () => {
+    $('move-error').textContent = '';
+    try {
+      await api('POST', `/conversations/${c.id}/${path}`, body);
+      $('announce').textContent = done;
+      await refresh();
+    } catch (err) { $('move-error').textContent = `${label}: ${err.message}`; }
+  };
+  const button = (text, onclick, cls = '') => h('button', { type: 'button', class: cls, onclick }, [document.createTextNode(text)]);
+  const controls = [];
+  if (others.length) {
+    controls.push(pick, document.createTextNode(' '),
+      button('Reassign', () => act('reassign', { expert_id: pick.value }, `${label} reassigned.`)()));
+  }
+  if (owner) controls.push(document.createTextNode(' '), button('Unassign', act('unassign', undefined, `${label} is back in the queue.`)));
+  controls.push(document.createTextNode(' '), button('Close', act('close', undefined, `${label} closed.`), 'danger'));
+  return h('tr', { 'data-conversation': c.id }, [
+    h('td', { text: label }),
+    h('td', { text: c.state.status }),
+    h('td', { text: ownerName }),
+    h('td', {}, controls),
+  ]);
 }
 
 function visitorLabel(c) {

@@ -103,9 +103,17 @@ function renderEntry(e) {
     case 'snoozed': text = `Snoozed until ${when(e.until)} (snooze ${e.count})`; break;
     case 'woken': text = e.reason === 'visitor_replied' ? 'Woke up: the visitor replied' : 'Woke up: the snooze ended'; break;
     case 'closed': text = 'Conversation closed'; break;
+    case 'transferred': text = transferText(e); break;
     default: text = e.type;
   }
   return h('li', { class: 'event', 'data-seq': String(e.seq) }, [h('span', { text }), time]);
+}
+
+/** A transfer as the panel shows it: to whom, and the note the transferring expert left. */
+function transferText(e) {
+  const to = !e.to ? 'the brand queue' : state.me && e.to === state.me.id ? 'you' : 'a colleague';
+  const from = state.me && e.from === state.me.id ? 'You transferred it' : 'Transferred';
+  return `${from} to ${to}${e.note ? `, with a note: ${e.note}` : ''}`;
 }
 
 /** Marks the expert's last message "Seen by the visitor" when the visitor read it. */

@@ -7,11 +7,13 @@ mod command;
 mod commands;
 pub mod opening;
 mod state;
+mod transfer;
 
 use serde::{Deserialize, Serialize};
 
 pub use command::Command;
 pub use state::{ConversationState, Status};
+pub use transfer::{MAX_NOTE_CHARS, TransferNote, TransferTarget};
 
 use crate::{
     Author, BrandId, ConversationId, DomainError, Entry, Event, ExpertId, Instant, MessageBody,
@@ -124,6 +126,7 @@ impl Conversation {
             Command::Unassign { by } => next.on_unassign(entries, by, now)?,
             Command::Reassign { by, to, slots } => next.on_reassign(entries, by, to, slots, now)?,
             Command::Close { by } => next.on_close(entries, by, now)?,
+            Command::Transfer { by, to, note } => next.on_transfer(entries, by, to, note, now)?,
         }
         Ok((next, out))
     }

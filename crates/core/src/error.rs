@@ -31,6 +31,9 @@ pub enum DomainError {
         /// The brand's limit, in whole days.
         max_days: i64,
     },
+    /// The expert is away, offline or disabled: they take no conversation now.
+    #[error("expert {0} is not available to take a conversation")]
+    ExpertUnavailable(ExpertId),
     /// The actor is not the expert this conversation belongs to.
     #[error("conversation is not assigned to this expert")]
     NotAssignedToExpert,

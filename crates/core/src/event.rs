@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::conversation::TransferNote;
 use crate::{Actor, Author, ExpertId, Instant, MessageBody, VisitorId};
 
 /// Why a conversation came back to the queue ahead of new ones.
@@ -100,6 +101,17 @@ pub enum Event {
         /// The admin.
         by: Actor,
     },
+    /// Its expert handed it to a colleague (`to`) or back to the brand queue (`to` null).
+    /// Visitors see it without the note (see [`Entry::for_visitor`]).
+    Transferred {
+        /// The expert who held it.
+        from: ExpertId,
+        /// The colleague who holds it now, or none: it waits in the brand queue.
+        to: Option<ExpertId>,
+        /// The note for the receiving expert, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<TransferNote>,
+    },
     /// Closed for good by an expert or an admin.
     Closed {
         /// Who closed it.
@@ -119,6 +131,7 @@ impl Event {
             Self::Released { .. } => "released",
             Self::Unassigned { .. } => "unassigned",
             Self::Closed { .. } => "closed",
+            Self::Transferred { .. } => "transferred",
         }
     }
 }
@@ -136,4 +149,14 @@ pub struct Entry {
     /// What happened.
     #[serde(flatten)]
     pub event: Event,
+}
+
+impl Entry {
+    /// The entry as a visitor may see it: a transfer loses its note (meant for the experts).
+    pub fn for_visitor(mut self) -> Self {
+        if let Event::Transferred { note, .. } = &mut self.event {
+            *note = None;
+        }
+        self
+    }
 }

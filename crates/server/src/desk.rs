@@ -7,6 +7,7 @@
 pub mod earnings;
 mod lifecycle;
 mod team;
+mod transfer;
 
 use std::future::Future;
 
@@ -18,6 +19,7 @@ use ebb_core::{
 use ebb_store::{Handle, Tx, brands, conversations, events, experts, jobs};
 pub use lifecycle::{admin_move, close, expire_snooze, release_stranded, snooze};
 pub use team::{ExpertUpdate, log_out, offline_without_sessions, set_status, update_expert};
+pub use transfer::transfer;
 
 use crate::bus::Hint;
 use crate::{ApiError, AppState};

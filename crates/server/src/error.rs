@@ -148,6 +148,7 @@ impl ApiError {
                 D::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
                 D::ConversationClosed(_) => (StatusCode::CONFLICT, "conversation-closed"),
                 D::OverCapacity { .. } => (StatusCode::CONFLICT, "over-capacity"),
+                D::ExpertUnavailable(_) => (StatusCode::CONFLICT, "expert-unavailable"),
                 D::InvalidTransition { .. } => (StatusCode::CONFLICT, "invalid-transition"),
                 D::SnoozeInPast => (StatusCode::UNPROCESSABLE_ENTITY, "snooze-in-past"),
                 D::SnoozeTooFar { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "snooze-too-far"),

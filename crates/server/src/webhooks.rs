@@ -56,7 +56,7 @@ pub fn event_type(event: &Event) -> Option<&'static str> {
         Event::Snoozed { .. } => Some(CONVERSATION_SNOOZED),
         Event::Woken { .. } => Some(CONVERSATION_WOKEN),
         Event::Closed { .. } => Some(CONVERSATION_CLOSED),
-        Event::Released { .. } | Event::Unassigned { .. } => None,
+        Event::Released { .. } | Event::Unassigned { .. } | Event::Transferred { .. } => None,
     }
 }
 

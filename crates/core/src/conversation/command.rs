@@ -2,6 +2,7 @@
 
 use time::Duration;
 
+use super::{TransferNote, TransferTarget};
 use crate::slots::Slots;
 use crate::snooze::SnoozeBudget;
 use crate::{Actor, Author, ExpertId, MessageBody, SnoozeChoice};
@@ -59,5 +60,14 @@ pub enum Command {
     Close {
         /// Who asks.
         by: Actor,
+    },
+    /// The expert holding it hands it to a colleague (`to`) or back to the brand queue.
+    Transfer {
+        /// The expert asking (must hold it).
+        by: ExpertId,
+        /// The colleague, or none for the brand queue.
+        to: Option<TransferTarget>,
+        /// A note for the receiving expert, never shown to the visitor.
+        note: Option<TransferNote>,
     },
 }

@@ -260,8 +260,9 @@ async fn read(
     ApiPath((_, id)): ApiPath<(String, ConversationId)>,
     ApiQuery(page): ApiQuery<Page>,
 ) -> Result<Json<ConversationView>, ApiError> {
-    let view =
+    let mut view =
         ConversationView::load(&state, auth.brand.id, id, &page, started_by(auth.visitor)).await?;
+    view.entries = view.entries.into_iter().map(Entry::for_visitor).collect();
     Ok(Json(view))
 }
 

@@ -330,8 +330,10 @@ impl Connection {
                 .await
                 .map_err(closed)?;
         }
+        let visitor = matches!(self.principal, Principal::Visitor { .. });
         for entry in pending {
             let seq = entry.seq;
+            let entry = if visitor { entry.for_visitor() } else { entry };
             self.send(&ServerFrame::Entry {
                 conversation: id,
                 entry,

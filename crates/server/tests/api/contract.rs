@@ -121,6 +121,7 @@ fn matrix() -> Vec<Row> {
         ("POST", "/api/v1/expert/conversations/{id}/typing", Expert, Id::Conversation, json!({"typing": true}), Some(404)),
         ("POST", "/api/v1/expert/conversations/{id}/snooze", Expert, Id::Conversation, n(), None),
         ("POST", "/api/v1/expert/conversations/{id}/close", Expert, Id::Conversation, n(), None),
+        ("POST", "/api/v1/expert/conversations/{id}/transfer", Expert, Id::Conversation, json!({}), Some(404)),
         ("GET", "/api/v1/expert/saved-replies", Expert, Id::None, n(), None),
         ("GET", "/api/v1/expert/suggestions", Expert, Id::None, n(), None),
         ("GET", "/api/v1/expert/earnings", Expert, Id::None, n(), None),

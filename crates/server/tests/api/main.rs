@@ -30,6 +30,7 @@ mod skeleton;
 mod snapshots;
 mod snooze;
 mod snooze_budget;
+mod transfer;
 mod webhooks;
 mod ws_client;
 mod ws_frames;
