@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod login_failures;
 pub mod missions;
+pub mod notes;
 pub mod outbox;
 pub mod page;
 pub mod password_tokens;

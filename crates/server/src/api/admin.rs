@@ -3,6 +3,7 @@
 //! manage experts and API keys ([`team`]). An admin sees their whole brand and nothing else.
 
 pub mod earnings;
+pub mod notes;
 pub mod privacy;
 pub mod reports;
 pub mod routing;
@@ -41,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(webhooks::router())
         .merge(reports::router())
         .merge(privacy::router())
+        .merge(notes::router())
 }
 
 super::login::login_endpoint! {

@@ -4,6 +4,7 @@
 
 pub mod earnings;
 pub mod lifecycle;
+pub mod notes;
 
 use axum::Json;
 use axum::extract::State;
@@ -36,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(typing))
         .merge(lifecycle::router())
         .merge(earnings::router())
+        .merge(notes::router())
 }
 
 super::login::login_endpoint! {

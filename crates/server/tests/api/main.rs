@@ -17,6 +17,7 @@ mod helpers;
 mod limits;
 mod live;
 mod metrics;
+mod notes;
 mod openapi_doc;
 mod origins;
 mod pagination;

@@ -127,6 +127,18 @@ per_backend! {
             .await;
         let adas: BTreeSet<String> = row_ids(&held, "conversations");
         assert!(adas.len() >= ROWS, "{b}: ada holds the open conversations");
+        let noted = adas.first().expect("a conversation");
+        let expert_notes = format!("/api/v1/expert/conversations/{noted}/notes");
+        let admin_notes = format!("/api/v1/admin/conversations/{noted}/notes");
+        let mut notes = BTreeSet::new();
+        for n in 0..ROWS {
+            let (path, token) = if n % 2 == 0 {
+                (&expert_notes, &ada_token)
+            } else {
+                (&admin_notes, &root)
+            };
+            notes.insert(id(&post(&app, token, path, json!({"body": format!("n{n}")})).await));
+        }
 
         let widget = format!("/api/v1/widget/{}/conversations", brand.slug);
         let cases: Vec<(&str, &str, &str, &BTreeSet<String>)> = vec![
@@ -138,6 +150,8 @@ per_backend! {
                 &adas,
             ),
             ("/api/v1/expert/missions", &ada_token, "missions", &missions),
+            (&expert_notes, &ada_token, "notes", &notes),
+            (&admin_notes, &root, "notes", &notes),
             (
                 "/api/v1/admin/conversations",
                 &root,
