@@ -7,6 +7,7 @@ pub mod notes;
 pub mod privacy;
 pub mod reports;
 pub mod routing;
+pub mod tags;
 pub mod team;
 pub mod webhooks;
 
@@ -43,6 +44,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(reports::router())
         .merge(privacy::router())
         .merge(notes::router())
+        .merge(tags::router())
 }
 
 super::login::login_endpoint! {
@@ -106,7 +108,7 @@ impl ConversationList {
         let rows = conversations::for_brand(&mut conn, brand, page.cursor()?, page.fetch()).await?;
         let (rows, next_cursor) = page.cut(rows, |c| Cursor::new(c.created_at, c.id.0));
         Ok(Self {
-            conversations: ListedConversation::with_presence(state, rows),
+            conversations: ListedConversation::with_presence(state, rows).await?,
             next_cursor,
         })
     }

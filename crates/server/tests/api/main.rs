@@ -31,6 +31,7 @@ mod skeleton;
 mod snapshots;
 mod snooze;
 mod snooze_budget;
+mod tags;
 mod webhooks;
 mod ws_client;
 mod ws_frames;

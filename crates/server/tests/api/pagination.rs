@@ -90,7 +90,10 @@ per_backend! {
         let mut missions = BTreeSet::new();
         let mut experts = BTreeSet::from([ada.id.to_string()]);
         let mut hooks = BTreeSet::new();
+        let mut tags = BTreeSet::new();
         for n in 0..ROWS {
+            let t = json!({"name": format!("tag{n}")});
+            tags.insert(id(&post(&app, &root, "/api/v1/admin/tags", t).await));
             let k = post(
                 &app,
                 &root,
@@ -162,6 +165,7 @@ per_backend! {
             ("/api/v1/admin/missions", &root, "missions", &missions),
             ("/api/v1/admin/api-keys", &root, "api_keys", &keys),
             ("/api/v1/admin/webhooks", &root, "webhooks", &hooks),
+            ("/api/v1/admin/tags", &root, "tags", &tags),
             (
                 "/api/v1/admin/webhook-deliveries",
                 &root,
