@@ -76,6 +76,18 @@ pub enum DomainError {
         /// The brand's budget.
         budget: u32,
     },
+    /// A tag name that is empty, too long or holds control characters.
+    #[error("a tag name is 1 to {max} characters without control characters")]
+    InvalidTagName {
+        /// The longest name, in characters.
+        max: usize,
+    },
+    /// The brand already defines as many tags as allowed.
+    #[error("a brand defines at most {max} tags")]
+    TooManyTags {
+        /// The limit.
+        max: usize,
+    },
     /// A brand setting outside its allowed range.
     #[error("{setting} must be {min} to {max}{unit}")]
     InvalidSetting {

@@ -72,3 +72,7 @@ id_type!(
     /// A purchase reported by a brand.
     PurchaseId
 );
+id_type!(
+    /// An internal note on a conversation (experts and admins only).
+    NoteId
+);

@@ -12,12 +12,14 @@ pub mod expert;
 pub mod ids;
 pub mod instant;
 pub mod message;
+pub mod note;
 pub mod playbook;
 pub mod privacy;
 pub mod reports;
 pub mod routing;
 pub mod slots;
 pub mod snooze;
+pub mod tag;
 
 pub use account::{BrandSlug, DisplayName, Email, Password};
 pub use actor::Actor;
@@ -26,7 +28,9 @@ pub use conversation::{Command, Conversation, ConversationState, Status};
 pub use error::DomainError;
 pub use event::{AssignReason, Entry, Event, WakeReason};
 pub use expert::{Expert, ExpertStatus};
-pub use ids::{AdminId, BrandId, ConversationId, ExpertId, MissionId, PurchaseId, VisitorId};
+pub use ids::{
+    AdminId, BrandId, ConversationId, ExpertId, MissionId, NoteId, PurchaseId, VisitorId,
+};
 pub use message::{Author, MessageBody};
 pub use snooze::{BudgetMode, BudgetState, SnoozeBudget, SnoozeChoice};
 

@@ -47,9 +47,14 @@ pub fn erase_event(event: Event, pseudonym: VisitorId) -> Event {
 }
 
 /// `event` with its free text erased (what the retention period removes): a message's
-/// text becomes [`ERASED_TEXT`]; everything else is kept.
+/// text becomes [`ERASED_TEXT`], a transfer's note is dropped; everything else is kept.
 pub fn erase_text(event: Event) -> Event {
     match event {
+        Event::Transferred { from, to, .. } => Event::Transferred {
+            from,
+            to,
+            note: None,
+        },
         Event::Message {
             author,
             client_msg_id,
@@ -70,6 +75,7 @@ pub fn holds_personal_data(event: &Event, pseudonym: VisitorId) -> bool {
             body.as_str() != ERASED_TEXT || matches!(author, Author::Visitor(v) if *v != pseudonym)
         }
         Event::Started { visitor } => *visitor != pseudonym,
+        Event::Transferred { note, .. } => note.is_some(),
         _ => false,
     }
 }
@@ -130,6 +136,30 @@ mod tests {
                 author: Author::Visitor(pseudonym),
                 body: erased_body(),
                 client_msg_id: Some("m1".into()),
+            }
+        );
+    }
+
+    #[test]
+    fn erasing_drops_a_transfer_note_and_keeps_who_moved_it() {
+        let (from, to) = (ExpertId::new(), ExpertId::new());
+        let note =
+            crate::conversation::TransferNote::parse("she lives at 1 Main St").expect("note");
+        let event = Event::Transferred {
+            from,
+            to: Some(to),
+            note: Some(note),
+        };
+        let pseudonym = VisitorId::new();
+        assert!(holds_personal_data(&event, pseudonym));
+        let erased = erase_event(event, pseudonym);
+        assert!(!holds_personal_data(&erased, pseudonym));
+        assert_eq!(
+            erased,
+            Event::Transferred {
+                from,
+                to: Some(to),
+                note: None
             }
         );
     }

@@ -160,7 +160,9 @@ impl ApiError {
                 D::ConversationAlreadyOpen(_) => {
                     (StatusCode::CONFLICT, "conversation-already-open")
                 }
-                D::InvalidSetting { .. }
+                D::TooManyTags { .. } => (StatusCode::CONFLICT, "too-many-tags"),
+                D::InvalidTagName { .. }
+                | D::InvalidSetting { .. }
                 | D::InvalidOrigin(_)
                 | D::TooManyOrigins { .. }
                 | D::InvalidAccount { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-body"),
@@ -223,6 +225,7 @@ fn conflict_detail(rule: Unique) -> &'static str {
         Unique::PurchaseOrder => "this order was already reported",
         Unique::CsatRating => "this conversation was already rated",
         Unique::ClientMessageId => "this message was already sent",
+        Unique::TagName => "the brand already has a tag with this name",
         Unique::Other => "this already exists",
     }
 }

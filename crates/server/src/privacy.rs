@@ -63,8 +63,8 @@ pub async fn erase_visitor(
     Ok(erasure)
 }
 
-/// Rewrites the conversation's events with `erase` and drops its CSAT comment and webhook
-/// payloads: how many entries and comments changed.
+/// Rewrites the conversation's events with `erase` and drops its CSAT comment, internal
+/// notes and webhook payloads: how many entries and comments changed.
 async fn erase_conversation(
     tx: &mut Tx,
     brand: BrandId,
@@ -80,6 +80,7 @@ async fn erase_conversation(
         }
     }
     let comments = privacy::erase_csat_comment(tx, brand, conversation).await?;
+    ebb_store::notes::delete_for(tx, brand, conversation).await?;
     privacy::erase_webhook_payloads(tx, brand, conversation, &erased_payload()).await?;
     Ok((entries, comments))
 }

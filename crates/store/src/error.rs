@@ -18,13 +18,15 @@ pub enum Unique {
     CsatRating,
     /// The conversation already has a message with this client message id.
     ClientMessageId,
+    /// The brand already has a tag with this name.
+    TagName,
     /// Any other uniqueness rule (internal keys the caller does not choose).
     Other,
 }
 
 /// One row per named constraint: its name (as PostgreSQL reports it) and the columns SQLite
 /// lists in its message (`UNIQUE constraint failed: <columns>`).
-const UNIQUE_RULES: [(&str, &str, Unique); 7] = [
+const UNIQUE_RULES: [(&str, &str, Unique); 8] = [
     ("brands_slug_key", "brands.slug", Unique::BrandSlug),
     (
         "experts_brand_email_key",
@@ -51,6 +53,11 @@ const UNIQUE_RULES: [(&str, &str, Unique); 7] = [
         "events_client_msg_id_key",
         "events.conversation_id, events.author_key, events.client_msg_id",
         Unique::ClientMessageId,
+    ),
+    (
+        "tags_brand_name_key",
+        "tags.brand_id, tags.name",
+        Unique::TagName,
     ),
 ];
 

@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod login_failures;
 pub mod missions;
+pub mod notes;
 pub mod outbox;
 pub mod page;
 pub mod password_tokens;
@@ -31,6 +32,7 @@ pub mod reports;
 mod rows;
 pub mod saved_replies;
 pub mod sessions;
+pub mod tags;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod timefmt;

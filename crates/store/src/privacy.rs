@@ -23,8 +23,8 @@ pub async fn visitor_conversations(
     Ok(ids.into_iter().map(|(id,)| ConversationId(id)).collect())
 }
 
-/// The timeline events of a conversation that may hold personal data (messages and its
-/// start), by their row position.
+/// The timeline events of a conversation that may hold personal data (messages, transfer
+/// notes and its start), by their row position.
 pub async fn personal_events(
     h: &mut impl Handle,
     brand: BrandId,
@@ -32,7 +32,7 @@ pub async fn personal_events(
 ) -> Result<Vec<(i64, Event)>> {
     let rows: Vec<(i64, String)> = run!(h, |c| sqlx::query_as(
         "SELECT pos, data FROM events WHERE brand_id = $1 AND conversation_id = $2 \
-         AND kind IN ('message', 'started') ORDER BY pos"
+         AND kind IN ('message', 'started', 'transferred') ORDER BY pos"
     )
     .bind(brand.0)
     .bind(conversation.0)

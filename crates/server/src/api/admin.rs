@@ -3,9 +3,11 @@
 //! manage experts and API keys ([`team`]). An admin sees their whole brand and nothing else.
 
 pub mod earnings;
+pub mod notes;
 pub mod privacy;
 pub mod reports;
 pub mod routing;
+pub mod tags;
 pub mod team;
 pub mod webhooks;
 
@@ -41,6 +43,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(webhooks::router())
         .merge(reports::router())
         .merge(privacy::router())
+        .merge(notes::router())
+        .merge(tags::router())
 }
 
 super::login::login_endpoint! {
@@ -104,7 +108,7 @@ impl ConversationList {
         let rows = conversations::for_brand(&mut conn, brand, page.cursor()?, page.fetch()).await?;
         let (rows, next_cursor) = page.cut(rows, |c| Cursor::new(c.created_at, c.id.0));
         Ok(Self {
-            conversations: ListedConversation::with_presence(state, rows),
+            conversations: ListedConversation::with_presence(state, rows).await?,
             next_cursor,
         })
     }

@@ -4,6 +4,8 @@
 
 pub mod earnings;
 pub mod lifecycle;
+pub mod notes;
+pub mod tags;
 pub mod transfer;
 
 use axum::Json;
@@ -38,6 +40,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(lifecycle::router())
         .merge(earnings::router())
         .merge(transfer::router())
+        .merge(notes::router())
+        .merge(tags::router())
 }
 
 super::login::login_endpoint! {
@@ -173,39 +177,76 @@ pub struct ListedConversation {
     pub slot_holder: Option<ExpertId>,
     /// Waiting in the brand queue for any expert (not reserved for one), as core decides.
     pub in_brand_queue: bool,
+    /// The brand's tags on it, by name.
+    pub tags: Vec<ebb_store::tags::Tag>,
 }
 
 impl ListedConversation {
-    /// `conversations` with the presence of their visitors.
-    pub fn with_presence(state: &AppState, conversations: Vec<Conversation>) -> Vec<Self> {
-        conversations
-            .into_iter()
-            .map(|conversation| Self {
+    /// `conversations` (a page) with the presence of their visitors and their tags.
+    pub async fn with_presence(
+        state: &AppState,
+        conversations: Vec<Conversation>,
+    ) -> Result<Vec<Self>, ApiError> {
+        let mut conn = state.store.conn().await?;
+        let mut out = Vec::with_capacity(conversations.len());
+        for conversation in conversations {
+            let tags =
+                ebb_store::tags::of_conversation(&mut conn, conversation.brand_id, conversation.id)
+                    .await?;
+            out.push(Self {
                 slot_holder: conversation.state.slot_holder(),
                 in_brand_queue: conversation.state.in_brand_queue(),
                 visitor_online: state
                     .presence
                     .is_online(conversation.brand_id, conversation.visitor_id),
+                tags,
                 conversation,
-            })
-            .collect()
+            });
+        }
+        Ok(out)
     }
 }
 
+/// `?cursor=&limit=&tag=` of the expert's list.
+#[derive(Deserialize, Default, Debug, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PanelQuery {
+    /// The previous page's `next_cursor` (absent: the first page).
+    pub cursor: Option<String>,
+    /// Rows per page: default 50, at most 200.
+    pub limit: Option<u32>,
+    /// Only the conversations carrying this tag of the brand (its id; another brand's is a
+    /// 404).
+    pub tag: Option<uuid::Uuid>,
+}
+
 /// The conversations the expert owns (assigned or snoozed), with slots and queue size.
-#[utoipa::path(get, path = "/conversations", tag = "expert", params(PageQuery),
+#[utoipa::path(get, path = "/conversations", tag = "expert", params(PanelQuery),
     responses((status = 200, description = "The list", body = Panel)))]
 async fn list(
     State(state): State<AppState>,
     ExpertAuth(expert): ExpertAuth,
-    ApiQuery(query): ApiQuery<PageQuery>,
+    ApiQuery(query): ApiQuery<PanelQuery>,
 ) -> Result<Json<Panel>, ApiError> {
-    let (slots, queue, mine) = overview(&state, &expert).await?;
-    let (conversations, next_cursor) = query.slice(mine, Order::Ascending, |c| {
+    let (slots, queue, mut mine) = overview(&state, &expert).await?;
+    if let Some(tag) = query.tag {
+        let mut conn = state.store.conn().await?;
+        ebb_store::tags::get(&mut conn, expert.brand_id, tag)
+            .await?
+            .ok_or(ApiError::NotFound("tag"))?;
+        let tagged = ebb_store::tags::tagged_with(&mut conn, expert.brand_id, tag).await?;
+        mine.retain(|c| tagged.contains(&c.id));
+    }
+    let page = PageQuery {
+        cursor: query.cursor,
+        limit: query.limit,
+    };
+    let (conversations, next_cursor) = page.slice(mine, Order::Ascending, |c| {
         Cursor::new(c.created_at, c.id.0)
     })?;
     Ok(Json(Panel {
-        conversations: ListedConversation::with_presence(&state, conversations),
+        conversations: ListedConversation::with_presence(&state, conversations).await?,
         slots,
         queue,
         next_cursor,

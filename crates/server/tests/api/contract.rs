@@ -122,6 +122,10 @@ fn matrix() -> Vec<Row> {
         ("POST", "/api/v1/expert/conversations/{id}/snooze", Expert, Id::Conversation, n(), None),
         ("POST", "/api/v1/expert/conversations/{id}/close", Expert, Id::Conversation, n(), None),
         ("POST", "/api/v1/expert/conversations/{id}/transfer", Expert, Id::Conversation, json!({}), Some(404)),
+        ("GET", "/api/v1/expert/conversations/{id}/notes", Expert, Id::Conversation, n(), Some(404)),
+        ("POST", "/api/v1/expert/conversations/{id}/notes", Expert, Id::Conversation, json!({"body": "x"}), Some(404)),
+        ("PUT", "/api/v1/expert/conversations/{id}/tags/{tag_id}", Expert, Id::Conversation, n(), Some(404)),
+        ("DELETE", "/api/v1/expert/conversations/{id}/tags/{tag_id}", Expert, Id::Conversation, n(), Some(404)),
         ("GET", "/api/v1/expert/saved-replies", Expert, Id::None, n(), None),
         ("GET", "/api/v1/expert/suggestions", Expert, Id::None, n(), None),
         ("GET", "/api/v1/expert/earnings", Expert, Id::None, n(), None),
@@ -135,6 +139,13 @@ fn matrix() -> Vec<Row> {
         ("POST", "/api/v1/admin/conversations/{id}/reassign", Admin, Id::Conversation, n(), None),
         ("POST", "/api/v1/admin/conversations/{id}/unassign", Admin, Id::Conversation, n(), None),
         ("POST", "/api/v1/admin/conversations/{id}/close", Admin, Id::Conversation, n(), None),
+        ("GET", "/api/v1/admin/conversations/{id}/notes", Admin, Id::Conversation, n(), Some(404)),
+        ("POST", "/api/v1/admin/conversations/{id}/notes", Admin, Id::Conversation, json!({"body": "x"}), Some(404)),
+        ("PUT", "/api/v1/admin/conversations/{id}/tags/{tag_id}", Admin, Id::Conversation, n(), Some(404)),
+        ("DELETE", "/api/v1/admin/conversations/{id}/tags/{tag_id}", Admin, Id::Conversation, n(), Some(404)),
+        ("GET", "/api/v1/admin/tags", Admin, Id::None, n(), None),
+        ("POST", "/api/v1/admin/tags", Admin, Id::None, json!({"name": "x"}), None),
+        ("DELETE", "/api/v1/admin/tags/{id}", Admin, Id::Key, n(), Some(404)),
         ("GET", "/api/v1/admin/saved-replies", Admin, Id::None, n(), None),
         ("PUT", "/api/v1/admin/saved-replies", Admin, Id::None, n(), None),
         ("GET", "/api/v1/admin/missions", Admin, Id::None, n(), None),
@@ -244,7 +255,8 @@ per_backend! {
             let path = template
                 .replace("{brand}", "acme")
                 .replace("{id}", id)
-                .replace("{order_id}", "order-1");
+                .replace("{order_id}", "order-1")
+                .replace("{tag_id}", "00000000-0000-0000-0000-000000000000");
             let method = Method::from_bytes(method.as_bytes()).expect("method");
             let kinds = [
                 (Audience::Visitor, &ours.visitor, &ours.stranger),

@@ -90,7 +90,10 @@ per_backend! {
         let mut missions = BTreeSet::new();
         let mut experts = BTreeSet::from([ada.id.to_string()]);
         let mut hooks = BTreeSet::new();
+        let mut tags = BTreeSet::new();
         for n in 0..ROWS {
+            let t = json!({"name": format!("tag{n}")});
+            tags.insert(id(&post(&app, &root, "/api/v1/admin/tags", t).await));
             let k = post(
                 &app,
                 &root,
@@ -127,6 +130,18 @@ per_backend! {
             .await;
         let adas: BTreeSet<String> = row_ids(&held, "conversations");
         assert!(adas.len() >= ROWS, "{b}: ada holds the open conversations");
+        let noted = adas.first().expect("a conversation");
+        let expert_notes = format!("/api/v1/expert/conversations/{noted}/notes");
+        let admin_notes = format!("/api/v1/admin/conversations/{noted}/notes");
+        let mut notes = BTreeSet::new();
+        for n in 0..ROWS {
+            let (path, token) = if n % 2 == 0 {
+                (&expert_notes, &ada_token)
+            } else {
+                (&admin_notes, &root)
+            };
+            notes.insert(id(&post(&app, token, path, json!({"body": format!("n{n}")})).await));
+        }
 
         let widget = format!("/api/v1/widget/{}/conversations", brand.slug);
         let cases: Vec<(&str, &str, &str, &BTreeSet<String>)> = vec![
@@ -138,6 +153,8 @@ per_backend! {
                 &adas,
             ),
             ("/api/v1/expert/missions", &ada_token, "missions", &missions),
+            (&expert_notes, &ada_token, "notes", &notes),
+            (&admin_notes, &root, "notes", &notes),
             (
                 "/api/v1/admin/conversations",
                 &root,
@@ -148,6 +165,7 @@ per_backend! {
             ("/api/v1/admin/missions", &root, "missions", &missions),
             ("/api/v1/admin/api-keys", &root, "api_keys", &keys),
             ("/api/v1/admin/webhooks", &root, "webhooks", &hooks),
+            ("/api/v1/admin/tags", &root, "tags", &tags),
             (
                 "/api/v1/admin/webhook-deliveries",
                 &root,

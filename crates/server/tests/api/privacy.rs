@@ -14,11 +14,13 @@ use crate::helpers::{T0, TestApp, id_of, per_backend};
 use crate::ws_client::admin;
 
 /// Strings only the erased visitor's conversation holds.
-const SECRETS: [&str; 4] = [
+const SECRETS: [&str; 6] = [
     "alpha-question-7Q",
     "alpha.person@example.com",
     "Hello Alpha-Name-3Z",
+    "alpha-note-about-the-visitor-5N",
     "alpha-csat-comment-9K",
+    "alpha-transfer-note-8T",
 ];
 /// The other visitor's text, which must stay.
 const KEPT: &str = "bravo-question-kept";
@@ -67,11 +69,12 @@ async fn every_readable(app: &TestApp, audience: Audience, token: &str, ids: &[&
     seen
 }
 
-/// Every stored free text: timeline data, CSAT comments, webhook payloads, and the
+/// Every stored free text: timeline data, CSAT comments, internal notes, webhook payloads, and the
 /// visitor references of conversations, purchases and ratings.
 async fn stored_text(app: &TestApp) -> String {
     const SQL: &str = "SELECT data FROM events \
         UNION ALL SELECT COALESCE(comment, '') FROM csat \
+        UNION ALL SELECT body FROM notes \
         UNION ALL SELECT payload FROM webhook_deliveries \
         UNION ALL SELECT COALESCE(last_author, '') FROM conversations";
     let mut conn = app.store().conn().await.expect("conn");
@@ -123,9 +126,17 @@ per_backend! {
         let visitor_id = started["conversation"]["visitor_id"].as_str().expect("visitor").to_owned();
         app.write(&brand, &alpha, &id, SECRETS[1]).await;
         app.say(&ada_t, &id, SECRETS[2]).await;
-        close(&app, &ada_t, &id).await;
+        let note = format!("/api/v1/expert/conversations/{id}/notes");
+        let (s, out) = app.post(&note, &ada_t, json!({"body": SECRETS[3]})).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: {out}");
+        let (bob, bob_t) = app.expert(&brand, "bob", 3, ExpertStatus::Available).await;
+        let transfer = format!("/api/v1/expert/conversations/{id}/transfer");
+        let body = json!({"expert_id": bob.id, "note": SECRETS[5]});
+        let (s, out) = app.post(&transfer, &ada_t, body).await;
+        assert_eq!(s, StatusCode::OK, "{b}: {out}");
+        close(&app, &bob_t, &id).await;
         let csat = format!("/api/v1/widget/acme/conversations/{id}/csat");
-        let (s, _) = app.post(&csat, &alpha, json!({"rating": 5, "comment": SECRETS[3]})).await;
+        let (s, _) = app.post(&csat, &alpha, json!({"rating": 5, "comment": SECRETS[4]})).await;
         assert_eq!(s, StatusCode::CREATED, "{b}");
         let at = app.now().format(&Rfc3339).expect("at");
         let order = json!({"order_id": "A-1", "visitor_id": visitor_id, "amount_minor": 10_000, "currency": "EUR", "purchased_at": at});
@@ -139,7 +150,7 @@ per_backend! {
         assert_ne!(before.0, json!([]), "{b}: the purchase earned a commission");
         let ids = [id.as_str(), kept.as_str(), &ada.id.to_string()];
         let readable = every_readable(&app, Audience::Admin, &root, &ids).await;
-        for secret in &SECRETS[..3] {
+        for secret in SECRETS[..4].iter().chain([&SECRETS[5]]) {
             assert!(readable.contains(secret), "{b}: the sweep reads {secret} before");
         }
         let stored = stored_text(&app).await;
@@ -198,10 +209,16 @@ per_backend! {
 
         let v = app.visitor(&brand).await;
         let old = id_of(&app.start(&brand, &v, "old-question-1", "o").await);
+        let note = |id: &str| format!("/api/v1/admin/conversations/{id}/notes");
+        let (s, _) = app.post(&note(&old), &root, json!({"body": "old-note-1"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
         close(&app, &ada_t, &old).await;
         app.advance(Duration::days(20)).await;
         let ada_t = app.log_in("/api/v1/auth/login", &brand, "ada@acme.test").await;
         let recent = id_of(&app.start(&brand, &v, "recent-question-2", "r").await);
+        let by_ada = format!("/api/v1/expert/conversations/{recent}/notes");
+        let (s, _) = app.post(&by_ada, &ada_t, json!({"body": "recent-note-2"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
         close(&app, &ada_t, &recent).await;
         let open = id_of(&app.start(&brand, &v, "open-question-3", "p").await);
 
@@ -213,6 +230,10 @@ per_backend! {
             !body.to_string().contains("old-question-1")
         }).await;
         assert!(gone.to_string().contains("[erased]"), "{b}: {gone}");
+        let (_, notes) = app.get(&note(&old), &root).await;
+        assert_eq!(notes["notes"], json!([]), "{b}: the old notes erased");
+        let (_, notes) = app.get(&note(&recent), &root).await;
+        assert!(notes.to_string().contains("recent-note-2"), "{b}: recent notes kept: {notes}");
         for (id, text) in [(&recent, "recent-question-2"), (&open, "open-question-3")] {
             let (_, body) = app.get(&format!("/api/v1/admin/conversations/{id}"), &root).await;
             assert!(body.to_string().contains(text), "{b}: {text} kept: {body}");

@@ -23,22 +23,22 @@ use crate::ws_client::{admin, rivals};
 
 /// One request the receiver got.
 #[derive(Clone, Debug)]
-struct Received {
+pub(crate) struct Received {
     signature: String,
     event_id: String,
-    event_type: String,
-    body: String,
+    pub(crate) event_type: String,
+    pub(crate) body: String,
 }
 
 /// A local webhook receiver that answers 500 to its first `fail_first` requests.
-struct Receiver {
-    url: String,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
     got: Arc<Mutex<Vec<Received>>>,
     server: tokio::task::JoinHandle<()>,
 }
 
 impl Receiver {
-    async fn start(fail_first: usize) -> Self {
+    pub(crate) async fn start(fail_first: usize) -> Self {
         let got: Arc<Mutex<Vec<Received>>> = Arc::default();
         let seen = Arc::new(AtomicUsize::new(0));
         let log = got.clone();
@@ -77,7 +77,7 @@ impl Receiver {
         Self { url, got, server }
     }
 
-    fn received(&self) -> Vec<Received> {
+    pub(crate) fn received(&self) -> Vec<Received> {
         self.got.lock().expect("lock").clone()
     }
 
@@ -139,7 +139,12 @@ fn verify(secret: &str, got: &Received, now_unix: Option<i64>) -> i64 {
     t
 }
 
-async fn subscribe(app: &TestApp, admin: &str, url: &str, events: &[&str]) -> (String, String) {
+pub(crate) async fn subscribe(
+    app: &TestApp,
+    admin: &str,
+    url: &str,
+    events: &[&str],
+) -> (String, String) {
     let body = json!({"url": url, "events": events});
     let (status, created) = app.post("/api/v1/admin/webhooks", admin, body).await;
     assert_eq!(status, StatusCode::CREATED, "{}: {created}", app.backend);

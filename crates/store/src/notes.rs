@@ -1,0 +1,102 @@
+//! Internal notes on conversations (experts and admins only): written once, listed oldest
+//! first per conversation, removed with the conversation's text by erasure and retention.
+
+use ebb_core::note::{Note, NoteAuthor};
+use ebb_core::{BrandId, ConversationId, MessageBody, NoteId};
+use uuid::Uuid;
+
+use crate::page::Cursor;
+use crate::timefmt::{from_micros, to_micros};
+use crate::{Handle, Result, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct NoteRow {
+    id: Uuid,
+    brand_id: Uuid,
+    conversation_id: Uuid,
+    author_kind: String,
+    author_id: Uuid,
+    body: String,
+    created_at: i64,
+}
+
+row_into!(NoteRow, Note, |r| {
+    let author = match r.author_kind.as_str() {
+        "expert" => NoteAuthor::Expert(r.author_id.into()),
+        "admin" => NoteAuthor::Admin(r.author_id.into()),
+        other => return Err(StoreError::Corrupt(format!("note author kind {other}"))),
+    };
+    Ok(Note {
+        id: NoteId(r.id),
+        brand_id: BrandId(r.brand_id),
+        conversation_id: ConversationId(r.conversation_id),
+        author,
+        body: MessageBody::parse(&r.body).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        created_at: from_micros(r.created_at)?,
+    })
+});
+
+/// Stores a note core wrote.
+pub async fn insert(h: &mut impl Handle, note: &Note) -> Result<()> {
+    let (kind, author) = match note.author {
+        NoteAuthor::Expert(id) => ("expert", id.0),
+        NoteAuthor::Admin(id) => ("admin", id.0),
+    };
+    exec!(
+        h,
+        sqlx::query(
+            "INSERT INTO notes (id, brand_id, conversation_id, author_kind, author_id, body, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        )
+        .bind(note.id.0)
+        .bind(note.brand_id.0)
+        .bind(note.conversation_id.0)
+        .bind(kind)
+        .bind(author)
+        .bind(note.body.as_str())
+        .bind(to_micros(note.created_at))
+    )?;
+    Ok(())
+}
+
+/// Up to `limit` notes of a conversation of `brand`, oldest first, after `after`.
+pub async fn page(
+    h: &mut impl Handle,
+    brand: BrandId,
+    conversation: ConversationId,
+    after: Option<Cursor>,
+    limit: u32,
+) -> Result<Vec<Note>> {
+    let after = after.unwrap_or(Cursor {
+        at: i64::MIN,
+        id: Uuid::nil(),
+    });
+    let rows = run!(h, |c| sqlx::query_as::<_, NoteRow>(
+        "SELECT id, brand_id, conversation_id, author_kind, author_id, body, created_at \
+         FROM notes WHERE brand_id = $1 AND conversation_id = $2 \
+         AND (created_at > $3 OR (created_at = $3 AND id > $4)) \
+         ORDER BY created_at, id LIMIT $5"
+    )
+    .bind(brand.0)
+    .bind(conversation.0)
+    .bind(after.at)
+    .bind(after.id)
+    .bind(i64::from(limit))
+    .fetch_all(c)
+    .await)?;
+    rows.into_iter().map(Note::try_from).collect()
+}
+
+/// Deletes every note of a conversation of `brand` (erasure, retention); how many.
+pub async fn delete_for(
+    h: &mut impl Handle,
+    brand: BrandId,
+    conversation: ConversationId,
+) -> Result<u64> {
+    exec!(
+        h,
+        sqlx::query("DELETE FROM notes WHERE brand_id = $1 AND conversation_id = $2")
+            .bind(brand.0)
+            .bind(conversation.0)
+    )
+}
