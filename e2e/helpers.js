@@ -63,6 +63,25 @@ async function visitor(browser, options = {}) {
   return api;
 }
 
+/** The admin console, logged in as the demo admin; `tab(name)` opens a section. */
+async function admin(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const console = watchConsole(page);
+  await page.goto('/admin/?brand=demo');
+  const login = page.locator('#login');
+  await login.getByLabel('E-mail').fill('admin@demo.ebb');
+  await login.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.locator('#brand-name')).toHaveText('Demo Outdoor Co.');
+  const tabs = page.getByRole('navigation', { name: 'Sections' });
+  return {
+    context, page, console,
+    token: () => page.evaluate(() => localStorage.getItem('ebb:admin:token')),
+    tab: (name) => tabs.getByRole('button', { name, exact: true }).click(),
+  };
+}
+
 /** An expert logged into the panel; `setup(page)` runs before the panel loads (e.g. routes). */
 async function expert(browser, email = 'ada@demo.ebb', { setup } = {}) {
   const context = await browser.newContext();
@@ -108,4 +127,4 @@ async function closeViaApi(request, token, id) {
   }).catch(() => {});
 }
 
-module.exports = { watchConsole, shot, visitor, expert, advanceClock, closeViaApi, ARTIFACTS };
+module.exports = { watchConsole, shot, visitor, expert, admin, advanceClock, closeViaApi, ARTIFACTS };

@@ -1,17 +1,9 @@
 // The brand admin changes the automatic message, sees who holds what, and manages experts.
 const { test, expect } = require('@playwright/test');
-const { visitor, watchConsole, shot } = require('../helpers');
+const { visitor, admin, shot } = require('../helpers');
 
 test('admin edits the automatic message, invites an expert and sees the live queue', async ({ browser }) => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const console = watchConsole(page);
-  await page.goto('/admin/?brand=demo');
-  const login = page.locator('#login');
-  await login.getByLabel('E-mail').fill('admin@demo.ebb');
-  await login.getByLabel('Password').fill('ebb-demo');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.locator('#brand-name')).toHaveText('Demo Outdoor Co.');
+  const { context, page, console } = await admin(browser);
 
   await page.getByLabel(/Automatic message/).fill('Hello from the e2e shop! We reply within {typical_reply_time}.');
   await page.getByLabel(/Typical reply time/).fill('one afternoon');

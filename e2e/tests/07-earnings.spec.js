@@ -5,28 +5,8 @@
 // with its charts, and edits the saved replies. A later message starts a linked follow-up.
 const fs = require('node:fs');
 const { test, expect } = require('@playwright/test');
-const { visitor, expert, watchConsole, shot } = require('../helpers');
+const { visitor, expert, admin, shot } = require('../helpers');
 
-const PASSWORD = 'ebb-demo';
-
-/** The admin console, logged in as the demo admin. */
-async function adminConsole(browser) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const console = watchConsole(page);
-  await page.goto('/admin/?brand=demo');
-  const login = page.locator('#login');
-  await login.getByLabel('E-mail').fill('admin@demo.ebb');
-  await login.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.locator('#brand-name')).toHaveText('Demo Outdoor Co.');
-  const tabs = page.getByRole('navigation', { name: 'Sections' });
-  return {
-    context, page, console,
-    token: () => page.evaluate(() => localStorage.getItem('ebb:admin:token')),
-    tab: (name) => tabs.getByRole('button', { name, exact: true }).click(),
-  };
-}
 
 const auth = (token) => ({ authorization: `Bearer ${token}` });
 
@@ -37,7 +17,7 @@ async function text(download) {
 
 test('mission earnings, CSAT, payouts and reports in the panel and the console', async ({ browser, request }) => {
   // The admin creates a mission paying 2.50 EUR per closed conversation and 10 % commission.
-  const a = await adminConsole(browser);
+  const a = await admin(browser);
   await a.tab('Missions');
   const form = a.page.locator('#new-mission');
   await form.getByLabel('Mission name').fill('Outdoor advice');

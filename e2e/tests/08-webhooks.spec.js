@@ -1,17 +1,11 @@
 // The admin adds a webhook endpoint for two events, sees its signing secret once, and
 // removes it again; an address inside the network is refused with a clear message.
 const { test, expect } = require('@playwright/test');
-const { watchConsole, shot } = require('../helpers');
+const { admin, shot } = require('../helpers');
 
 test('admin adds and removes a webhook endpoint', async ({ browser }) => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const console = watchConsole(page);
-  await page.goto('/admin/?brand=demo');
-  await page.locator('#login').getByLabel('E-mail').fill('admin@demo.ebb');
-  await page.locator('#login').getByLabel('Password').fill('ebb-demo');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Webhooks' }).click();
+  const { context, page, console, tab } = await admin(browser);
+  await tab('Webhooks');
   await expect(page.locator('#hooks')).toContainText('No endpoint yet.');
 
   const form = page.locator('#new-hook');

@@ -1,18 +1,10 @@
 // The brand admin moves a conversation by hand from the live queue: reassigns it to Bob,
 // sends it back to the brand queue, then closes it.
 const { test, expect } = require('@playwright/test');
-const { visitor, watchConsole } = require('../helpers');
+const { visitor, admin } = require('../helpers');
 
 test('admin reassigns, unassigns and closes a conversation from the live queue', async ({ browser }) => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const console = watchConsole(page);
-  await page.goto('/admin/?brand=demo');
-  const login = page.locator('#login');
-  await login.getByLabel('E-mail').fill('admin@demo.ebb');
-  await login.getByLabel('Password').fill('ebb-demo');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.locator('#brand-name')).toHaveText('Demo Outdoor Co.');
+  const { context, page, console } = await admin(browser);
 
   const v = await visitor(browser);
   await v.open();
