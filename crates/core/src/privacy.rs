@@ -22,6 +22,10 @@ pub const ERASED_TEXT: &str = "[erased]";
 /// at most 10 years).
 pub const RETENTION_DAYS: RangeInclusive<i64> = 0..=3650;
 
+/// The kinds of timeline events that may hold personal data ([`holds_personal_data`]):
+/// the only ones erasure and retention read and rewrite.
+pub const PERSONAL_KINDS: [&str; 3] = ["message", "started", "transferred"];
+
 /// The body every erased message gets.
 pub fn erased_body() -> MessageBody {
     MessageBody::from_static(ERASED_TEXT)
@@ -162,6 +166,29 @@ mod tests {
                 note: None
             }
         );
+    }
+
+    #[test]
+    fn only_the_personal_kinds_hold_personal_data() {
+        let (visitor, expert) = (VisitorId::new(), ExpertId::new());
+        let note = crate::conversation::TransferNote::parse("a note").expect("note");
+        let personal = [
+            Event::Started { visitor },
+            Event::Message {
+                author: Author::Expert(expert),
+                body: MessageBody::parse("hi").expect("body"),
+                client_msg_id: None,
+            },
+            Event::Transferred {
+                from: expert,
+                to: None,
+                note: Some(note),
+            },
+        ];
+        for event in &personal {
+            assert!(holds_personal_data(event, VisitorId::new()), "{event:?}");
+            assert!(PERSONAL_KINDS.contains(&event.kind()), "{event:?}");
+        }
     }
 
     #[test]

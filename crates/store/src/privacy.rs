@@ -1,6 +1,7 @@
 //! The rows personal data lives in, for erasing one visitor and for the retention sweep:
 //! the store fetches and writes; what is erased is `ebb_core::privacy`'s rule.
 
+use ebb_core::privacy::PERSONAL_KINDS;
 use ebb_core::{Author, BrandId, ConversationId, Event, Instant, VisitorId};
 use uuid::Uuid;
 
@@ -23,21 +24,23 @@ pub async fn visitor_conversations(
     Ok(ids.into_iter().map(|(id,)| ConversationId(id)).collect())
 }
 
-/// The timeline events of a conversation that may hold personal data (messages, transfer
-/// notes and its start), by their row position.
+/// The timeline events of a conversation that may hold personal data (of core's
+/// [`PERSONAL_KINDS`]), by their row position.
 pub async fn personal_events(
     h: &mut impl Handle,
     brand: BrandId,
     conversation: ConversationId,
 ) -> Result<Vec<(i64, Event)>> {
-    let rows: Vec<(i64, String)> = run!(h, |c| sqlx::query_as(
+    let kinds = PERSONAL_KINDS.map(|k| format!("'{k}'")).join(", ");
+    let sql = format!(
         "SELECT pos, data FROM events WHERE brand_id = $1 AND conversation_id = $2 \
-         AND kind IN ('message', 'started', 'transferred') ORDER BY pos"
-    )
-    .bind(brand.0)
-    .bind(conversation.0)
-    .fetch_all(c)
-    .await)?;
+         AND kind IN ({kinds}) ORDER BY pos"
+    );
+    let rows: Vec<(i64, String)> = run!(h, |c| sqlx::query_as(&sql)
+        .bind(brand.0)
+        .bind(conversation.0)
+        .fetch_all(c)
+        .await)?;
     rows.into_iter()
         .map(|(pos, data)| Ok((pos, serde_json::from_str::<Event>(&data)?)))
         .collect()
