@@ -1,9 +1,12 @@
 // Accessibility: axe-core finds no serious or critical violation on the demo shop with the
 // widget (closed, open with a conversation, the unread badge, the survey and its thanks), the
 // expert panel (login, set password, an open conversation, the snooze menu and every dialog,
-// a closed conversation, the earnings view) and the admin console (login and every section).
+// the snoozed list, a conversation back from its snooze, a closed one, the earnings view)
+// and the admin console (login and every section).
 const { test, expect } = require('@playwright/test');
-const { visitor, expert, admin, checkA11y, closeViaApi, A11Y_CONTEXT } = require('../helpers');
+const { visitor, expert, admin, checkA11y, closeViaApi, advanceClock, A11Y_CONTEXT } = require('../helpers');
+
+const DAY = 24 * 3600;
 
 /** Waits until the page has no request in flight (the WebSocket does not count). */
 const settled = (page) => page.waitForLoadState('networkidle');
@@ -61,6 +64,17 @@ test('widget and expert panel: no serious or critical axe violation', async ({ b
   await checkA11y(e.page, 'panel, "Learn more" dialog');
   await learn.getByRole('button', { name: 'Got it' }).click();
   await expect(learn).toBeHidden();
+
+  // Snoozed, then back when the snooze ends (the list item stands out, a next step is suggested).
+  await e.page.locator('#snooze-btn').click();
+  await e.page.getByRole('menuitem', { name: '1 day' }).click();
+  await expect(e.page.locator('#list-snoozed .conv-item')).toHaveAttribute('data-id', id);
+  await checkA11y(e.page, 'panel, snoozed list');
+  await advanceClock(request, DAY + 60);
+  await expect(e.page.locator('#list-active li.expired')).toContainText('snoozed 1×', { timeout: 20_000 });
+  await e.item(id).click();
+  await expect(e.page.locator('#suggest')).toContainText('snooze once more');
+  await checkA11y(e.page, 'panel, conversation back after its snooze');
 
   await e.page.locator('#close-btn').click();
   const close = e.page.getByRole('dialog', { name: 'Close this conversation?' });

@@ -64,7 +64,7 @@
     id: 'ebb-panel', class: 'panel', role: 'dialog', 'aria-labelledby': 'ebb-title', hidden: '',
     onkeydown: function (e) { if (e.key === 'Escape') toggle(false); }
   }, [
-    el('header', {}, [
+    el('header', { role: 'none' }, [
       el('div', {}, [title, sub]),
       el('button', { type: 'button', class: 'close', 'aria-label': 'Minimise messages', text: '×', onclick: function () { toggle(false); } })
     ]),
