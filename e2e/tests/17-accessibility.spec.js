@@ -1,8 +1,8 @@
 // Accessibility: axe-core finds no serious or critical violation on the demo shop with the
 // widget (closed, open with a conversation, the unread badge, the survey and its thanks), the
 // expert panel (login, set password, an open conversation, the snooze menu and every dialog,
-// the snoozed list, a conversation back from its snooze, a closed one, the earnings view)
-// and the admin console (login and every section).
+// the snoozed list, a conversation back from its snooze, a closed one, the earnings view),
+// the admin console (login and every section) and the home page.
 const { test, expect } = require('@playwright/test');
 const { visitor, expert, admin, checkA11y, closeViaApi, advanceClock, A11Y_CONTEXT } = require('../helpers');
 
@@ -133,4 +133,12 @@ test('admin console: no serious or critical axe violation on login and every sec
   await v.context.close();
   await e.context.close();
   await a.context.close();
+});
+
+test('home page: no serious or critical axe violation', async ({ browser }) => {
+  const page = await browser.newPage(A11Y_CONTEXT);
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Ebb' })).toBeVisible();
+  await checkA11y(page, 'home page');
+  await page.close();
 });
