@@ -18,7 +18,7 @@ test('widget and expert panel: no serious or critical axe violation', async ({ b
   await v.open();
   await checkA11y(v.page, 'widget open, no conversation yet');
   await v.send('Is the Ember stove fine above 2000 m?');
-  await expect(v.messages.filter({ hasText: 'typically replies' })).toBeVisible();
+  await expect(v.messages.locator('.who', { hasText: 'automatic' })).toBeVisible();
   const id = await v.conversationId();
 
   const login = await browser.newPage(A11Y_CONTEXT);
