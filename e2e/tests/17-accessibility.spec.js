@@ -2,7 +2,7 @@
 // widget (closed, open with a conversation, the unread badge, the survey and its thanks), the
 // expert panel (login, set password, an open conversation, the snooze menu and every dialog,
 // the snoozed list, a conversation back from its snooze, a closed one, the earnings view),
-// the admin console (login and every section) and the home page.
+// the admin console (login and every section), the home page and the widget on a phone.
 const { test, expect } = require('@playwright/test');
 const { visitor, expert, admin, checkA11y, closeViaApi, advanceClock, A11Y_CONTEXT } = require('../helpers');
 
@@ -135,10 +135,16 @@ test('admin console: no serious or critical axe violation on login and every sec
   await a.context.close();
 });
 
-test('home page: no serious or critical axe violation', async ({ browser }) => {
+test('home page and the widget on a phone: no serious or critical axe violation', async ({ browser }) => {
   const page = await browser.newPage(A11Y_CONTEXT);
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Ebb' })).toBeVisible();
   await checkA11y(page, 'home page');
   await page.close();
+
+  const v = await visitor(browser, { ...A11Y_CONTEXT, viewport: { width: 375, height: 700 }, isMobile: true, hasTouch: true });
+  await v.open();
+  await checkA11y(v.page, 'widget open on a phone-sized screen');
+  v.console.check();
+  await v.context.close();
 });
