@@ -64,8 +64,8 @@ async function visitor(browser, options = {}) {
 }
 
 /** The admin console, logged in as the demo admin; `tab(name)` opens a section. */
-async function admin(browser) {
-  const context = await browser.newContext();
+async function admin(browser, contextOptions = {}) {
+  const context = await browser.newContext(contextOptions);
   const page = await context.newPage();
   const console = watchConsole(page);
   await page.goto('/admin/?brand=demo');
@@ -82,9 +82,12 @@ async function admin(browser) {
   };
 }
 
-/** An expert logged into the panel; `setup(page)` runs before the panel loads (e.g. routes). */
-async function expert(browser, email = 'ada@demo.ebb', { setup } = {}) {
-  const context = await browser.newContext();
+/**
+ * An expert logged into the panel; `setup(page)` runs before the panel loads (e.g. routes),
+ * `contextOptions` go to the browser context.
+ */
+async function expert(browser, email = 'ada@demo.ebb', { setup, contextOptions = {} } = {}) {
+  const context = await browser.newContext(contextOptions);
   const page = await context.newPage();
   const console = watchConsole(page);
   if (setup) await setup(page);
@@ -127,4 +130,36 @@ async function closeViaApi(request, token, id) {
   }).catch(() => {});
 }
 
-module.exports = { watchConsole, shot, visitor, expert, admin, advanceClock, closeViaApi, ARTIFACTS };
+const AXE_SOURCE = path.join(__dirname, '..', 'node_modules', 'axe-core', 'axe.min.js');
+const AXE_FAILING = ['serious', 'critical'];
+/**
+ * Context options for pages that `checkA11y` checks: Ebb's pages forbid inline scripts and
+ * styles, which would block the injected axe-core script and the styles it adds.
+ */
+const A11Y_CONTEXT = { bypassCSP: true };
+
+/**
+ * Runs axe-core on the page as it is now (shadow roots included) and fails the test, softly
+ * so that every checked state is reported, on any violation of serious or critical impact.
+ * The page must come from a context made with `A11Y_CONTEXT`. Returns the failing rules,
+ * each with its impact, help text and the selectors of the offending elements.
+ */
+async function checkA11y(page, state) {
+  // Colours are measured as painted: let opening animations (fades) end first.
+  await page.evaluate(() => {
+    const roots = [document, ...[...document.querySelectorAll('*')].map((e) => e.shadowRoot).filter(Boolean)];
+    return Promise.all(roots.flatMap((r) => r.getAnimations())
+      .filter((a) => a.effect && Number.isFinite(a.effect.getComputedTiming().endTime))
+      .map((a) => a.finished.catch(() => {})));
+  });
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    await page.addScriptTag({ content: fs.readFileSync(AXE_SOURCE, 'utf8') });
+  }
+  const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const failing = violations.filter((v) => AXE_FAILING.includes(v.impact)).map((v) =>
+    `${v.id} (${v.impact}): ${v.help} [${v.helpUrl}]\n${v.nodes.map((n) => `    ${n.target.join(' >> ')}`).join('\n')}`);
+  expect.soft(failing, `axe: serious or critical violations on ${state}`).toEqual([]);
+  return failing;
+}
+
+module.exports = { watchConsole, shot, visitor, expert, admin, advanceClock, closeViaApi, checkA11y, A11Y_CONTEXT, ARTIFACTS };

@@ -47,7 +47,7 @@
   }, [el('span', { class: 'icon', 'aria-hidden': 'true' }), badge]);
   var title = el('h2', { id: 'ebb-title', text: 'Messages' });
   var sub = el('p', { class: 'sub', text: 'Write any time: we answer even if you leave.' });
-  var log = el('ol', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
+  var log = el('ol', { class: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0' });
   var typing = el('p', { class: 'typing', 'aria-live': 'polite' });
   var input = el('textarea', {
     id: 'ebb-input', rows: '2', maxlength: '4000', placeholder: 'Write a message…',
@@ -64,7 +64,7 @@
     id: 'ebb-panel', class: 'panel', role: 'dialog', 'aria-labelledby': 'ebb-title', hidden: '',
     onkeydown: function (e) { if (e.key === 'Escape') toggle(false); }
   }, [
-    el('header', {}, [
+    el('header', { role: 'none' }, [
       el('div', {}, [title, sub]),
       el('button', { type: 'button', class: 'close', 'aria-label': 'Minimise messages', text: '×', onclick: function () { toggle(false); } })
     ]),
