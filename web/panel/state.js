@@ -32,7 +32,6 @@ export const state = {
   /** The longest snooze the brand allows, in days, when the server tells it. */
   maxSnoozeDays: null,
   known: null,
-  unseen: 0,
   live: null,
   /** Called when the session is no longer valid (set by panel.js). */
   signOut: null,

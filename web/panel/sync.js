@@ -7,7 +7,8 @@
 import { ApiError, everyPage } from '/lib/api.js';
 import { live } from '/lib/live.js';
 import { $, state, api, mine } from '/panel/state.js';
-import { noticeNew, renderList, renderMeters } from '/panel/list.js';
+import { label, noticeNew, renderList, renderMeters } from '/panel/list.js';
+import { notifyReply } from '/panel/notify.js';
 import { addEntries, applyRead, closeView, fetchEntries, renderHeader } from '/panel/timeline.js';
 import { applyPushedSuggestions, loadSuggestions } from '/panel/suggestion.js';
 
@@ -86,7 +87,10 @@ export function applyConversation(conv) {
 export function applyEntries(id, entries) {
   const c = state.conversations.get(id);
   for (const e of entries) {
-    if (!c || e.seq <= c.last_seq) continue;
+    if (!c) continue;
+    // Before the seq check: the conversation's own frame may have told its last_seq first.
+    if (e.type === 'message' && e.author.kind === 'visitor') notifyReply(c, label(c), e);
+    if (e.seq <= c.last_seq) continue;
     c.last_seq = e.seq;
     if (e.type === 'message' && e.author.kind !== 'system') { c.last_author = e.author; c.last_message_at = e.at; }
   }
