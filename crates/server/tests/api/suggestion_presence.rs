@@ -2,14 +2,10 @@
 //! expert receives carries the playbook's suggestion decided with that presence.
 
 use ebb_core::ExpertStatus;
-use serde_json::Value;
 
 use crate::helpers::{id_of, per_backend};
+use crate::presence::is_presence;
 use crate::ws_client::{Ws, admin};
-
-fn is_presence(online: bool) -> impl Fn(&Value) -> bool {
-    move |f| f["type"] == "presence" && f["online"] == online
-}
 
 per_backend! {
     async fn a_presence_frame_carries_the_suggestion_decided_with_it(app, b) {
