@@ -2,7 +2,7 @@
 // slot and queue meters, and the notice of newly assigned conversations.
 
 import { h, relative, when } from '/lib/api.js';
-import { $, state, announce } from '/panel/state.js';
+import { $, state, announce, awaitsReply } from '/panel/state.js';
 import { notifyAssigned, updateTitle } from '/panel/notify.js';
 
 /** A short name for the conversation's visitor. */
@@ -33,7 +33,7 @@ function item(c) {
   } else if (c.state.wake === 'visitor_replied') {
     notes.push(h('span', { class: 'tag replied', text: 'Visitor replied' }));
   }
-  if (c.state.status !== 'snoozed' && c.last_author && c.last_author.kind === 'visitor') notes.push(h('span', { class: 'tag waiting', text: 'awaits you' }));
+  if (awaitsReply(c)) notes.push(h('span', { class: 'tag waiting', text: 'awaits you' }));
   if (c.last_message_at) notes.push(h('time', { datetime: c.last_message_at, class: 'muted', text: relative(c.last_message_at) }));
   const button = h('button', {
     type: 'button', class: 'conv-item', 'aria-current': c.id === state.selected ? 'true' : undefined, 'data-id': c.id,

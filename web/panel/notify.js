@@ -2,7 +2,7 @@
 // (once they allowed them), an optional short generated beep, and the tab title counting
 // the conversations that await their reply. The settings stay in this browser.
 
-import { $, state } from '/panel/state.js';
+import { $, state, awaitsReply } from '/panel/state.js';
 
 const KEY = 'ebb:panel:notify';
 const TITLE = 'Ebb · Expert panel';
@@ -20,10 +20,9 @@ function read() {
 
 function save() { localStorage.setItem(KEY, JSON.stringify(settings)); }
 
-/** Conversations the expert holds whose last message is the visitor's. */
+/** How many of the expert's conversations await their reply (the list's "awaits you"). */
 export function awaiting() {
-  return [...state.conversations.values()]
-    .filter((c) => c.state.status === 'assigned' && c.last_author && c.last_author.kind === 'visitor').length;
+  return [...state.conversations.values()].filter(awaitsReply).length;
 }
 
 /** The tab title: "(n) ..." while n conversations await the expert's reply. */

@@ -191,7 +191,7 @@ function wire() {
   wireComposer();
   wireDialogs();
   document.addEventListener('visibilitychange', () => { if (!document.hidden) markRead(); });
-  wireNotify({ open: select });
+  wireNotify({ open: (id) => { showView('conversations'); select(id); } });
   wireShortcuts();
 }
 

@@ -64,3 +64,8 @@ export function mine(conv) {
   const owner = s.expert || s.for_expert;
   return !!state.me && owner === state.me.id && s.status !== 'closed';
 }
+
+/** Does `conv` await the expert's reply (not snoozed, and the visitor wrote last)? */
+export function awaitsReply(conv) {
+  return conv.state.status !== 'snoozed' && !!conv.last_author && conv.last_author.kind === 'visitor';
+}
