@@ -1,8 +1,9 @@
 // The conversation list (active, coming back, snoozed) with visitor presence dots, the
-// slot and queue meters, and the title badge and sound for newly assigned conversations.
+// slot and queue meters, and the notice of newly assigned conversations.
 
 import { h, relative, when } from '/lib/api.js';
-import { $, state, announce } from '/panel/state.js';
+import { $, state, announce, awaitsReply } from '/panel/state.js';
+import { notifyAssigned, updateTitle } from '/panel/notify.js';
 
 /** A short name for the conversation's visitor. */
 export function label(c) { return `Visitor ${c.visitor_id.slice(-4).toUpperCase()}`; }
@@ -32,7 +33,7 @@ function item(c) {
   } else if (c.state.wake === 'visitor_replied') {
     notes.push(h('span', { class: 'tag replied', text: 'Visitor replied' }));
   }
-  if (c.state.status !== 'snoozed' && c.last_author && c.last_author.kind === 'visitor') notes.push(h('span', { class: 'tag waiting', text: 'awaits you' }));
+  if (awaitsReply(c)) notes.push(h('span', { class: 'tag waiting', text: 'awaits you' }));
   if (c.last_message_at) notes.push(h('time', { datetime: c.last_message_at, class: 'muted', text: relative(c.last_message_at) }));
   const button = h('button', {
     type: 'button', class: 'conv-item', 'aria-current': c.id === state.selected ? 'true' : undefined, 'data-id': c.id,
@@ -52,6 +53,7 @@ export function renderList() {
     $(`list-${name}`).replaceChildren(...list.map(item));
     if (!list.length) $(`list-${name}`).append(h('li', { class: 'none muted', text: name === 'snoozed' ? 'Nothing snoozed.' : 'None.' }));
   }
+  updateTitle();
 }
 
 /** Shows the slot and queue figures the server sent. */
@@ -60,43 +62,12 @@ export function renderMeters() {
   $('queue').textContent = String(state.queue);
 }
 
-/** Title badge, announcement and a short sound when a conversation is newly assigned. */
+/** Announces and notifies conversations newly assigned to the expert. */
 export function noticeNew() {
   const assigned = [...state.conversations.values()].filter((c) => c.state.status === 'assigned');
   if (state.known === null) { state.known = new Set(assigned.map((c) => c.id)); return; }
-  let fresh = 0;
-  for (const c of assigned) {
-    if (!state.known.has(c.id)) { state.known.add(c.id); if (c.id !== state.selected || document.hidden) fresh += 1; }
-  }
+  const fresh = assigned.filter((c) => !state.known.has(c.id));
+  for (const c of fresh) { state.known.add(c.id); notifyAssigned(c, label(c)); }
   for (const id of [...state.known]) if (!assigned.some((c) => c.id === id)) state.known.delete(id);
-  if (!fresh) return;
-  state.unseen += fresh;
-  updateTitle();
-  announce(`${fresh} new conversation${fresh > 1 ? 's' : ''} assigned to you.`);
-  beep();
-}
-
-/** The page title, with the count of unseen new conversations. */
-export function updateTitle() {
-  document.title = state.unseen ? `(${state.unseen}) New conversation · Ebb` : 'Ebb · Expert panel';
-}
-
-let audio;
-function beep() {
-  try {
-    audio = audio || new AudioContext();
-    if (audio.state !== 'running') return;
-    const osc = audio.createOscillator();
-    const gain = audio.createGain();
-    gain.gain.value = 0.05;
-    osc.frequency.value = 880;
-    osc.connect(gain).connect(audio.destination);
-    osc.start();
-    osc.stop(audio.currentTime + 0.15);
-  } catch { /* no sound: the title badge is enough */ }
-}
-
-/** Sound needs a user gesture first: call on the first pointer press. */
-export function unlockSound() {
-  try { audio = audio || new AudioContext(); audio.resume(); } catch { /* no sound */ }
+  if (fresh.length) announce(`${fresh.length} new conversation${fresh.length > 1 ? 's' : ''} assigned to you.`);
 }

@@ -4,7 +4,7 @@
 
 import { call } from '/lib/api.js';
 import { $, state, api, announce, suggestionFor, TOKEN_KEY } from '/panel/state.js';
-import { renderMeters, unlockSound, updateTitle } from '/panel/list.js';
+import { renderMeters } from '/panel/list.js';
 import { loadSavedReplies } from '/panel/suggestion.js';
 import { markRead, select } from '/panel/timeline.js';
 import { loadList, startLive } from '/panel/sync.js';
@@ -12,6 +12,8 @@ import { sendReply, typing } from '/panel/composer.js';
 import { closeMenu, menuKeys, openCustom, openMenu, snooze, submitCustom } from '/panel/snooze.js';
 import { askClose, confirmClose } from '/panel/close.js';
 import { earningsView } from '/panel/earnings.js';
+import { wireNotify } from '/panel/notify.js';
+import { wireShortcuts } from '/panel/shortcuts.js';
 
 async function start() {
   const params = new URLSearchParams(location.search);
@@ -188,22 +190,9 @@ function wire() {
   });
   wireComposer();
   wireDialogs();
-  document.addEventListener('visibilitychange', () => {
-    if (document.hidden) return;
-    markRead();
-    if (state.selected) { state.unseen = 0; updateTitle(); }
-  });
-  // Alt+ArrowDown / Alt+ArrowUp: next / previous conversation.
-  document.addEventListener('keydown', (e) => {
-    if (!e.altKey || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp')) return;
-    const ids = [...document.querySelectorAll('.conv-item')].map((b) => b.dataset.id);
-    if (!ids.length) return;
-    e.preventDefault();
-    const i = ids.indexOf(state.selected);
-    const next = e.key === 'ArrowDown' ? (i + 1) % ids.length : (i - 1 + ids.length) % ids.length;
-    select(ids[next]);
-  });
-  document.addEventListener('pointerdown', unlockSound, { once: true });
+  document.addEventListener('visibilitychange', () => { if (!document.hidden) markRead(); });
+  wireNotify({ open: (id) => { showView('conversations'); select(id); } });
+  wireShortcuts();
 }
 
 wire();

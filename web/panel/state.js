@@ -32,7 +32,6 @@ export const state = {
   /** The longest snooze the brand allows, in days, when the server tells it. */
   maxSnoozeDays: null,
   known: null,
-  unseen: 0,
   live: null,
   /** Called when the session is no longer valid (set by panel.js). */
   signOut: null,
@@ -64,4 +63,9 @@ export function mine(conv) {
   const s = conv.state;
   const owner = s.expert || s.for_expert;
   return !!state.me && owner === state.me.id && s.status !== 'closed';
+}
+
+/** Does `conv` await the expert's reply (not snoozed, and the visitor wrote last)? */
+export function awaitsReply(conv) {
+  return conv.state.status !== 'snoozed' && !!conv.last_author && conv.last_author.kind === 'visitor';
 }

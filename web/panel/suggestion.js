@@ -21,10 +21,39 @@ export async function loadSavedReplies() {
   state.savedReplies = res.saved_replies.map((r) => ({ key: r.key, title: r.title, body: r.body }));
 }
 
+// Answers to GET /suggestions and presence frames are applied in the order they were asked
+// or received: an answer never undoes a newer one, nor what a later frame said.
+let asked = 0;
+let answered = 0;
+/** Conversation id -> the ticket of the presence frame that last set its suggestion. */
+const pushed = new Map();
+
 /** Loads the server's suggestions for every conversation the expert holds. */
 export async function loadSuggestions() {
+  asked += 1;
+  const ticket = asked;
   const res = await api('GET', '/suggestions');
-  state.suggestions = res.suggestions || {};
+  if (ticket < answered) return;
+  answered = ticket;
+  const next = res.suggestions || {};
+  for (const [id, at] of pushed) {
+    if (at < ticket) pushed.delete(id);
+    else if (state.suggestions[id]) next[id] = state.suggestions[id];
+    else delete next[id];
+  }
+  state.suggestions = next;
+}
+
+/** Takes the suggestions a presence frame carried for the conversations with `visitor`:
+ * the server decided them with that presence, so they change with the dot. */
+export function applyPushedSuggestions(visitor, suggestions) {
+  asked += 1;
+  for (const c of state.conversations.values()) {
+    if (c.visitor_id !== visitor) continue;
+    pushed.set(c.id, asked);
+    if (suggestions[c.id]) state.suggestions[c.id] = suggestions[c.id];
+    else delete state.suggestions[c.id];
+  }
 }
 
 /** The saved reply a suggestion goes with: as the server sent it, else from the brand's list. */

@@ -2,14 +2,15 @@
 // seq, conversation states, presence, typing, read markers) are applied to the state as
 // they come; the lists are fetched over HTTP only on (re)connect, while the socket is down,
 // and when a frame names a conversation the panel did not know. Suggestions and meters are
-// re-read when a frame changes a conversation.
+// re-read when a frame changes a conversation; presence frames carry the suggestions.
 
 import { ApiError, everyPage } from '/lib/api.js';
 import { live } from '/lib/live.js';
 import { $, state, api, mine } from '/panel/state.js';
-import { noticeNew, renderList, renderMeters } from '/panel/list.js';
+import { label, noticeNew, renderList, renderMeters } from '/panel/list.js';
+import { notifyReply } from '/panel/notify.js';
 import { addEntries, applyRead, closeView, fetchEntries, renderHeader } from '/panel/timeline.js';
-import { loadSuggestions } from '/panel/suggestion.js';
+import { applyPushedSuggestions, loadSuggestions } from '/panel/suggestion.js';
 
 /** Every page of a list endpoint of the expert API. */
 function allPages(path, key) {
@@ -86,7 +87,10 @@ export function applyConversation(conv) {
 export function applyEntries(id, entries) {
   const c = state.conversations.get(id);
   for (const e of entries) {
-    if (!c || e.seq <= c.last_seq) continue;
+    if (!c) continue;
+    // Before the seq check: the conversation's own frame may have told its last_seq first.
+    if (e.type === 'message' && e.author.kind === 'visitor') notifyReply(c, label(c), e);
+    if (e.seq <= c.last_seq) continue;
     c.last_seq = e.seq;
     if (e.type === 'message' && e.author.kind !== 'system') { c.last_author = e.author; c.last_message_at = e.at; }
   }
@@ -101,12 +105,15 @@ export function applyResult(res) {
   applyConversation(res.conversation);
 }
 
-function applyPresence(visitor, online) {
+/** A presence frame: the dot, and the suggestions the server sent with it (re-read when
+ * it sent none). */
+function applyPresence({ visitor, online, suggestions }) {
   state.online.set(visitor, online);
   for (const c of state.conversations.values()) if (c.visitor_id === visitor) c.visitor_online = online;
+  if (suggestions) applyPushedSuggestions(visitor, suggestions);
+  else refreshSoon();
   renderList();
   renderHeader();
-  refreshSoon();
 }
 
 let typingTimer = 0;
@@ -131,7 +138,7 @@ function onFrame(ev) {
     case 'hello': resume().catch(() => {}); break;
     case 'entry': applyEntries(ev.conversation, [ev.entry]); break;
     case 'conversation': applyConversation(ev.conversation); break;
-    case 'presence': applyPresence(ev.visitor, ev.online); break;
+    case 'presence': applyPresence(ev); break;
     case 'typing': showTyping(ev); break;
     case 'read': if (ev.conversation === state.selected) applyRead(ev.by, ev.seq); break;
     default:

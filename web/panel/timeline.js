@@ -3,7 +3,7 @@
 
 import { h, when } from '/lib/api.js';
 import { $, state, api, current } from '/panel/state.js';
-import { label, presence, renderList, updateTitle } from '/panel/list.js';
+import { label, presence, renderList } from '/panel/list.js';
 import { renderSaved, renderSuggestion } from '/panel/suggestion.js';
 
 const ASSIGN_TEXT = { new: 'Assigned to you', reattributed: 'Back to you: the visitor replied', snooze_expired: 'Back to you: the snooze ended' };
@@ -14,8 +14,6 @@ export async function select(id) {
   state.entries = [];
   state.seq = 0;
   state.read = { visitor: 0, expert: 0 };
-  state.unseen = 0;
-  updateTitle();
   $('timeline').replaceChildren();
   $('typing').textContent = '';
   $('empty').hidden = true;

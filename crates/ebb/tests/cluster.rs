@@ -133,6 +133,8 @@ async fn a_visitor_and_an_expert_on_different_nodes_see_each_other_live() {
         })
         .await;
     assert_eq!(offline["visitor"], online["visitor"]);
+    // The suggestion comes with it, decided on this node with this presence.
+    assert_eq!(offline["suggestions"][&id]["step"], "reply", "{offline}");
     assert!(LEASE_MS < PATIENCE.as_millis() as u64);
 
     // The visitor reconnects to node 2 and resumes: nothing acknowledged is missing.

@@ -24,6 +24,7 @@ pub mod provision;
 pub mod receipts;
 pub mod scheduler;
 pub mod shutdown;
+pub mod suggestions;
 pub mod telemetry;
 pub mod web;
 pub mod webhooks;

@@ -16,7 +16,7 @@ use super::frames::{ClientFrame, ServerFrame};
 use crate::api::MAX_PAGE;
 use crate::auth::Principal;
 use crate::bus::{Control, Hint, Signal};
-use crate::{ApiError, AppState, receipts};
+use crate::{ApiError, AppState, receipts, suggestions};
 
 /// Most conversations one `resume` may name.
 pub const MAX_RESUME: usize = 500;
@@ -379,15 +379,10 @@ impl Connection {
                 brand,
                 visitor,
                 online,
-            } => {
-                if !self.sees_presence_of(*brand, *visitor).await {
-                    return Ok(());
-                }
-                ServerFrame::Presence {
-                    visitor: *visitor,
-                    online: *online,
-                }
-            }
+            } => match self.presence_frame(*brand, *visitor, *online).await {
+                Some(frame) => frame,
+                None => return Ok(()),
+            },
             Signal::Typing { at, from, typing } => {
                 let own_side = *from == self.principal.side()
                     && !matches!(self.principal, Principal::Admin(_));
@@ -422,24 +417,30 @@ impl Connection {
         }
     }
 
-    async fn sees_presence_of(
+    /// The `presence` frame this connection gets for `visitor`, if it sees them: an admin
+    /// the whole brand, an expert the visitors of their conversations, with the playbook's
+    /// suggestions for those conversations decided with this `online`.
+    async fn presence_frame(
         &mut self,
         brand: ebb_core::BrandId,
         visitor: ebb_core::VisitorId,
-    ) -> bool {
+        online: bool,
+    ) -> Option<ServerFrame> {
         if brand != self.principal.brand_id() {
-            return false;
+            return None;
         }
-        match &self.principal {
-            Principal::Visitor { .. } => false,
-            Principal::Admin(_) => true,
-            Principal::Expert(e) => match self.state.store.conn().await {
-                Ok(mut conn) => conversations::for_expert(&mut conn, brand, e.id)
-                    .await
-                    .is_ok_and(|list| list.iter().any(|c| c.visitor_id == visitor)),
-                Err(_) => false,
-            },
-        }
+        let suggestions = match &self.principal {
+            Principal::Visitor { .. } => return None,
+            Principal::Admin(_) => None,
+            Principal::Expert(e) => {
+                suggestions::with_visitor(&self.state, brand, e.id, visitor, online).await?
+            }
+        };
+        Some(ServerFrame::Presence {
+            visitor,
+            online,
+            suggestions,
+        })
     }
 }
 

@@ -7,6 +7,7 @@ use ebb_store::reads::Side;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::api::expert::lifecycle::SuggestionView;
 use crate::auth::Principal;
 use crate::error::Problem;
 
@@ -65,6 +66,11 @@ pub enum ServerFrame {
         visitor: VisitorId,
         /// Online now?
         online: bool,
+        /// For an expert: the playbook's suggestion for each of their assigned
+        /// conversations with this visitor, decided with this presence (absent for admins,
+        /// or when it could not be read: then ask `GET /suggestions`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        suggestions: Option<HashMap<ConversationId, SuggestionView>>,
     },
     /// A side started or stopped typing.
     Typing {

@@ -31,6 +31,7 @@ mod skeleton;
 mod snapshots;
 mod snooze;
 mod snooze_budget;
+mod suggestion_presence;
 mod tags;
 mod transfer;
 mod webhooks;

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, id_of, per_backend};
 use crate::ws_client::Ws;
 
-fn is_presence(online: bool) -> impl Fn(&Value) -> bool {
+/// Matches a `presence` frame saying `online`.
+pub(crate) fn is_presence(online: bool) -> impl Fn(&Value) -> bool {
     move |f| f["type"] == "presence" && f["online"] == online
 }
 

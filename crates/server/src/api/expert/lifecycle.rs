@@ -7,13 +7,12 @@ use axum::Json;
 use axum::extract::State;
 use ebb_core::playbook::{self, Step, Suggestion};
 use ebb_core::{Actor, BudgetState, ConversationId, MessageBody, SnoozeChoice};
-use ebb_store::brands;
 use ebb_store::saved_replies::{self, SavedReply};
 use serde::{Deserialize, Serialize};
 
 use crate::api::{ApiJson, ApiPath, ConversationWithEntries};
 use crate::auth::ExpertAuth;
-use crate::{ApiError, AppState, desk};
+use crate::{ApiError, AppState, desk, suggestions};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -148,22 +147,10 @@ async fn suggestions(
     ExpertAuth(expert): ExpertAuth,
 ) -> Result<Json<Suggestions>, ApiError> {
     let mut conn = state.store.conn().await?;
-    let brand = brands::by_id(&mut conn, expert.brand_id)
-        .await?
-        .ok_or(ApiError::NotFound("brand"))?;
     let mine = ebb_store::conversations::for_expert(&mut conn, expert.brand_id, expert.id).await?;
-    let replies = saved_replies::list(&mut conn, expert.brand_id).await?;
-    drop(conn);
-    let now = state.clock.now();
-    let budget = brand.settings.budget();
-    let suggestions = mine
-        .iter()
-        .filter_map(|c| {
-            let online = state.presence.is_online(c.brand_id, c.visitor_id);
-            let suggestion = playbook::suggest(c, online, budget, now)?;
-            Some((c.id, SuggestionView::new(suggestion, &replies)))
-        })
-        .collect();
+    let presence = &state.presence;
+    let online = |c: &ebb_core::Conversation| presence.is_online(c.brand_id, c.visitor_id);
+    let suggestions = suggestions::of(&state, &mut conn, expert.brand_id, &mine, online).await?;
     Ok(Json(Suggestions { suggestions }))
 }
 
