@@ -25,7 +25,14 @@ enum Claim<'a> {
 /// twice changes nothing the second time.
 pub async fn expire_snooze(state: &AppState, job: &Job) -> Result<Option<Outcome>, ApiError> {
     let command = Command::ExpireSnooze;
-    wake_once(state, job.brand, job.conversation, command, Claim::Leased(job)).await
+    wake_once(
+        state,
+        job.brand,
+        job.conversation,
+        command,
+        Claim::Leased(job),
+    )
+    .await
 }
 
 /// The visitor's widget connected on this node: wakes each of their conversations snoozed
@@ -43,7 +50,10 @@ pub async fn visitor_back(
     let mut woken = 0;
     for id in ids {
         let command = Command::VisitorReturned { visitor };
-        if wake_once(state, brand, id, command, Claim::Return).await?.is_some() {
+        if wake_once(state, brand, id, command, Claim::Return)
+            .await?
+            .is_some()
+        {
             woken += 1;
             metrics::counter!("ebb_return_wakes_total").increment(1);
         }

@@ -33,6 +33,7 @@ mod snooze;
 mod snooze_budget;
 mod tags;
 mod transfer;
+mod wake_on_return;
 mod webhooks;
 mod ws_client;
 mod ws_frames;
