@@ -1,5 +1,6 @@
-//! The expert's lifecycle actions: snooze (3 hours, 1 day, a chosen instant, or until the visitor is back), close with
-//! an optional goodbye, the brand's saved replies, and the playbook's suggested next step.
+//! The expert's lifecycle actions: snooze (3 hours, 1 day, a chosen instant, or until the
+//! visitor is back), close with an optional goodbye, the brand's saved replies, and the
+//! playbook's suggested next step.
 
 use std::collections::HashMap;
 
