@@ -26,10 +26,14 @@ const expired = (c) => c.state.wake === 'snooze_expired';
 
 function item(c) {
   const notes = [];
-  if (c.state.status === 'snoozed') {
+  if (c.state.status === 'snoozed' && c.state.until_return) {
+    notes.push(h('span', { class: 'wake return', text: `until the visitor is back · at most ${when(c.state.until)}` }));
+  } else if (c.state.status === 'snoozed') {
     notes.push(h('span', { class: 'wake', text: `wakes ${when(c.state.until)} (${relative(c.state.until)})` }));
   } else if (expired(c)) {
     notes.push(h('span', { class: 'tag expired', text: `Snooze ended · snoozed ${c.snooze_count}×` }));
+  } else if (c.state.wake === 'visitor_returned') {
+    notes.push(h('span', { class: 'tag replied', text: 'Visitor is back' }));
   } else if (c.state.wake === 'visitor_replied') {
     notes.push(h('span', { class: 'tag replied', text: 'Visitor replied' }));
   }

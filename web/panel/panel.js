@@ -159,7 +159,7 @@ function wireComposer() {
   $('snooze-menu').addEventListener('keydown', menuKeys);
   $('snooze-menu').addEventListener('click', (e) => {
     const kind = e.target.closest('[data-snooze]')?.dataset.snooze;
-    if (kind === 'custom') openCustom();
+    if (kind === 'custom' || kind === 'until_return') openCustom(kind);
     else if (kind) snooze({ kind });
   });
   document.addEventListener('click', (e) => { if (!e.target.closest('.menu-wrap')) closeMenu(false); });

@@ -1,11 +1,22 @@
-// Snoozing: the "Snooze" menu (3 hours, 1 day, a chosen moment) with its keyboard
-// handling, and the date picker dialog. The server checks the brand's limits; the picker
-// shows the longest snooze only when the server tells it.
+// Snoozing: the "Snooze" menu (3 hours, 1 day, a chosen moment, or until the visitor is
+// back with an at-most moment) with its keyboard handling, and the date picker dialog. The
+// server checks the brand's limits; the picker shows the longest snooze the server tells it.
 
 import { $, state, api, announce } from '/panel/state.js';
 import { applyResult } from '/panel/sync.js';
 
 const DAY_MS = 86400000;
+/** What the picker chooses: `custom` (a moment) or `until_return` (its at-most moment). */
+let pickFor = 'custom';
+const PICKER = {
+  custom: { title: 'Snooze until…', label: 'Date and time (your local time)', days: 1, hint: '' },
+  until_return: {
+    title: 'Snooze until the visitor is back',
+    label: 'At the latest (your local time)',
+    days: 3,
+    hint: 'It comes back to you as soon as the visitor is on the site again, or at this moment if they stay away. ',
+  },
+};
 
 /** Snoozes the open conversation with `choice`; true when the server accepted it. */
 export async function snooze(choice) {
@@ -51,16 +62,21 @@ export function menuKeys(e) {
 function pad(n) { return String(n).padStart(2, '0'); }
 function localInput(d) { return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`; }
 
-/** Opens the date picker, bounded by the brand's longest snooze (from `/me`). */
-export function openCustom() {
+/** Opens the date picker for `kind` (`custom` or `until_return`), bounded by the brand's
+ * longest snooze (from `/me`). */
+export function openCustom(kind = 'custom') {
   closeMenu();
+  pickFor = kind;
+  const picker = PICKER[kind];
   const now = Date.now();
   const input = $('custom-when');
   const max = now + state.maxSnoozeDays * DAY_MS;
   input.min = localInput(new Date(now + 60000));
   input.max = localInput(new Date(max));
-  input.value = localInput(new Date(Math.min(now + DAY_MS, max)));
-  $('custom-hint').textContent = `Any time from now up to ${state.maxSnoozeDays} days ahead.`;
+  input.value = localInput(new Date(Math.min(now + picker.days * DAY_MS, max)));
+  $('custom-title').textContent = picker.title;
+  $('custom-when-label').textContent = picker.label;
+  $('custom-hint').textContent = `${picker.hint}Any time from now up to ${state.maxSnoozeDays} days ahead.`;
   $('custom-error').textContent = '';
   $('custom-dialog').showModal();
   input.focus();
@@ -75,7 +91,8 @@ export async function submitCustom(e) {
     $('custom-error').textContent = 'Pick a moment in the future.';
     return;
   }
-  const ok = await snooze({ kind: 'until', until: until.toISOString() });
+  const at = until.toISOString();
+  const ok = await snooze(pickFor === 'until_return' ? { kind: 'until_return', at_most: at } : { kind: 'until', until: at });
   if (ok) $('custom-dialog').close();
   else $('custom-error').textContent = $('reply-error').textContent;
 }

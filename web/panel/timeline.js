@@ -6,7 +6,8 @@ import { $, state, api, current } from '/panel/state.js';
 import { label, presence, renderList } from '/panel/list.js';
 import { renderSaved, renderSuggestion } from '/panel/suggestion.js';
 
-const ASSIGN_TEXT = { new: 'Assigned to you', reattributed: 'Back to you: the visitor replied', snooze_expired: 'Back to you: the snooze ended' };
+const WOKEN_TEXT = { visitor_replied: 'Woke up: the visitor replied', visitor_returned: 'Woke up: the visitor is back on the site' };
+const ASSIGN_TEXT = { new: 'Assigned to you', reattributed: 'Back to you: the visitor replied', snooze_expired: 'Back to you: the snooze ended', visitor_returned: 'Back to you: the visitor is back' };
 
 /** Opens conversation `id`: loads its timeline over HTTP, then follows it live. */
 export async function select(id) {
@@ -98,8 +99,8 @@ function renderEntry(e) {
   switch (e.type) {
     case 'started': text = 'Conversation started'; break;
     case 'assigned': text = ASSIGN_TEXT[e.reason] || 'Assigned'; break;
-    case 'snoozed': text = `Snoozed until ${when(e.until)} (snooze ${e.count})`; break;
-    case 'woken': text = e.reason === 'visitor_replied' ? 'Woke up: the visitor replied' : 'Woke up: the snooze ended'; break;
+    case 'snoozed': text = e.until_return ? `Snoozed until the visitor is back, at most until ${when(e.until)} (snooze ${e.count})` : `Snoozed until ${when(e.until)} (snooze ${e.count})`; break;
+    case 'woken': text = WOKEN_TEXT[e.reason] || 'Woke up: the snooze ended'; break;
     case 'closed': text = 'Conversation closed'; break;
     case 'transferred': text = transferText(e); break;
     default: text = e.type;

@@ -122,6 +122,9 @@ impl Conversation {
                 budget,
             } => next.on_snooze(entries, expert, choice, (max, budget), now)?,
             Command::ExpireSnooze => next.on_expire_snooze(entries, now)?,
+            Command::VisitorReturned { visitor } => {
+                next.on_visitor_returned(entries, visitor, now)?
+            }
             Command::Release => next.on_release(entries, now)?,
             Command::Unassign { by } => next.on_unassign(entries, by, now)?,
             Command::Reassign { by, to, slots } => next.on_reassign(entries, by, to, slots, now)?,

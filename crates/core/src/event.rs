@@ -17,6 +17,8 @@ pub enum WakeReason {
     SnoozeExpired,
     /// Its expert was disabled while holding it: passed on to the team.
     PassedOn,
+    /// It was snoozed until the visitor is back, and the visitor came back on the site.
+    VisitorReturned,
 }
 
 /// Why a conversation was given to an expert.
@@ -32,6 +34,8 @@ pub enum AssignReason {
     SnoozeExpired,
     /// An admin gave it to this expert by hand.
     Manual,
+    /// The visitor came back on the site during a snooze until their return.
+    VisitorReturned,
 }
 
 impl From<Option<WakeReason>> for AssignReason {
@@ -40,6 +44,7 @@ impl From<Option<WakeReason>> for AssignReason {
             None | Some(WakeReason::PassedOn) => Self::New,
             Some(WakeReason::VisitorReplied) => Self::Reattributed,
             Some(WakeReason::SnoozeExpired) => Self::SnoozeExpired,
+            Some(WakeReason::VisitorReturned) => Self::VisitorReturned,
         }
     }
 }
@@ -80,6 +85,10 @@ pub enum Event {
         until: Instant,
         /// How many times it has been snoozed, this one included.
         count: u32,
+        /// True when it also wakes as soon as the visitor is back (`until` is then the
+        /// at-most deadline).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        until_return: bool,
     },
     /// The snooze ended; the conversation waits for its expert's next free slot.
     Woken {

@@ -127,7 +127,13 @@ pub fn suggest(
     let step = match (wake, conv.last_author, conv.awaiting_since) {
         // Back from a silent snooze; once the visitor writes again the count is 0 and the
         // usual rules apply (the visitor waits for a reply).
-        (Some(WakeReason::SnoozeExpired), _, _) if silent > 0 => after_snoozes(),
+        // Back because the visitor is on the site again: remind them you are here.
+        (Some(WakeReason::VisitorReturned), _, _) if visitor_online && !budget.spent(silent) => {
+            Step::Nudge
+        }
+        (Some(WakeReason::SnoozeExpired | WakeReason::VisitorReturned), _, _) if silent > 0 => {
+            after_snoozes()
+        }
         (_, Some(Author::Expert(_)), Some(since)) => {
             let waited = now - since;
             let nudged = conv.last_message_at.is_some_and(|last| last > since);

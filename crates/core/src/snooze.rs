@@ -1,5 +1,6 @@
-//! Snooze rules: the three choices, the limits on a custom date, and the brand's snooze
-//! budget (how many silent returns in a row before closing is due).
+//! Snooze rules: the choices (three hours, a day, a date, or until the visitor is back with
+//! an at-most date), the limits on a date, and the brand's snooze budget (how many silent
+//! returns in a row before closing is due).
 
 use serde::{Deserialize, Serialize};
 use time::Duration;
@@ -22,6 +23,14 @@ pub enum SnoozeChoice {
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         until: Instant,
     },
+    /// Until the visitor is back on the site, or at the latest `at_most` (bounded like a
+    /// chosen instant).
+    UntilReturn {
+        /// When the snooze ends if the visitor has not come back by then.
+        #[serde(with = "crate::instant::rfc3339")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+        at_most: Instant,
+    },
 }
 
 impl SnoozeChoice {
@@ -30,7 +39,7 @@ impl SnoozeChoice {
         let until = match self {
             Self::ThreeHours => now + Duration::hours(3),
             Self::OneDay => now + Duration::days(1),
-            Self::Until { until } => until,
+            Self::Until { until } | Self::UntilReturn { at_most: until } => until,
         };
         if until <= now {
             return Err(DomainError::SnoozeInPast);
@@ -41,6 +50,11 @@ impl SnoozeChoice {
             });
         }
         Ok(until)
+    }
+
+    /// True when the snooze also ends as soon as the visitor is back.
+    pub fn wakes_on_return(self) -> bool {
+        matches!(self, Self::UntilReturn { .. })
     }
 }
 
@@ -172,6 +186,25 @@ mod tests {
             at(NOW + Duration::days(30) + Duration::seconds(1)),
             Err(DomainError::SnoozeTooFar { max_days: 30 })
         );
+    }
+
+    #[test]
+    fn until_return_is_bounded_like_a_date_and_wakes_on_return() {
+        let max = Duration::days(30);
+        let at_most = |at_most| SnoozeChoice::UntilReturn { at_most }.resolve(NOW, max);
+        assert_eq!(at_most(NOW), Err(DomainError::SnoozeInPast));
+        assert_eq!(
+            at_most(NOW + Duration::days(2)),
+            Ok(NOW + Duration::days(2))
+        );
+        assert_eq!(
+            at_most(NOW + Duration::days(30) + Duration::seconds(1)),
+            Err(DomainError::SnoozeTooFar { max_days: 30 })
+        );
+        let back = SnoozeChoice::UntilReturn { at_most: NOW };
+        assert!(back.wakes_on_return());
+        assert!(!SnoozeChoice::OneDay.wakes_on_return());
+        assert!(!SnoozeChoice::Until { until: NOW }.wakes_on_return());
     }
 
     #[test]

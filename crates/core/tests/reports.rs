@@ -45,6 +45,7 @@ fn rows(conversations: &[Vec<(u8, i64)>]) -> Vec<Vec<ReportEvent>> {
                         expert,
                         until: at + Duration::hours(1),
                         count: 1,
+                        until_return: false,
                     },
                     _ => Event::Closed {
                         by: ebb_core::Actor::Expert(expert),
@@ -103,6 +104,7 @@ proptest! {
                 expert: ExpertId(Uuid::from_u128(7)),
                 until: last.at + Duration::hours(1),
                 count: 1,
+                until_return: false,
             },
             ..last
         });

@@ -8,6 +8,7 @@ pub mod earnings;
 mod lifecycle;
 mod team;
 mod transfer;
+mod wake;
 
 use std::future::Future;
 
@@ -17,9 +18,10 @@ use ebb_core::{
     ExpertId, Instant, MessageBody, VisitorId,
 };
 use ebb_store::{Handle, Tx, brands, conversations, events, experts, jobs};
-pub use lifecycle::{admin_move, close, expire_snooze, release_stranded, snooze};
+pub use lifecycle::{admin_move, close, release_stranded, snooze};
 pub use team::{ExpertUpdate, log_out, offline_without_sessions, set_status, update_expert};
 pub use transfer::transfer;
+pub use wake::{expire_snooze, visitor_back};
 
 use crate::bus::Hint;
 use crate::{ApiError, AppState};

@@ -16,7 +16,9 @@ use crate::timefmt::{from_micros, from_micros_opt, to_micros};
 use crate::{Handle, Result, StoreError, rows};
 
 mod pages;
+mod returns;
 pub use pages::{for_brand, page_for_visitor};
+pub use returns::return_snoozes;
 
 #[derive(sqlx::FromRow)]
 struct ConversationRow {
@@ -36,11 +38,12 @@ struct ConversationRow {
     last_message_at: Option<i64>,
     awaiting_since: Option<i64>,
     created_at: i64,
+    wake_on_return: i64,
 }
 
 const COLUMNS: &str = "id, brand_id, visitor_id, status, expert_id, wake, snoozed_until, \
     snooze_count, silent_expiries, closed_by, closed_at, last_seq, last_author, last_message_at, \
-    awaiting_since, created_at";
+    awaiting_since, created_at, wake_on_return";
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("conversation {what}"))
@@ -51,6 +54,7 @@ fn wake_text(wake: Option<WakeReason>) -> Option<&'static str> {
         WakeReason::VisitorReplied => "visitor_replied",
         WakeReason::SnoozeExpired => "snooze_expired",
         WakeReason::PassedOn => "passed_on",
+        WakeReason::VisitorReturned => "visitor_returned",
     })
 }
 
@@ -59,6 +63,7 @@ fn parse_wake(text: Option<&str>) -> Result<Option<WakeReason>> {
         "visitor_replied" => Ok(WakeReason::VisitorReplied),
         "snooze_expired" => Ok(WakeReason::SnoozeExpired),
         "passed_on" => Ok(WakeReason::PassedOn),
+        "visitor_returned" => Ok(WakeReason::VisitorReturned),
         _ => Err(corrupt("wake")),
     })
     .transpose()
@@ -79,6 +84,7 @@ row_into!(ConversationRow, Conversation, |r| {
         "snoozed" => ConversationState::Snoozed {
             expert: expert.ok_or_else(|| corrupt("expert"))?,
             until: from_micros(r.snoozed_until.ok_or_else(|| corrupt("snoozed_until"))?)?,
+            until_return: r.wake_on_return == 1,
         },
         "closed" => ConversationState::Closed {
             by: serde_json::from_str::<Actor>(r.closed_by.as_deref().unwrap_or_default())?,
@@ -116,6 +122,8 @@ struct StateColumns {
     closed_by: Option<String>,
     closed_at: Option<i64>,
     last_author: Option<String>,
+    /// 1 for a snooze until the visitor is back, else 0.
+    wake_on_return: i64,
 }
 
 fn state_columns(conv: &Conversation) -> Result<StateColumns> {
@@ -142,6 +150,7 @@ fn state_columns(conv: &Conversation) -> Result<StateColumns> {
             .last_author
             .map(|a| serde_json::to_string(&a))
             .transpose()?,
+        wake_on_return: i64::from(conv.state.waits_for_return()),
     })
 }
 
@@ -177,8 +186,10 @@ pub async fn insert(h: &mut impl Handle, conv: &Conversation) -> Result<()> {
             sqlx::query(
                 "INSERT INTO conversations (id, brand_id, visitor_id, status, expert_id, wake, \
          snoozed_until, snooze_count, closed_by, closed_at, last_seq, last_author, \
-         last_message_at, awaiting_since, queued_at, created_at, updated_at, silent_expiries) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $14, $14, $14, $16)"
+         last_message_at, awaiting_since, queued_at, created_at, updated_at, silent_expiries, \
+         wake_on_return) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $14, $14, $14, $16, \
+         $17)"
             )
             .bind(conv.id.0)
             .bind(conv.brand_id.0)
@@ -189,6 +200,7 @@ pub async fn insert(h: &mut impl Handle, conv: &Conversation) -> Result<()> {
         .bind(created)
         .bind(conv.awaiting_since.map(to_micros))
         .bind(i64::from(conv.silent_expiries))
+        .bind(s.wake_on_return)
     )?;
     Ok(())
 }
@@ -210,7 +222,7 @@ pub async fn update(
         "UPDATE conversations SET status = $3, expert_id = $4, wake = $5, snoozed_until = $6, \
          snooze_count = $7, closed_by = $8, closed_at = $9, last_seq = $10, last_author = $11, \
          last_message_at = $12, queued_at = COALESCE($13, queued_at), updated_at = $14, \
-         awaiting_since = $16, silent_expiries = $17 \
+         awaiting_since = $16, silent_expiries = $17, wake_on_return = $18 \
          WHERE brand_id = $1 AND id = $2 AND last_seq = $15"
     )
     .bind(conv.brand_id.0)
@@ -223,6 +235,7 @@ pub async fn update(
         .bind(seq(prev_seq))
         .bind(conv.awaiting_since.map(to_micros))
         .bind(i64::from(conv.silent_expiries))
+        .bind(s.wake_on_return)
     )?;
     if done == 1 {
         Ok(())

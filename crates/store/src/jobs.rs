@@ -71,14 +71,24 @@ pub async fn cancel(
     kind: &str,
     conversation: ConversationId,
 ) -> Result<()> {
-    exec!(
+    take(h, brand, kind, conversation).await.map(drop)
+}
+
+/// Takes the job of `kind` for a conversation out of the queue, whether due or leased:
+/// true when this caller removed it (it now owns the wake-up), false when it was gone.
+pub async fn take(
+    h: &mut impl Handle,
+    brand: BrandId,
+    kind: &str,
+    conversation: ConversationId,
+) -> Result<bool> {
+    exec_one!(
         h,
         sqlx::query("DELETE FROM jobs WHERE brand_id = $1 AND kind = $2 AND conversation_id = $3")
             .bind(brand.0)
             .bind(kind)
             .bind(conversation.0)
-    )?;
-    Ok(())
+    )
 }
 
 /// Deletes a handled job, unless it was rescheduled meanwhile (a new `run_at`).

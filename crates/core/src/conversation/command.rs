@@ -5,7 +5,7 @@ use time::Duration;
 use super::{TransferNote, TransferTarget};
 use crate::slots::Slots;
 use crate::snooze::SnoozeBudget;
-use crate::{Actor, Author, ExpertId, MessageBody, SnoozeChoice};
+use crate::{Actor, Author, ExpertId, MessageBody, SnoozeChoice, VisitorId};
 
 /// A command on one conversation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,6 +39,11 @@ pub enum Command {
     },
     /// The snooze timer fired.
     ExpireSnooze,
+    /// The visitor is back on the site: a snooze until their return ends.
+    VisitorReturned {
+        /// The visitor who came back.
+        visitor: VisitorId,
+    },
     /// Its expert cannot take it (the reservation lapsed, or they were disabled): back to
     /// the brand queue, ahead of new conversations. Frees their slot when it held one.
     Release,

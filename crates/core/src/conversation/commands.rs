@@ -8,7 +8,7 @@ use crate::slots::Slots;
 use crate::snooze::SnoozeBudget;
 use crate::{
     Actor, AssignReason, Author, DomainError, Entry, Event, ExpertId, Instant, MessageBody,
-    SnoozeChoice, WakeReason,
+    SnoozeChoice, VisitorId, WakeReason,
 };
 
 type Entries<'a> = &'a mut Vec<Entry>;
@@ -83,7 +83,12 @@ impl Conversation {
         let until = choice.resolve(now, max)?;
         budget.check(self.silent_expiries)?;
         self.snooze_count += 1;
-        self.state = ConversationState::Snoozed { expert, until };
+        let until_return = choice.wakes_on_return();
+        self.state = ConversationState::Snoozed {
+            expert,
+            until,
+            until_return,
+        };
         let count = self.snooze_count;
         self.push(
             entries,
@@ -92,6 +97,7 @@ impl Conversation {
                 expert,
                 until,
                 count,
+                until_return,
             },
         );
         Ok(())
@@ -104,12 +110,37 @@ impl Conversation {
         now: Instant,
     ) -> Result<(), DomainError> {
         match self.state {
-            ConversationState::Snoozed { expert, until } if until <= now => {
+            ConversationState::Snoozed { expert, until, .. } if until <= now => {
                 self.silent_expiries += 1;
                 self.wake(entries, now, expert, WakeReason::SnoozeExpired);
                 Ok(())
             }
             _ => Err(self.invalid("expire the snooze of")),
+        }
+    }
+
+    /// The visitor is back during a snooze until their return: it wakes for its expert like
+    /// an expiry (the visitor has not written yet, so it is one more silent return).
+    pub(super) fn on_visitor_returned(
+        &mut self,
+        entries: Entries<'_>,
+        visitor: VisitorId,
+        now: Instant,
+    ) -> Result<(), DomainError> {
+        if visitor != self.visitor_id {
+            return Err(DomainError::Forbidden("another visitor"));
+        }
+        match self.state {
+            ConversationState::Snoozed {
+                expert,
+                until_return: true,
+                ..
+            } => {
+                self.silent_expiries += 1;
+                self.wake(entries, now, expert, WakeReason::VisitorReturned);
+                Ok(())
+            }
+            _ => Err(self.invalid("wake on the visitor's return")),
         }
     }
 

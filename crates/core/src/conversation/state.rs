@@ -31,6 +31,10 @@ pub enum ConversationState {
         #[serde(with = "time::serde::rfc3339")]
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         until: Instant,
+        /// True when it also wakes as soon as the visitor is back (then `until` is the
+        /// at-most deadline).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        until_return: bool,
     },
     /// Closed for good.
     Closed {
@@ -104,6 +108,17 @@ impl ConversationState {
             Self::Assigned { expert, .. } => Some(*expert),
             _ => None,
         }
+    }
+
+    /// True for a snooze that ends as soon as the visitor is back.
+    pub fn waits_for_return(&self) -> bool {
+        matches!(
+            self,
+            Self::Snoozed {
+                until_return: true,
+                ..
+            }
+        )
     }
 
     /// The expert the conversation belongs to (assigned, snoozed or woken for), if any.

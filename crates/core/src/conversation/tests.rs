@@ -125,6 +125,7 @@ fn snooze_frees_the_slot_and_counts() {
         ConversationState::Snoozed {
             expert,
             until: T0 + Duration::days(1),
+            until_return: false,
         }
     );
 }

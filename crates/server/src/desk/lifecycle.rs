@@ -1,14 +1,14 @@
 //! Lifecycle operations that move slots: snooze (with its durable expiry job), close (with
-//! an optional goodbye), snooze expiry, and passing on woken conversations whose
-//! reservation for their expert lapsed.
+//! an optional goodbye), and passing on woken conversations whose reservation for their
+//! expert lapsed. Wake-ups from a snooze are in `wake`.
 
 use ebb_core::routing::reservation::{ReservationPolicy, lapsed, pass_on};
 use ebb_core::routing::{ExpertLoad, Waiting};
 use ebb_core::{
-    Actor, Author, BrandId, Command, Conversation, ConversationId, DomainError, Entry, ExpertId,
-    MessageBody, SnoozeChoice,
+    Actor, Author, BrandId, Command, Conversation, ConversationId, Entry, ExpertId, MessageBody,
+    SnoozeChoice,
 };
-use ebb_store::jobs::{Job, SNOOZE_EXPIRY};
+use ebb_store::jobs::SNOOZE_EXPIRY;
 use ebb_store::{Tx, conversations, experts, jobs};
 
 use super::{Outcome, brand_of, finish, route, save, with_retry};
@@ -88,39 +88,6 @@ pub async fn close(
             let routed = route(&mut tx, brand, now).await?;
             finish(state, tx, closed, entries, routed, previous_owner).await
         }
-    })
-    .await
-}
-
-/// Handles a claimed snooze-expiry job: wakes the conversation for its expert (their next
-/// free slot) unless it already woke or was snoozed again; then deletes the job. Running it
-/// twice changes nothing the second time.
-pub async fn expire_snooze(state: &AppState, job: &Job) -> Result<Option<Outcome>, ApiError> {
-    with_retry(|| async move {
-        let now = state.clock.now();
-        let mut tx = state.store.begin().await?;
-        experts::loads_locked(&mut tx, job.brand).await?;
-        let Some(conv) = conversations::get_locked(&mut tx, job.brand, job.conversation).await?
-        else {
-            jobs::complete(&mut tx, job).await?;
-            tx.commit().await?;
-            return Ok(None);
-        };
-        let (next, entries) = match conv.decide(Command::ExpireSnooze, now) {
-            Ok(decided) => decided,
-            Err(DomainError::InvalidTransition { .. } | DomainError::ConversationClosed(_)) => {
-                jobs::complete(&mut tx, job).await?;
-                tx.commit().await?;
-                return Ok(None);
-            }
-            Err(other) => return Err(other.into()),
-        };
-        save(&mut tx, &conv, &next, &entries, Some(now), now).await?;
-        jobs::complete(&mut tx, job).await?;
-        let routed = route(&mut tx, job.brand, now).await?;
-        finish(state, tx, next, entries, routed, None)
-            .await
-            .map(Some)
     })
     .await
 }

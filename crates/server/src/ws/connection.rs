@@ -58,6 +58,11 @@ pub async fn run(
         Principal::Visitor { brand, visitor } => Some(state.presence.connect(brand.id, *visitor)),
         _ => None,
     };
+    if let Principal::Visitor { brand, visitor } = &principal
+        && let Err(err) = crate::desk::visitor_back(&state, brand.id, *visitor).await
+    {
+        tracing::warn!(error = %err, "waking the visitor's return-snoozes failed");
+    }
     let heartbeat = state.settings.heartbeat;
     let mut conn = Connection {
         state,

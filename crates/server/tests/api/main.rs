@@ -34,6 +34,7 @@ mod snooze_budget;
 mod suggestion_presence;
 mod tags;
 mod transfer;
+mod wake_on_return;
 mod webhooks;
 mod ws_client;
 mod ws_frames;

@@ -20,6 +20,7 @@ mod purchases;
 mod queue;
 mod reads;
 mod reports;
+mod return_snoozes;
 mod rules;
 mod saved_replies;
 mod sessions;

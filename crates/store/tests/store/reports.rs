@@ -97,6 +97,7 @@ async fn the_report_rows_give_the_same_figures_as_a_brute_force_pass() {
             expert: ada,
             until: minutes(at + 60),
             count: 1,
+            until_return: false,
         };
         let closed = Event::Closed {
             by: Actor::Expert(ada),

@@ -51,6 +51,7 @@ fn random_state(rng: &mut Lcg, experts: &[ExpertId]) -> ConversationState {
         4 => ConversationState::Snoozed {
             expert: pick(rng),
             until: T0 + Duration::hours(3),
+            until_return: false,
         },
         _ => ConversationState::Closed {
             by: Actor::Admin(AdminId(Uuid::from_u128(1))),

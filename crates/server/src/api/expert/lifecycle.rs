@@ -1,5 +1,6 @@
-//! The expert's lifecycle actions: snooze (3 hours, 1 day or a chosen instant), close with
-//! an optional goodbye, the brand's saved replies, and the playbook's suggested next step.
+//! The expert's lifecycle actions: snooze (3 hours, 1 day, a chosen instant, or until the
+//! visitor is back), close with an optional goodbye, the brand's saved replies, and the
+//! playbook's suggested next step.
 
 use std::collections::HashMap;
 
@@ -25,18 +26,21 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(suggestions))
 }
 
-/// A snooze request: `{"choice": {"kind": "three_hours" | "one_day"}}` or
-/// `{"choice": {"kind": "until", "until": "2026-11-30T09:00:00Z"}}`.
+/// A snooze request: `{"choice": {"kind": "three_hours" | "one_day"}}`,
+/// `{"choice": {"kind": "until", "until": "2026-11-30T09:00:00Z"}}` or, until the visitor
+/// is back, `{"choice": {"kind": "until_return", "at_most": "2026-11-30T09:00:00Z"}}`.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SnoozeRequest {
     /// `{"kind": "three_hours"}`, `{"kind": "one_day"}` or
-    /// `{"kind": "until", "until": "<RFC 3339>"}`.
+    /// `{"kind": "until", "until": "<RFC 3339>"}` or
+    /// `{"kind": "until_return", "at_most": "<RFC 3339>"}`.
     #[schema(example = json!({"kind": "one_day"}))]
     choice: SnoozeChoice,
 }
 
-/// Snooze an assigned conversation (3 hours, 1 day or until a chosen instant).
+/// Snooze an assigned conversation (3 hours, 1 day, until a chosen instant, or until the
+/// visitor is back with an at-most instant).
 #[utoipa::path(post, path = "/conversations/{id}/snooze", tag = "expert", request_body = SnoozeRequest,
     responses((status = 200, description = "The snoozed conversation and its new entries", body = ConversationWithEntries)))]
 async fn snooze(
