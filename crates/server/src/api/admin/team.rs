@@ -155,6 +155,7 @@ async fn invite(
         email: Email::parse(&invite.email)?.as_str().to_owned(),
         capacity: validate_capacity(invite.capacity)?,
         status: ExpertStatus::Offline,
+        async_cap: None,
     };
     let now = state.clock.now();
     let brand = admin_brand(&state, &admin).await?;
