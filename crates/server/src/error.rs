@@ -149,7 +149,9 @@ impl ApiError {
                 D::ConversationClosed(_) => (StatusCode::CONFLICT, "conversation-closed"),
                 D::OverCapacity { .. } => (StatusCode::CONFLICT, "over-capacity"),
                 D::AsyncCapReached { .. } => (StatusCode::CONFLICT, "async-cap-reached"),
-                D::InvalidAsyncCap { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-async-cap"),
+                D::InvalidAsyncCap { .. } => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "invalid-async-cap")
+                }
                 D::ExpertUnavailable(_) => (StatusCode::CONFLICT, "expert-unavailable"),
                 D::InvalidTransition { .. } => (StatusCode::CONFLICT, "invalid-transition"),
                 D::SnoozeInPast => (StatusCode::UNPROCESSABLE_ENTITY, "snooze-in-past"),

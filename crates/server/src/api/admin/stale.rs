@@ -131,9 +131,7 @@ async fn list_stale(
                 conversations: Vec::new(),
             });
         group.conversations.push(StaleConversation {
-            visitor_online: state
-                .presence
-                .is_online(brand, conversation.visitor_id),
+            visitor_online: state.presence.is_online(brand, conversation.visitor_id),
             conversation,
             reason: found.reason,
             since: found.since,
@@ -142,7 +140,8 @@ async fn list_stale(
     let all: Vec<(Uuid, StaleGroup)> = groups
         .into_iter()
         .map(|(id, mut g)| {
-            g.conversations.sort_by_key(|c| (c.since, c.conversation.id));
+            g.conversations
+                .sort_by_key(|c| (c.since, c.conversation.id));
             (id, g)
         })
         .collect();
