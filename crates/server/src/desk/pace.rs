@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use ebb_core::routing::{ExpertLoad, Waiting};
 use ebb_core::{BrandId, Conversation, ConversationState, ExpertId, VisitorId};
-use ebb_store::{Handle, conversations};
+use ebb_store::{Handle, conversations, experts};
 
 use super::{route, with_retry};
 use crate::presence::Presence;
@@ -65,8 +65,9 @@ pub async fn check_hand_move(
 }
 
 /// A visitor's widget connected: when one of their conversations waits in the queue (an
-/// async conversation an expert's cap held back is now real-time), the brand is routed
-/// again so it can take a slot kept for real-time visitors.
+/// async conversation an expert's cap held back is now real-time) and some expert of the
+/// brand has a cap, the brand is routed again so it can take a slot kept for real-time
+/// visitors.
 pub async fn visitor_online(
     state: &AppState,
     brand: BrandId,
@@ -74,13 +75,19 @@ pub async fn visitor_online(
 ) -> Result<(), ApiError> {
     let mut conn = state.store.conn().await?;
     let mine = conversations::for_visitor(&mut conn, brand, visitor).await?;
-    drop(conn);
-    if !mine
+    let queued = mine
         .iter()
-        .any(|c| matches!(c.state, ConversationState::Queued { .. }))
+        .any(|c| matches!(c.state, ConversationState::Queued { .. }));
+    // Without a cap, being online changes nothing routing decides: no brand lock taken.
+    if !queued
+        || !experts::list(&mut conn, brand)
+            .await?
+            .iter()
+            .any(|e| e.async_cap.is_some())
     {
         return Ok(());
     }
+    drop(conn);
     let routed = with_retry(|| async {
         let now = state.clock.now();
         let mut tx = state.store.begin().await?;
