@@ -18,7 +18,7 @@ test('admin sees a stale conversation under its expert and reassigns it in one c
   await v.open();
   await v.send('Is anyone there? I need help with my order.');
   const id = await v.conversationId();
-  const row = view.locator(`tr[data-conversation="${id}"]`);
+  const row = view.locator(`tr[data-stale-conversation="${id}"]`);
   await tab('Stale work');
   await expect(view.getByRole('heading', { name: 'Stale work' })).toBeVisible();
   await expect(row).toHaveCount(0);
@@ -31,7 +31,7 @@ test('admin sees a stale conversation under its expert and reassigns it in one c
   const read = await request.get(`/api/v1/admin/conversations/${id}`, auth);
   const owner = (await read.json()).conversation.state.expert || null;
   const group = view.locator(`[data-stale-expert="${owner || 'queue'}"]`);
-  await expect(group.locator(`tr[data-conversation="${id}"]`)).toBeVisible();
+  await expect(group.locator(`tr[data-stale-conversation="${id}"]`)).toBeVisible();
   await shot(page, '16-stale-work');
 
   const pick = row.getByRole('combobox');
@@ -39,7 +39,7 @@ test('admin sees a stale conversation under its expert and reassigns it in one c
   const toName = await pick.locator('option').first().textContent();
   await row.getByRole('button', { name: 'Reassign' }).click();
   await expect(page.locator('#announce')).toContainText(`reassigned to ${toName}`);
-  await expect(view.locator(`[data-stale-expert="${to}"] tr[data-conversation="${id}"]`)).toBeVisible();
+  await expect(view.locator(`[data-stale-expert="${to}"] tr[data-stale-conversation="${id}"]`)).toBeVisible();
   const moved = await (await request.get(`/api/v1/admin/conversations/${id}`, auth)).json();
   expect(moved.conversation.state.expert).toBe(to);
   await expect(view.locator('#stale-error')).toHaveText('');

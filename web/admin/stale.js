@@ -76,10 +76,10 @@ export function staleSection({ api, experts, announce }) {
     const label = `Visitor ${c.visitor_id.slice(-4).toUpperCase()}${c.visitor_online ? ' (online)' : ''}`;
     const others = experts().filter((x) => !x.disabled && !x.pending && x.id !== owner);
     const cells = [h('td', { text: label }), h('td', { text: REASONS[c.reason] || c.reason }), h('td', { text: when(c.since) })];
-    if (!others.length) return h('tr', { 'data-conversation': c.id }, [...cells, h('td', { class: 'muted', text: 'No one else to take it' })]);
+    if (!others.length) return h('tr', { 'data-stale-conversation': c.id }, [...cells, h('td', { class: 'muted', text: 'No one else to take it' })]);
     const pick = h('select', { 'aria-label': `Reassign ${label} to` }, others.map((x) => h('option', { value: x.id, text: x.name })));
     const go = h('button', { type: 'button', text: 'Reassign', onclick: () => reassign(c, pick, label) });
-    return h('tr', { 'data-conversation': c.id }, [...cells, h('td', {}, [pick, document.createTextNode(' '), go])]);
+    return h('tr', { 'data-stale-conversation': c.id }, [...cells, h('td', {}, [pick, document.createTextNode(' '), go])]);
   }
 
   async function reassign(c, pick, label) {
