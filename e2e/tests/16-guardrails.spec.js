@@ -1,12 +1,21 @@
-// Stale-work guardrails: the admin sets a waiting threshold, time passes (test clock) with a
+// The expert's desk guardrails: the admin caps Ada's async conversations (she sees the cap in
+// her panel), then sets a waiting threshold, time passes (test clock) with a
 // visitor's question unanswered, the conversation shows up as stale under its expert, and one
 // click hands it to a colleague.
 const { test, expect } = require('@playwright/test');
-const { visitor, admin, advanceClock, shot } = require('../helpers');
+const { visitor, admin, expert, advanceClock, shot } = require('../helpers');
 
 test('admin sees a stale conversation under its expert and reassigns it in one click', async ({ browser, request }) => {
   const { context, page, console, tab, token } = await admin(browser);
   const auth = { headers: { authorization: `Bearer ${await token()}` } };
+
+  // The async cap: the admin keeps one of Ada's slots for visitors who are online; Ada sees it.
+  await page.getByLabel('Async cap of Ada').fill('2');
+  await page.locator('tr[data-expert="ada@demo.ebb"] td').nth(4).getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('#announce')).toHaveText('Ada updated.');
+  const ada = await expert(browser);
+  await expect(ada.page.locator('#async-cap-meter')).toBeVisible();
+  await expect(ada.page.locator('#async-cap')).toHaveText('2');
 
   await tab('Stale work');
   const view = page.locator('[data-view=stale]');
@@ -47,6 +56,11 @@ test('admin sees a stale conversation under its expert and reassigns it in one c
   // Leave the demo as later tests expect it.
   await request.post(`/api/v1/admin/conversations/${id}/close`, auth);
   await request.put('/api/v1/admin/stale-thresholds', { ...auth, data: { waiting_minutes: 1440, snoozed_minutes: 4320 } });
+  const team = await (await request.get('/api/v1/admin/experts', auth)).json();
+  const adaId = team.experts.find((x) => x.email === 'ada@demo.ebb').id;
+  await request.patch(`/api/v1/admin/experts/${adaId}`, { ...auth, data: { async_cap: null } });
+  ada.console.check();
+  await ada.context.close();
   console.check();
   v.console.check();
   await v.context.close();
