@@ -1,7 +1,7 @@
 // Admin console: brand settings (automatic message, reply time, snooze limit and budget, allowed
-// origins), experts (invite, capacity, disable) and the live queue with who holds what;
+// origins), experts (invite, capacity, async cap, disable) and the live queue with who holds what;
 // the sections for missions, payouts, satisfaction, reports and saved replies live in
-// money.js, reports.js, replies.js and webhooks.js.
+// money.js, reports.js, replies.js, webhooks.js and stale.js (stale-work guardrails).
 
 import { call, everyPage, h, relative } from '/lib/api.js';
 import { live } from '/lib/live.js';
@@ -10,6 +10,7 @@ import { moneySections } from '/admin/money.js';
 import { reportSection } from '/admin/reports.js';
 import { repliesEditor } from '/admin/replies.js';
 import { webhooksSection } from '/admin/webhooks.js';
+import { staleSection } from '/admin/stale.js';
 
 const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = 'ebb:admin:token';
@@ -125,6 +126,7 @@ async function loadExperts() {
 function expertRow(x) {
   const capacity = h('input', { type: 'number', min: '0', max: '50', value: String(x.capacity), 'aria-label': `Capacity of ${x.name}` });
   const save = h('button', { type: 'button', onclick: () => patchExpert(x, { capacity: Number(capacity.value) }) }, [document.createTextNode('Save')]);
+  const cap = asyncCapControl(x);
   const toggle = h('button', {
     type: 'button', class: x.disabled ? '' : 'danger',
     onclick: () => patchExpert(x, { disabled: !x.disabled }),
@@ -134,8 +136,16 @@ function expertRow(x) {
     h('td', { text: x.email }),
     h('td', { text: x.disabled ? 'disabled' : x.pending ? 'invited (no password yet)' : x.status }),
     h('td', {}, [capacity, document.createTextNode(' '), save]),
+    h('td', {}, cap),
     h('td', {}, [toggle]),
   ]);
+}
+
+/** The async cap editor of expert `x`: empty means no cap (real-time and async share every slot). */
+function asyncCapControl(x) {
+  const input = h('input', { type: 'number', min: '0', max: String(x.capacity), value: x.async_cap ?? '', placeholder: 'none', 'aria-label': `Async cap of ${x.name}` });
+  const save = h('button', { type: 'button', onclick: () => patchExpert(x, { async_cap: input.value === '' ? null : Number(input.value) }) }, [document.createTextNode('Save')]);
+  return [input, document.createTextNode(' '), save];
 }
 
 async function patchExpert(x, change) {
@@ -241,6 +251,7 @@ function wireSections() {
   sections.report = reportSection({ api });
   sections.replies = repliesEditor({ api, announce });
   sections.webhooks = webhooksSection({ api, announce });
+  sections.stale = staleSection({ api, experts: () => state.experts, announce });
   picker = periodPicker($('period'), () => showTab(tab));
   for (const b of document.querySelectorAll('.tabs [data-tab]')) b.addEventListener('click', () => showTab(b.dataset.tab));
   $('payouts-csv').addEventListener('click', () => sections.money.csvDownload(picker.query()));
@@ -257,6 +268,7 @@ async function showTab(name) {
   if (name === 'missions') await sections.money.loadMissions();
   if (name === 'replies') await sections.replies.load();
   if (name === 'webhooks') await sections.webhooks.load();
+  if (name === 'stale') await sections.stale.load();
   if (!PERIOD_TABS.includes(name)) return;
   if (!picker.period) {
     // The first time, the server picks the period (the last 30 days by its clock).

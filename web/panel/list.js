@@ -64,6 +64,9 @@ export function renderList() {
 export function renderMeters() {
   if (state.slots) $('slots').textContent = `${state.slots.held} / ${state.slots.capacity}`;
   $('queue').textContent = String(state.queue);
+  const cap = state.me?.async_cap;
+  $('async-cap-meter').hidden = cap === null || cap === undefined;
+  $('async-cap').textContent = String(cap ?? '');
 }
 
 /** Announces and notifies conversations newly assigned to the expert. */

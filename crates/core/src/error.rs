@@ -19,6 +19,21 @@ pub enum DomainError {
         /// Their capacity.
         capacity: u32,
     },
+    /// The expert already holds as many async conversations as their async cap allows;
+    /// their remaining slots are kept for real-time visitors.
+    #[error("expert {expert} already holds {cap} async conversations (their async cap)")]
+    AsyncCapReached {
+        /// The expert.
+        expert: ExpertId,
+        /// Their async cap.
+        cap: u32,
+    },
+    /// An async cap larger than the expert's capacity.
+    #[error("the async cap must be at most the capacity ({capacity})")]
+    InvalidAsyncCap {
+        /// The expert's capacity.
+        capacity: u32,
+    },
     /// The visitor already has an open conversation with this brand: write to that one.
     #[error("conversation {0} is still open: write to it instead of starting another")]
     ConversationAlreadyOpen(ConversationId),

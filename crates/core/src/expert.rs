@@ -57,6 +57,10 @@ pub struct Expert {
     pub capacity: u32,
     /// Availability.
     pub status: ExpertStatus,
+    /// At most this many of their slots hold async conversations (visitor not online);
+    /// `null`: no cap. Never above the capacity (see [`crate::routing::async_cap`]).
+    #[serde(default)]
+    pub async_cap: Option<u32>,
 }
 
 /// Checks a capacity value an admin asks for.

@@ -19,6 +19,7 @@ pub mod reports;
 pub mod routing;
 pub mod slots;
 pub mod snooze;
+pub mod stale;
 pub mod tag;
 
 pub use account::{BrandSlug, DisplayName, Email, Password};

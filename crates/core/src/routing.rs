@@ -1,7 +1,9 @@
 //! Routing rules: which queued conversation an expert takes next, and which expert a new
 //! conversation goes to. Woken conversations come before new ones for their own expert;
-//! [`reservation`] says when they stop waiting for that expert.
+//! [`reservation`] says when they stop waiting for that expert; [`async_cap`] keeps some
+//! slots for real-time visitors.
 
+pub mod async_cap;
 pub mod reservation;
 
 use serde::{Deserialize, Serialize};
@@ -22,6 +24,10 @@ pub struct Waiting {
     pub queued_at: Instant,
     /// Woke up and was released to the brand queue: goes before new conversations.
     pub priority: bool,
+    /// The visitor is online right now (a real-time conversation); `false` for an async
+    /// one. The store cannot know: the server marks it from presence before routing.
+    #[serde(default)]
+    pub realtime: bool,
 }
 
 /// An expert as routing sees them.
@@ -37,6 +43,12 @@ pub struct ExpertLoad {
     /// Since when they are offline, if they are.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub offline_since: Option<Instant>,
+    /// At most this many of their slots may hold async conversations (`None`: no cap).
+    #[serde(default)]
+    pub async_cap: Option<u32>,
+    /// Assigned conversations whose visitor is not online right now.
+    #[serde(default)]
+    pub async_held: u32,
 }
 
 impl Waiting {
@@ -49,6 +61,7 @@ impl Waiting {
                 for_expert,
                 queued_at,
                 priority: conv.state.has_priority(),
+                realtime: false,
             }),
             _ => None,
         }
@@ -65,17 +78,14 @@ pub fn sort_queue(queue: &mut [Waiting]) {
     queue.sort_by_key(Waiting::rank);
 }
 
-/// The conversation `expert` should take next, if they have a free slot and are not
-/// offline: first the oldest one reserved for them (woken), then, only if they are
-/// available, the oldest in the brand queue (released woken conversations first).
+/// The conversation `expert` should take next, if they have room for it (see
+/// [`ExpertLoad::can_take`]): first the oldest one reserved for them (woken), then, only if
+/// they are available, the oldest in the brand queue (released woken conversations first).
 pub fn next_for_expert(expert: &ExpertLoad, queue: &[Waiting]) -> Option<ConversationId> {
-    if expert.slots.free() == 0 || expert.status == ExpertStatus::Offline {
-        return None;
-    }
     let oldest = |pred: &dyn Fn(&Waiting) -> bool| {
         queue
             .iter()
-            .filter(|w| pred(w))
+            .filter(|w| pred(w) && expert.can_take(w))
             .min_by_key(|w| w.rank())
             .map(|w| w.id)
     };
@@ -96,30 +106,43 @@ pub fn pick_expert(experts: &[ExpertLoad]) -> Option<ExpertId> {
         .map(|e| e.id)
 }
 
+/// Like [`pick_expert`], among the experts with room for `waiting` (an async conversation
+/// skips experts whose async cap is reached).
+pub fn pick_expert_for(experts: &[ExpertLoad], waiting: &Waiting) -> Option<ExpertId> {
+    let fit: Vec<ExpertLoad> = experts
+        .iter()
+        .filter(|e| e.can_take(waiting))
+        .copied()
+        .collect();
+    pick_expert(&fit)
+}
+
 /// Every assignment that fills free slots now: conversations woken for an expert first (to
 /// that expert, oldest first, unless they are offline: then it waits for them until its
 /// reservation lapses, see [`reservation`]), then the brand queue (released woken conversations first,
-/// then arrival order) to the least-loaded available experts.
+/// then arrival order) to the least-loaded available experts. An async conversation only
+/// goes to an expert with room under their async cap ([`async_cap`]); one that finds none
+/// keeps its place while real-time ones behind it are served.
 pub fn plan(experts: &[ExpertLoad], queue: &[Waiting]) -> Vec<(ConversationId, ExpertId)> {
     let mut loads = experts.to_vec();
     let mut ordered = queue.to_vec();
     sort_queue(&mut ordered);
     let mut out = Vec::new();
     for w in ordered.iter().filter(|w| w.for_expert.is_some()) {
-        let owner = loads.iter_mut().find(|l| {
-            Some(l.id) == w.for_expert && l.slots.free() > 0 && l.status != ExpertStatus::Offline
-        });
+        let owner = loads
+            .iter_mut()
+            .find(|l| Some(l.id) == w.for_expert && l.can_take(w));
         if let Some(load) = owner {
-            load.slots.held += 1;
+            load.take(w);
             out.push((w.id, load.id));
         }
     }
     for w in ordered.iter().filter(|w| w.for_expert.is_none()) {
-        let Some(expert) = pick_expert(&loads) else {
-            break;
+        let Some(expert) = pick_expert_for(&loads, w) else {
+            continue;
         };
         if let Some(load) = loads.iter_mut().find(|l| l.id == expert) {
-            load.slots.held += 1;
+            load.take(w);
         }
         out.push((w.id, expert));
     }
@@ -138,6 +161,8 @@ mod tests {
             status,
             slots: Slots { held, capacity },
             offline_since: None,
+            async_cap: None,
+            async_held: 0,
         }
     }
 
@@ -149,6 +174,7 @@ mod tests {
             for_expert,
             queued_at: datetime!(2026-11-25 08:00 UTC) + time::Duration::hours(hour.into()),
             priority: false,
+            realtime: false,
         }
     }
 
@@ -229,6 +255,38 @@ mod tests {
         };
         assert_eq!(plan(&[ada], &[new, released]), vec![(released.id, ada.id)]);
         assert_eq!(next_for_expert(&ada, &[new, released]), Some(released.id));
+    }
+
+    #[test]
+    fn an_async_cap_skips_async_conversations_but_serves_real_time_ones() {
+        let capped = ExpertLoad {
+            async_cap: Some(1),
+            async_held: 1,
+            ..load(ExpertStatus::Available, 1, 3)
+        };
+        let away_visitor = waiting(None, 0);
+        let online = Waiting {
+            realtime: true,
+            ..waiting(None, 1)
+        };
+        assert_eq!(
+            plan(&[capped], &[away_visitor, online]),
+            vec![(online.id, capped.id)],
+            "the async head keeps its place, the real-time one behind it is served"
+        );
+        let woken = waiting(Some(capped.id), 2);
+        assert_eq!(
+            plan(&[capped], &[woken]),
+            vec![],
+            "a wake waits as for a full expert"
+        );
+        assert_eq!(next_for_expert(&capped, &[away_visitor, woken]), None);
+        let roomy = load(ExpertStatus::Available, 2, 3);
+        assert_eq!(
+            plan(&[capped, roomy], &[away_visitor]),
+            vec![(away_visitor.id, roomy.id)],
+            "it goes to a colleague with room although they have fewer free slots"
+        );
     }
 
     #[test]

@@ -98,6 +98,8 @@ impl Desk {
                 capacity,
             },
             offline_since: None,
+            async_cap: None,
+            async_held: 0,
         }
     }
 
@@ -156,6 +158,7 @@ impl Desk {
                             for_expert,
                             queued_at: self.queued_at[&c.id],
                             priority: c.state.has_priority(),
+                            realtime: false,
                         }),
                         _ => None,
                     })

@@ -54,6 +54,7 @@ pub async fn ensure(state: &AppState) -> Result<Demo, ApiError> {
             email: email.to_owned(),
             capacity,
             status,
+            async_cap: None,
         };
         experts::insert(&mut tx, &expert, &hash, now).await?;
     }

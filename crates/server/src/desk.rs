@@ -6,6 +6,7 @@
 
 pub mod earnings;
 mod lifecycle;
+mod pace;
 mod team;
 mod transfer;
 mod wake;
@@ -19,11 +20,13 @@ use ebb_core::{
 };
 use ebb_store::{Handle, Tx, brands, conversations, events, experts, jobs};
 pub use lifecycle::{admin_move, close, release_stranded, snooze};
+pub use pace::visitor_online;
 pub use team::{ExpertUpdate, log_out, offline_without_sessions, set_status, update_expert};
 pub use transfer::transfer;
 pub use wake::{expire_snooze, visitor_back};
 
 use crate::bus::Hint;
+use crate::presence::Presence;
 use crate::{ApiError, AppState};
 
 /// How many times an operation is retried after losing a race.
@@ -112,7 +115,7 @@ async fn start_once(
     }
     events::append(&mut tx, brand.id, conv.id, &entries).await?;
     crate::webhooks::enqueue_entries(&mut tx, &conv, &entries, now).await?;
-    let routed = route(&mut tx, brand.id, now).await?;
+    let routed = route(&mut tx, brand.id, now, &state.presence).await?;
     finish(state, tx, conv, entries, routed, None).await
 }
 
@@ -212,7 +215,7 @@ async fn post_once(
     save(&mut tx, &conv, &next, &entries, woke.then_some(now), now).await?;
     let routed = if woke {
         jobs::cancel(&mut tx, brand, jobs::SNOOZE_EXPIRY, id).await?;
-        route(&mut tx, brand, now).await?
+        route(&mut tx, brand, now, &state.presence).await?
     } else {
         Vec::new()
     };
@@ -291,15 +294,18 @@ async fn save(
 
 /// Fills every free slot of `brand` (see [`plan`]), after passing on to the brand queue
 /// the woken conversations whose reservation lapsed (core's `reservation::lapsed`).
+/// `presence` tells real-time conversations from async ones (for experts' async caps).
 /// Returns each changed conversation with its new entries.
 pub async fn route(
     tx: &mut Tx,
     brand: BrandId,
     now: Instant,
+    presence: &Presence,
 ) -> Result<Vec<(Conversation, Vec<Entry>)>, ApiError> {
     let started = std::time::Instant::now();
     let mut loads = experts::loads_locked(tx, brand).await?;
     let mut queue = conversations::queue(tx, brand).await?;
+    pace::pace(tx, brand, presence, &mut loads, &mut queue).await?;
     let mut done = release_stranded(tx, brand, now, &loads, &mut queue).await?;
     let assignments = plan(&loads, &queue);
     let label = [("brand", brand.to_string())];
@@ -322,7 +328,9 @@ pub async fn route(
         };
         let (next, entries) = conv.decide(command, now)?;
         save(tx, &conv, &next, &entries, None, now).await?;
-        load.slots.held += 1;
+        if let Some(w) = queue.iter().find(|w| w.id == id) {
+            load.take(w);
+        }
         let mut all = match done.iter().position(|(c, _)| c.id == next.id) {
             Some(at) => done.remove(at).1,
             None => Vec::new(),

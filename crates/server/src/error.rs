@@ -148,6 +148,10 @@ impl ApiError {
                 D::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
                 D::ConversationClosed(_) => (StatusCode::CONFLICT, "conversation-closed"),
                 D::OverCapacity { .. } => (StatusCode::CONFLICT, "over-capacity"),
+                D::AsyncCapReached { .. } => (StatusCode::CONFLICT, "async-cap-reached"),
+                D::InvalidAsyncCap { .. } => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "invalid-async-cap")
+                }
                 D::ExpertUnavailable(_) => (StatusCode::CONFLICT, "expert-unavailable"),
                 D::InvalidTransition { .. } => (StatusCode::CONFLICT, "invalid-transition"),
                 D::SnoozeInPast => (StatusCode::UNPROCESSABLE_ENTITY, "snooze-in-past"),

@@ -94,7 +94,7 @@ async fn pass_on_lapsed(state: &AppState) -> Result<(), ApiError> {
     drop(conn);
     for brand in lapsed {
         let mut tx = state.store.begin().await?;
-        let routed = desk::route(&mut tx, brand, now).await?;
+        let routed = desk::route(&mut tx, brand, now, &state.presence).await?;
         tx.commit().await?;
         for (conv, entries) in &routed {
             state.bus.publish(desk::routed_hint(conv, entries, None));

@@ -60,6 +60,7 @@ const ASSETS: &[Asset] = &[
     asset!("/admin/reports.js", JS, "admin/reports.js"),
     asset!("/admin/replies.js", JS, "admin/replies.js"),
     asset!("/admin/webhooks.js", JS, "admin/webhooks.js"),
+    asset!("/admin/stale.js", JS, "admin/stale.js"),
     asset!("/lib/api.js", JS, "lib/api.js"),
     asset!("/lib/live.js", JS, "lib/live.js"),
     asset!("/lib/report.js", JS, "lib/report.js"),

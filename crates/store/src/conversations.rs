@@ -1,6 +1,7 @@
 //! Conversations: their current state row. Timeline entries live in [`crate::events`];
 //! a state change and its entries are written in the caller's one transaction.
 
+mod pacing;
 mod queue;
 
 use ebb_core::earnings::close_payee;
@@ -10,6 +11,7 @@ use ebb_core::{
 };
 use uuid::Uuid;
 
+pub use pacing::{Pacing, pacing};
 pub use queue::{Reserved, queue, reserved};
 
 use crate::timefmt::{from_micros, from_micros_opt, to_micros};
@@ -21,7 +23,7 @@ pub use pages::{for_brand, page_for_visitor};
 pub use returns::return_snoozes;
 
 #[derive(sqlx::FromRow)]
-struct ConversationRow {
+pub(crate) struct ConversationRow {
     id: Uuid,
     brand_id: Uuid,
     visitor_id: Uuid,
@@ -41,7 +43,7 @@ struct ConversationRow {
     wake_on_return: i64,
 }
 
-const COLUMNS: &str = "id, brand_id, visitor_id, status, expert_id, wake, snoozed_until, \
+pub(crate) const COLUMNS: &str = "id, brand_id, visitor_id, status, expert_id, wake, snoozed_until, \
     snooze_count, silent_expiries, closed_by, closed_at, last_seq, last_author, last_message_at, \
     awaiting_since, created_at, wake_on_return";
 

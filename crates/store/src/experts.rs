@@ -17,6 +17,7 @@ struct ExpertRow {
     name: String,
     capacity: i64,
     status: String,
+    async_cap: Option<i64>,
 }
 
 row_into!(ExpertRow, Expert, |r| {
@@ -29,10 +30,18 @@ row_into!(ExpertRow, Expert, |r| {
             .map_err(|_| StoreError::Corrupt(format!("capacity {}", r.capacity)))?,
         status: ExpertStatus::parse(&r.status)
             .ok_or_else(|| StoreError::Corrupt(format!("expert status {}", r.status)))?,
+        async_cap: async_cap_of(r.async_cap)?,
     })
 });
 
-const COLUMNS: &str = "id, brand_id, email, name, capacity, status";
+/// The stored async cap as core's number (`NULL`: no cap).
+fn async_cap_of(stored: Option<i64>) -> Result<Option<u32>> {
+    stored
+        .map(|n| u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("async cap {n}"))))
+        .transpose()
+}
+
+const COLUMNS: &str = "id, brand_id, email, name, capacity, status, async_cap";
 
 const TABLE: Table = Table {
     name: "experts",
@@ -78,7 +87,8 @@ pub async fn set_status(
 /// is locked first: one multi-row `UPDATE` locks the expert rows in scan order, which two
 /// concurrent transactions may see differently (deadlock, detected only after
 /// `deadlock_timeout`, 1 s), so writers of a brand queue on that one row instead. Disabled
-/// experts are left out: routing treats them as gone.
+/// experts are left out: routing treats them as gone. `async_held` is left at 0: only the
+/// server knows which visitors are online (it counts them from [`crate::conversations::pacing`]).
 pub async fn loads_locked(h: &mut impl Handle, brand: BrandId) -> Result<Vec<ExpertLoad>> {
     exec!(
         h,
@@ -90,10 +100,11 @@ pub async fn loads_locked(h: &mut impl Handle, brand: BrandId) -> Result<Vec<Exp
         status: String,
         capacity: i64,
         status_since: i64,
+        async_cap: Option<i64>,
     }
     let rows = run!(h, |c| sqlx::query_as::<_, LoadRow>(
         "UPDATE experts SET capacity = capacity WHERE brand_id = $1 AND disabled_at IS NULL \
-         RETURNING id, status, capacity, status_since"
+         RETURNING id, status, capacity, status_since, async_cap"
     )
     .bind(brand.0)
     .fetch_all(c)
@@ -117,6 +128,8 @@ pub async fn loads_locked(h: &mut impl Handle, brand: BrandId) -> Result<Vec<Exp
                     capacity: u32::try_from(r.capacity)
                         .map_err(|_| StoreError::Corrupt(format!("capacity {}", r.capacity)))?,
                 },
+                async_cap: async_cap_of(r.async_cap)?,
+                async_held: 0,
             })
         })
         .collect::<Result<_>>()?;
@@ -164,6 +177,23 @@ pub async fn set_capacity(
             .bind(brand.0)
             .bind(id.0)
             .bind(i64::from(capacity))
+    )
+}
+
+/// Sets (or, with `None`, lifts) an expert's async cap; core checked it against the
+/// capacity.
+pub async fn set_async_cap(
+    h: &mut impl Handle,
+    brand: BrandId,
+    id: ExpertId,
+    cap: Option<u32>,
+) -> Result<bool> {
+    exec_one!(
+        h,
+        sqlx::query("UPDATE experts SET async_cap = $3 WHERE brand_id = $1 AND id = $2")
+            .bind(brand.0)
+            .bind(id.0)
+            .bind(cap.map(i64::from))
     )
 }
 

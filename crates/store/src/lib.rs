@@ -32,6 +32,7 @@ pub mod reports;
 mod rows;
 pub mod saved_replies;
 pub mod sessions;
+pub mod stale;
 pub mod tags;
 #[cfg(feature = "testing")]
 pub mod testing;

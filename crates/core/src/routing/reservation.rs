@@ -76,14 +76,15 @@ pub fn lapses_at(waiting: &Waiting, owner: Owner, policy: ReservationPolicy) -> 
 }
 
 /// True when `waiting` must be passed on at `now`: its reservation lapsed and its expert
-/// (`load`, `None` when gone) cannot take it right now.
+/// (`load`, `None` when gone) cannot take it right now (offline, full, or, for an async
+/// conversation, at their async cap: see [`ExpertLoad::can_take`]).
 pub fn lapsed(
     waiting: &Waiting,
     load: Option<&ExpertLoad>,
     policy: ReservationPolicy,
     now: Instant,
 ) -> bool {
-    let can_take = load.is_some_and(|l| l.status != ExpertStatus::Offline && l.slots.free() > 0);
+    let can_take = load.is_some_and(|l| l.can_take(waiting));
     !can_take && lapses_at(waiting, Owner::of(load), policy).is_some_and(|at| at <= now)
 }
 

@@ -7,6 +7,7 @@ pub mod notes;
 pub mod privacy;
 pub mod reports;
 pub mod routing;
+pub mod stale;
 pub mod tags;
 pub mod team;
 pub mod webhooks;
@@ -45,6 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(privacy::router())
         .merge(notes::router())
         .merge(tags::router())
+        .merge(stale::router())
 }
 
 super::login::login_endpoint! {

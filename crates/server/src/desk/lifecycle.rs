@@ -39,7 +39,7 @@ pub async fn snooze(
         if let ebb_core::ConversationState::Snoozed { until, .. } = next.state {
             jobs::schedule(&mut tx, brand, SNOOZE_EXPIRY, id, until, now).await?;
         }
-        let routed = route(&mut tx, brand, now).await?;
+        let routed = route(&mut tx, brand, now, &state.presence).await?;
         let out = finish(state, tx, next, entries, routed, None).await?;
         state.scheduler_wakeup.notify_one();
         Ok(out)
@@ -85,7 +85,7 @@ pub async fn close(
             save(&mut tx, &conv, &closed, &entries, None, now).await?;
             super::earnings::pay_for_close(&mut tx, &conv, &closed, window, now).await?;
             jobs::cancel(&mut tx, brand, SNOOZE_EXPIRY, id).await?;
-            let routed = route(&mut tx, brand, now).await?;
+            let routed = route(&mut tx, brand, now, &state.presence).await?;
             finish(state, tx, closed, entries, routed, previous_owner).await
         }
     })
@@ -139,8 +139,9 @@ async fn locked_for(
         .ok_or(ApiError::NotFound("conversation"))
 }
 
-/// An admin moves a conversation by hand: to expert `to` (who needs a free slot), or back
-/// to the brand queue when `to` is `None`. A pending snooze expiry is dropped.
+/// An admin moves a conversation by hand: to expert `to` (who needs a free slot, and room
+/// under their async cap when its visitor is not online), or back to the brand queue when
+/// `to` is `None`. A pending snooze expiry is dropped.
 pub async fn admin_move(
     state: &AppState,
     brand: BrandId,
@@ -160,6 +161,7 @@ pub async fn admin_move(
                     .iter()
                     .find(|l| l.id == to)
                     .ok_or(ApiError::NotFound("expert"))?;
+                super::pace::check_hand_move(&mut tx, &state.presence, &loads, &conv, to).await?;
                 Command::Reassign {
                     by,
                     to,
@@ -172,7 +174,7 @@ pub async fn admin_move(
         let requeued = to.is_none().then_some(now);
         save(&mut tx, &conv, &next, &entries, requeued, now).await?;
         jobs::cancel(&mut tx, brand, SNOOZE_EXPIRY, id).await?;
-        let routed = route(&mut tx, brand, now).await?;
+        let routed = route(&mut tx, brand, now, &state.presence).await?;
         finish(state, tx, next, entries, routed, previous_owner).await
     })
     .await

@@ -1,8 +1,9 @@
 //! Expert changes that move slots: status (set by the expert, or by logging out), and an
-//! admin's capacity, disable and enable. Each locks the brand's experts first, is retried
+//! admin's capacity, async cap, disable and enable. Each locks the brand's experts first, is retried
 //! when it loses a race, and routes in the same transaction. Disabling passes the expert's
 //! assigned and reserved conversations on to the team (see core's `reservation::pass_on`).
 
+use ebb_core::routing::async_cap::validate_async_cap;
 use ebb_core::routing::reservation::pass_on;
 use ebb_core::{BrandId, Conversation, ConversationState, Entry, ExpertId, ExpertStatus, Instant};
 use ebb_store::sessions::Holder;
@@ -17,6 +18,8 @@ use crate::{ApiError, AppState};
 pub struct ExpertUpdate {
     /// New capacity (already validated by core).
     pub capacity: Option<u32>,
+    /// New async cap (`Some(None)` lifts it); checked against the resulting capacity.
+    pub async_cap: Option<Option<u32>>,
     /// Disable (ends their sessions, sets them offline, passes their conversations on) or
     /// re-enable.
     pub disabled: Option<bool>,
@@ -35,11 +38,17 @@ pub async fn update_expert(
         let now = state.clock.now();
         let mut tx = state.store.begin().await?;
         experts::loads_locked(&mut tx, brand).await?;
-        if experts::by_id(&mut tx, brand, expert).await?.is_none() {
+        let Some(current) = experts::by_id(&mut tx, brand, expert).await? else {
             return Err(ApiError::NotFound("expert"));
-        }
+        };
+        let capacity = change.capacity.unwrap_or(current.capacity);
+        let async_cap = change.async_cap.unwrap_or(current.async_cap);
+        validate_async_cap(async_cap, capacity)?;
         if let Some(capacity) = change.capacity {
             experts::set_capacity(&mut tx, brand, expert, capacity).await?;
+        }
+        if let Some(cap) = change.async_cap {
+            experts::set_async_cap(&mut tx, brand, expert, cap).await?;
         }
         if let Some(status) = change.status {
             experts::set_status(&mut tx, brand, expert, status, now).await?;
@@ -57,7 +66,7 @@ pub async fn update_expert(
             }
             None => {}
         }
-        let routed = route(&mut tx, brand, now).await?;
+        let routed = route(&mut tx, brand, now, &state.presence).await?;
         tx.commit().await?;
         for conv in passed
             .iter()

@@ -30,6 +30,9 @@ pub async fn transfer(
                 .await?
                 .filter(|c| c.state.owner() == Some(by))
                 .ok_or(ApiError::NotFound("conversation"))?;
+            if let Some(to) = to {
+                super::pace::check_hand_move(&mut tx, &state.presence, &loads, &conv, to).await?;
+            }
             let target = match to {
                 None => None,
                 Some(to) => Some(match loads.iter().find(|l| l.id == to) {
@@ -66,7 +69,7 @@ pub async fn transfer(
             let requeued = to.is_none().then_some(now);
             save(&mut tx, &conv, &next, &entries, requeued, now).await?;
             jobs::cancel(&mut tx, brand, SNOOZE_EXPIRY, id).await?;
-            let routed = route(&mut tx, brand, now).await?;
+            let routed = route(&mut tx, brand, now, &state.presence).await?;
             finish(state, tx, next, entries, routed, Some(by)).await
         }
     })

@@ -99,7 +99,7 @@ async fn wake_once(
                 Err(other) => return Err(other.into()),
             };
             save(&mut tx, &conv, &next, &entries, Some(now), now).await?;
-            let routed = route(&mut tx, brand, now).await?;
+            let routed = route(&mut tx, brand, now, &state.presence).await?;
             finish(state, tx, next, entries, routed, None)
                 .await
                 .map(Some)

@@ -55,7 +55,11 @@ pub async fn run(
     let mut stopping = state.shutdown.listen();
     let _gauge = super::gauge::ConnectionGauge::open(&principal);
     let _presence = match &principal {
-        Principal::Visitor { brand, visitor } => Some(state.presence.connect(brand.id, *visitor)),
+        Principal::Visitor { brand, visitor } => {
+            let guard = state.presence.connect(brand.id, *visitor);
+            route_on_return(&state, brand.id, *visitor);
+            Some(guard)
+        }
         _ => None,
     };
     if let Principal::Visitor { brand, visitor } = &principal
@@ -481,4 +485,16 @@ async fn revoked(state: &AppState, session: Option<&[u8]>) -> bool {
             .is_ok_and(|holder| holder.is_none()),
         Err(_) => false,
     }
+}
+
+/// Routes the visitor's brand again in the background now that they are online (see
+/// [`crate::desk::visitor_online`]); a failure is only logged, routing runs again on the
+/// next change.
+fn route_on_return(state: &AppState, brand: ebb_core::BrandId, visitor: ebb_core::VisitorId) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(err) = crate::desk::visitor_online(&state, brand, visitor).await {
+            tracing::warn!(error = %err, "routing after a visitor came online failed");
+        }
+    });
 }

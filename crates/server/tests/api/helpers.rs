@@ -258,6 +258,7 @@ impl TestApp {
             email,
             capacity,
             status,
+            async_cap: None,
         };
         let (hash, mut tx) = self.identity_tx().await;
         experts::insert(&mut tx, &expert, &hash, T0)

@@ -11,6 +11,7 @@ mod connections;
 mod contract;
 mod csat;
 mod earnings;
+mod guardrails;
 mod headers;
 mod heartbeat;
 mod helpers;

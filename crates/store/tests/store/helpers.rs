@@ -74,6 +74,7 @@ pub async fn expert(store: &Store, brand: BrandId, email: &str, capacity: u32) -
         email: email.to_owned(),
         capacity,
         status: ExpertStatus::Available,
+        async_cap: None,
     };
     let mut tx = store.begin().await.expect("begin");
     experts::insert(&mut tx, &expert, "hash", T0)

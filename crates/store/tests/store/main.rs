@@ -25,5 +25,6 @@ mod rules;
 mod saved_replies;
 mod sessions;
 mod snooze_budget;
+mod stale;
 mod visitors;
 mod webhook_endpoints;

@@ -23,6 +23,8 @@ fn expert(status: ExpertStatus, held: u32, capacity: u32) -> ExpertLoad {
         status,
         slots: Slots { held, capacity },
         offline_since: (status == ExpertStatus::Offline).then_some(T0),
+        async_cap: None,
+        async_held: 0,
     }
 }
 
@@ -32,6 +34,7 @@ fn woken_for(e: &ExpertLoad, at: Instant) -> Waiting {
         for_expert: Some(e.id),
         queued_at: at,
         priority: false,
+        realtime: false,
     }
 }
 
@@ -160,4 +163,25 @@ proptest! {
         let expected = !can_take && (waited >= wait || (offline && now_after >= grace));
         prop_assert_eq!(lapsed(&w, Some(&e), policy(grace, wait), now), expected);
     }
+}
+
+#[test]
+fn an_expert_at_their_async_cap_keeps_an_async_wake_only_for_the_woken_wait() {
+    let p = policy(120, 45);
+    let capped = ExpertLoad {
+        async_cap: Some(1),
+        async_held: 1,
+        ..expert(ExpertStatus::Available, 1, 3)
+    };
+    let w = woken_for(&capped, T0);
+    assert!(!lapsed(&w, Some(&capped), p, T0 + Duration::minutes(44)));
+    assert!(lapsed(&w, Some(&capped), p, T0 + Duration::minutes(45)));
+    let online = Waiting {
+        realtime: true,
+        ..w
+    };
+    assert!(
+        !lapsed(&online, Some(&capped), p, T0 + Duration::days(1)),
+        "a real-time wake still fits a free slot"
+    );
 }

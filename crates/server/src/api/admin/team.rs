@@ -1,5 +1,5 @@
 //! The admin's team endpoints: experts (list, invite with a one-time link, password reset
-//! link, capacity, disable) and the brand's API keys (create, shown once; list; revoke).
+//! link, capacity, async cap, disable) and the brand's API keys (create, shown once; list; revoke).
 
 use axum::Json;
 use axum::extract::State;
@@ -155,6 +155,7 @@ async fn invite(
         email: Email::parse(&invite.email)?.as_str().to_owned(),
         capacity: validate_capacity(invite.capacity)?,
         status: ExpertStatus::Offline,
+        async_cap: None,
     };
     let now = state.clock.now();
     let brand = admin_brand(&state, &admin).await?;
@@ -203,6 +204,11 @@ async fn admin_brand(
 pub struct ExpertChange {
     /// New capacity (0 to 50).
     pub capacity: Option<u32>,
+    /// New async cap (at most the capacity; `null` lifts it): how many of the expert's
+    /// slots may hold conversations whose visitor is not online. Unchanged when absent.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<u32>)]
+    pub async_cap: Option<Option<u32>>,
     /// Disable (logs out, sets offline, passes their conversations on to the team) or
     /// re-enable.
     pub disabled: Option<bool>,
@@ -210,7 +216,16 @@ pub struct ExpertChange {
     pub status: Option<ExpertStatus>,
 }
 
-/// Change an expert's capacity, or disable / re-enable them.
+/// A field that is present in the body, `null` included (absent fields stay `None`).
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+/// Change an expert's capacity or async cap, or disable / re-enable them.
 #[utoipa::path(patch, path = "/experts/{id}", tag = "admin", request_body = ExpertChange,
     responses((status = 200, description = "The expert", body = TeamMember)))]
 async fn update_expert(
@@ -222,6 +237,7 @@ async fn update_expert(
     let brand = admin.brand_id;
     let update = desk::ExpertUpdate {
         capacity: change.capacity.map(validate_capacity).transpose()?,
+        async_cap: change.async_cap,
         disabled: change.disabled,
         status: change.status,
     };
