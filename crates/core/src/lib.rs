@@ -20,6 +20,7 @@ pub mod routing;
 pub mod slots;
 pub mod snooze;
 pub mod tag;
+pub mod visitor_context;
 
 pub use account::{BrandSlug, DisplayName, Email, Password};
 pub use actor::Actor;

@@ -182,6 +182,10 @@ pub struct Settings {
     /// are erased (0 to 3650; 0 keeps everything, the default); unchanged when absent.
     #[serde(default)]
     pub retention_days: Option<i64>,
+    /// Whether experts see visitors' countries, as the operator's trusted proxy reports
+    /// them (`--country-header`; no lookups); unchanged when absent.
+    #[serde(default)]
+    pub share_visitor_country: Option<bool>,
 }
 
 impl Settings {
@@ -198,6 +202,7 @@ impl Settings {
             snooze_budget: Some(settings.snooze_budget),
             snooze_budget_mode: Some(settings.snooze_budget_mode),
             retention_days: Some(settings.retention_days),
+            share_visitor_country: Some(settings.share_visitor_country),
         }
     }
 
@@ -221,6 +226,9 @@ impl Settings {
                 .snooze_budget_mode
                 .unwrap_or(current.snooze_budget_mode),
             retention_days: self.retention_days.unwrap_or(current.retention_days),
+            share_visitor_country: self
+                .share_visitor_country
+                .unwrap_or(current.share_visitor_country),
         }
     }
 }
