@@ -84,9 +84,7 @@ impl PageReport {
         time_zone: Option<&str>,
     ) -> Result<Self, DomainError> {
         let page_url = url("page_url", page_url)?;
-        let referrer = present(referrer)
-            .map(|r| url("referrer", r))
-            .transpose()?;
+        let referrer = present(referrer).map(|r| url("referrer", r)).transpose()?;
         let page_title = present(page_title)
             .map(|t| {
                 if t.chars().count() > MAX_TITLE_CHARS {
@@ -105,10 +103,15 @@ impl PageReport {
             })
             .transpose()?;
         let time_zone = present(time_zone)
-            .map(|z| match name(z, MAX_TIME_ZONE_CHARS, &['/', '_', '-', '+']) {
-                true => Ok(z.to_owned()),
-                false => Err(refused("time_zone", "must be a time zone like Europe/Paris")),
-            })
+            .map(
+                |z| match name(z, MAX_TIME_ZONE_CHARS, &['/', '_', '-', '+']) {
+                    true => Ok(z.to_owned()),
+                    false => Err(refused(
+                        "time_zone",
+                        "must be a time zone like Europe/Paris",
+                    )),
+                },
+            )
             .transpose()?;
         Ok(Self {
             page_url,
@@ -150,7 +153,13 @@ mod tests {
             "shop.example/boots",
         ] {
             assert!(
-                matches!(page(bad), Err(DomainError::InvalidContext { field: "page_url", .. })),
+                matches!(
+                    page(bad),
+                    Err(DomainError::InvalidContext {
+                        field: "page_url",
+                        ..
+                    })
+                ),
                 "{bad}"
             );
         }
@@ -175,12 +184,30 @@ mod tests {
         assert_eq!(report.language.as_deref(), Some("pt-BR"));
         let ok = "https://shop.example/";
         let cases = [
-            (Some("x".repeat(MAX_TITLE_CHARS + 1)), None, None, None, "page_title"),
+            (
+                Some("x".repeat(MAX_TITLE_CHARS + 1)),
+                None,
+                None,
+                None,
+                "page_title",
+            ),
             (Some("a\u{7}b".into()), None, None, None, "page_title"),
             (None, Some("javascript:x".into()), None, None, "referrer"),
             (None, None, Some("en_GB!".into()), None, "language"),
-            (None, None, None, Some("Europe/Paris; rm".into()), "time_zone"),
-            (None, None, None, Some("Z".repeat(MAX_TIME_ZONE_CHARS + 1)), "time_zone"),
+            (
+                None,
+                None,
+                None,
+                Some("Europe/Paris; rm".into()),
+                "time_zone",
+            ),
+            (
+                None,
+                None,
+                None,
+                Some("Z".repeat(MAX_TIME_ZONE_CHARS + 1)),
+                "time_zone",
+            ),
         ];
         for (title, referrer, language, zone, field) in cases {
             let got = PageReport::parse(

@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use ebb_core::tag::TagName;
-use ebb_core::{Author, BrandId, Conversation, ConversationId, Event, ExpertId, Instant, VisitorId};
+use ebb_core::{
+    Author, BrandId, Conversation, ConversationId, Event, ExpertId, Instant, VisitorId,
+};
 use uuid::Uuid;
 
 use crate::page::Cursor;
@@ -118,7 +120,8 @@ pub async fn last_messages(
          WHERE {} ORDER BY c.id, e.seq",
         span.filter()
     );
-    let rows: Vec<(Uuid, i64, String, i64)> = span_rows!(h, (Uuid, i64, String, i64), &sql, brand, span)?;
+    let rows: Vec<(Uuid, i64, String, i64)> =
+        span_rows!(h, (Uuid, i64, String, i64), &sql, brand, span)?;
     let mut out = HashMap::new();
     for (id, _, data, at) in rows {
         let Event::Message { author, body, .. } = serde_json::from_str::<Event>(&data)? else {
@@ -147,7 +150,8 @@ pub async fn tags(
          WHERE {} ORDER BY t.name, t.id",
         span.filter()
     );
-    let rows: Vec<(Uuid, Uuid, String, i64)> = span_rows!(h, (Uuid, Uuid, String, i64), &sql, brand, span)?;
+    let rows: Vec<(Uuid, Uuid, String, i64)> =
+        span_rows!(h, (Uuid, Uuid, String, i64), &sql, brand, span)?;
     let mut out: HashMap<ConversationId, Vec<Tag>> = HashMap::new();
     for (conversation, id, name, created_at) in rows {
         let tag = Tag {
@@ -155,7 +159,9 @@ pub async fn tags(
             name: TagName::parse(&name).map_err(|e| StoreError::Corrupt(e.to_string()))?,
             created_at: from_micros(created_at)?,
         };
-        out.entry(ConversationId(conversation)).or_default().push(tag);
+        out.entry(ConversationId(conversation))
+            .or_default()
+            .push(tag);
     }
     Ok(out)
 }

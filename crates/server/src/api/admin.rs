@@ -108,7 +108,12 @@ impl ConversationList {
         let rows = conversations::for_brand(&mut conn, brand, page.cursor()?, page.fetch()).await?;
         let (rows, next_cursor) = page.cut(rows, |c| Cursor::new(c.created_at, c.id.0));
         Ok(Self {
-            conversations: ListedConversation::with_presence(state, rows).await?,
+            conversations: ListedConversation::with_presence(
+                state,
+                ebb_store::listing::Among::Brand,
+                rows,
+            )
+            .await?,
             next_cursor,
         })
     }
