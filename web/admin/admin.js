@@ -222,9 +222,10 @@ function conversationRow(c) {
   ]);
 }
 
+/** A visitor's short name with their presence in shape and words (● on site, ○ away). */
 function visitorLabel(c) {
-  const dot = c.visitor_online ? ' (online)' : '';
-  return `Visitor ${c.visitor_id.slice(-4).toUpperCase()}${dot}`;
+  const presence = c.visitor_online ? '● on site' : '○ away';
+  return `Visitor ${c.visitor_id.slice(-4).toUpperCase()} (${presence})`;
 }
 
 // ---- Sections: overview, missions, payouts, satisfaction, reports, saved replies ---------

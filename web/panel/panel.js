@@ -12,6 +12,7 @@ import { sendReply, typing } from '/panel/composer.js';
 import { closeMenu, menuKeys, openCustom, openMenu, snooze, submitCustom } from '/panel/snooze.js';
 import { askClose, confirmClose } from '/panel/close.js';
 import { earningsView } from '/panel/earnings.js';
+import { wireContext } from '/panel/context.js';
 
 async function start() {
   const params = new URLSearchParams(location.search);
@@ -188,6 +189,7 @@ function wire() {
   });
   wireComposer();
   wireDialogs();
+  wireContext();
   document.addEventListener('visibilitychange', () => {
     if (document.hidden) return;
     markRead();

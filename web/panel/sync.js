@@ -11,6 +11,12 @@ import { noticeNew, renderList, renderMeters } from '/panel/list.js';
 import { addEntries, applyRead, closeView, fetchEntries, renderHeader } from '/panel/timeline.js';
 import { loadSuggestions } from '/panel/suggestion.js';
 
+/** A message on one line, at most 140 characters (`…` when cut), as the server previews it. */
+function preview(text) {
+  const flat = text.split(/\s+/).filter(Boolean).join(' ');
+  return [...flat].length <= 140 ? flat : `${[...flat].slice(0, 139).join('').trimEnd()}…`;
+}
+
 /** Every page of a list endpoint of the expert API. */
 function allPages(path, key) {
   return everyPage((p) => api('GET', p), path, key);
@@ -88,7 +94,12 @@ export function applyEntries(id, entries) {
   for (const e of entries) {
     if (!c || e.seq <= c.last_seq) continue;
     c.last_seq = e.seq;
-    if (e.type === 'message' && e.author.kind !== 'system') { c.last_author = e.author; c.last_message_at = e.at; }
+    if (e.type === 'message' && e.author.kind !== 'system') {
+      c.last_author = e.author; c.last_message_at = e.at;
+      c.last_message = { author: e.author, author_name: e.author.id === state.me?.id ? state.me.name : null, text: preview(e.body), at: e.at };
+      if (e.author.kind === 'visitor') c.visitor_waiting_since = c.visitor_waiting_since || e.at;
+      else c.visitor_waiting_since = null;
+    }
   }
   if (id === state.selected) addEntries(entries);
   renderList();
