@@ -52,7 +52,7 @@ export function renderContext() {
       ? h('a', { href: p.page_url, target: '_blank', rel: 'noopener noreferrer', title: p.page_url, text: p.page_title || p.page_url })
       : h('span', { text: p.page_url });
     items.push(...pair(online ? 'Current page' : 'Last page', link, 'page'));
-    items.push(...pair('Came from', p.referrer ? host(p.referrer) : 'direct or unknown'));
+    if (p.referrer) items.push(...pair('Came from', h('span', { title: p.referrer, text: host(p.referrer) })));
     if (p.language) items.push(...pair('Language', p.language));
     const local = p.time_zone && localTime(p.time_zone);
     if (local) items.push(...pair('Local time', local, 'local-time'));
@@ -60,7 +60,7 @@ export function renderContext() {
     items.push(...pair('Page', 'not reported yet'));
   }
   if (ctx.country) items.push(...pair('Country', ctx.country));
-  items.push(...pair('Customer id', ctx.customer_id || 'none (anonymous visitor)'));
+  items.push(...pair('Customer id', ctx.customer_id || h('span', { title: 'Anonymous visitor: the site has not signed a customer id', text: '—' })));
   list.replaceChildren(...items);
   if (p && p.time_zone) clock = setInterval(() => { const t = list.querySelector('.local-time'); if (t) t.textContent = localTime(p.time_zone); }, 30000);
   renderEarlier(ctx);

@@ -233,6 +233,7 @@
   function send() {
     var text = input.value.trim();
     if (!text) return;
+    reportContext();
     var id = 'w' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
     var li = el('li', { class: 'msg visitor pending' }, [
       el('span', { class: 'who', text: 'You' }), el('p', { class: 'body', text: text }), el('span', { class: 'state', text: 'Sending…' })

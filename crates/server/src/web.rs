@@ -51,6 +51,7 @@ const ASSETS: &[Asset] = &[
     asset!("/panel/close.js", JS, "panel/close.js"),
     asset!("/panel/suggestion.js", JS, "panel/suggestion.js"),
     asset!("/panel/sync.js", JS, "panel/sync.js"),
+    asset!("/panel/context.js", JS, "panel/context.js"),
     asset!("/admin/", HTML, "admin/index.html"),
     asset!("/admin/admin.js", JS, "admin/admin.js"),
     asset!("/admin/admin.css", CSS, "admin/admin.css"),
