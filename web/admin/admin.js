@@ -89,6 +89,7 @@ async function loadSettings() {
   $('s-budget').value = s.snooze_budget;
   $('s-budget-mode').value = s.snooze_budget_mode;
   $('s-retention').value = s.retention_days;
+  $('s-country').checked = !!s.share_visitor_country;
   $('s-origins').value = (s.allowed_origins || []).join('\n');
 }
 
@@ -105,6 +106,7 @@ async function saveSettings(e) {
     snooze_budget: Number($('s-budget').value),
     snooze_budget_mode: $('s-budget-mode').value,
     retention_days: Number($('s-retention').value),
+    share_visitor_country: $('s-country').checked,
     allowed_origins: $('s-origins').value.split('\n').map((o) => o.trim()).filter(Boolean),
   };
   try {
