@@ -263,6 +263,14 @@ async fn the_country_comes_only_from_a_trusted_proxy_for_brands_that_share_it() 
                 Value::Null,
                 "{b}: the brand does not share countries"
             );
+            let visitor_id: ebb_core::VisitorId =
+                serde_json::from_value(started["conversation"]["visitor_id"].clone()).expect("id");
+            let mut conn = app.store().conn().await.expect("conn");
+            let stored = ebb_store::visitor_context::get(&mut conn, acme.id, visitor_id)
+                .await
+                .expect("get");
+            assert_eq!(stored.and_then(|s| s.country), None, "{b}: not even stored");
+            drop(conn);
             let (_, mut settings) = app.get("/api/v1/admin/settings", &ann).await;
             settings["share_visitor_country"] = json!(true);
             let (s, stored) = app.put("/api/v1/admin/settings", &ann, settings).await;
