@@ -183,7 +183,14 @@ mod tests {
         assert_eq!(report.referrer, None);
         assert_eq!(report.language.as_deref(), Some("pt-BR"));
         let ok = "https://shop.example/";
-        let cases = [
+        type Case = (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            &'static str,
+        );
+        let cases: [Case; 6] = [
             (
                 Some("x".repeat(MAX_TITLE_CHARS + 1)),
                 None,
