@@ -10,6 +10,7 @@ import { $, state, api, mine } from '/panel/state.js';
 import { noticeNew, renderList, renderMeters } from '/panel/list.js';
 import { addEntries, applyRead, closeView, fetchEntries, renderHeader } from '/panel/timeline.js';
 import { loadSuggestions } from '/panel/suggestion.js';
+import { loadContext } from '/panel/context.js';
 
 /** A message on one line, at most 140 characters (`…` when cut), as the server previews it. */
 function preview(text) {
@@ -101,7 +102,11 @@ export function applyEntries(id, entries) {
       else c.visitor_waiting_since = null;
     }
   }
-  if (id === state.selected) addEntries(entries);
+  if (id === state.selected) {
+    addEntries(entries);
+    // A visitor who writes may have moved on to another page: read their context again.
+    if (entries.some((e) => e.type === 'message' && e.author.kind === 'visitor')) loadContext(id);
+  }
   renderList();
   refreshSoon();
 }

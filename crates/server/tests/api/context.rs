@@ -31,6 +31,11 @@ fn context_path(id: &str) -> String {
     format!("/api/v1/expert/conversations/{id}/context")
 }
 
+/// The visitor of a `{conversation, entries}` body.
+fn visitor_of(body: &Value) -> ebb_core::VisitorId {
+    serde_json::from_value(body["conversation"]["visitor_id"].clone()).expect("visitor id")
+}
+
 fn at(instant: ebb_core::Instant) -> String {
     instant.format(&Rfc3339).expect("rfc3339")
 }
@@ -263,8 +268,7 @@ async fn the_country_comes_only_from_a_trusted_proxy_for_brands_that_share_it() 
                 Value::Null,
                 "{b}: the brand does not share countries"
             );
-            let visitor_id: ebb_core::VisitorId =
-                serde_json::from_value(started["conversation"]["visitor_id"].clone()).expect("id");
+            let visitor_id = visitor_of(&started);
             let mut conn = app.store().conn().await.expect("conn");
             let stored = ebb_store::visitor_context::get(&mut conn, acme.id, visitor_id)
                 .await
@@ -293,8 +297,7 @@ per_backend! {
         let (acme, _, _, visitor, started) = app.opening(3, "hello", "m1").await;
         let (s, _) = report(&app, "acme", &visitor, page("https://shop.example/private")).await;
         assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
-        let visitor_id: ebb_core::VisitorId =
-            serde_json::from_value(started["conversation"]["visitor_id"].clone()).expect("id");
+        let visitor_id = visitor_of(&started);
         let ann = admin(&app, &acme, "ann").await;
         let path = format!("/api/v1/admin/visitors/{}/erase", visitor_id.0);
         let (s, out) = app.post(&path, &ann, json!({})).await;
