@@ -24,5 +24,6 @@ mod rules;
 mod saved_replies;
 mod sessions;
 mod snooze_budget;
+mod visitor_context;
 mod visitors;
 mod webhook_endpoints;
