@@ -90,6 +90,7 @@ async function loadSettings() {
   $('s-budget').value = s.snooze_budget;
   $('s-budget-mode').value = s.snooze_budget_mode;
   $('s-retention').value = s.retention_days;
+  $('s-country').checked = !!s.share_visitor_country;
   $('s-origins').value = (s.allowed_origins || []).join('\n');
 }
 
@@ -106,6 +107,7 @@ async function saveSettings(e) {
     snooze_budget: Number($('s-budget').value),
     snooze_budget_mode: $('s-budget-mode').value,
     retention_days: Number($('s-retention').value),
+    share_visitor_country: $('s-country').checked,
     allowed_origins: $('s-origins').value.split('\n').map((o) => o.trim()).filter(Boolean),
   };
   try {
@@ -232,9 +234,10 @@ function conversationRow(c) {
   ]);
 }
 
+/** A visitor's short name with their presence in shape and words (● on site, ○ away). */
 function visitorLabel(c) {
-  const dot = c.visitor_online ? ' (online)' : '';
-  return `Visitor ${c.visitor_id.slice(-4).toUpperCase()}${dot}`;
+  const presence = c.visitor_online ? '● on site' : '○ away';
+  return `Visitor ${c.visitor_id.slice(-4).toUpperCase()} (${presence})`;
 }
 
 // ---- Sections: overview, missions, payouts, satisfaction, reports, saved replies ---------

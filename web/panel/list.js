@@ -1,5 +1,7 @@
-// The conversation list (active, coming back, snoozed) with visitor presence dots, the
-// slot and queue meters, and the notice of newly assigned conversations.
+// The conversation list (active, coming back, snoozed): each row with its visitor's presence
+// (shape and text, not colour only), the last message and who wrote it, how long the visitor
+// has waited, snooze state and tags; the slot and queue meters, and the notice of newly
+// assigned conversations.
 
 import { h, relative, when } from '/lib/api.js';
 import { $, state, announce, awaitsReply } from '/panel/state.js';
@@ -8,11 +10,29 @@ import { notifyAssigned, updateTitle } from '/panel/notify.js';
 /** A short name for the conversation's visitor. */
 export function label(c) { return `Visitor ${c.visitor_id.slice(-4).toUpperCase()}`; }
 
-/** The presence dot of the conversation's visitor. */
+/** The presence of the conversation's visitor: a filled disc "On site", a hollow ring
+ * "Away" (shape and words, so colour is never the only cue), with an accessible label. */
 export function presence(c) {
   const on = state.online.get(c.visitor_id);
-  if (on === undefined) return h('span', { class: 'dot unknown', role: 'img', 'aria-label': 'presence unknown' });
-  return h('span', { class: `dot ${on ? 'online' : 'offline'}`, role: 'img', 'aria-label': on ? 'visitor online' : 'visitor away' });
+  const [kind, label, text] = on === undefined ? ['unknown', 'presence unknown', 'Unknown']
+    : on ? ['online', 'visitor online', 'On site'] : ['offline', 'visitor away', 'Away'];
+  return h('span', { class: `presence ${kind}` }, [
+    h('span', { class: `dot ${kind}`, role: 'img', 'aria-label': label }),
+    h('span', { class: 'presence-text', 'aria-hidden': 'true', text }),
+  ]);
+}
+
+/** Who wrote a listed message, as the list names them. */
+function writer(m) {
+  if (m.author.kind === 'visitor') return 'Visitor';
+  if (state.me && m.author.id === state.me.id) return 'You';
+  return m.author_name || 'A colleague';
+}
+
+/** "3 min", "2 h": how long ago `iso` was, without the "ago". */
+function since(iso) {
+  const text = relative(iso);
+  return text === 'just now' ? 'just now' : text.replace(/ ago$/, '');
 }
 
 function bucket(c) {
@@ -37,11 +57,19 @@ function item(c) {
   } else if (c.state.wake === 'visitor_replied') {
     notes.push(h('span', { class: 'tag replied', text: 'Visitor replied' }));
   }
-  if (awaitsReply(c)) notes.push(h('span', { class: 'tag waiting', text: 'awaits you' }));
+  if (awaitsReply(c)) {
+    const waiting = c.visitor_waiting_since || c.last_message_at;
+    notes.push(h('span', { class: 'tag waiting', title: `Waiting since ${when(waiting)}` }, [
+      document.createTextNode('awaits you · '), h('time', { class: 'waited', datetime: waiting, text: since(waiting) }),
+    ]));
+  }
   if (c.last_message_at) notes.push(h('time', { datetime: c.last_message_at, class: 'muted', text: relative(c.last_message_at) }));
+  for (const t of c.tags || []) notes.push(h('span', { class: 'label', text: t.name }));
+  const m = c.last_message;
+  const preview = m && h('span', { class: 'preview' }, [h('span', { class: 'writer', text: `${writer(m)}: ` }), document.createTextNode(m.text)]);
   const button = h('button', {
     type: 'button', class: 'conv-item', 'aria-current': c.id === state.selected ? 'true' : undefined, 'data-id': c.id,
-  }, [presence(c), h('span', { class: 'name', text: label(c) }), h('span', { class: 'notes' }, notes)]);
+  }, [presence(c), h('span', { class: 'name', text: label(c) }), preview, h('span', { class: 'notes' }, notes)]);
   return h('li', { class: expired(c) ? 'expired' : undefined }, [button]);
 }
 

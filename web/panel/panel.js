@@ -14,6 +14,7 @@ import { askClose, confirmClose } from '/panel/close.js';
 import { earningsView } from '/panel/earnings.js';
 import { wireNotify } from '/panel/notify.js';
 import { wireShortcuts } from '/panel/shortcuts.js';
+import { wireContext } from '/panel/context.js';
 
 async function start() {
   const params = new URLSearchParams(location.search);
@@ -193,6 +194,7 @@ function wire() {
   document.addEventListener('visibilitychange', () => { if (!document.hidden) markRead(); });
   wireNotify({ open: (id) => { showView('conversations'); select(id); } });
   wireShortcuts();
+  wireContext();
 }
 
 wire();

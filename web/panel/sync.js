@@ -11,6 +11,13 @@ import { label, noticeNew, renderList, renderMeters } from '/panel/list.js';
 import { notifyReply } from '/panel/notify.js';
 import { addEntries, applyRead, closeView, fetchEntries, renderHeader } from '/panel/timeline.js';
 import { applyPushedSuggestions, loadSuggestions } from '/panel/suggestion.js';
+import { loadContext } from '/panel/context.js';
+
+/** A message on one line, at most 140 characters (`…` when cut), as the server previews it. */
+function preview(text) {
+  const flat = text.split(/\s+/).filter(Boolean).join(' ');
+  return [...flat].length <= 140 ? flat : `${[...flat].slice(0, 139).join('').trimEnd()}…`;
+}
 
 /** Every page of a list endpoint of the expert API. */
 function allPages(path, key) {
@@ -92,9 +99,18 @@ export function applyEntries(id, entries) {
     if (e.type === 'message' && e.author.kind === 'visitor') notifyReply(c, label(c), e);
     if (e.seq <= c.last_seq) continue;
     c.last_seq = e.seq;
-    if (e.type === 'message' && e.author.kind !== 'system') { c.last_author = e.author; c.last_message_at = e.at; }
+    if (e.type === 'message' && e.author.kind !== 'system') {
+      c.last_author = e.author; c.last_message_at = e.at;
+      c.last_message = { author: e.author, author_name: e.author.id === state.me?.id ? state.me.name : null, text: preview(e.body), at: e.at };
+      if (e.author.kind === 'visitor') c.visitor_waiting_since = c.visitor_waiting_since || e.at;
+      else c.visitor_waiting_since = null;
+    }
   }
-  if (id === state.selected) addEntries(entries);
+  if (id === state.selected) {
+    addEntries(entries);
+    // A visitor who writes may have moved on to another page: read their context again.
+    if (entries.some((e) => e.type === 'message' && e.author.kind === 'visitor')) loadContext(id);
+  }
   renderList();
   refreshSoon();
 }

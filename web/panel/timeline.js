@@ -5,6 +5,7 @@ import { h, when } from '/lib/api.js';
 import { $, state, api, current } from '/panel/state.js';
 import { label, presence, renderList } from '/panel/list.js';
 import { renderSaved, renderSuggestion } from '/panel/suggestion.js';
+import { loadContext, renderContext } from '/panel/context.js';
 
 const WOKEN_TEXT = { visitor_replied: 'Woke up: the visitor replied', visitor_returned: 'Woke up: the visitor is back on the site' };
 const ASSIGN_TEXT = { new: 'Assigned to you', reattributed: 'Back to you: the visitor replied', snooze_expired: 'Back to you: the snooze ended', visitor_returned: 'Back to you: the visitor is back' };
@@ -21,6 +22,7 @@ export async function select(id) {
   $('conv-view').hidden = false;
   renderList();
   renderHeader();
+  loadContext(id);
   await fetchEntries();
   $('reply-text').focus();
 }
@@ -87,7 +89,8 @@ function who(author) {
   return state.me && author.id === state.me.id ? 'You' : 'Expert';
 }
 
-function renderEntry(e) {
+/** An entry of a timeline as the panel shows it. */
+export function renderEntry(e) {
   const time = h('time', { datetime: e.at, text: when(e.at) });
   if (e.type === 'message') {
     return h('li', { class: `msg ${e.author.kind}`, 'data-seq': String(e.seq) }, [
@@ -135,6 +138,7 @@ export function renderHeader(c = current()) {
   if (c.state.status === 'closed') parts.push('closed');
   if (c.snooze_count) parts.push(`snoozed ${c.snooze_count}× so far`);
   $('conv-meta').textContent = parts.filter(Boolean).join(' · ');
+  renderContext();
   const open = c.state.status !== 'closed';
   $('async-note').hidden = !open;
   $('reply').hidden = !open;

@@ -128,8 +128,33 @@
   }
   function ensureVisitor() {
     if (s.token) return Promise.resolve();
-    return call('POST', '/visitors').then(function (v) { s.token = v.token; store.set('token', v.token); });
+    return call('POST', '/visitors').then(function (v) { s.token = v.token; store.set('token', v.token); reportContext(); });
   }
+
+  // ---- Context: the page the visitor is on, told to the team (on load and navigation) ----
+  var lastContext = '';
+  function bounded(url) {
+    if (!/^https?:/i.test(url || '')) return '';
+    if (url.length <= 2048) return url;
+    try { var u = new URL(url); return (u.origin + u.pathname).slice(0, 2048); } catch (e) { return ''; }
+  }
+  function reportContext() {
+    if (!s.token) return;
+    var zone = '';
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { /* no Intl */ }
+    var body = {
+      page_url: bounded(location.href), page_title: String(document.title || '').slice(0, 300).replace(/[\u0000-\u001f\u007f]/g, ' '),
+      referrer: bounded(document.referrer), language: String(navigator.language || '').slice(0, 35), time_zone: zone.slice(0, 64)
+    };
+    var text = JSON.stringify(body);
+    if (!body.page_url || text === lastContext) return;
+    lastContext = text;
+    call('POST', '/context', body).catch(function () { /* told again on the next page change */ });
+  }
+  // Single-page shops change the page without loading: look again now and then.
+  window.addEventListener('popstate', reportContext);
+  window.addEventListener('hashchange', reportContext);
+  setInterval(reportContext, 3000);
 
   // ---- Timeline -----------------------------------------------------------------------
   function apply(data) {
@@ -208,6 +233,7 @@
   function send() {
     var text = input.value.trim();
     if (!text) return;
+    reportContext();
     var id = 'w' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
     var li = el('li', { class: 'msg visitor pending' }, [
       el('span', { class: 'who', text: 'You' }), el('p', { class: 'body', text: text }), el('span', { class: 'state', text: 'Sending…' })
@@ -314,6 +340,7 @@
       sub.textContent = 'We usually reply in ' + b.typical_reply_time + '. Write any time: you can leave and come back.';
     }).catch(function () { /* keep the defaults */ });
     if (s.token && s.conv) fetchNew().then(connect);
+    reportContext();
   }
   if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
 })();

@@ -60,6 +60,10 @@ pub struct BrandSettings {
     /// erased; 0 keeps everything (see [`crate::privacy`]).
     #[serde(default)]
     pub retention_days: i64,
+    /// Whether experts see the visitor's country, as a trusted proxy of the operator
+    /// reports it (no lookups; off by default).
+    #[serde(default)]
+    pub share_visitor_country: bool,
 }
 
 /// Allowed length of the automatic message template, in characters.
@@ -114,6 +118,7 @@ impl Default for BrandSettings {
             snooze_budget: DEFAULT_SNOOZE_BUDGET,
             snooze_budget_mode: BudgetMode::Suggest,
             retention_days: 0,
+            share_visitor_country: false,
         }
     }
 }

@@ -55,6 +55,11 @@ pub struct Conversation {
     #[serde(with = "time::serde::rfc3339::option")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub awaiting_since: Option<Instant>,
+    /// Since when the visitor has been waiting for an answer: the time of their first
+    /// message after an expert last wrote (`null` once an expert answers).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub visitor_waiting_since: Option<Instant>,
 }
 
 /// The result of a command: the new conversation and the entries to append.
@@ -87,6 +92,7 @@ impl Conversation {
             last_author: None,
             last_message_at: None,
             awaiting_since: None,
+            visitor_waiting_since: None,
         };
         let mut entries = Vec::new();
         let visitor = visitor_id;
@@ -163,9 +169,13 @@ impl Conversation {
             Author::Visitor(_) => {
                 self.awaiting_since = None;
                 self.silent_expiries = 0;
+                self.visitor_waiting_since.get_or_insert(now);
             }
-            Author::Expert(_) if self.awaiting_since.is_none() => self.awaiting_since = Some(now),
-            _ => {}
+            Author::Expert(_) => {
+                self.awaiting_since.get_or_insert(now);
+                self.visitor_waiting_since = None;
+            }
+            Author::System => {}
         }
         if author != Author::System {
             self.last_author = Some(author);

@@ -132,4 +132,12 @@ pub enum DomainError {
         /// The rule it breaks, e.g. `"must be 10 to 256 characters"`.
         rule: &'static str,
     },
+    /// A visitor context value the widget sent that breaks its rule.
+    #[error("the visitor context's {field} {rule}")]
+    InvalidContext {
+        /// Which value, e.g. `"page_url"`.
+        field: &'static str,
+        /// The rule it breaks, e.g. `"must be an http or https URL"`.
+        rule: &'static str,
+    },
 }

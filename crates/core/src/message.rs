@@ -75,9 +75,36 @@ impl MessageBody {
     }
 }
 
+/// The longest message preview a conversation list shows, in characters.
+pub const PREVIEW_CHARS: usize = 140;
+
+/// A message's text as a list shows it: runs of whitespace (line breaks too) as one space,
+/// at most [`PREVIEW_CHARS`] characters, with `…` when it was cut.
+pub fn preview(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= PREVIEW_CHARS {
+        return flat;
+    }
+    let mut cut: String = flat.chars().take(PREVIEW_CHARS - 1).collect();
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
+    cut
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn previews_are_one_bounded_line() {
+        assert_eq!(preview("  Hello\n\n  there  "), "Hello there");
+        let long = "é".repeat(PREVIEW_CHARS + 10);
+        let cut = preview(&long);
+        assert_eq!(cut.chars().count(), PREVIEW_CHARS);
+        assert!(cut.ends_with('…'));
+        let exact = "a".repeat(PREVIEW_CHARS);
+        assert_eq!(preview(&exact), exact, "at the limit nothing is cut");
+    }
 
     #[test]
     fn body_is_trimmed_and_checked() {

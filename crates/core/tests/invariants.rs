@@ -355,6 +355,10 @@ impl Desk {
             let seqs = &self.timelines[&conv.id];
             let expected: Vec<u64> = (1..=conv.last_seq).collect();
             prop_assert_eq!(seqs, &expected, "timeline must be 1..=n without gaps");
+            // The visitor waits exactly while they wrote last, and since no later than that.
+            let visitor_last = matches!(conv.last_author, Some(Author::Visitor(_)));
+            prop_assert_eq!(conv.visitor_waiting_since.is_some(), visitor_last);
+            prop_assert!(conv.visitor_waiting_since <= conv.last_message_at);
         }
         Ok(())
     }

@@ -68,6 +68,10 @@ pub struct Config {
     /// Which header the trusted proxies write the client address into.
     #[arg(long, env = "EBB_FORWARDED_HEADER", value_enum, default_value_t)]
     pub forwarded_header: crate::forwarded::ForwardedHeader,
+    /// Header in which the trusted proxies name the visitor's country (e.g.
+    /// `CF-IPCountry`); shown to experts only for brands that allow it. None when absent.
+    #[arg(long, env = "EBB_COUNTRY_HEADER")]
+    pub country_header: Option<axum::http::HeaderName>,
     /// WebSocket messages per minute allowed from one expert or admin, over all their
     /// sockets (0: no limit).
     #[arg(long, env = "EBB_RATE_PER_MEMBER", default_value_t = 600)]
@@ -154,6 +158,10 @@ impl std::fmt::Display for PrintConfig<'_> {
             false => writeln!(f, "trusted_proxies = {}", c.trusted_proxies)?,
         }
         writeln!(f, "forwarded_header = {}", c.forwarded_header.name())?;
+        match &c.country_header {
+            Some(name) => writeln!(f, "country_header = {name}")?,
+            None => writeln!(f, "country_header = (none: no visitor countries)")?,
+        }
         writeln!(f, "rate_per_member = {}", c.rate_per_member)?;
         writeln!(f, "header_timeout_secs = {}", c.header_timeout_secs)?;
         writeln!(f, "body_timeout_secs = {}", c.body_timeout_secs)?;

@@ -170,6 +170,7 @@ impl ApiError {
                 | D::InvalidOrigin(_)
                 | D::TooManyOrigins { .. }
                 | D::InvalidAccount { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-body"),
+                D::InvalidContext { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-context"),
             },
         }
     }

@@ -1,6 +1,7 @@
 //! Which address a request comes from when Ebb runs behind reverse proxies: the forwarding
 //! header is read only when the TCP peer is a trusted proxy, and then the right-most
-//! address that is not a trusted proxy is the client (the one hop nobody can forge).
+//! address that is not a trusted proxy is the client (the one hop nobody can forge). The
+//! visitor's country is read the same way: only from a trusted proxy's configured header.
 
 use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
@@ -80,6 +81,9 @@ pub struct TrustedProxies {
     pub nets: Vec<ProxyNet>,
     /// The header they write.
     pub header: ForwardedHeader,
+    /// The header naming the client's country (e.g. `CF-IPCountry`), if the operator's
+    /// proxies write one; read only from a trusted proxy.
+    pub country_header: Option<axum::http::HeaderName>,
 }
 
 impl TrustedProxies {
@@ -87,6 +91,17 @@ impl TrustedProxies {
     pub fn trusts(&self, ip: IpAddr) -> bool {
         let ip = ip.to_canonical();
         self.nets.iter().any(|net| net.0.contains(&ip))
+    }
+
+    /// The client's country (ISO 3166-1 alpha-2) named by the configured country header,
+    /// if the request came straight from a trusted proxy (`peer`) and the value is a code.
+    pub fn country(&self, peer: IpAddr, headers: &HeaderMap) -> Option<String> {
+        let name = self.country_header.as_ref()?;
+        if !self.trusts(peer.to_canonical()) {
+            return None;
+        }
+        let value = headers.get(name)?.to_str().ok()?;
+        ebb_core::visitor_context::country_code(value)
     }
 
     /// The client address of a request that reached Ebb from `peer` with `headers`.
@@ -187,6 +202,7 @@ mod tests {
         TrustedProxies {
             nets: nets.iter().map(|n| n.parse().expect("net")).collect(),
             header,
+            country_header: Some(axum::http::HeaderName::from_static("cf-ipcountry")),
         }
     }
 
@@ -251,6 +267,21 @@ mod tests {
         assert_eq!(xff.client_ip(ip("127.0.0.1"), &both), ip("203.0.113.1"));
         let hidden = headers("forwarded", &["for=_hidden;by=10.0.0.1"]);
         assert_eq!(rfc.client_ip(ip("127.0.0.1"), &hidden), ip("127.0.0.1"));
+    }
+
+    #[test]
+    fn the_country_header_is_believed_only_from_a_trusted_proxy() {
+        let trusted = proxies(&["10.0.0.0/8"], ForwardedHeader::XForwardedFor);
+        let sent = headers("cf-ipcountry", &["de"]);
+        assert_eq!(trusted.country(ip("10.0.0.1"), &sent), Some("DE".into()));
+        assert_eq!(trusted.country(ip("203.0.113.9"), &sent), None, "forged");
+        let unknown = headers("cf-ipcountry", &["XX"]);
+        assert_eq!(trusted.country(ip("10.0.0.1"), &unknown), None);
+        let unset = TrustedProxies {
+            country_header: None,
+            ..trusted
+        };
+        assert_eq!(unset.country(ip("10.0.0.1"), &sent), None, "not configured");
     }
 
     #[test]

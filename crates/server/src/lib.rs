@@ -259,6 +259,7 @@ pub async fn run(
         proxies: forwarded::TrustedProxies {
             nets: config.trusted_proxies.0.clone(),
             header: config.forwarded_header,
+            country_header: config.country_header.clone(),
         },
         metrics_token: config.metrics_token.as_deref().map(Arc::from),
         argon2_concurrency: match config.argon2_concurrency {

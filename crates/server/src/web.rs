@@ -53,6 +53,7 @@ const ASSETS: &[Asset] = &[
     asset!("/panel/sync.js", JS, "panel/sync.js"),
     asset!("/panel/notify.js", JS, "panel/notify.js"),
     asset!("/panel/shortcuts.js", JS, "panel/shortcuts.js"),
+    asset!("/panel/context.js", JS, "panel/context.js"),
     asset!("/admin/", HTML, "admin/index.html"),
     asset!("/admin/admin.js", JS, "admin/admin.js"),
     asset!("/admin/admin.css", CSS, "admin/admin.css"),

@@ -20,6 +20,7 @@ struct BrandRow {
     snooze_budget: i64,
     snooze_budget_mode: String,
     retention_days: i64,
+    share_visitor_country: bool,
 }
 
 row_into!(BrandRow, Brand, |r| {
@@ -41,13 +42,14 @@ row_into!(BrandRow, Brand, |r| {
             snooze_budget,
             snooze_budget_mode,
             retention_days: r.retention_days,
+            share_visitor_country: r.share_visitor_country,
         },
     })
 });
 
 const COLUMNS: &str = "id, slug, name, auto_message, typical_reply_time, max_snooze_days, \
     offline_grace_minutes, woken_wait_minutes, purchase_window_hours, snooze_budget, \
-    snooze_budget_mode, retention_days";
+    snooze_budget_mode, retention_days, share_visitor_country";
 
 /// Inserts a brand; a taken slug is a `Conflict`.
 pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<()> {
@@ -55,8 +57,8 @@ pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<
     exec!(h, sqlx::query(
         "INSERT INTO brands (id, slug, name, auto_message, typical_reply_time, max_snooze_days, \
          created_at, offline_grace_minutes, purchase_window_hours, woken_wait_minutes, \
-         snooze_budget, snooze_budget_mode, retention_days) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+         snooze_budget, snooze_budget_mode, retention_days, share_visitor_country) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
     )
     .bind(brand.id.0)
     .bind(&brand.slug)
@@ -70,7 +72,8 @@ pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<
     .bind(s.woken_wait_minutes)
     .bind(i64::from(s.snooze_budget))
     .bind(s.snooze_budget_mode.as_str())
-    .bind(s.retention_days))?;
+    .bind(s.retention_days)
+    .bind(s.share_visitor_country))?;
     Ok(())
 }
 
@@ -110,7 +113,7 @@ pub async fn update_settings(
             "UPDATE brands SET auto_message = $2, typical_reply_time = $3, max_snooze_days = $4, \
              allowed_origins = $5, offline_grace_minutes = $6, purchase_window_hours = $7, \
              woken_wait_minutes = $8, snooze_budget = $9, snooze_budget_mode = $10, \
-             retention_days = $11 WHERE id = $1"
+             retention_days = $11, share_visitor_country = $12 WHERE id = $1"
         )
         .bind(id.0)
         .bind(&settings.auto_message)
@@ -123,5 +126,6 @@ pub async fn update_settings(
         .bind(i64::from(settings.snooze_budget))
         .bind(settings.snooze_budget_mode.as_str())
         .bind(settings.retention_days)
+        .bind(settings.share_visitor_country)
     )
 }

@@ -41,11 +41,12 @@ pub(crate) struct ConversationRow {
     awaiting_since: Option<i64>,
     created_at: i64,
     wake_on_return: i64,
+    visitor_waiting_since: Option<i64>,
 }
 
 pub(crate) const COLUMNS: &str = "id, brand_id, visitor_id, status, expert_id, wake, snoozed_until, \
     snooze_count, silent_expiries, closed_by, closed_at, last_seq, last_author, last_message_at, \
-    awaiting_since, created_at, wake_on_return";
+    awaiting_since, created_at, wake_on_return, visitor_waiting_since";
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("conversation {what}"))
@@ -112,6 +113,7 @@ row_into!(ConversationRow, Conversation, |r| {
         last_author,
         last_message_at: from_micros_opt(r.last_message_at)?,
         awaiting_since: from_micros_opt(r.awaiting_since)?,
+        visitor_waiting_since: from_micros_opt(r.visitor_waiting_since)?,
     })
 });
 
@@ -189,9 +191,9 @@ pub async fn insert(h: &mut impl Handle, conv: &Conversation) -> Result<()> {
                 "INSERT INTO conversations (id, brand_id, visitor_id, status, expert_id, wake, \
          snoozed_until, snooze_count, closed_by, closed_at, last_seq, last_author, \
          last_message_at, awaiting_since, queued_at, created_at, updated_at, silent_expiries, \
-         wake_on_return) \
+         wake_on_return, visitor_waiting_since) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $14, $14, $14, $16, \
-         $17)"
+         $17, $18)"
             )
             .bind(conv.id.0)
             .bind(conv.brand_id.0)
@@ -203,6 +205,7 @@ pub async fn insert(h: &mut impl Handle, conv: &Conversation) -> Result<()> {
         .bind(conv.awaiting_since.map(to_micros))
         .bind(i64::from(conv.silent_expiries))
         .bind(s.wake_on_return)
+        .bind(conv.visitor_waiting_since.map(to_micros))
     )?;
     Ok(())
 }
@@ -224,7 +227,8 @@ pub async fn update(
         "UPDATE conversations SET status = $3, expert_id = $4, wake = $5, snoozed_until = $6, \
          snooze_count = $7, closed_by = $8, closed_at = $9, last_seq = $10, last_author = $11, \
          last_message_at = $12, queued_at = COALESCE($13, queued_at), updated_at = $14, \
-         awaiting_since = $16, silent_expiries = $17, wake_on_return = $18 \
+         awaiting_since = $16, silent_expiries = $17, wake_on_return = $18, \
+         visitor_waiting_since = $19 \
          WHERE brand_id = $1 AND id = $2 AND last_seq = $15"
     )
     .bind(conv.brand_id.0)
@@ -238,6 +242,7 @@ pub async fn update(
         .bind(conv.awaiting_since.map(to_micros))
         .bind(i64::from(conv.silent_expiries))
         .bind(s.wake_on_return)
+        .bind(conv.visitor_waiting_since.map(to_micros))
     )?;
     if done == 1 {
         Ok(())

@@ -18,6 +18,7 @@ pub mod experts;
 pub mod ids;
 pub mod jobs;
 pub mod ledger;
+pub mod listing;
 pub mod login_failures;
 pub mod missions;
 pub mod notes;
@@ -37,6 +38,7 @@ pub mod tags;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod timefmt;
+pub mod visitor_context;
 pub mod visitors;
 pub mod webhook_endpoints;
 

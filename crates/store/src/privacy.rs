@@ -171,8 +171,8 @@ pub async fn next_closed_after(
 
 /// Gives every row of `visitor` to `pseudonym` (a fresh visitor row with a token nobody
 /// holds, marked erased at `now`) and deletes the visitor: their browser's token stops
-/// working and their id is gone from the database. Purchases, CSAT ratings and
-/// conversations keep everything else.
+/// working and their id is gone from the database, with their page context. Purchases,
+/// CSAT ratings and conversations keep everything else.
 pub async fn pseudonymise_visitor(
     h: &mut impl Handle,
     brand: BrandId,
@@ -219,6 +219,7 @@ pub async fn pseudonymise_visitor(
         .bind(was)
         .bind(now_is)
     )?;
+    crate::visitor_context::delete(h, brand, visitor).await?;
     exec_one!(
         h,
         sqlx::query("DELETE FROM visitors WHERE brand_id = $1 AND id = $2")

@@ -179,6 +179,28 @@ async fn postgres_db(url: String) -> TestDb {
     }
 }
 
+/// A [`crate::Handle`] that counts the queries run through it, to show that a page costs
+/// the same number of queries however long it is.
+pub struct Counting<'a, H> {
+    inner: &'a mut H,
+    /// Queries run so far.
+    pub queries: usize,
+}
+
+impl<'a, H: crate::Handle> Counting<'a, H> {
+    /// Counts the queries run on `inner`.
+    pub fn new(inner: &'a mut H) -> Self {
+        Self { inner, queries: 0 }
+    }
+}
+
+impl<H: crate::Handle> crate::Handle for Counting<'_, H> {
+    fn conn(&mut self) -> crate::ConnRef<'_> {
+        self.queries += 1;
+        self.inner.conn()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -93,6 +93,42 @@ fn start_appends_visitor_message_then_automatic_message() {
 }
 
 #[test]
+fn the_visitor_waits_from_their_first_unanswered_message() {
+    let expert = ExpertId::new();
+    let conv = assigned(expert);
+    assert_eq!(
+        conv.visitor_waiting_since,
+        Some(T0),
+        "the first message waits"
+    );
+    let post = |conv: &Conversation, author, at| {
+        let cmd = Command::Post {
+            author,
+            body: body("more"),
+            client_msg_id: None,
+        };
+        conv.decide(cmd, at).expect("post").0
+    };
+    let visitor = Author::Visitor(conv.visitor_id);
+    let again = post(&conv, visitor, T0 + Duration::minutes(5));
+    assert_eq!(
+        again.visitor_waiting_since,
+        Some(T0),
+        "a second message waits since the first"
+    );
+    let answered = post(&again, Author::Expert(expert), T0 + Duration::minutes(9));
+    assert_eq!(
+        answered.visitor_waiting_since, None,
+        "an answer ends the wait"
+    );
+    let later = T0 + Duration::minutes(20);
+    assert_eq!(
+        post(&answered, visitor, later).visitor_waiting_since,
+        Some(later)
+    );
+}
+
+#[test]
 fn assign_refuses_a_full_expert() {
     let expert = ExpertId::new();
     let full = slots(3, 3);

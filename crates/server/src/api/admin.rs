@@ -110,7 +110,12 @@ impl ConversationList {
         let rows = conversations::for_brand(&mut conn, brand, page.cursor()?, page.fetch()).await?;
         let (rows, next_cursor) = page.cut(rows, |c| Cursor::new(c.created_at, c.id.0));
         Ok(Self {
-            conversations: ListedConversation::with_presence(state, rows).await?,
+            conversations: ListedConversation::with_presence(
+                state,
+                ebb_store::listing::Among::Brand,
+                rows,
+            )
+            .await?,
             next_cursor,
         })
     }
@@ -184,6 +189,10 @@ pub struct Settings {
     /// are erased (0 to 3650; 0 keeps everything, the default); unchanged when absent.
     #[serde(default)]
     pub retention_days: Option<i64>,
+    /// Whether experts see visitors' countries, as the operator's trusted proxy reports
+    /// them (`--country-header`; no lookups); unchanged when absent.
+    #[serde(default)]
+    pub share_visitor_country: Option<bool>,
 }
 
 impl Settings {
@@ -200,6 +209,7 @@ impl Settings {
             snooze_budget: Some(settings.snooze_budget),
             snooze_budget_mode: Some(settings.snooze_budget_mode),
             retention_days: Some(settings.retention_days),
+            share_visitor_country: Some(settings.share_visitor_country),
         }
     }
 
@@ -223,6 +233,9 @@ impl Settings {
                 .snooze_budget_mode
                 .unwrap_or(current.snooze_budget_mode),
             retention_days: self.retention_days.unwrap_or(current.retention_days),
+            share_visitor_country: self
+                .share_visitor_country
+                .unwrap_or(current.share_visitor_country),
         }
     }
 }

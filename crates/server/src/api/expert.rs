@@ -2,11 +2,15 @@
 //! conversations assigned to them, reply. An expert only sees their own brand's
 //! conversations that they own.
 
+pub mod context;
 pub mod earnings;
 pub mod lifecycle;
+pub mod listing;
 pub mod notes;
 pub mod tags;
 pub mod transfer;
+
+pub use listing::ListedConversation;
 
 use axum::Json;
 use axum::extract::State;
@@ -42,6 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(transfer::router())
         .merge(notes::router())
         .merge(tags::router())
+        .merge(context::router())
 }
 
 super::login::login_endpoint! {
@@ -165,48 +170,6 @@ struct Panel {
     next_cursor: Option<String>,
 }
 
-/// A conversation in a list, with its visitor's presence.
-#[derive(Serialize, Debug, utoipa::ToSchema)]
-pub struct ListedConversation {
-    /// The conversation.
-    #[serde(flatten)]
-    pub conversation: Conversation,
-    /// Is its visitor online (a widget connection open, or within the grace period)?
-    pub visitor_online: bool,
-    /// The expert whose slot it holds, as core decides (`null` when it holds none).
-    pub slot_holder: Option<ExpertId>,
-    /// Waiting in the brand queue for any expert (not reserved for one), as core decides.
-    pub in_brand_queue: bool,
-    /// The brand's tags on it, by name.
-    pub tags: Vec<ebb_store::tags::Tag>,
-}
-
-impl ListedConversation {
-    /// `conversations` (a page) with the presence of their visitors and their tags.
-    pub async fn with_presence(
-        state: &AppState,
-        conversations: Vec<Conversation>,
-    ) -> Result<Vec<Self>, ApiError> {
-        let mut conn = state.store.conn().await?;
-        let mut out = Vec::with_capacity(conversations.len());
-        for conversation in conversations {
-            let tags =
-                ebb_store::tags::of_conversation(&mut conn, conversation.brand_id, conversation.id)
-                    .await?;
-            out.push(Self {
-                slot_holder: conversation.state.slot_holder(),
-                in_brand_queue: conversation.state.in_brand_queue(),
-                visitor_online: state
-                    .presence
-                    .is_online(conversation.brand_id, conversation.visitor_id),
-                tags,
-                conversation,
-            });
-        }
-        Ok(out)
-    }
-}
-
 /// `?cursor=&limit=&tag=` of the expert's list.
 #[derive(Deserialize, Default, Debug, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -245,8 +208,9 @@ async fn list(
     let (conversations, next_cursor) = page.slice(mine, Order::Ascending, |c| {
         Cursor::new(c.created_at, c.id.0)
     })?;
+    let owner = ebb_store::listing::Among::Owner(expert.id);
     Ok(Json(Panel {
-        conversations: ListedConversation::with_presence(&state, conversations).await?,
+        conversations: ListedConversation::with_presence(&state, owner, conversations).await?,
         slots,
         queue,
         next_cursor,

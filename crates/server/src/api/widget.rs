@@ -3,6 +3,7 @@
 //! and a visitor only ever sees their own conversations. Read markers and typing too.
 
 pub mod commerce;
+pub mod context;
 
 use axum::Json;
 use axum::extract::State;
@@ -32,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(mark_read))
         .routes(routes!(typing))
         .merge(commerce::router())
+        .merge(context::router())
 }
 
 /// A conversation with a page of its timeline and both read markers.

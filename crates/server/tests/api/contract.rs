@@ -97,6 +97,7 @@ fn matrix() -> Vec<Row> {
         ("POST", "/api/v1/widget/{brand}/conversations/{id}/typing", Visitor, Id::Conversation, json!({"typing": true}), Some(404)),
         ("POST", "/api/v1/widget/{brand}/conversations/{id}/csat", Visitor, Id::Conversation, n(), None),
         ("POST", "/api/v1/widget/{brand}/purchases", Visitor, Id::None, n(), None),
+        ("POST", "/api/v1/widget/{brand}/context", Visitor, Id::None, json!({"page_url": "https://a.example/"}), None),
         ("POST", "/api/v1/auth/login", Public, Id::None, n(), None),
         ("POST", "/api/v1/auth/password", Public, Id::None, n(), None),
         ("GET", "/api/v1/expert/sessions", Expert, Id::None, n(), None),
@@ -126,6 +127,8 @@ fn matrix() -> Vec<Row> {
         ("POST", "/api/v1/expert/conversations/{id}/notes", Expert, Id::Conversation, json!({"body": "x"}), Some(404)),
         ("PUT", "/api/v1/expert/conversations/{id}/tags/{tag_id}", Expert, Id::Conversation, n(), Some(404)),
         ("DELETE", "/api/v1/expert/conversations/{id}/tags/{tag_id}", Expert, Id::Conversation, n(), Some(404)),
+        ("GET", "/api/v1/expert/conversations/{id}/context", Expert, Id::Conversation, n(), Some(404)),
+        ("GET", "/api/v1/expert/conversations/{id}/earlier/{earlier_id}", Expert, Id::Conversation, n(), Some(404)),
         ("GET", "/api/v1/expert/saved-replies", Expert, Id::None, n(), None),
         ("GET", "/api/v1/expert/suggestions", Expert, Id::None, n(), None),
         ("GET", "/api/v1/expert/earnings", Expert, Id::None, n(), None),
@@ -259,7 +262,8 @@ per_backend! {
                 .replace("{brand}", "acme")
                 .replace("{id}", id)
                 .replace("{order_id}", "order-1")
-                .replace("{tag_id}", "00000000-0000-0000-0000-000000000000");
+                .replace("{tag_id}", "00000000-0000-0000-0000-000000000000")
+                .replace("{earlier_id}", "00000000-0000-0000-0000-000000000000");
             let method = Method::from_bytes(method.as_bytes()).expect("method");
             let kinds = [
                 (Audience::Visitor, &ours.visitor, &ours.stranger),

@@ -8,6 +8,7 @@ mod availability;
 mod bad_input;
 mod conflicts;
 mod connections;
+mod context;
 mod contract;
 mod csat;
 mod earnings;

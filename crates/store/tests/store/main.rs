@@ -26,5 +26,6 @@ mod saved_replies;
 mod sessions;
 mod snooze_budget;
 mod stale;
+mod visitor_context;
 mod visitors;
 mod webhook_endpoints;
