@@ -20,6 +20,7 @@ pub mod routing;
 pub mod slots;
 pub mod snooze;
 pub mod tag;
+pub mod transcript;
 
 pub use account::{BrandSlug, DisplayName, Email, Password};
 pub use actor::Actor;
