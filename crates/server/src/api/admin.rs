@@ -45,6 +45,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(privacy::router())
         .merge(notes::router())
         .merge(tags::router())
+        .merge(super::transcript::admin_router())
 }
 
 super::login::login_endpoint! {

@@ -2,6 +2,7 @@
 //! conversations assigned to them, reply. An expert only sees their own brand's
 //! conversations that they own.
 
+pub mod colleagues;
 pub mod earnings;
 pub mod lifecycle;
 pub mod notes;
@@ -42,6 +43,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(transfer::router())
         .merge(notes::router())
         .merge(tags::router())
+        .merge(colleagues::router())
+        .merge(super::transcript::expert_router())
 }
 
 super::login::login_endpoint! {

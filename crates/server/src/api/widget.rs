@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(mark_read))
         .routes(routes!(typing))
         .merge(commerce::router())
+        .merge(super::transcript::widget_router())
 }
 
 /// A conversation with a page of its timeline and both read markers.
