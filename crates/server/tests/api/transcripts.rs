@@ -123,6 +123,10 @@ per_backend! {
         let (s, _) = app.get(&format!("/api/v1/admin/conversations?tag={theirs}"), &ann).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{b}: another brand's tag");
 
+        app.advance(time::Duration::days(2)).await;
+        let later = app.visitor(&acme).await;
+        let outside = id_of(&app.start(&acme, &later, "later", "m3").await);
+        put_tag(&app, &ann, &outside, &vip).await;
         let from = T0 - time::Duration::hours(1);
         let to = T0 + time::Duration::days(1);
         let fmt = |t: ebb_core::Instant| t.format(&time::format_description::well_known::Rfc3339).expect("time");
@@ -132,7 +136,7 @@ per_backend! {
         let counts: Vec<(String, i64)> = report["tags"].as_array().expect("tags").iter()
             .map(|t| (t["name"].as_str().unwrap_or_default().to_owned(), t["conversations"].as_i64().unwrap_or(-1)))
             .collect();
-        assert_eq!(counts, [("refund".to_owned(), 0), ("vip".to_owned(), 1)], "{b}: {report}");
+        assert_eq!(counts, [("refund".to_owned(), 0), ("vip".to_owned(), 1)], "{b}: in the period only: {report}");
     }
 }
 
