@@ -148,7 +148,8 @@ async fn all_notes(
     }
 }
 
-/// The download: `attachment`, and for HTML the sandboxing [`ATTACHMENT_POLICY`].
+/// The download: `attachment`, and for HTML the sandboxing [`ATTACHMENT_POLICY`] (plain
+/// text keeps the resource policy every non-page answer gets).
 fn download(id: ConversationId, format: Format, body: String) -> Response {
     let (kind, ext) = match format {
         Format::Text => ("text/plain; charset=utf-8", "txt"),
@@ -160,10 +161,12 @@ fn download(id: ConversationId, format: Format, body: String) -> Response {
     if let Ok(value) = disposition.parse() {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        header::HeaderValue::from_static(ATTACHMENT_POLICY),
-    );
+    if format == Format::Html {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            header::HeaderValue::from_static(ATTACHMENT_POLICY),
+        );
+    }
     response
 }
 
