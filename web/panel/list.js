@@ -33,6 +33,7 @@ function item(c) {
     notes.push(h('span', { class: 'tag replied', text: 'Visitor replied' }));
   }
   if (c.state.status !== 'snoozed' && c.last_author && c.last_author.kind === 'visitor') notes.push(h('span', { class: 'tag waiting', text: 'awaits you' }));
+  for (const t of c.tags || []) notes.push(h('span', { class: 'chip', text: t.name }));
   if (c.last_message_at) notes.push(h('time', { datetime: c.last_message_at, class: 'muted', text: relative(c.last_message_at) }));
   const button = h('button', {
     type: 'button', class: 'conv-item', 'aria-current': c.id === state.selected ? 'true' : undefined, 'data-id': c.id,
@@ -43,7 +44,8 @@ function item(c) {
 /** Draws the three groups from `state.conversations`. */
 export function renderList() {
   const groups = { active: [], waiting: [], snoozed: [] };
-  for (const c of state.conversations.values()) groups[bucket(c)]?.push(c);
+  const shown = (c) => !state.tagFilter || (c.tags || []).some((t) => t.id === state.tagFilter);
+  for (const c of state.conversations.values()) if (shown(c)) groups[bucket(c)]?.push(c);
   groups.snoozed.sort((a, b) => a.state.until.localeCompare(b.state.until));
   groups.active.sort((a, b) => a.created_at.localeCompare(b.created_at));
   groups.waiting.sort((a, b) => a.created_at.localeCompare(b.created_at));

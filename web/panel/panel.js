@@ -12,6 +12,10 @@ import { sendReply, typing } from '/panel/composer.js';
 import { closeMenu, menuKeys, openCustom, openMenu, snooze, submitCustom } from '/panel/snooze.js';
 import { askClose, confirmClose } from '/panel/close.js';
 import { earningsView } from '/panel/earnings.js';
+import { wireNotes } from '/panel/notes.js';
+import { loadTags, wireTags } from '/panel/tags.js';
+import { wireTransfer } from '/panel/transfer.js';
+import { wireTranscript } from '/panel/transcript.js';
 
 async function start() {
   const params = new URLSearchParams(location.search);
@@ -97,7 +101,7 @@ async function enter() {
   renderMeters();
   $('login').hidden = true;
   $('app').hidden = false;
-  await Promise.all([loadSavedReplies(), loadList()]);
+  await Promise.all([loadSavedReplies(), loadList(), loadTags().catch(() => {})]);
   startLive();
   $('status').focus();
 }
@@ -172,7 +176,7 @@ function wireDialogs() {
     d.querySelectorAll('[data-close]').forEach((b) => b.addEventListener('click', () => d.close()));
   }
   // Return focus to the opener when a dialog closes (Escape included).
-  for (const [dialog, opener] of [['learn-dialog', 'learn-more'], ['close-dialog', 'close-btn'], ['custom-dialog', 'snooze-btn']]) {
+  for (const [dialog, opener] of [['learn-dialog', 'learn-more'], ['close-dialog', 'close-btn'], ['custom-dialog', 'snooze-btn'], ['transfer-dialog', 'transfer-btn']]) {
     $(dialog).addEventListener('close', () => { if (!$(opener).disabled) $(opener).focus(); else $('reply-text').focus(); });
   }
 }
@@ -188,6 +192,10 @@ function wire() {
   });
   wireComposer();
   wireDialogs();
+  wireNotes();
+  wireTags();
+  wireTransfer();
+  wireTranscript();
   document.addEventListener('visibilitychange', () => {
     if (document.hidden) return;
     markRead();

@@ -5,6 +5,8 @@ import { h, when } from '/lib/api.js';
 import { $, state, api, current } from '/panel/state.js';
 import { label, presence, renderList, updateTitle } from '/panel/list.js';
 import { renderSaved, renderSuggestion } from '/panel/suggestion.js';
+import { loadNotes } from '/panel/notes.js';
+import { renderTags } from '/panel/tags.js';
 
 const ASSIGN_TEXT = { new: 'Assigned to you', reattributed: 'Back to you: the visitor replied', snooze_expired: 'Back to you: the snooze ended' };
 
@@ -23,6 +25,7 @@ export async function select(id) {
   renderList();
   renderHeader();
   await fetchEntries();
+  await loadNotes(id);
   $('reply-text').focus();
 }
 
@@ -111,7 +114,8 @@ function renderEntry(e) {
 
 /** A transfer as the panel shows it: to whom, and the note the transferring expert left. */
 function transferText(e) {
-  const to = !e.to ? 'the brand queue' : state.me && e.to === state.me.id ? 'you' : 'a colleague';
+  const named = (id) => (state.colleagues || []).find((c) => c.id === id)?.name || 'a colleague';
+  const to = !e.to ? 'the brand queue' : state.me && e.to === state.me.id ? 'you' : named(e.to);
   const from = state.me && e.from === state.me.id ? 'You transferred it' : 'Transferred';
   return `${from} to ${to}${e.note ? `, with a note: ${e.note}` : ''}`;
 }
@@ -142,6 +146,9 @@ export function renderHeader(c = current()) {
   $('snooze-btn').disabled = c.state.status !== 'assigned';
   $('snooze-btn').removeAttribute('title');
   $('close-btn').disabled = !open;
+  $('transfer-btn').disabled = c.state.status !== 'assigned';
+  $('note-form').hidden = !open;
+  renderTags(c);
   renderSaved(open);
   const shown = !$('suggest').hidden;
   renderSuggestion(c);
