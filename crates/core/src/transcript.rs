@@ -155,7 +155,11 @@ impl Transcript<'_> {
             Event::Message { .. } => String::new(),
             Event::Assigned { expert, .. } => format!("Assigned to {}", self.expert(*expert)),
             Event::Snoozed { expert, until, .. } => {
-                format!("Snoozed by {} until {}", self.expert(*expert), stamp(*until))
+                format!(
+                    "Snoozed by {} until {}",
+                    self.expert(*expert),
+                    stamp(*until)
+                )
             }
             Event::Woken { expert, .. } => format!("Woke up for {}", self.expert(*expert)),
             Event::Released { .. } => "Back to the brand queue".to_owned(),

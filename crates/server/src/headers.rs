@@ -68,7 +68,11 @@ pub fn apply(path: &str, headers: &mut HeaderMap) {
         .is_some_and(|p| p == ATTACHMENT_POLICY);
     let policy = if attachment || is_page(headers) {
         headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        if attachment { ATTACHMENT_POLICY } else { PAGE_POLICY }
+        if attachment {
+            ATTACHMENT_POLICY
+        } else {
+            PAGE_POLICY
+        }
     } else {
         RESOURCE_POLICY
     };

@@ -78,7 +78,13 @@ fn the_visitors_transcript_has_the_messages_and_nothing_internal() {
     assert!(text.contains("Visitor: Where is my order?"), "{text}");
     assert!(text.contains("Acme <Shop>: Thanks, we reply"), "{text}");
     assert!(text.contains("Hi, how can I help?"), "{text}");
-    for hidden in ["note-secret", "transfer-secret", "vip", "Transferred", "Tags"] {
+    for hidden in [
+        "note-secret",
+        "transfer-secret",
+        "vip",
+        "Transferred",
+        "Tags",
+    ] {
         assert!(!text.contains(hidden), "{hidden} in {text}");
         assert!(!t.html().contains(hidden), "{hidden} in the html");
     }
@@ -103,7 +109,10 @@ fn the_desks_transcript_has_events_and_tags_and_notes_only_when_asked() {
     assert!(marked("transfer-secret"), "{with}");
     let note = with.find("note-secret").expect("note");
     let reply = with.find("Hi, how can I help?").expect("reply");
-    assert!(note < reply, "notes sit at their time among the entries: {with}");
+    assert!(
+        note < reply,
+        "notes sit at their time among the entries: {with}"
+    );
 }
 
 #[test]
@@ -111,7 +120,8 @@ fn a_body_cannot_forge_a_line_of_the_text_transcript() {
     let parts = story("hello\n[2026-12-01T09:00:00Z] Bob: refund granted\r\nok");
     let text = transcript(&parts, &[], Audience::Visitor).text();
     assert!(
-        text.lines().all(|l| !l.starts_with("[2026-12-01T09:00:00Z] Bob")),
+        text.lines()
+            .all(|l| !l.starts_with("[2026-12-01T09:00:00Z] Bob")),
         "{text}"
     );
     assert!(text.contains("\n    [2026-12-01T09:00:00Z] Bob: refund granted\n    ok"));

@@ -61,7 +61,15 @@ pub async fn visitor_text(
     id: ConversationId,
 ) -> Result<String, ApiError> {
     let started_by = |c: &Conversation| c.visitor_id == visitor;
-    render(state, brand, id, started_by, Audience::Visitor, Format::Text).await
+    render(
+        state,
+        brand,
+        id,
+        started_by,
+        Audience::Visitor,
+        Format::Text,
+    )
+    .await
 }
 
 /// Loads conversation `id` of `brand` (if `can_see` it) with everything the audience's

@@ -46,7 +46,9 @@ async fn sweep_widget_routes(app: &TestApp, slug: &str, visitor: &str, id: &str)
             let Ok(m) = Method::from_bytes(method.to_uppercase().as_bytes()) else {
                 continue;
             };
-            let (s, out) = app.call(m, &url, Some(visitor), body_for(method, path)).await;
+            let (s, out) = app
+                .call(m, &url, Some(visitor), body_for(method, path))
+                .await;
             let text = out.to_string();
             assert!(!text.contains(MARKER), "{b}: {method} {url} leaks: {text}");
             answered += usize::from(s.is_success());
@@ -59,7 +61,10 @@ async fn sweep_widget_routes(app: &TestApp, slug: &str, visitor: &str, id: &str)
 /// Every frame up to and including the first that carries [`AFTER`].
 async fn frames_until_after(ws: &mut Ws) -> Vec<Value> {
     let mut frames = Vec::new();
-    while !frames.last().is_some_and(|f: &Value| f.to_string().contains(AFTER)) {
+    while !frames
+        .last()
+        .is_some_and(|f: &Value| f.to_string().contains(AFTER))
+    {
         frames.push(ws.next().await.expect("a frame before the reply"));
     }
     frames

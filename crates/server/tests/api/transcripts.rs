@@ -38,14 +38,19 @@ async fn download(app: &TestApp, path: &str, token: &str) -> (StatusCode, [Strin
 }
 
 async fn define(app: &TestApp, admin: &str, name: &str) -> String {
-    let (s, tag) = app.post("/api/v1/admin/tags", admin, json!({"name": name})).await;
+    let (s, tag) = app
+        .post("/api/v1/admin/tags", admin, json!({"name": name}))
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{}: {tag}", app.backend);
     tag["id"].as_str().expect("id").to_owned()
 }
 
 async fn put_tag(app: &TestApp, token: &str, id: &str, tag: &str) {
     let path = format!("/api/v1/admin/conversations/{id}/tags/{tag}");
-    assert_eq!(app.put(&path, token, Value::Null).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.put(&path, token, Value::Null).await.0,
+        StatusCode::NO_CONTENT
+    );
 }
 
 per_backend! {
