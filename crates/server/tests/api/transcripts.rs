@@ -8,6 +8,7 @@ use reqwest::header::{CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE
 use serde_json::{Value, json};
 
 use crate::helpers::{T0, TestApp, id_of, per_backend};
+use crate::tags::define;
 use crate::ws_client::admin;
 
 /// Markup and quotes in a name, a body and a tag.
@@ -35,14 +36,6 @@ async fn download(app: &TestApp, path: &str, token: &str) -> (StatusCode, [Strin
         header(CONTENT_SECURITY_POLICY),
     ];
     (resp.status(), headers, resp.text().await.expect("body"))
-}
-
-async fn define(app: &TestApp, admin: &str, name: &str) -> String {
-    let (s, tag) = app
-        .post("/api/v1/admin/tags", admin, json!({"name": name}))
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{}: {tag}", app.backend);
-    tag["id"].as_str().expect("id").to_owned()
 }
 
 async fn put_tag(app: &TestApp, token: &str, id: &str, tag: &str) {
