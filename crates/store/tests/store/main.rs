@@ -24,5 +24,6 @@ mod rules;
 mod saved_replies;
 mod sessions;
 mod snooze_budget;
+mod tags;
 mod visitors;
 mod webhook_endpoints;
