@@ -13,7 +13,7 @@ use crate::helpers::{T0, backends, conversation, two_brands};
 
 async fn define(store: &Store, brand: ebb_core::BrandId, name: &str) -> Uuid {
     let tag = Tag {
-        id: Uuid::now_v7(),
+        id: ebb_store::ids::new_uuid(),
         name: TagName::parse(name).expect("name"),
         created_at: T0,
     };
