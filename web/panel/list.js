@@ -76,7 +76,8 @@ function item(c) {
 /** Draws the three groups from `state.conversations`. */
 export function renderList() {
   const groups = { active: [], waiting: [], snoozed: [] };
-  for (const c of state.conversations.values()) groups[bucket(c)]?.push(c);
+  const shown = (c) => !state.tagFilter || (c.tags || []).some((t) => t.id === state.tagFilter);
+  for (const c of state.conversations.values()) if (shown(c)) groups[bucket(c)]?.push(c);
   groups.snoozed.sort((a, b) => a.state.until.localeCompare(b.state.until));
   groups.active.sort((a, b) => a.created_at.localeCompare(b.created_at));
   groups.waiting.sort((a, b) => a.created_at.localeCompare(b.created_at));

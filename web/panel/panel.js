@@ -15,6 +15,10 @@ import { earningsView } from '/panel/earnings.js';
 import { wireNotify } from '/panel/notify.js';
 import { wireShortcuts } from '/panel/shortcuts.js';
 import { wireContext } from '/panel/context.js';
+import { wireNotes } from '/panel/notes.js';
+import { loadTags, wireTags } from '/panel/tags.js';
+import { wireTransfer } from '/panel/transfer.js';
+import { wireTranscript } from '/panel/transcript.js';
 
 async function start() {
   const params = new URLSearchParams(location.search);
@@ -100,7 +104,7 @@ async function enter() {
   renderMeters();
   $('login').hidden = true;
   $('app').hidden = false;
-  await Promise.all([loadSavedReplies(), loadList()]);
+  await Promise.all([loadSavedReplies(), loadList(), loadTags().catch(() => {})]);
   startLive();
   $('status').focus();
 }
@@ -175,7 +179,7 @@ function wireDialogs() {
     d.querySelectorAll('[data-close]').forEach((b) => b.addEventListener('click', () => d.close()));
   }
   // Return focus to the opener when a dialog closes (Escape included).
-  for (const [dialog, opener] of [['learn-dialog', 'learn-more'], ['close-dialog', 'close-btn'], ['custom-dialog', 'snooze-btn']]) {
+  for (const [dialog, opener] of [['learn-dialog', 'learn-more'], ['close-dialog', 'close-btn'], ['custom-dialog', 'snooze-btn'], ['transfer-dialog', 'transfer-btn']]) {
     $(dialog).addEventListener('close', () => { if (!$(opener).disabled) $(opener).focus(); else $('reply-text').focus(); });
   }
 }
@@ -195,6 +199,10 @@ function wire() {
   wireNotify({ open: (id) => { showView('conversations'); select(id); } });
   wireShortcuts();
   wireContext();
+  wireNotes();
+  wireTags();
+  wireTransfer();
+  wireTranscript();
 }
 
 wire();

@@ -29,6 +29,11 @@ export const state = {
   /** The brand's saved replies and the server's suggestions (conversation id -> suggestion). */
   savedReplies: [],
   suggestions: {},
+  /** The brand's tags, the list's tag filter (a tag id, '' for all) and the colleagues
+   * the transfer dialog listed last. */
+  brandTags: [],
+  tagFilter: '',
+  colleagues: [],
   /** The longest snooze the brand allows, in days, when the server tells it. */
   maxSnoozeDays: null,
   known: null,

@@ -6,6 +6,8 @@ import { $, state, api, current } from '/panel/state.js';
 import { label, presence, renderList } from '/panel/list.js';
 import { renderSaved, renderSuggestion } from '/panel/suggestion.js';
 import { loadContext, renderContext } from '/panel/context.js';
+import { loadNotes } from '/panel/notes.js';
+import { renderTags } from '/panel/tags.js';
 
 const WOKEN_TEXT = { visitor_replied: 'Woke up: the visitor replied', visitor_returned: 'Woke up: the visitor is back on the site' };
 const ASSIGN_TEXT = { new: 'Assigned to you', reattributed: 'Back to you: the visitor replied', snooze_expired: 'Back to you: the snooze ended', visitor_returned: 'Back to you: the visitor is back' };
@@ -24,6 +26,7 @@ export async function select(id) {
   renderHeader();
   loadContext(id);
   await fetchEntries();
+  await loadNotes(id);
   $('reply-text').focus();
 }
 
@@ -113,7 +116,8 @@ export function renderEntry(e) {
 
 /** A transfer as the panel shows it: to whom, and the note the transferring expert left. */
 function transferText(e) {
-  const to = !e.to ? 'the brand queue' : state.me && e.to === state.me.id ? 'you' : 'a colleague';
+  const named = (id) => (state.colleagues || []).find((c) => c.id === id)?.name || 'a colleague';
+  const to = !e.to ? 'the brand queue' : state.me && e.to === state.me.id ? 'you' : named(e.to);
   const from = state.me && e.from === state.me.id ? 'You transferred it' : 'Transferred';
   return `${from} to ${to}${e.note ? `, with a note: ${e.note}` : ''}`;
 }
@@ -145,6 +149,9 @@ export function renderHeader(c = current()) {
   $('snooze-btn').disabled = c.state.status !== 'assigned';
   $('snooze-btn').removeAttribute('title');
   $('close-btn').disabled = !open;
+  $('transfer-btn').disabled = c.state.status !== 'assigned';
+  $('note-form').hidden = !open;
+  renderTags(c);
   renderSaved(open);
   const shown = !$('suggest').hidden;
   renderSuggestion(c);

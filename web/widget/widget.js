@@ -60,6 +60,9 @@
     el('label', { for: 'ebb-input', class: 'sr', text: 'Your message' }), input, sendBtn
   ]);
   var surveyBox = el('div', { class: 'survey-box' });
+  var transcriptBtn = el('button', {
+    type: 'button', class: 'transcript', text: 'Download transcript', hidden: '', onclick: downloadTranscript
+  });
   var panel = el('section', {
     id: 'ebb-panel', class: 'panel', role: 'dialog', 'aria-labelledby': 'ebb-title', hidden: '',
     onkeydown: function (e) { if (e.key === 'Escape') toggle(false); }
@@ -68,7 +71,7 @@
       el('div', {}, [title, sub]),
       el('button', { type: 'button', class: 'close', 'aria-label': 'Minimise messages', text: '×', onclick: function () { toggle(false); } })
     ]),
-    log, typing, surveyBox, error, form
+    log, typing, surveyBox, error, form, transcriptBtn
   ]);
   root.append(css, panel, launcher);
 
@@ -125,6 +128,24 @@
           return j;
         });
       });
+  }
+  // The visitor's own transcript (plain text, their messages and the replies only).
+  function downloadTranscript() {
+    if (!s.conv || !s.token) return;
+    fetch(api + '/conversations/' + s.conv + '/transcript', { headers: { authorization: 'Bearer ' + s.token } })
+      .then(function (r) {
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r.blob();
+      })
+      .then(function (blob) {
+        var url = URL.createObjectURL(blob);
+        var a = el('a', { href: url, download: 'transcript.txt' });
+        root.append(a);
+        a.click();
+        a.remove();
+        setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+      })
+      .catch(function (err) { error.textContent = 'Transcript not available: ' + err.message; });
   }
   function ensureVisitor() {
     if (s.token) return Promise.resolve();
@@ -209,6 +230,7 @@
     badge.hidden = n === 0;
     badge.textContent = n > 9 ? '9+' : String(n);
     launcher.setAttribute('aria-label', n ? 'Open messages, ' + n + ' unread' : (s.open ? 'Close messages' : 'Open messages'));
+    transcriptBtn.hidden = !s.conv;
     var closed = s.status === 'closed';
     if (!closed) surveyBox.replaceChildren();
     else if (!surveyBox.firstChild && !store.get('survey:' + s.conv)) surveyBox.append(buildSurvey());

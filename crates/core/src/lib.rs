@@ -21,6 +21,7 @@ pub mod slots;
 pub mod snooze;
 pub mod stale;
 pub mod tag;
+pub mod transcript;
 pub mod visitor_context;
 
 pub use account::{BrandSlug, DisplayName, Email, Password};

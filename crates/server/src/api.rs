@@ -11,6 +11,7 @@ pub mod page;
 pub mod period;
 pub mod server;
 pub mod test_clock;
+pub mod transcript;
 pub mod widget;
 
 use axum::extract::{FromRequestParts, State};

@@ -116,6 +116,11 @@ impl ApiError {
         }
     }
 
+    /// The problem's stable `type` (`/problems/over-capacity`), as [`Self::problem`] sets it.
+    pub fn problem_type(&self) -> String {
+        format!("/problems/{}", self.parts().1)
+    }
+
     /// HTTP status and stable problem slug.
     fn parts(&self) -> (StatusCode, &'static str) {
         use DomainError as D;

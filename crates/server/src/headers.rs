@@ -24,6 +24,12 @@ pub const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 
 /// document, and the widget has none of its own (it runs in the brand's page).
 pub const RESOURCE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
+/// The policy of a downloaded document (a conversation transcript as HTML): nothing may
+/// run, load or submit, the page is sandboxed; only its own inline style applies. A
+/// handler that sets exactly this policy keeps it (it is stricter than [`PAGE_POLICY`]).
+pub const ATTACHMENT_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
+     base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
+
 /// Sent on every response. `same-origin` (not `no-referrer`): Ebb's own pages keep a real
 /// `Origin` on their same-origin POSTs, which the widget's origin check reads.
 pub const REFERRER: &str = "same-origin";
@@ -57,9 +63,16 @@ fn is_api(path: &str) -> bool {
 /// API and JSON answers always get `no-store` (whatever a handler set); other answers
 /// (the static files) keep their own `Cache-Control` and get `no-store` when they have none.
 pub fn apply(path: &str, headers: &mut HeaderMap) {
-    let policy = if is_page(headers) {
+    let attachment = headers
+        .get(CONTENT_SECURITY_POLICY)
+        .is_some_and(|p| p == ATTACHMENT_POLICY);
+    let policy = if attachment || is_page(headers) {
         headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        PAGE_POLICY
+        if attachment {
+            ATTACHMENT_POLICY
+        } else {
+            PAGE_POLICY
+        }
     } else {
         RESOURCE_POLICY
     };

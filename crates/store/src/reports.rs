@@ -47,3 +47,38 @@ pub async fn events(
         })
         .collect()
 }
+
+/// How many conversations opened in `[from, to)` carry each of the brand's tags.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TagCount {
+    /// The tag.
+    pub tag_id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// Conversations opened in the period that carry it now.
+    pub conversations: i64,
+}
+
+/// Every tag of `brand` (by name) with the number of conversations opened in `[from, to)`
+/// that carry it (0 included).
+pub async fn tag_counts(
+    h: &mut impl Handle,
+    brand: BrandId,
+    from: Instant,
+    to: Instant,
+) -> Result<Vec<TagCount>> {
+    let rows = run!(h, |c| sqlx::query_as::<_, TagCount>(
+        "SELECT t.id AS tag_id, t.name, COUNT(c.id) AS conversations FROM tags t \
+         LEFT JOIN conversation_tags ct ON ct.brand_id = t.brand_id AND ct.tag_id = t.id \
+         LEFT JOIN conversations c ON c.brand_id = ct.brand_id AND c.id = ct.conversation_id \
+         AND c.created_at >= $2 AND c.created_at < $3 \
+         WHERE t.brand_id = $1 GROUP BY t.id, t.name ORDER BY t.name, t.id"
+    )
+    .bind(brand.0)
+    .bind(to_micros(from))
+    .bind(to_micros(to))
+    .fetch_all(c)
+    .await)?;
+    Ok(rows)
+}

@@ -53,6 +53,17 @@ pub struct TransferTarget {
     pub slots: Slots,
 }
 
+impl TransferTarget {
+    /// Can this colleague take a conversation now: enabled, available, with a free slot?
+    /// The transfer's rule, also shown by the panel's list of colleagues.
+    pub fn can_take(&self) -> Result<(), DomainError> {
+        if !self.enabled || self.status != ExpertStatus::Available {
+            return Err(DomainError::ExpertUnavailable(self.expert));
+        }
+        self.slots.take(self.expert).map(|_| ())
+    }
+}
+
 impl Conversation {
     /// Only the expert holding it (assigned) may transfer it: to an enabled, available
     /// expert of the same brand with a free slot, or (`to` = none) back to the brand queue.
@@ -84,10 +95,7 @@ impl Conversation {
         if target.expert == by {
             return Err(self.invalid("transfer to its own expert"));
         }
-        if !target.enabled || target.status != ExpertStatus::Available {
-            return Err(DomainError::ExpertUnavailable(target.expert));
-        }
-        target.slots.take(target.expert)?;
+        target.can_take()?;
         self.state = ConversationState::Assigned {
             expert: target.expert,
             wake: None,

@@ -20,7 +20,7 @@ use ebb_store::admins::Admin;
 use ebb_store::{brands, conversations};
 use serde::{Deserialize, Serialize};
 
-use super::expert::ListedConversation;
+use super::expert::{ListedConversation, PanelQuery};
 use super::page::PageQuery;
 use super::widget::{ConversationView, Page};
 use super::{ApiJson, ApiPath, ApiQuery};
@@ -47,6 +47,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(notes::router())
         .merge(tags::router())
         .merge(stale::router())
+        .merge(super::transcript::admin_router())
 }
 
 super::login::login_endpoint! {
@@ -100,14 +101,25 @@ crate::api::page::page_body! {
 }
 
 impl ConversationList {
-    /// A page of `brand`'s conversations, newest first.
+    /// A page of `brand`'s conversations, newest first (only those carrying the brand's
+    /// tag `tag`, if given; another brand's tag is a 404).
     pub async fn load(
         state: &AppState,
         brand: ebb_core::BrandId,
         page: &PageQuery,
+        tag: Option<uuid::Uuid>,
     ) -> Result<Self, ApiError> {
         let mut conn = state.store.conn().await?;
-        let rows = conversations::for_brand(&mut conn, brand, page.cursor()?, page.fetch()).await?;
+        let (cursor, fetch) = (page.cursor()?, page.fetch());
+        let rows = match tag {
+            None => conversations::for_brand(&mut conn, brand, cursor, fetch).await?,
+            Some(tag) => {
+                ebb_store::tags::get(&mut conn, brand, tag)
+                    .await?
+                    .ok_or(ApiError::NotFound("tag"))?;
+                conversations::for_brand_tagged(&mut conn, brand, tag, cursor, fetch).await?
+            }
+        };
         let (rows, next_cursor) = page.cut(rows, |c| Cursor::new(c.created_at, c.id.0));
         Ok(Self {
             conversations: ListedConversation::with_presence(
@@ -121,17 +133,20 @@ impl ConversationList {
     }
 }
 
-/// Every conversation of the brand.
-#[utoipa::path(get, path = "/conversations", tag = "admin", params(PageQuery),
+/// Every conversation of the brand (`?tag=`: only those carrying that tag).
+#[utoipa::path(get, path = "/conversations", tag = "admin", params(PanelQuery),
     responses((status = 200, description = "Newest first", body = ConversationList)))]
 async fn list(
     State(state): State<AppState>,
     AdminAuth(admin): AdminAuth,
-    ApiQuery(page): ApiQuery<PageQuery>,
+    ApiQuery(query): ApiQuery<PanelQuery>,
 ) -> Result<Json<ConversationList>, ApiError> {
-    Ok(Json(
-        ConversationList::load(&state, admin.brand_id, &page).await?,
-    ))
+    let page = PageQuery {
+        cursor: query.cursor,
+        limit: query.limit,
+    };
+    let list = ConversationList::load(&state, admin.brand_id, &page, query.tag).await?;
+    Ok(Json(list))
 }
 
 /// Read any conversation of the brand and a page of its timeline.

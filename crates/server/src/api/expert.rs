@@ -2,6 +2,7 @@
 //! conversations assigned to them, reply. An expert only sees their own brand's
 //! conversations that they own.
 
+pub mod colleagues;
 pub mod context;
 pub mod earnings;
 pub mod lifecycle;
@@ -47,6 +48,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(notes::router())
         .merge(tags::router())
         .merge(context::router())
+        .merge(colleagues::router())
+        .merge(super::transcript::expert_router())
 }
 
 super::login::login_endpoint! {

@@ -32,7 +32,9 @@ async fn list(
     ApiKeyAuth(brand): ApiKeyAuth,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<ConversationList>, ApiError> {
-    Ok(Json(ConversationList::load(&state, brand.id, &page).await?))
+    Ok(Json(
+        ConversationList::load(&state, brand.id, &page, None).await?,
+    ))
 }
 
 /// Read any conversation of the brand and a page of its timeline.

@@ -34,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(typing))
         .merge(commerce::router())
         .merge(context::router())
+        .merge(super::transcript::widget_router())
 }
 
 /// A conversation with a page of its timeline and both read markers.

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, id_of, per_backend};
 use crate::ws_client::admin;
 
-async fn define(app: &TestApp, admin: &str, name: &str) -> String {
+/// The admin holding `admin` defines the tag `name`; its id.
+pub(crate) async fn define(app: &TestApp, admin: &str, name: &str) -> String {
     let (s, tag) = app
         .post("/api/v1/admin/tags", admin, json!({"name": name}))
         .await;

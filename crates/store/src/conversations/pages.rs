@@ -18,6 +18,34 @@ pub async fn for_brand(
     newest_first(h, brand, None, before, limit).await
 }
 
+/// A page of `brand`'s conversations carrying the brand's tag `tag`, newest first, after
+/// `before`: at most `limit` (the admin list filtered by tag).
+pub async fn for_brand_tagged(
+    h: &mut impl Handle,
+    brand: BrandId,
+    tag: uuid::Uuid,
+    before: Option<Cursor>,
+    limit: u32,
+) -> Result<Vec<Conversation>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 \
+         AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
+         AND id IN (SELECT conversation_id FROM conversation_tags \
+                    WHERE brand_id = $1 AND tag_id = $5) \
+         ORDER BY created_at DESC, id DESC LIMIT $4"
+    );
+    let before = before.unwrap_or_else(Cursor::newest);
+    let rows = run!(h, |c| sqlx::query_as::<_, ConversationRow>(&sql)
+        .bind(brand.0)
+        .bind(before.at)
+        .bind(before.id)
+        .bind(i64::from(limit))
+        .bind(tag)
+        .fetch_all(c)
+        .await)?;
+    rows.into_iter().map(Conversation::try_from).collect()
+}
+
 /// A page of a visitor's conversations, newest first, after `before`.
 pub async fn page_for_visitor(
     h: &mut impl Handle,

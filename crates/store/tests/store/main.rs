@@ -26,6 +26,7 @@ mod saved_replies;
 mod sessions;
 mod snooze_budget;
 mod stale;
+mod tags;
 mod visitor_context;
 mod visitors;
 mod webhook_endpoints;

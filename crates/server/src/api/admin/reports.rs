@@ -63,6 +63,8 @@ pub struct Report {
     pub purchases: PurchaseFigures,
     /// Ledger entries recorded in the period, per kind and currency.
     pub earnings: Vec<Earning>,
+    /// Each of the brand's tags with the conversations opened in the period carrying it.
+    pub tags: Vec<reports::TagCount>,
 }
 
 /// The brand's figures for a period (definitions in docs/reports.md).
@@ -87,6 +89,7 @@ async fn report(
     let csat = CsatFigures::of(commerce::csat_counts(&mut conn, brand, from, to).await?);
     let purchases = commerce::purchases(&mut conn, brand, from, to).await?;
     let earnings = commerce::earnings(&mut conn, brand, from, to).await?;
+    let tags = reports::tag_counts(&mut conn, brand, from, to).await?;
     let n = conversations.conversations;
     let conversion_rate = (n > 0).then(|| purchases.converted_conversations as f64 / n as f64);
     Ok(Json(Report {
@@ -98,5 +101,6 @@ async fn report(
         csat,
         purchases,
         earnings,
+        tags,
     }))
 }
