@@ -15,6 +15,7 @@ pub mod message;
 pub mod note;
 pub mod playbook;
 pub mod privacy;
+pub mod profile;
 pub mod reports;
 pub mod routing;
 pub mod slots;
