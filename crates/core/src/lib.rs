@@ -21,6 +21,7 @@ pub mod routing;
 pub mod slots;
 pub mod snooze;
 pub mod tag;
+pub mod texts;
 
 pub use account::{BrandSlug, DisplayName, Email, Password};
 pub use actor::Actor;

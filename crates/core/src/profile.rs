@@ -1,5 +1,5 @@
-//! What the visitor sees of the people and the brand answering: an expert's public
-//! profile (display name, avatar URL, initials fallback) and the widget's language.
+//! What the visitor sees of the people answering: an expert's public profile (display
+//! name, avatar URL, initials fallback).
 
 use crate::DomainError;
 use crate::account::DisplayName;
@@ -65,87 +65,6 @@ pub struct Profile {
     pub avatar_url: Option<AvatarUrl>,
 }
 
-/// A language the widget has texts for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Locale {
-    /// English.
-    En,
-    /// French.
-    Fr,
-}
-
-impl Locale {
-    /// Every supported language, the default first.
-    pub const ALL: [Self; 2] = [Self::En, Self::Fr];
-
-    /// The language code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Fr => "fr",
-        }
-    }
-
-    /// The supported language of a BCP 47 tag (`fr-CA` -> French), if any.
-    pub fn from_tag(tag: &str) -> Option<Self> {
-        let primary = tag.trim().split(['-', '_']).next().unwrap_or_default();
-        Self::ALL
-            .into_iter()
-            .find(|l| l.as_str().eq_ignore_ascii_case(primary))
-    }
-
-    /// The first supported language of an `Accept-Language` value, in the order given
-    /// (quality values are not weighed: browsers list by preference).
-    pub fn from_accept_language(header: &str) -> Option<Self> {
-        header
-            .split(',')
-            .filter_map(|part| part.split(';').next())
-            .find_map(Self::from_tag)
-    }
-}
-
-/// The brand's choice of widget language: fixed, or the visitor's browser's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum WidgetLocale {
-    /// The browser's language when supported, else English.
-    #[default]
-    Auto,
-    /// Always this language.
-    Fixed(Locale),
-}
-
-impl WidgetLocale {
-    /// Parses `auto`, `en` or `fr`.
-    pub fn parse(text: &str) -> Result<Self, DomainError> {
-        match text {
-            "auto" => Ok(Self::Auto),
-            _ => Locale::ALL
-                .into_iter()
-                .find(|l| l.as_str() == text)
-                .map(Self::Fixed)
-                .ok_or_else(|| invalid("locale", "must be auto, en or fr")),
-        }
-    }
-
-    /// The stable text form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Auto => "auto",
-            Self::Fixed(l) => l.as_str(),
-        }
-    }
-
-    /// The language to use for a visitor whose browser asks for `accept_language`.
-    pub fn resolve(self, accept_language: Option<&str>) -> Locale {
-        match self {
-            Self::Fixed(l) => l,
-            Self::Auto => accept_language
-                .and_then(Locale::from_accept_language)
-                .unwrap_or(Locale::En),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,20 +95,5 @@ mod tests {
         assert_eq!(initials("ada lovelace byron"), "AL");
         assert_eq!(initials("Zoé"), "Z");
         assert_eq!(initials("  "), "");
-    }
-
-    #[test]
-    fn locales_come_from_the_brand_or_the_browser() {
-        assert_eq!(Locale::from_accept_language("fr-FR,fr;q=0.9,en;q=0.8"), Some(Locale::Fr));
-        assert_eq!(Locale::from_accept_language("de-DE, en-GB;q=0.5"), Some(Locale::En));
-        assert_eq!(Locale::from_accept_language("de"), None);
-        let auto = WidgetLocale::parse("auto").expect("auto");
-        assert_eq!(auto.resolve(Some("fr-CA")), Locale::Fr);
-        assert_eq!(auto.resolve(Some("de")), Locale::En);
-        assert_eq!(auto.resolve(None), Locale::En);
-        let fixed = WidgetLocale::parse("fr").expect("fr");
-        assert_eq!(fixed.resolve(Some("en-US")), Locale::Fr);
-        assert!(WidgetLocale::parse("de").is_err());
-        assert_eq!(fixed.as_str(), "fr");
     }
 }

@@ -25,6 +25,7 @@ pub mod outbox;
 pub mod page;
 pub mod password_tokens;
 pub mod privacy;
+pub mod profiles;
 pub mod purchases;
 pub mod queue;
 pub mod reads;
@@ -38,6 +39,7 @@ pub mod testing;
 mod timefmt;
 pub mod visitors;
 pub mod webhook_endpoints;
+pub mod widget_texts;
 
 pub use db::{Backend, Conn, ConnRef, Handle, Store, Tx, redact_url};
 pub use error::{StoreError, Unique};
