@@ -9,6 +9,7 @@ pub mod reports;
 pub mod routing;
 pub mod tags;
 pub mod team;
+pub mod texts;
 pub mod webhooks;
 
 use axum::Json;
@@ -45,6 +46,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(privacy::router())
         .merge(notes::router())
         .merge(tags::router())
+        .merge(super::profile::admin_router())
+        .merge(texts::router())
 }
 
 super::login::login_endpoint! {

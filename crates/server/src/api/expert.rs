@@ -42,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(transfer::router())
         .merge(notes::router())
         .merge(tags::router())
+        .merge(super::profile::expert_router())
 }
 
 super::login::login_endpoint! {
