@@ -34,5 +34,6 @@ mod snooze_budget;
 mod tags;
 mod transfer;
 mod webhooks;
+mod widget_honest;
 mod ws_client;
 mod ws_frames;
