@@ -102,6 +102,9 @@ struct BrandInfo {
     greeting: String,
     /// The longest message accepted, in characters (Unicode scalar values).
     max_message_chars: usize,
+    /// The widget's texts in `locale`: English source string -> translation.
+    #[schema(value_type = Object)]
+    texts: serde_json::Value,
 }
 
 /// Brand name, reply time, language, greeting and the message length limit.
@@ -122,6 +125,7 @@ async fn brand_info(
         locale: locale.as_str().to_owned(),
         greeting: words.greeting(locale).to_owned(),
         max_message_chars: ebb_core::message::MAX_MESSAGE_CHARS,
+        texts: texts::catalog(locale),
     }))
 }
 

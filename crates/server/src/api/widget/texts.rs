@@ -10,6 +10,27 @@ use ebb_store::{Handle, widget_texts};
 
 use crate::{ApiError, AppState};
 
+/// The widget's English texts (an empty catalog: the widget's source strings are English).
+const EN: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../web/widget/locales/en.json"
+));
+/// The widget's French texts, keyed by the English source string.
+const FR: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../web/widget/locales/fr.json"
+));
+
+/// The widget's catalog for `locale` (English source string -> translation), inlined in
+/// the brand config so the widget makes no extra request.
+pub fn catalog(locale: Locale) -> serde_json::Value {
+    let raw = match locale {
+        Locale::En => EN,
+        Locale::Fr => FR,
+    };
+    serde_json::from_str(raw).unwrap_or_default()
+}
+
 /// The language for a request of `brand`'s widget with these headers.
 pub fn resolve(locale: WidgetLocale, headers: &HeaderMap) -> Locale {
     let asked = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
@@ -42,4 +63,34 @@ pub async fn auto_message(
         .await?
         .unwrap_or_else(|| texts.locale.resolve(None));
     Ok(texts.auto_message(locale, &brand.settings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WIDGET: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../web/widget/widget.js"
+    ));
+
+    /// Every text the widget translates (`t('...')` and `tr('...')`) has a French entry.
+    #[test]
+    fn the_french_catalog_covers_every_widget_text() {
+        let fr = catalog(Locale::Fr);
+        assert_eq!(fr["Send"], "Envoyer");
+        assert_eq!(catalog(Locale::En), serde_json::json!({}));
+        let mut missing = Vec::new();
+        for marker in ["t('", "tr('"] {
+            for (i, _) in WIDGET.match_indices(marker) {
+                let rest = &WIDGET[i + marker.len()..];
+                let key = rest.split('\'').next().unwrap_or_default();
+                let call = WIDGET[..i].ends_with(|c: char| c.is_alphanumeric() || c == '.');
+                if !call && fr.get(key).is_none() {
+                    missing.push(key.to_owned());
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no French for {missing:?}");
+    }
 }
