@@ -130,6 +130,8 @@ per_backend! {
         let gil = admin(&app, &globex, "gil").await;
         let (s, _) = app.put(&by_admin, &gil, json!({"display_name": "Hijack"})).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{b}: another brand's admin");
+        let (_, p) = app.get(&seen, &visitor).await;
+        assert_eq!(p["name"], json!(ada.name), "{b}: and nothing changed: {p}");
         let stranger = app.visitor(&globex).await;
         let (s, _) = app.get(&format!("/api/v1/widget/globex/experts/{}", ada.id.0), &stranger).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{b}: another brand's visitor");
