@@ -3,7 +3,7 @@
 // follow-up after a close keeps the earlier conversation visible, and a French browser
 // gets French texts and the brand's French greeting.
 const { test, expect } = require('@playwright/test');
-const { visitor, expert, advanceClock, closeViaApi } = require('../helpers');
+const { visitor, expert, admin, advanceClock, closeViaApi } = require('../helpers');
 
 async function adminToken(request) {
   const res = await request.post('/api/v1/admin/login', {
@@ -62,10 +62,15 @@ test('dates, who answers, the length limit and the history after a follow-up', a
 });
 
 test('a French browser gets French texts and the French greeting', async ({ browser, request }) => {
-  const admin = await adminToken(request);
-  const headers = { authorization: `Bearer ${admin}` };
-  const texts = { locale: 'auto', greeting: 'Hello! Ask us anything.', languages: { fr: { greeting: 'Bonjour ! Une question ?' } } };
-  expect((await request.put('/api/v1/admin/widget-texts', { headers, data: texts })).ok()).toBeTruthy();
+  const headers = { authorization: `Bearer ${await adminToken(request)}` };
+  const a = await admin(browser);
+  await a.tab('Widget');
+  await a.page.getByLabel('Default greeting').fill('Hello! Ask us anything.');
+  await a.page.getByLabel('Greeting in French').fill('Bonjour ! Une question ?');
+  await a.page.getByRole('button', { name: 'Save widget texts' }).click();
+  await expect(a.page.locator('#wt-ok')).toHaveText('Widget texts saved.');
+  a.console.check();
+  await a.context.close();
   const v = await visitor(browser, { locale: 'fr-FR' });
   const w = v.page.locator('#ebb-widget');
   await expect(v.launcher).toHaveAttribute('aria-label', 'Ouvrir les messages');

@@ -9,6 +9,7 @@ import { periodPicker } from '/lib/report.js';
 import { moneySections } from '/admin/money.js';
 import { reportSection } from '/admin/reports.js';
 import { repliesEditor } from '/admin/replies.js';
+import { widgetSection } from '/admin/widget-texts.js';
 import { webhooksSection } from '/admin/webhooks.js';
 
 const $ = (id) => document.getElementById(id);
@@ -241,6 +242,7 @@ function wireSections() {
   sections.report = reportSection({ api });
   sections.replies = repliesEditor({ api, announce });
   sections.webhooks = webhooksSection({ api, announce });
+  sections.widget = widgetSection({ api, experts: () => state.experts, announce });
   picker = periodPicker($('period'), () => showTab(tab));
   for (const b of document.querySelectorAll('.tabs [data-tab]')) b.addEventListener('click', () => showTab(b.dataset.tab));
   $('payouts-csv').addEventListener('click', () => sections.money.csvDownload(picker.query()));
@@ -257,6 +259,7 @@ async function showTab(name) {
   if (name === 'missions') await sections.money.loadMissions();
   if (name === 'replies') await sections.replies.load();
   if (name === 'webhooks') await sections.webhooks.load();
+  if (name === 'widget') await sections.widget.load();
   if (!PERIOD_TABS.includes(name)) return;
   if (!picker.period) {
     // The first time, the server picks the period (the last 30 days by its clock).
