@@ -3,13 +3,10 @@
 
 use crate::DomainError;
 use crate::account::DisplayName;
+use crate::account::invalid;
 
 /// The longest avatar URL accepted, in bytes.
 pub const MAX_AVATAR_URL_BYTES: usize = 500;
-
-fn invalid(field: &'static str, rule: &'static str) -> DomainError {
-    DomainError::InvalidAccount { field, rule }
-}
 
 /// An avatar image address: `https://` with a host, at most [`MAX_AVATAR_URL_BYTES`],
 /// no spaces, quotes, angle brackets or control characters (so never `data:` or

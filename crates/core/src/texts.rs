@@ -3,14 +3,11 @@
 //! automatic message, each settable per language with the brand default as fallback.
 
 use crate::DomainError;
+use crate::account::invalid;
 use crate::brand::BrandSettings;
 
 /// The longest greeting, in characters.
 pub const MAX_GREETING_CHARS: usize = 500;
-
-fn invalid(field: &'static str, rule: &'static str) -> DomainError {
-    DomainError::InvalidAccount { field, rule }
-}
 
 /// A language the widget has texts for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

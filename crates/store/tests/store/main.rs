@@ -26,3 +26,4 @@ mod sessions;
 mod snooze_budget;
 mod visitors;
 mod webhook_endpoints;
+mod widget_texts;
