@@ -9,6 +9,7 @@ import { periodPicker } from '/lib/report.js';
 import { moneySections } from '/admin/money.js';
 import { reportSection } from '/admin/reports.js';
 import { repliesEditor } from '/admin/replies.js';
+import { widgetSection } from '/admin/widget-texts.js';
 import { webhooksSection } from '/admin/webhooks.js';
 import { staleSection } from '/admin/stale.js';
 
@@ -255,6 +256,7 @@ function wireSections() {
   sections.replies = repliesEditor({ api, announce });
   sections.webhooks = webhooksSection({ api, announce });
   sections.stale = staleSection({ api, experts: () => state.experts, announce });
+  sections.widget = widgetSection({ api, experts: () => state.experts, announce });
   picker = periodPicker($('period'), () => showTab(tab));
   for (const b of document.querySelectorAll('.tabs [data-tab]')) b.addEventListener('click', () => showTab(b.dataset.tab));
   $('payouts-csv').addEventListener('click', () => sections.money.csvDownload(picker.query()));
@@ -272,6 +274,7 @@ async function showTab(name) {
   if (name === 'replies') await sections.replies.load();
   if (name === 'webhooks') await sections.webhooks.load();
   if (name === 'stale') await sections.stale.load();
+  if (name === 'widget') await sections.widget.load();
   if (!PERIOD_TABS.includes(name)) return;
   if (!picker.period) {
     // The first time, the server picks the period (the last 30 days by its clock).

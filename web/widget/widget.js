@@ -17,10 +17,12 @@
     del: function (k) { try { localStorage.removeItem(key + k); } catch (e) { /* private mode */ } }
   };
 
+  var L = {};
   var s = {
     token: store.get('token'), conv: store.get('conv'), name: 'Support',
     seq: 0, seen: +store.get('seen') || 0, open: false, status: null,
-    entries: [], ws: null, pollTimer: 0, typingTimer: 0, readUpTo: 0, pending: {}
+    entries: [], ws: null, pollTimer: 0, typingTimer: 0, readUpTo: 0, pending: {},
+    lang: '', max: Infinity, greeting: '', people: {}
   };
 
   // ---- DOM ----------------------------------------------------------------------------
@@ -31,6 +33,7 @@
   function el(tag, attrs, kids) {
     var n = document.createElement(tag);
     for (var a in attrs || {}) {
+      if (attrs[a] instanceof String) { n._t = n._t || {}; n._t[a] = String(attrs[a]); attrs[a] = t(attrs[a]); }
       if (a === 'text') n.textContent = attrs[a];
       else if (a.slice(0, 2) === 'on') n.addEventListener(a.slice(2), attrs[a]);
       else n.setAttribute(a, attrs[a]);
@@ -43,25 +46,28 @@
   var badge = el('span', { class: 'badge', hidden: '' });
   var launcher = el('button', {
     class: 'launcher', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'ebb-panel',
-    'aria-label': 'Open messages', onclick: function () { toggle(!s.open); }
+    'aria-label': tr('Open messages'), onclick: function () { toggle(!s.open); }
   }, [el('span', { class: 'icon', 'aria-hidden': 'true' }), badge]);
-  var title = el('h2', { id: 'ebb-title', text: 'Messages' });
-  var sub = el('p', { class: 'sub', text: 'Write any time: we answer even if you leave.' });
-  var log = el('ol', { class: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0' });
+  var title = el('h2', { id: 'ebb-title', text: tr('Messages') });
+  var sub = el('p', { class: 'sub', text: tr('Write any time: we answer even if you leave.') });
+  var log = el('ol', { class: 'log', 'aria-live': 'polite', 'aria-label': tr('Conversation') });
   var typing = el('p', { class: 'typing', 'aria-live': 'polite' });
   var input = el('textarea', {
-    id: 'ebb-input', rows: '2', maxlength: '4000', placeholder: 'Write a message…',
+    id: 'ebb-input', rows: '2', 'aria-describedby': 'ebb-count', placeholder: tr('Write a message…'),
     onkeydown: function (e) { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); send(); } },
-    oninput: sendTyping
+    oninput: function () { sendTyping(); showCount(); }
   });
-  var sendBtn = el('button', { type: 'submit', class: 'send', text: 'Send' });
+  var sendBtn = el('button', { type: 'submit', class: 'send', text: tr('Send') });
   var error = el('p', { class: 'error', role: 'alert' });
+  var count = el('p', { class: 'count', id: 'ebb-count', 'aria-live': 'polite', hidden: '' });
+  var earlier = el('div', { class: 'earlier' });
+  var greet = el('p', { class: 'greeting', hidden: '' });
   var form = el('form', { class: 'composer', onsubmit: function (e) { e.preventDefault(); send(); } }, [
-    el('label', { for: 'ebb-input', class: 'sr', text: 'Your message' }), input, sendBtn
+    el('label', { for: 'ebb-input', class: 'sr', text: tr('Your message') }), input, sendBtn
   ]);
   var surveyBox = el('div', { class: 'survey-box' });
   var transcriptBtn = el('button', {
-    type: 'button', class: 'transcript', text: 'Download transcript', hidden: '', onclick: downloadTranscript
+    type: 'button', class: 'transcript', text: tr('Download transcript'), hidden: '', onclick: downloadTranscript
   });
   var panel = el('section', {
     id: 'ebb-panel', class: 'panel', role: 'dialog', 'aria-labelledby': 'ebb-title', hidden: '',
@@ -69,25 +75,26 @@
   }, [
     el('header', { role: 'none' }, [
       el('div', {}, [title, sub]),
-      el('button', { type: 'button', class: 'close', 'aria-label': 'Minimise messages', text: '×', onclick: function () { toggle(false); } })
+      el('button', { type: 'button', class: 'close', 'aria-label': tr('Minimise messages'), text: '×', onclick: function () { toggle(false); } })
     ]),
-    log, typing, surveyBox, error, form, transcriptBtn
+    el('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': tr('Messages') }, [earlier, greet, log]),
+    typing, surveyBox, count, error, form, transcriptBtn
   ]);
   root.append(css, panel, launcher);
 
   function buildSurvey() {
-    var rating = el('fieldset', { class: 'stars' }, [el('legend', { text: 'How did we do? (1 = poor, 5 = great)' })]);
+    var rating = el('fieldset', { class: 'stars' }, [el('legend', { text: tr('How did we do? (1 = poor, 5 = great)') })]);
     for (var i = 1; i <= 5; i++) {
       var id = 'ebb-r' + i;
       rating.append(el('input', { type: 'radio', name: 'rating', id: id, value: String(i), required: '' }),
         el('label', { for: id, text: String(i) }));
     }
-    var f = el('form', { class: 'survey', 'aria-label': 'Survey' }, [
-      el('p', { class: 'survey-intro', text: 'This conversation has ended. Tell us how it went?' }),
+    var f = el('form', { class: 'survey', 'aria-label': tr('Survey') }, [
+      el('p', { class: 'survey-intro', text: tr('This conversation has ended. Tell us how it went?') }),
       rating,
-      el('label', { for: 'ebb-comment', text: 'Anything to add? (optional)' }),
+      el('label', { for: 'ebb-comment', text: tr('Anything to add? (optional)') }),
       el('textarea', { id: 'ebb-comment', name: 'comment', rows: '2', maxlength: '2000' }),
-      el('button', { type: 'submit', class: 'send', text: 'Send feedback' })
+      el('button', { type: 'submit', class: 'send', text: tr('Send feedback') })
     ]);
     var fail = el('p', { class: 'error', role: 'alert' });
     f.append(fail);
@@ -102,11 +109,11 @@
       btn.disabled = true;
       fail.textContent = '';
       call('POST', '/conversations/' + conv + '/csat', body).then(function () {
-        done('Thank you, that helps us a lot.');
+        done(t('Thank you, that helps us a lot.'));
       }, function (err) {
         btn.disabled = false;
-        if (err.status === 409 && s.status === 'closed') done('You have already rated this conversation. Thank you!');
-        else fail.textContent = 'Your rating could not be sent (' + err.message + '). Please try again.';
+        if (err.status === 409 && s.status === 'closed') done(t('You have already rated this conversation. Thank you!'));
+        else fail.textContent = t('Your rating could not be sent ({error}). Please try again.', { error: err.message });
       });
       function done(text) {
         store.set('survey:' + conv, '1');
@@ -120,6 +127,7 @@
   function call(method, path, body) {
     var headers = { 'content-type': 'application/json' };
     if (s.token) headers.authorization = 'Bearer ' + s.token;
+    if (s.lang) headers['accept-language'] = s.lang;
     return fetch(api + path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined })
       .then(function (r) {
         if (r.status === 204) return null;
@@ -185,6 +193,7 @@
         // A new (or follow-up) conversation: start its timeline afresh, keep unsent messages.
         if (s.conv) {
           s.seq = 0; s.entries = []; s.readUpTo = 0; s.seen = 0; store.set('seen', '0');
+          loadHistory();
           surveyBox.replaceChildren();
           log.replaceChildren.apply(log, Object.keys(s.pending).map(function (k) { return s.pending[k]; }));
         }
@@ -203,23 +212,17 @@
     s.entries.push(e);
     if (e.type === 'closed') s.status = 'closed';
     if (e.type === 'snoozed' || e.type === 'woken' || e.type === 'assigned') return;
-    var who = e.type === 'message' ? e.author.kind : 'system';
-    var li = el('li', { class: 'msg ' + who, 'data-seq': String(e.seq) });
+    var li = entryItem(e);
+    if (!li) return;
     if (e.type === 'message') {
-      var label = who === 'visitor' ? 'You' : who === 'expert' ? s.name : s.name + ' (automatic)';
-      li.append(el('span', { class: 'who', text: label }), el('p', { class: 'body', text: e.body }));
       if (e.client_msg_id && s.pending[e.client_msg_id]) {
         s.pending[e.client_msg_id].remove();
         delete s.pending[e.client_msg_id];
       }
-      if (who === 'expert') typing.textContent = '';
-    } else if (e.type === 'closed') {
-      li.append(el('p', { class: 'body', text: 'The conversation was closed. You can still write to start a new one.' }));
-    } else {
-      return;
+      if (e.author.kind === 'expert') { typing.textContent = ''; s.answerer = e.author.id; }
     }
-    li.append(el('time', { datetime: e.at, text: new Date(e.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }));
     log.append(li);
+    greet.hidden = true;
   }
   function unread() {
     return s.entries.filter(function (e) { return e.seq > s.seen && e.type === 'message' && e.author.kind === 'expert'; }).length;
@@ -229,7 +232,7 @@
     var n = unread();
     badge.hidden = n === 0;
     badge.textContent = n > 9 ? '9+' : String(n);
-    launcher.setAttribute('aria-label', n ? 'Open messages, ' + n + ' unread' : (s.open ? 'Close messages' : 'Open messages'));
+    launcher.setAttribute('aria-label', n ? t('Open messages, {n} unread', { n: n }) : t(s.open ? 'Close messages' : 'Open messages'));
     transcriptBtn.hidden = !s.conv;
     var closed = s.status === 'closed';
     if (!closed) surveyBox.replaceChildren();
@@ -239,7 +242,7 @@
     if (seenMark) seenMark.remove();
     if (last && s.readUpTo >= last.seq) {
       var li = log.querySelector('[data-seq="' + last.seq + '"]');
-      if (li) li.append(el('span', { class: 'seen', text: 'Seen' }));
+      if (li) li.append(el('span', { class: 'seen', text: tr('Seen') }));
     }
     if (s.open) log.lastElementChild && log.lastElementChild.scrollIntoView({ block: 'end' });
   }
@@ -254,15 +257,16 @@
   // ---- Sending ------------------------------------------------------------------------
   function send() {
     var text = input.value.trim();
-    if (!text) return;
+    if (!text || tooLong(text)) return;
     reportContext();
     var id = 'w' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
     var li = el('li', { class: 'msg visitor pending' }, [
-      el('span', { class: 'who', text: 'You' }), el('p', { class: 'body', text: text }), el('span', { class: 'state', text: 'Sending…' })
+      el('span', { class: 'who', text: tr('You') }), el('p', { class: 'body', text: text }), el('span', { class: 'state', text: tr('Sending…') })
     ]);
     s.pending[id] = li;
     log.append(li);
     input.value = '';
+    showCount();
     error.textContent = '';
     if (s.conv) { wsSend({ type: 'typing', conversation: s.conv, typing: false }); lastTyping = 0; }
     // Writing to a closed conversation starts a linked follow-up: the reply names it.
@@ -277,7 +281,7 @@
       li.remove();
       delete s.pending[id];
       input.value = text;
-      error.textContent = 'Your message could not be sent (' + err.message + '). Please try again.';
+      error.textContent = t('Your message could not be sent ({error}). Please try again.', { error: err.message });
     });
   }
 
@@ -327,7 +331,7 @@
   }
   function showTyping(on) {
     clearTimeout(s.typingTimer);
-    typing.textContent = on ? s.name + ' is typing…' : '';
+    typing.textContent = on ? t('{name} is typing…', { name: nameOf(s.answerer) }) : '';
     if (on) s.typingTimer = setTimeout(function () { typing.textContent = ''; }, 6000);
   }
   var lastTyping = 0;
@@ -352,16 +356,107 @@
     });
   };
 
+  // ---- Languages, dates, who answers, earlier conversations, message length ----------
+  // Texts are English source strings; the brand config carries the catalog of the chosen
+  // language (web/widget/locales/*.json). tr() marks a text for el() to translate and
+  // relabel() to redo once the catalog arrives; t() translates now.
+  function t(key, args) {
+    return String(L[key] || key).replace(/\{(\w+)\}/g, function (m, k) { return args && k in args ? args[k] : m; });
+  }
+  function tr(key) { return Object(String(key)); }
+  function relabel() {
+    root.querySelectorAll('*').forEach(function (n) {
+      for (var a in n._t || {}) { if (a === 'text') n.textContent = t(n._t[a]); else n.setAttribute(a, t(n._t[a])); }
+    });
+  }
+  function configure(b) {
+    if (!b) return;
+    s.name = b.name; s.lang = b.locale; s.max = b.max_message_chars || Infinity; L = b.texts || {};
+    relabel();
+    title.textContent = b.name;
+    sub.textContent = t('We usually reply in {time}. Write any time: you can leave and come back.', { time: b.typical_reply_time });
+    greet.textContent = b.greeting || '';
+    greet.hidden = !b.greeting || !!s.conv || !!earlier.firstChild;
+    render();
+  }
+  function stamp(at) {
+    var d = new Date(at);
+    var o = d.toDateString() === new Date().toDateString() ? { hour: '2-digit', minute: '2-digit' } : { dateStyle: 'medium', timeStyle: 'short' };
+    try { return new Intl.DateTimeFormat(s.lang || undefined, o).format(d); } catch (x) { return d.toLocaleString(); }
+  }
+  function entryItem(e) {
+    var who = e.type === 'message' ? e.author.kind : 'system';
+    var li = el('li', { class: 'msg ' + who, 'data-seq': String(e.seq) });
+    if (e.type === 'message') {
+      li.append(who === 'expert' ? person(e.author.id)
+        : el('span', { class: 'who', text: who === 'visitor' ? tr('You') : t('{name} (automatic)', { name: s.name }) }),
+      el('p', { class: 'body', text: e.body }));
+    } else if (e.type === 'closed') {
+      li.append(el('p', { class: 'body', text: tr('The conversation was closed. You can still write to start a new one.') }));
+    } else {
+      return null;
+    }
+    li.append(el('time', { datetime: e.at, text: stamp(e.at) }));
+    return li;
+  }
+  function person(id) {
+    var who = el('span', { class: 'who', 'data-expert': id });
+    paint(who, s.people[id]);
+    if (!s.people[id]) {
+      s.people[id] = call('GET', '/experts/' + encodeURIComponent(id)).then(function (p) {
+        s.people[id] = p;
+        root.querySelectorAll('[data-expert="' + id + '"]').forEach(function (n) { paint(n, p); });
+      }, function () { s.people[id] = { name: s.name }; });
+    }
+    return who;
+  }
+  function paint(n, p) {
+    p = p && p.name ? p : { name: s.name };
+    var face = p.avatar_url ? el('img', { class: 'face', src: p.avatar_url, alt: '' })
+      : el('span', { class: 'face', 'aria-hidden': 'true', text: p.initials || '' });
+    n.replaceChildren(face, document.createTextNode(p.name));
+  }
+  function nameOf(id) { var p = s.people[id]; return p && p.name ? p.name : s.name; }
+  function loadHistory() {
+    return call('GET', '/history').then(function (h) {
+      earlier.replaceChildren();
+      (h.conversations || []).forEach(function (c) {
+        if (c.id === s.conv) return;
+        var list = el('ol', { class: 'old', 'aria-label': t('Conversation of {date}', { date: stamp(c.started_at) }) });
+        c.entries.forEach(function (e) { var li = entryItem(e); if (li) list.append(li); });
+        earlier.append(list);
+      });
+      if (earlier.firstChild) { earlier.prepend(el('h3', { class: 'sr', text: tr('Earlier conversations') })); greet.hidden = true; }
+      render();
+    }).catch(function () { /* the earlier conversations are a convenience */ });
+  }
+  function showCount() {
+    var n = Array.from(input.value.trim()).length;
+    var over = n > s.max;
+    count.hidden = n < s.max * 0.9;
+    count.textContent = t('{n} / {max} characters', { n: n, max: s.max });
+    count.classList.toggle('over', over);
+    input.setAttribute('aria-invalid', String(over));
+    if (!over && error.dataset.long) { error.textContent = ''; delete error.dataset.long; }
+  }
+  function tooLong(text) {
+    var n = Array.from(text).length;
+    if (n <= s.max) return false;
+    error.textContent = t('Your message is {n} characters long; the limit is {max}. Please shorten it.', { n: n, max: s.max });
+    error.dataset.long = '1';
+    return true;
+  }
+
   // ---- Start --------------------------------------------------------------------------
   function mount() {
     document.body.appendChild(host);
-    fetch(api).then(function (r) { return r.ok ? r.json() : null; }).then(function (b) {
-      if (!b) return;
-      s.name = b.name;
-      title.textContent = b.name;
-      sub.textContent = 'We usually reply in ' + b.typical_reply_time + '. Write any time: you can leave and come back.';
-    }).catch(function () { /* keep the defaults */ });
-    if (s.token && s.conv) fetchNew().then(connect);
+    fetch(api, { headers: { 'accept-language': navigator.language || 'en' } })
+      .then(function (r) { return r.ok ? r.json() : null; }).then(configure)
+      .catch(function () { /* keep the defaults */ })
+      .then(function () {
+        if (s.token) loadHistory();
+        if (s.token && s.conv) fetchNew().then(connect);
+      });
     reportContext();
   }
   if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);

@@ -18,7 +18,8 @@ pub const MAX_EMAIL_BYTES: usize = 254;
 /// Allowed length of a password, in characters.
 pub const PASSWORD_CHARS: RangeInclusive<usize> = 10..=256;
 
-fn invalid(field: &'static str, rule: &'static str) -> DomainError {
+/// The error for a value breaking its rule.
+pub(crate) fn invalid(field: &'static str, rule: &'static str) -> DomainError {
     DomainError::InvalidAccount { field, rule }
 }
 

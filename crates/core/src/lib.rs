@@ -15,12 +15,14 @@ pub mod message;
 pub mod note;
 pub mod playbook;
 pub mod privacy;
+pub mod profile;
 pub mod reports;
 pub mod routing;
 pub mod slots;
 pub mod snooze;
 pub mod stale;
 pub mod tag;
+pub mod texts;
 pub mod transcript;
 pub mod visitor_context;
 

@@ -9,6 +9,7 @@ pub mod login;
 pub mod operator;
 pub mod page;
 pub mod period;
+pub mod profile;
 pub mod server;
 pub mod test_clock;
 pub mod transcript;

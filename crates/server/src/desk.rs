@@ -99,7 +99,8 @@ async fn start_once(
         let spans = conversations::spans_for_visitor(&mut tx, brand.id, visitor).await?;
         ebb_core::conversation::opening::may_start(&spans)?;
     }
-    let auto = MessageBody::parse(&brand.settings.render_auto_message()).ok();
+    let auto_text = crate::api::widget::texts::auto_message(&mut tx, brand, visitor).await?;
+    let auto = MessageBody::parse(&auto_text).ok();
     let (conv, entries) = Conversation::start(
         ebb_store::ids::new_id(),
         brand.id,

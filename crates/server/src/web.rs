@@ -66,6 +66,7 @@ const ASSETS: &[Asset] = &[
     asset!("/admin/replies.js", JS, "admin/replies.js"),
     asset!("/admin/webhooks.js", JS, "admin/webhooks.js"),
     asset!("/admin/stale.js", JS, "admin/stale.js"),
+    asset!("/admin/widget-texts.js", JS, "admin/widget-texts.js"),
     asset!("/lib/api.js", JS, "lib/api.js"),
     asset!("/lib/live.js", JS, "lib/live.js"),
     asset!("/lib/report.js", JS, "lib/report.js"),

@@ -26,6 +26,7 @@ pub mod outbox;
 pub mod page;
 pub mod password_tokens;
 pub mod privacy;
+pub mod profiles;
 pub mod purchases;
 pub mod queue;
 pub mod reads;
@@ -41,6 +42,7 @@ mod timefmt;
 pub mod visitor_context;
 pub mod visitors;
 pub mod webhook_endpoints;
+pub mod widget_texts;
 
 pub use db::{Backend, Conn, ConnRef, Handle, Store, Tx, redact_url};
 pub use error::{StoreError, Unique};

@@ -10,6 +10,7 @@ pub mod routing;
 pub mod stale;
 pub mod tags;
 pub mod team;
+pub mod texts;
 pub mod webhooks;
 
 use axum::Json;
@@ -48,6 +49,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(tags::router())
         .merge(stale::router())
         .merge(super::transcript::admin_router())
+        .merge(super::profile::admin_router())
+        .merge(texts::router())
 }
 
 super::login::login_endpoint! {

@@ -50,6 +50,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(context::router())
         .merge(colleagues::router())
         .merge(super::transcript::expert_router())
+        .merge(super::profile::expert_router())
 }
 
 super::login::login_endpoint! {

@@ -4,6 +4,8 @@
 
 pub mod commerce;
 pub mod context;
+pub mod history;
+pub mod texts;
 
 use axum::Json;
 use axum::extract::State;
@@ -35,6 +37,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(commerce::router())
         .merge(context::router())
         .merge(super::transcript::widget_router())
+        .merge(history::router())
+        .merge(super::profile::widget_router())
 }
 
 /// A conversation with a page of its timeline and both read markers.
@@ -94,17 +98,38 @@ struct BrandInfo {
     name: String,
     /// Human wording of the usual reply delay.
     typical_reply_time: String,
+    /// The widget's language (`en` or `fr`): the brand's, or the browser's
+    /// `Accept-Language` when the brand says `auto`.
+    locale: String,
+    /// Shown before the first message, in `locale` (empty: none). Not stored as a message.
+    greeting: String,
+    /// The longest message accepted, in characters (Unicode scalar values).
+    max_message_chars: usize,
+    /// The widget's texts in `locale`: English source string -> translation.
+    #[schema(value_type = Object)]
+    texts: serde_json::Value,
 }
 
-/// Brand name and reply time.
+/// Brand name, reply time, language, greeting and the message length limit.
 #[utoipa::path(get, path = "/", tag = "public",
     responses((status = 200, description = "The brand", body = BrandInfo)))]
-async fn brand_info(PathBrand(brand): PathBrand) -> Json<BrandInfo> {
-    Json(BrandInfo {
+async fn brand_info(
+    State(state): State<AppState>,
+    PathBrand(brand): PathBrand,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<BrandInfo>, ApiError> {
+    let mut conn = state.store.conn().await?;
+    let words = ebb_store::widget_texts::get(&mut conn, brand.id).await?;
+    let locale = texts::resolve(words.locale, &headers);
+    Ok(Json(BrandInfo {
         slug: brand.slug,
         name: brand.name,
         typical_reply_time: brand.settings.typical_reply_time,
-    })
+        locale: locale.as_str().to_owned(),
+        greeting: words.greeting(locale).to_owned(),
+        max_message_chars: ebb_core::message::MAX_MESSAGE_CHARS,
+        texts: texts::catalog(locale),
+    }))
 }
 
 /// A new anonymous visitor.
@@ -194,10 +219,12 @@ async fn start(
     State(state): State<AppState>,
     auth: VisitorAuth,
     PeerIp(ip): PeerIp,
+    headers: axum::http::HeaderMap,
     ApiJson(msg): ApiJson<SendMessage>,
 ) -> Result<(StatusCode, Json<ConversationWithEntries>), ApiError> {
     let (body, client_msg_id) = msg.parse()?;
     state.limits.check_new_conversation(ip)?;
+    texts::remember(&state, auth.brand.id, auth.visitor, &headers).await?;
     let out =
         desk::start_conversation(&state, &auth.brand, auth.visitor, body, client_msg_id).await?;
     Ok(created_outcome(out))
@@ -314,8 +341,10 @@ async fn send(
     State(state): State<AppState>,
     auth: VisitorAuth,
     ApiPath((_, id)): ApiPath<(String, ConversationId)>,
+    headers: axum::http::HeaderMap,
     ApiJson(msg): ApiJson<SendMessage>,
 ) -> Result<(StatusCode, Json<ConversationWithEntries>), ApiError> {
+    texts::remember(&state, auth.brand.id, auth.visitor, &headers).await?;
     msg.post(&state, auth.brand.id, id, Author::Visitor(auth.visitor))
         .await
 }

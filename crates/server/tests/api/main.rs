@@ -40,5 +40,6 @@ mod transcripts;
 mod transfer;
 mod wake_on_return;
 mod webhooks;
+mod widget_honest;
 mod ws_client;
 mod ws_frames;

@@ -30,3 +30,4 @@ mod tags;
 mod visitor_context;
 mod visitors;
 mod webhook_endpoints;
+mod widget_texts;
