@@ -17,6 +17,7 @@ pub mod playbook;
 pub mod privacy;
 pub mod reports;
 pub mod routing;
+pub mod search;
 pub mod slots;
 pub mod snooze;
 pub mod tag;
