@@ -104,6 +104,37 @@ pub fn visitor_code(visitor: VisitorId) -> String {
     hex[hex.len().saturating_sub(4)..].to_uppercase()
 }
 
+/// Marks where a match starts in a snippet the store returns (a private-use character).
+pub const MATCH_START: char = '\u{E000}';
+/// Marks where a match ends in a snippet the store returns.
+pub const MATCH_END: char = '\u{E001}';
+
+/// Splits a marked snippet into its pieces, each flagged whether it matched the query; the
+/// markers themselves are dropped, so the pieces are plain text to show.
+pub fn snippet_parts(marked: &str) -> Vec<(String, bool)> {
+    let mut parts: Vec<(String, bool)> = Vec::new();
+    let mut matched = false;
+    let mut text = String::new();
+    for c in marked.chars() {
+        let next = match c {
+            MATCH_START => true,
+            MATCH_END => false,
+            _ => {
+                text.push(c);
+                continue;
+            }
+        };
+        if !text.is_empty() {
+            parts.push((std::mem::take(&mut text), matched));
+        }
+        matched = next;
+    }
+    if !text.is_empty() {
+        parts.push((text, matched));
+    }
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -140,6 +171,19 @@ mod tests {
         for text in ["", "   ", "\"\"", "* ( ) : ^ - ' &| !", "\"'!\""] {
             assert_eq!(SearchQuery::parse(text), None, "{text:?}");
         }
+    }
+
+    #[test]
+    fn snippets_split_at_the_markers() {
+        let marked = format!("a {MATCH_START}kayak{MATCH_END} b");
+        assert_eq!(
+            snippet_parts(&marked),
+            vec![
+                ("a ".to_owned(), false),
+                ("kayak".to_owned(), true),
+                (" b".to_owned(), false)
+            ]
+        );
     }
 
     #[test]

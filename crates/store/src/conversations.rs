@@ -16,7 +16,7 @@ use crate::timefmt::{from_micros, from_micros_opt, to_micros};
 use crate::{Handle, Result, StoreError, rows};
 
 mod pages;
-pub use pages::{for_brand, page_for_visitor};
+pub use pages::{for_brand, page_for_visitor, page_handled_by};
 
 #[derive(sqlx::FromRow)]
 struct ConversationRow {

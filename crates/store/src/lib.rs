@@ -31,6 +31,7 @@ pub mod reads;
 pub mod reports;
 mod rows;
 pub mod saved_replies;
+pub mod search;
 pub mod sessions;
 pub mod tags;
 #[cfg(feature = "testing")]

@@ -22,6 +22,7 @@ mod reads;
 mod reports;
 mod rules;
 mod saved_replies;
+mod search;
 mod sessions;
 mod snooze_budget;
 mod visitors;
