@@ -236,7 +236,9 @@ async fn list(
 ) -> Result<Json<Panel>, ApiError> {
     let (slots, queue, mut mine) = overview(&state, &expert).await?;
     if query.history == Some(true) {
-        return history(&state, &expert, query, slots, queue).await.map(Json);
+        return history(&state, &expert, query, slots, queue)
+            .await
+            .map(Json);
     }
     if let Some(tag) = query.tag {
         let mut conn = state.store.conn().await?;
@@ -270,7 +272,9 @@ async fn history(
     queue: usize,
 ) -> Result<Panel, ApiError> {
     if query.tag.is_some() {
-        return Err(ApiError::BadRequest("history and tag do not combine".into()));
+        return Err(ApiError::BadRequest(
+            "history and tag do not combine".into(),
+        ));
     }
     let page = PageQuery {
         cursor: query.cursor,

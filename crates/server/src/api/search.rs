@@ -119,7 +119,15 @@ async fn run(
         limit: params.limit,
     };
     let mut conn = state.store.conn().await?;
-    let hits = search::search(&mut conn, brand, scope, &query, page.cursor()?, page.fetch()).await?;
+    let hits = search::search(
+        &mut conn,
+        brand,
+        scope,
+        &query,
+        page.cursor()?,
+        page.fetch(),
+    )
+    .await?;
     let (hits, next) = page.cut(hits, |h| Cursor::new(h.matched_at, h.conversation.0));
     Ok((hits.into_iter().map(SearchHit::from).collect(), next).into())
 }
@@ -145,5 +153,7 @@ async fn admin_search(
     AdminAuth(admin): AdminAuth,
     ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<SearchResults>, ApiError> {
-    Ok(Json(run(&state, admin.brand_id, Scope::Brand, params).await?))
+    Ok(Json(
+        run(&state, admin.brand_id, Scope::Brand, params).await?,
+    ))
 }
