@@ -1,7 +1,7 @@
 // Admin console: brand settings (automatic message, reply time, snooze limit and budget, allowed
 // origins), experts (invite, capacity, disable) and the live queue with who holds what;
 // the sections for missions, payouts, satisfaction, reports and saved replies live in
-// money.js, reports.js, replies.js and webhooks.js.
+// money.js, reports.js, replies.js, webhooks.js and search.js.
 
 import { call, everyPage, h, relative } from '/lib/api.js';
 import { live } from '/lib/live.js';
@@ -10,6 +10,7 @@ import { moneySections } from '/admin/money.js';
 import { reportSection } from '/admin/reports.js';
 import { repliesEditor } from '/admin/replies.js';
 import { webhooksSection } from '/admin/webhooks.js';
+import { searchSection } from '/admin/search.js';
 
 const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = 'ebb:admin:token';
@@ -241,6 +242,7 @@ function wireSections() {
   sections.report = reportSection({ api });
   sections.replies = repliesEditor({ api, announce });
   sections.webhooks = webhooksSection({ api, announce });
+  sections.search = searchSection({ api });
   picker = periodPicker($('period'), () => showTab(tab));
   for (const b of document.querySelectorAll('.tabs [data-tab]')) b.addEventListener('click', () => showTab(b.dataset.tab));
   $('payouts-csv').addEventListener('click', () => sections.money.csvDownload(picker.query()));
@@ -257,6 +259,7 @@ async function showTab(name) {
   if (name === 'missions') await sections.money.loadMissions();
   if (name === 'replies') await sections.replies.load();
   if (name === 'webhooks') await sections.webhooks.load();
+  if (name === 'search') sections.search.focus();
   if (!PERIOD_TABS.includes(name)) return;
   if (!picker.period) {
     // The first time, the server picks the period (the last 30 days by its clock).
