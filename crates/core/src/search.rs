@@ -187,6 +187,55 @@ mod tests {
     }
 
     #[test]
+    fn handlers_are_who_got_wrote_in_or_closed_a_conversation() {
+        let (ada, bob) = (ExpertId::new(), ExpertId::new());
+        let said = |author| Event::Message {
+            author,
+            body: crate::MessageBody::parse("hi").expect("body"),
+            client_msg_id: None,
+        };
+        let cases = [
+            (
+                Event::Assigned {
+                    expert: ada,
+                    reason: crate::AssignReason::New,
+                },
+                Some(ada),
+            ),
+            (
+                Event::Transferred {
+                    from: ada,
+                    to: Some(bob),
+                    note: None,
+                },
+                Some(bob),
+            ),
+            (
+                Event::Transferred {
+                    from: ada,
+                    to: None,
+                    note: None,
+                },
+                None,
+            ),
+            (said(Author::Expert(bob)), Some(bob)),
+            (said(Author::Visitor(VisitorId::new())), None),
+            (said(Author::System), None),
+            (
+                Event::Closed {
+                    by: Actor::Expert(ada),
+                },
+                Some(ada),
+            ),
+            (Event::Closed { by: Actor::System }, None),
+            (Event::Released { from: ada }, None),
+        ];
+        for (event, expected) in cases {
+            assert_eq!(handler(&event), expected, "{event:?}");
+        }
+    }
+
+    #[test]
     fn the_label_ends_with_the_id() {
         let v = VisitorId(uuid::Uuid::from_u128(0xabcd_ef12));
         assert_eq!(visitor_label(v), "Visitor EF12");

@@ -23,6 +23,7 @@ mod reports;
 mod rules;
 mod saved_replies;
 mod search;
+mod search_backfill;
 mod sessions;
 mod snooze_budget;
 mod visitors;
