@@ -43,10 +43,11 @@ impl SearchQuery {
         }
         // Still typing a word outside quotes: it matches the words it begins.
         let typing = chunks % 2 == 1 && text.ends_with(char::is_alphanumeric);
-        if typing && terms.len() <= MAX_TERMS {
-            if let Some(last) = terms.last_mut() {
-                last.prefix = true;
-            }
+        if typing
+            && terms.len() <= MAX_TERMS
+            && let Some(last) = terms.last_mut()
+        {
+            last.prefix = true;
         }
         terms.truncate(MAX_TERMS);
         (!terms.is_empty()).then_some(Self { terms })
