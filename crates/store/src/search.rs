@@ -106,14 +106,14 @@ row_into!(HitRow, Hit, |r| {
 });
 
 /// The page query: `$1` brand, `$2` the backend's query text, `$3`/`$4` the cursor, `$5`
-/// the limit, `$6` the expert of [`Scope::HandledBy`]. `{hits}` is the backend's matching
-/// `(pos)` rows, `{snippet}` its snippet of the entry at `p.pos`.
+/// the limit, `$6` the expert of [`Scope::HandledBy`]. `{matches}` is the backend's test
+/// that event `e` matches, `{snippet}` its snippet of the entry at `p.pos`.
 const PAGE: &str = "SELECT p.conversation_id, p.status, p.visitor_id, h.seq, p.matched_at, \
     {snippet} AS snippet FROM ( \
       SELECT e.conversation_id, c.status, c.visitor_id, MAX(e.pos) AS pos, \
              MAX(e.created_at) AS matched_at \
         FROM events e JOIN conversations c ON c.brand_id = e.brand_id AND c.id = e.conversation_id \
-       WHERE e.brand_id = $1 AND e.pos IN ({hits}){scope} \
+       WHERE e.brand_id = $1 AND {matches}{scope} \
        GROUP BY e.conversation_id, c.status, c.visitor_id \
       HAVING MAX(e.created_at) < $3 OR (MAX(e.created_at) = $3 AND e.conversation_id < $4) \
        ORDER BY matched_at DESC, e.conversation_id DESC LIMIT $5) p \
@@ -123,11 +123,11 @@ const PAGE: &str = "SELECT p.conversation_id, p.status, p.visitor_id, h.seq, p.m
 const SCOPE_HANDLED: &str = " AND EXISTS (SELECT 1 FROM conversation_experts x \
     WHERE x.brand_id = $1 AND x.conversation_id = e.conversation_id AND x.expert_id = $6)";
 
-const SQLITE_HITS: &str = "SELECT rowid FROM events_search WHERE events_search MATCH $2";
+const SQLITE_MATCHES: &str =
+    "e.pos IN (SELECT rowid FROM events_search WHERE events_search MATCH $2)";
 const SQLITE_SNIPPET: &str = "(SELECT snippet(events_search, 0, char(57344), char(57345), '…', 16) \
     FROM events_search WHERE events_search MATCH $2 AND rowid = p.pos)";
-const POSTGRES_HITS: &str =
-    "SELECT pos FROM events WHERE brand_id = $1 AND search @@ to_tsquery('simple', $2)";
+const POSTGRES_MATCHES: &str = "e.search @@ to_tsquery('simple', $2)";
 const POSTGRES_SNIPPET: &str = "ts_headline('simple', \
     COALESCE(h.data::jsonb ->> 'body', upper(right(h.data::jsonb ->> 'visitor', 4))), \
     to_tsquery('simple', $2), 'StartSel=' || chr(57344) || ', StopSel=' || chr(57345) || \
@@ -143,9 +143,9 @@ pub async fn search(
     before: Option<Cursor>,
     limit: u32,
 ) -> Result<Vec<Hit>> {
-    let (hits, snippet, text) = match h.conn() {
-        ConnRef::Sqlite(_) => (SQLITE_HITS, SQLITE_SNIPPET, fts5(query)),
-        ConnRef::Postgres(_) => (POSTGRES_HITS, POSTGRES_SNIPPET, tsquery(query)),
+    let (matches, snippet, text) = match h.conn() {
+        ConnRef::Sqlite(_) => (SQLITE_MATCHES, SQLITE_SNIPPET, fts5(query)),
+        ConnRef::Postgres(_) => (POSTGRES_MATCHES, POSTGRES_SNIPPET, tsquery(query)),
     };
     let scope_sql = match scope {
         Scope::Brand => "",
@@ -153,7 +153,7 @@ pub async fn search(
     };
     let sql = PAGE
         .replace("{snippet}", snippet)
-        .replace("{hits}", hits)
+        .replace("{matches}", matches)
         .replace("{scope}", scope_sql);
     let before = before.unwrap_or_else(Cursor::newest);
     let mut params = vec![
