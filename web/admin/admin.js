@@ -1,7 +1,8 @@
 // Admin console: brand settings (automatic message, reply time, snooze limit and budget, allowed
 // origins), experts (invite, capacity, async cap, disable) and the live queue with who holds what;
 // the sections for missions, payouts, satisfaction, reports and saved replies live in
-// money.js, reports.js, replies.js, webhooks.js and stale.js (stale-work guardrails).
+// money.js, reports.js, replies.js, webhooks.js, stale.js (stale-work guardrails),
+// widget-texts.js and search.js.
 
 import { call, everyPage, h, relative } from '/lib/api.js';
 import { live } from '/lib/live.js';
@@ -12,6 +13,7 @@ import { repliesEditor } from '/admin/replies.js';
 import { widgetSection } from '/admin/widget-texts.js';
 import { webhooksSection } from '/admin/webhooks.js';
 import { staleSection } from '/admin/stale.js';
+import { searchSection } from '/admin/search.js';
 
 const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = 'ebb:admin:token';
@@ -257,6 +259,7 @@ function wireSections() {
   sections.webhooks = webhooksSection({ api, announce });
   sections.stale = staleSection({ api, experts: () => state.experts, announce });
   sections.widget = widgetSection({ api, experts: () => state.experts, announce });
+  sections.search = searchSection({ api });
   picker = periodPicker($('period'), () => showTab(tab));
   for (const b of document.querySelectorAll('.tabs [data-tab]')) b.addEventListener('click', () => showTab(b.dataset.tab));
   $('payouts-csv').addEventListener('click', () => sections.money.csvDownload(picker.query()));
@@ -275,6 +278,7 @@ async function showTab(name) {
   if (name === 'webhooks') await sections.webhooks.load();
   if (name === 'stale') await sections.stale.load();
   if (name === 'widget') await sections.widget.load();
+  if (name === 'search') sections.search.focus();
   if (!PERIOD_TABS.includes(name)) return;
   if (!picker.period) {
     // The first time, the server picks the period (the last 30 days by its clock).

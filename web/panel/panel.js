@@ -19,6 +19,7 @@ import { wireNotes } from '/panel/notes.js';
 import { loadTags, wireTags } from '/panel/tags.js';
 import { wireTransfer } from '/panel/transfer.js';
 import { wireTranscript } from '/panel/transcript.js';
+import { historyView } from '/panel/search.js';
 
 async function start() {
   const params = new URLSearchParams(location.search);
@@ -128,18 +129,26 @@ async function toggleStatus() {
 }
 
 let earnings = null;
-/** Switches between the conversations and the earnings view. */
+let past = null;
+/** Switches between the conversations, the earnings and the history view. */
 function showView(name) {
   const money = name === 'earnings';
+  const hist = name === 'history';
   $('earnings').hidden = !money;
-  $('conversations-view').hidden = money;
-  for (const [id, on] of [['view-earnings', money], ['view-conversations', !money]]) {
+  $('history').hidden = !hist;
+  $('conversations-view').hidden = money || hist;
+  for (const [id, on] of [['view-earnings', money], ['view-history', hist], ['view-conversations', !money && !hist]]) {
     if (on) $(id).setAttribute('aria-current', 'page'); else $(id).removeAttribute('aria-current');
   }
   if (money) {
     earnings = earnings || earningsView(() => state.token);
     earnings.load();
     $('earnings').focus();
+  }
+  if (hist) {
+    past = past || historyView(() => state.token);
+    past.load();
+    $('search-q').focus();
   }
 }
 
@@ -187,6 +196,7 @@ function wireDialogs() {
 function wire() {
   $('view-conversations').addEventListener('click', () => showView('conversations'));
   $('view-earnings').addEventListener('click', () => showView('earnings'));
+  $('view-history').addEventListener('click', () => showView('history'));
   $('status').addEventListener('click', toggleStatus);
   $('logout').addEventListener('click', logOut);
   $('conversations-view').querySelector('nav.list').addEventListener('click', (e) => {

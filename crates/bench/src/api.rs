@@ -217,6 +217,25 @@ impl Ebb {
         self.post(&path, Some(token), &json!({})).await.map(drop)
     }
 
+    /// `GET` a path with a bearer token; the JSON answer, or an error for non-2xx.
+    pub async fn get_json(&self, path: &str, token: &str) -> anyhow::Result<Value> {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await?;
+        let status = resp.status();
+        let text = resp.text().await?;
+        if !status.is_success() {
+            bail!(
+                "GET {path}: {status}: {}",
+                text.chars().take(200).collect::<String>()
+            );
+        }
+        Ok(serde_json::from_str(&text)?)
+    }
+
     /// `GET` a path (no auth); the body bytes.
     pub async fn get_bytes(&self, path: &str) -> anyhow::Result<Vec<u8>> {
         let resp = self.http.get(format!("{}{path}", self.base)).send().await?;

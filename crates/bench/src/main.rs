@@ -10,6 +10,7 @@ mod procstat;
 mod report;
 mod routing;
 mod scenarios;
+mod search;
 mod server;
 mod snooze;
 mod summary;
@@ -105,6 +106,17 @@ enum Command {
         #[arg(long, default_value_t = 2000)]
         conversations: usize,
     },
+    /// Scenario 7: full-text search latency (admin and expert) over seeded messages.
+    Search {
+        #[command(flatten)]
+        target: Target,
+        /// Messages to seed (20 per conversation).
+        #[arg(long, default_value_t = 100_000)]
+        messages: usize,
+        /// Searches per query kind and audience.
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+    },
     /// Scenario 6: gzipped size of what the widget loads.
     Widget {
         #[command(flatten)]
@@ -131,7 +143,7 @@ enum Command {
         #[arg(long, default_value_t = 5000)]
         idle: usize,
     },
-    /// Seconds-long run of the instrument (CI): small chat, routing, widget.
+    /// Seconds-long run of the instrument (CI): small chat, routing, widget, search.
     Smoke {
         #[command(flatten)]
         target: Target,
@@ -188,6 +200,11 @@ async fn main() -> anyhow::Result<()> {
             conversations,
         } => scenarios::snooze(&target, conversations).await,
         Command::Widget { target } => scenarios::widget(&target).await,
+        Command::Search {
+            target,
+            messages,
+            rounds,
+        } => scenarios::search(&target, messages, rounds).await,
         Command::Baseline {
             out,
             postgres,

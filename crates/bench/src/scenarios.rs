@@ -12,7 +12,7 @@ use crate::chat::{Chat, Step};
 use crate::procstat::{CpuMeter, open_files, peak_rss_kib, rss_kib};
 use crate::report::{Latency, latency_header, ratio, table, write_json};
 use crate::server::{self, Db, Spawned};
-use crate::{Target, baseline, crowd, routing, snooze, widget};
+use crate::{Target, baseline, crowd, routing, search, snooze, widget};
 
 fn db_of(target: &Target) -> Db {
     target.postgres.clone().map_or(Db::Sqlite, Db::Postgres)
@@ -332,6 +332,29 @@ pub async fn baseline(
     write_json(out, "baseline", &value)
 }
 
+/// Scenario 7: search latency over `messages` seeded messages.
+pub async fn search(target: &Target, messages: usize, rounds: usize) -> anyhow::Result<()> {
+    let (srv, ebb) = start(target).await?;
+    let m = search::run(&ebb, messages, rounds).await?;
+    let name = named(target, "search");
+    let mut rows = vec![latency_header()];
+    rows.extend(m.rows.iter().map(|(label, lat)| lat.row(label)));
+    rows.push(format!(
+        "{} messages seeded over the API in {:.1} s",
+        m.messages, m.seed_secs
+    ));
+    table(&name, &rows);
+    let queries: serde_json::Map<String, serde_json::Value> = m
+        .rows
+        .iter()
+        .map(|(label, lat)| (label.clone(), json!(lat)))
+        .collect();
+    let value = json!({"scenario": name, "messages": m.messages, "seed_secs": m.seed_secs,
+        "rounds": rounds, "queries": queries});
+    write_json(&target.out, &name, &value)?;
+    srv.stop().await
+}
+
 /// A seconds-long run for CI: fails when a message is lost or refused.
 pub async fn smoke(target: &Target) -> anyhow::Result<()> {
     let (srv, ebb) = start(target).await?;
@@ -348,6 +371,10 @@ pub async fn smoke(target: &Target) -> anyhow::Result<()> {
     );
     let (rows, _) = widget::measure(&ebb).await?;
     table("smoke widget", &rows);
+    let found = search::run(&ebb, 200, 3).await?;
+    let mut rows = vec![latency_header()];
+    rows.extend(found.rows.iter().map(|(label, lat)| lat.row(label)));
+    table("smoke search", &rows);
     srv.stop().await?;
     anyhow::ensure!(
         step.errors == 0 && step.undelivered == 0 && step.backlog == 0,

@@ -18,6 +18,7 @@ pub mod privacy;
 pub mod profile;
 pub mod reports;
 pub mod routing;
+pub mod search;
 pub mod slots;
 pub mod snooze;
 pub mod stale;

@@ -10,6 +10,7 @@ pub mod operator;
 pub mod page;
 pub mod period;
 pub mod profile;
+pub mod search;
 pub mod server;
 pub mod test_clock;
 pub mod transcript;
@@ -86,11 +87,15 @@ fn audiences() -> OpenApiRouter<AppState> {
         )
         .nest(
             "/api/v1/expert",
-            expert::router().merge(account::expert_router()),
+            expert::router()
+                .merge(account::expert_router())
+                .merge(search::expert_router()),
         )
         .nest(
             "/api/v1/admin",
-            admin::router().merge(account::admin_router()),
+            admin::router()
+                .merge(account::admin_router())
+                .merge(search::admin_router()),
         )
         .nest("/api/v1/server", server::router())
         .nest("/api/v1/operator", operator::router())

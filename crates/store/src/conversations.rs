@@ -19,7 +19,7 @@ use crate::{Handle, Result, StoreError, rows};
 
 mod pages;
 mod returns;
-pub use pages::{for_brand, for_brand_tagged, page_for_visitor};
+pub use pages::{for_brand, for_brand_tagged, page_for_visitor, page_handled_by};
 pub use returns::return_snoozes;
 
 #[derive(sqlx::FromRow)]

@@ -26,7 +26,8 @@ row_into!(EntryRow, Entry, |r| {
 const APPEND: &str = "INSERT INTO events (brand_id, conversation_id, seq, kind, client_msg_id, \
     author_key, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
-/// Appends `entries` to a conversation's timeline.
+/// Appends `entries` to a conversation's timeline (and notes the experts they show
+/// handling it, see [`crate::search`]).
 pub async fn append(
     h: &mut impl Handle,
     brand: BrandId,
@@ -55,7 +56,7 @@ pub async fn append(
         ];
         rows::execute(h, APPEND, &params).await?;
     }
-    Ok(())
+    crate::search::note_handlers(h, brand, conversation, entries).await
 }
 
 /// Up to `limit` entries after `after_seq`, in order.

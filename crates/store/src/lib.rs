@@ -33,6 +33,7 @@ pub mod reads;
 pub mod reports;
 mod rows;
 pub mod saved_replies;
+pub mod search;
 pub mod sessions;
 pub mod stale;
 pub mod tags;

@@ -174,7 +174,7 @@ struct Panel {
     next_cursor: Option<String>,
 }
 
-/// `?cursor=&limit=&tag=` of the expert's list.
+/// `?cursor=&limit=&tag=&history=` of the expert's list.
 #[derive(Deserialize, Default, Debug, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -186,9 +186,14 @@ pub struct PanelQuery {
     /// Only the conversations carrying this tag of the brand (its id; another brand's is a
     /// 404).
     pub tag: Option<uuid::Uuid>,
+    /// `true`: instead, every conversation the expert handled (assigned, transferred to
+    /// them, written in or closed by them), closed ones included, newest first; read them
+    /// with `GET /conversations/{id}`. Not combined with `tag`.
+    pub history: Option<bool>,
 }
 
-/// The conversations the expert owns (assigned or snoozed), with slots and queue size.
+/// The conversations the expert owns (assigned or snoozed), with slots and queue size; with
+/// `history=true` those they ever handled, closed included.
 #[utoipa::path(get, path = "/conversations", tag = "expert", params(PanelQuery),
     responses((status = 200, description = "The list", body = Panel)))]
 async fn list(
@@ -197,6 +202,11 @@ async fn list(
     ApiQuery(query): ApiQuery<PanelQuery>,
 ) -> Result<Json<Panel>, ApiError> {
     let (slots, queue, mut mine) = overview(&state, &expert).await?;
+    if query.history == Some(true) {
+        return history(&state, &expert, query, slots, queue)
+            .await
+            .map(Json);
+    }
     if let Some(tag) = query.tag {
         let mut conn = state.store.conn().await?;
         ebb_store::tags::get(&mut conn, expert.brand_id, tag)
@@ -221,12 +231,46 @@ async fn list(
     }))
 }
 
+/// A page of the conversations `expert` handled, newest first.
+async fn history(
+    state: &AppState,
+    expert: &Expert,
+    query: PanelQuery,
+    slots: Slots,
+    queue: usize,
+) -> Result<Panel, ApiError> {
+    if query.tag.is_some() {
+        return Err(ApiError::BadRequest(
+            "history and tag do not combine".into(),
+        ));
+    }
+    let page = PageQuery {
+        cursor: query.cursor,
+        limit: query.limit,
+    };
+    let mut conn = state.store.conn().await?;
+    let (brand, id) = (expert.brand_id, expert.id);
+    let rows = conversations::page_handled_by(&mut conn, brand, id, page.cursor()?, page.fetch());
+    let (rows, next_cursor) = page.cut(rows.await?, |c| Cursor::new(c.created_at, c.id.0));
+    drop(conn);
+    // The handled conversations of a page lie within the brand's of the same span; the
+    // previews and tags are picked by conversation id.
+    let among = ebb_store::listing::Among::Brand;
+    Ok(Panel {
+        conversations: ListedConversation::with_presence(state, among, rows).await?,
+        slots,
+        queue,
+        next_cursor,
+    })
+}
+
 /// What an expert may see and touch: the conversations they own.
 fn owned_by(expert: ExpertId) -> impl Fn(&Conversation) -> bool {
     move |c| c.state.owner() == Some(expert)
 }
 
-/// Read an owned conversation and a page of its timeline.
+/// Read a conversation the expert owns or once handled (history, search results) and a page
+/// of its timeline; only an owned one can be answered.
 #[utoipa::path(get, path = "/conversations/{id}", tag = "expert", params(Page),
     responses((status = 200, description = "The conversation", body = ConversationView)))]
 async fn read(
@@ -235,8 +279,12 @@ async fn read(
     ApiPath(id): ApiPath<ConversationId>,
     ApiQuery(page): ApiQuery<Page>,
 ) -> Result<Json<ConversationView>, ApiError> {
-    let view =
-        ConversationView::load(&state, expert.brand_id, id, &page, owned_by(expert.id)).await?;
+    let mut conn = state.store.conn().await?;
+    let handled = ebb_store::search::handled_by(&mut conn, expert.brand_id, expert.id, id).await?;
+    drop(conn);
+    let owns = owned_by(expert.id);
+    let can_see = move |c: &Conversation| handled || owns(c);
+    let view = ConversationView::load(&state, expert.brand_id, id, &page, can_see).await?;
     Ok(Json(view))
 }
 

@@ -30,6 +30,7 @@ mod race;
 mod reports;
 mod requests;
 mod routing;
+mod search;
 mod skeleton;
 mod snapshots;
 mod snooze;

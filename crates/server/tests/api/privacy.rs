@@ -46,6 +46,9 @@ async fn every_readable(app: &TestApp, audience: Audience, token: &str, ids: &[&
             ids.iter()
                 .map(|id| route.path.replace("{id}", id))
                 .collect()
+        } else if route.path.ends_with("/search") {
+            // The erased visitor's words: search must not find them afterwards.
+            vec![format!("{}?q=alpha", route.path)]
         } else {
             vec![route.path.clone()]
         };
@@ -157,6 +160,8 @@ per_backend! {
         for secret in SECRETS {
             assert!(stored.contains(secret), "{b}: {secret} is stored before");
         }
+        let (_, found) = app.get("/api/v1/admin/search?q=alpha", &root).await;
+        assert_eq!(found["results"].as_array().map(Vec::len), Some(1), "{b}: found before: {found}");
 
         let path = format!("/api/v1/admin/visitors/{visitor_id}/erase");
         let (s, erased) = app.post(&path, &root, json!({})).await;
@@ -175,6 +180,8 @@ per_backend! {
             assert!(!seen.contains(secret), "{b}: {secret} still shown:\n{seen}");
         }
         assert!(seen.contains(KEPT), "{b}: the other visitor's text stays");
+        let (_, found) = app.get("/api/v1/admin/search?q=alpha", &root).await;
+        assert_eq!(found["results"], json!([]), "{b}: search finds no erased word");
         let stored = stored_text(&app).await;
         for secret in SECRETS.iter().copied().chain([visitor_id.as_str()]) {
             assert!(!stored.contains(secret), "{b}: {secret} still stored");

@@ -1,7 +1,7 @@
 //! Pages of conversation lists, newest first by (created_at, id) after a [`Cursor`]: the
-//! admin and server-to-server lists and a visitor's own.
+//! admin and server-to-server lists, a visitor's own, and an expert's history.
 
-use ebb_core::{BrandId, Conversation, VisitorId};
+use ebb_core::{BrandId, Conversation, ExpertId, VisitorId};
 
 use super::{COLUMNS, ConversationRow};
 use crate::page::Cursor;
@@ -15,7 +15,27 @@ pub async fn for_brand(
     before: Option<Cursor>,
     limit: u32,
 ) -> Result<Vec<Conversation>> {
-    newest_first(h, brand, None, before, limit).await
+    newest_first(h, brand, Only::All, before, limit).await
+}
+
+/// A page of the conversations of `brand` that `expert` handled (closed ones included, see
+/// [`ebb_core::search::handler`]), newest first, after `before`.
+pub async fn page_handled_by(
+    h: &mut impl Handle,
+    brand: BrandId,
+    expert: ExpertId,
+    before: Option<Cursor>,
+    limit: u32,
+) -> Result<Vec<Conversation>> {
+    newest_first(h, brand, Only::HandledBy(expert), before, limit).await
+}
+
+/// Which of the brand's conversations a page lists.
+#[derive(Clone, Copy)]
+enum Only {
+    All,
+    Visitor(VisitorId),
+    HandledBy(ExpertId),
 }
 
 /// A page of `brand`'s conversations carrying the brand's tag `tag`, newest first, after
@@ -54,22 +74,26 @@ pub async fn page_for_visitor(
     before: Option<Cursor>,
     limit: u32,
 ) -> Result<Vec<Conversation>> {
-    newest_first(h, brand, Some(visitor), before, limit).await
+    newest_first(h, brand, Only::Visitor(visitor), before, limit).await
 }
 
-/// Runs a newest-first page query of `brand`'s conversations (only `visitor`'s, if given):
-/// `$1` brand, `$2`/`$3` the cursor, `$4` the limit and `$5` the visitor.
+/// Runs a newest-first page query of `brand`'s conversations (only those of `only`):
+/// `$1` brand, `$2`/`$3` the cursor, `$4` the limit and `$5` the visitor or expert.
 async fn newest_first(
     h: &mut impl Handle,
     brand: BrandId,
-    visitor: Option<VisitorId>,
+    only: Only,
     before: Option<Cursor>,
     limit: u32,
 ) -> Result<Vec<Conversation>> {
-    let only_visitor = if visitor.is_some() {
-        " AND visitor_id = $5"
-    } else {
-        ""
+    let (only_visitor, with) = match only {
+        Only::All => ("", None),
+        Only::Visitor(v) => (" AND visitor_id = $5", Some(v.0)),
+        Only::HandledBy(e) => (
+            " AND id IN (SELECT conversation_id FROM conversation_experts \
+             WHERE brand_id = $1 AND expert_id = $5)",
+            Some(e.0),
+        ),
     };
     let sql = format!(
         "SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 \
@@ -83,8 +107,8 @@ async fn newest_first(
             .bind(before.at)
             .bind(before.id)
             .bind(i64::from(limit));
-        match visitor {
-            Some(v) => q.bind(v.0),
+        match with {
+            Some(id) => q.bind(id),
             None => q,
         }
         .fetch_all(c)

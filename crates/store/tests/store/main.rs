@@ -23,6 +23,8 @@ mod reports;
 mod return_snoozes;
 mod rules;
 mod saved_replies;
+mod search;
+mod search_backfill;
 mod sessions;
 mod snooze_budget;
 mod stale;
