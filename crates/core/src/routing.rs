@@ -2,6 +2,7 @@
 //! conversation goes to. Woken conversations come before new ones for their own expert;
 //! [`reservation`] says when they stop waiting for that expert.
 
+pub mod hours;
 pub mod reservation;
 
 use serde::{Deserialize, Serialize};
@@ -37,6 +38,18 @@ pub struct ExpertLoad {
     /// Since when they are offline, if they are.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub offline_since: Option<Instant>,
+    /// Outside their office hours right now: they take nothing, like a full expert (see
+    /// [`hours`]); their woken conversations wait the brand's woken wait, then move on.
+    #[serde(default)]
+    pub off_hours: bool,
+}
+
+impl ExpertLoad {
+    /// Whether they can take a conversation reserved for them now: logged in, in their
+    /// hours, with a free slot.
+    pub fn can_take(&self) -> bool {
+        self.status != ExpertStatus::Offline && !self.off_hours && self.slots.free() > 0
+    }
 }
 
 impl Waiting {
@@ -69,7 +82,7 @@ pub fn sort_queue(queue: &mut [Waiting]) {
 /// offline: first the oldest one reserved for them (woken), then, only if they are
 /// available, the oldest in the brand queue (released woken conversations first).
 pub fn next_for_expert(expert: &ExpertLoad, queue: &[Waiting]) -> Option<ConversationId> {
-    if expert.slots.free() == 0 || expert.status == ExpertStatus::Offline {
+    if !expert.can_take() {
         return None;
     }
     let oldest = |pred: &dyn Fn(&Waiting) -> bool| {
@@ -91,7 +104,7 @@ pub fn next_for_expert(expert: &ExpertLoad, queue: &[Waiting]) -> Option<Convers
 pub fn pick_expert(experts: &[ExpertLoad]) -> Option<ExpertId> {
     experts
         .iter()
-        .filter(|e| e.status == ExpertStatus::Available && e.slots.free() > 0)
+        .filter(|e| e.status == ExpertStatus::Available && e.can_take())
         .max_by(|a, b| a.slots.free().cmp(&b.slots.free()).then(b.id.cmp(&a.id)))
         .map(|e| e.id)
 }
@@ -106,9 +119,9 @@ pub fn plan(experts: &[ExpertLoad], queue: &[Waiting]) -> Vec<(ConversationId, E
     sort_queue(&mut ordered);
     let mut out = Vec::new();
     for w in ordered.iter().filter(|w| w.for_expert.is_some()) {
-        let owner = loads.iter_mut().find(|l| {
-            Some(l.id) == w.for_expert && l.slots.free() > 0 && l.status != ExpertStatus::Offline
-        });
+        let owner = loads
+            .iter_mut()
+            .find(|l| Some(l.id) == w.for_expert && l.can_take());
         if let Some(load) = owner {
             load.slots.held += 1;
             out.push((w.id, load.id));
@@ -138,6 +151,7 @@ mod tests {
             status,
             slots: Slots { held, capacity },
             offline_since: None,
+            off_hours: false,
         }
     }
 

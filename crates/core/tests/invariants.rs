@@ -98,6 +98,7 @@ impl Desk {
                 capacity,
             },
             offline_since: None,
+            off_hours: false,
         }
     }
 

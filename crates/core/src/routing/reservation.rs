@@ -83,7 +83,7 @@ pub fn lapsed(
     policy: ReservationPolicy,
     now: Instant,
 ) -> bool {
-    let can_take = load.is_some_and(|l| l.status != ExpertStatus::Offline && l.slots.free() > 0);
+    let can_take = load.is_some_and(ExpertLoad::can_take);
     !can_take && lapses_at(waiting, Owner::of(load), policy).is_some_and(|at| at <= now)
 }
 

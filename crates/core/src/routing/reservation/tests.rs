@@ -23,6 +23,7 @@ fn expert(status: ExpertStatus, held: u32, capacity: u32) -> ExpertLoad {
         status,
         slots: Slots { held, capacity },
         offline_since: (status == ExpertStatus::Offline).then_some(T0),
+        off_hours: false,
     }
 }
 
