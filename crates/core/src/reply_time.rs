@@ -21,6 +21,22 @@ pub struct FirstResponse {
     pub answered_at: Instant,
 }
 
+/// The first responses of the conversations whose events these are (core's definition of
+/// a first response, [`crate::reports::Timeline::first_response`]).
+pub fn first_responses<'a>(
+    events: impl IntoIterator<Item = &'a crate::reports::ReportEvent>,
+) -> Vec<FirstResponse> {
+    crate::reports::timelines(events)
+        .values()
+        .filter_map(|t| {
+            Some(FirstResponse {
+                asked_at: t.first_visitor_message?,
+                answered_at: t.first_expert_reply?,
+            })
+        })
+        .collect()
+}
+
 /// How long the visitor waited for `r`: open time only when the brand has office hours.
 pub fn wait(r: FirstResponse, hours: Option<&Schedule>) -> Duration {
     match hours {

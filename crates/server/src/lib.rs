@@ -16,6 +16,7 @@ pub mod forwarded;
 pub mod headers;
 pub mod limits;
 pub mod metrics;
+pub mod office_hours;
 pub mod openapi;
 pub mod passwords;
 pub mod presence;

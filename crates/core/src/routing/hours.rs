@@ -35,14 +35,13 @@ pub fn mark_off_hours(
 /// The next instant after `now` when an expert's schedule opens (their hours begin),
 /// so routing can run again then: `None` when nobody's hours are ahead.
 pub fn next_opening(
-    loads: &[ExpertLoad],
+    ids: &[ExpertId],
     brand: Option<&Schedule>,
     experts: &[(ExpertId, Schedule)],
     now: Instant,
 ) -> Option<Instant> {
-    loads
-        .iter()
-        .filter_map(|l| schedule_of(l.id, brand, experts))
+    ids.iter()
+        .filter_map(|id| schedule_of(*id, brand, experts))
         .filter(|s| !s.is_open(now))
         .filter_map(|s| s.next_open(now))
         .min()

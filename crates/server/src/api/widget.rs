@@ -89,19 +89,29 @@ struct BrandInfo {
     slug: String,
     /// The brand's name.
     name: String,
-    /// Human wording of the usual reply delay.
+    /// Human wording of the usual reply delay (measured when there is enough data).
     typical_reply_time: String,
+    /// Office hours: open now, when the team is back, the reply time and where it comes from.
+    hours: crate::office_hours::VisitorHours,
 }
 
-/// Brand name and reply time.
+/// Brand name, reply time and office hours (texts in the `Accept-Language` language).
 #[utoipa::path(get, path = "/", tag = "public",
     responses((status = 200, description = "The brand", body = BrandInfo)))]
-async fn brand_info(PathBrand(brand): PathBrand) -> Json<BrandInfo> {
-    Json(BrandInfo {
+async fn brand_info(
+    State(state): State<AppState>,
+    PathBrand(brand): PathBrand,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<BrandInfo>, ApiError> {
+    let lang = crate::office_hours::lang_of(&headers);
+    let mut conn = state.store.conn().await?;
+    let hours = crate::office_hours::for_visitor(&mut conn, &brand, state.clock.now(), lang).await?;
+    Ok(Json(BrandInfo {
         slug: brand.slug,
         name: brand.name,
-        typical_reply_time: brand.settings.typical_reply_time,
-    })
+        typical_reply_time: hours.typical_reply_time.clone(),
+        hours,
+    }))
 }
 
 /// A new anonymous visitor.
@@ -191,12 +201,14 @@ async fn start(
     State(state): State<AppState>,
     auth: VisitorAuth,
     PeerIp(ip): PeerIp,
+    headers: axum::http::HeaderMap,
     ApiJson(msg): ApiJson<SendMessage>,
 ) -> Result<(StatusCode, Json<ConversationWithEntries>), ApiError> {
     let (body, client_msg_id) = msg.parse()?;
     state.limits.check_new_conversation(ip)?;
-    let out =
-        desk::start_conversation(&state, &auth.brand, auth.visitor, body, client_msg_id).await?;
+    let lang = crate::office_hours::lang_of(&headers);
+    let (brand, visitor) = (&auth.brand, auth.visitor);
+    let out = desk::start_conversation(&state, brand, visitor, body, client_msg_id, lang).await?;
     Ok(created_outcome(out))
 }
 

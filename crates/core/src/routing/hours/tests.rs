@@ -71,7 +71,8 @@ fn own_schedule_wins_over_the_brand_one() {
     assert_eq!(loads.map(|l| l.off_hours), [true, false, true]);
     mark_off_hours(&mut loads, None, &[], night);
     assert!(loads.iter().all(|l| !l.off_hours));
-    let next = next_opening(&loads, Some(&office()), &[], night);
+    let ids: Vec<ExpertId> = loads.iter().map(|l| l.id).collect();
+    let next = next_opening(&ids, Some(&office()), &[], night);
     assert_eq!(next, Some(datetime!(2026-12-02 09:00 UTC)));
 }
 

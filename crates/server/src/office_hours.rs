@@ -1,0 +1,117 @@
+//! Office hours on the server: marks experts out of hours before routing, says when the
+//! team is back and how fast it typically replies (widget header and automatic message),
+//! and tells the scheduler which brands to route again when hours begin.
+
+use ebb_core::reply_time::{self, WINDOW};
+use ebb_core::routing::ExpertLoad;
+use ebb_core::routing::hours::{mark_off_hours, next_opening};
+use ebb_core::schedule::wording::{self, Lang};
+use ebb_core::{Brand, BrandId, Instant};
+use ebb_store::{Handle, office_hours};
+use serde::Serialize;
+
+use crate::ApiError;
+
+/// The visitor's language from the request's `Accept-Language` (English without one).
+pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or_else(Lang::default, Lang::from_accept_language)
+}
+
+/// Marks the loads of experts outside their hours (their own, else the brand's).
+pub async fn mark(
+    h: &mut impl Handle,
+    brand: BrandId,
+    loads: &mut [ExpertLoad],
+    now: Instant,
+) -> Result<(), ApiError> {
+    let brand_hours = office_hours::brand(h, brand).await?;
+    let own = office_hours::experts(h, brand).await?;
+    mark_off_hours(loads, brand_hours.as_ref(), &own, now);
+    Ok(())
+}
+
+/// When the brand's experts next begin their hours after `now` (routing should run then).
+pub async fn next_start(
+    h: &mut impl Handle,
+    brand: BrandId,
+    now: Instant,
+) -> Result<Option<Instant>, ApiError> {
+    let brand_hours = office_hours::brand(h, brand).await?;
+    let own = office_hours::experts(h, brand).await?;
+    let ids: Vec<_> = ebb_store::experts::list(h, brand)
+        .await?
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    Ok(next_opening(&ids, brand_hours.as_ref(), &own, now))
+}
+
+/// What the widget says about the team's hours and speed.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct VisitorHours {
+    /// Whether the team is within its office hours now (true without a schedule).
+    pub open: bool,
+    /// When it opens again (`null` while open or when it never opens again).
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub back_at: Option<Instant>,
+    /// The same as a sentence in the visitor's language and the brand's zone, e.g.
+    /// "We're back Monday at 9:00".
+    pub back_at_text: Option<String>,
+    /// The reply time shown: measured over the last 7 days in office hours ("about 2
+    /// hours") when there is enough data, else the brand's own wording.
+    pub typical_reply_time: String,
+    /// Whether `typical_reply_time` was measured (false: the brand's fixed wording).
+    pub measured: bool,
+}
+
+/// The brand's hours and reply time as a visitor reading in `lang` sees them at `now`.
+pub async fn for_visitor(
+    h: &mut impl Handle,
+    brand: &Brand,
+    now: Instant,
+    lang: Lang,
+) -> Result<VisitorHours, ApiError> {
+    let schedule = office_hours::brand(h, brand.id).await?;
+    let events = office_hours::messages(h, brand.id, now - WINDOW, now).await?;
+    let responses = reply_time::first_responses(&events);
+    let measured = reply_time::typical(&responses, schedule.as_ref(), now);
+    let open = schedule.as_ref().is_none_or(|s| s.is_open(now));
+    let back_at = schedule
+        .as_ref()
+        .filter(|_| !open)
+        .and_then(|s| s.next_open(now));
+    Ok(VisitorHours {
+        open,
+        back_at,
+        back_at_text: schedule
+            .as_ref()
+            .and_then(|s| wording::back_at(s, now, lang)),
+        typical_reply_time: measured.map_or_else(
+            || brand.settings.typical_reply_time.clone(),
+            |d| wording::reply_time(d, lang),
+        ),
+        measured: measured.is_some(),
+    })
+}
+
+/// The automatic message at `now`: the brand's template with the reply time shown to
+/// visitors, followed out of hours by when the team is back.
+pub async fn auto_message(
+    h: &mut impl Handle,
+    brand: &Brand,
+    now: Instant,
+    lang: Lang,
+) -> Result<String, ApiError> {
+    let hours = for_visitor(h, brand, now, lang).await?;
+    let mut settings = brand.settings.clone();
+    settings.typical_reply_time = hours.typical_reply_time;
+    let message = settings.render_auto_message();
+    Ok(match hours.back_at_text {
+        Some(back) => format!("{message}\n\n{back}."),
+        None => message,
+    })
+}

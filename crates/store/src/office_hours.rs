@@ -1,0 +1,108 @@
+//! Office hours: the brand's schedule, the experts' own schedules (JSON checked by core
+//! when read back), and the message events the measured reply time is computed from.
+
+use ebb_core::reports::ReportEvent;
+use ebb_core::schedule::Schedule;
+use ebb_core::{BrandId, ConversationId, Event, ExpertId, Instant};
+use uuid::Uuid;
+
+use crate::timefmt::{from_micros, to_micros};
+use crate::{Handle, Result, StoreError};
+
+/// A stored schedule read back through core's checks (a row that fails them is corrupt).
+fn decode(text: &str) -> Result<Schedule> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("office hours: {e}")))
+}
+
+fn encode(schedule: Option<&Schedule>) -> Result<Option<String>> {
+    Ok(schedule.map(serde_json::to_string).transpose()?)
+}
+
+/// The brand's schedule, if it has one.
+pub async fn brand(h: &mut impl Handle, brand: BrandId) -> Result<Option<Schedule>> {
+    let text: Option<(Option<String>,)> = run!(h, |c| sqlx::query_as(
+        "SELECT office_hours FROM brands WHERE id = $1"
+    )
+    .bind(brand.0)
+    .fetch_optional(c)
+    .await)?;
+    text.and_then(|(t,)| t).as_deref().map(decode).transpose()
+}
+
+/// Sets (or with `None` removes) the brand's schedule.
+pub async fn set_brand(
+    h: &mut impl Handle,
+    brand: BrandId,
+    schedule: Option<&Schedule>,
+) -> Result<bool> {
+    let text = encode(schedule)?;
+    exec_one!(
+        h,
+        sqlx::query("UPDATE brands SET office_hours = $2 WHERE id = $1")
+            .bind(brand.0)
+            .bind(text)
+    )
+}
+
+/// The experts of `brand` with a schedule of their own, by id.
+pub async fn experts(h: &mut impl Handle, brand: BrandId) -> Result<Vec<(ExpertId, Schedule)>> {
+    let rows: Vec<(Uuid, String)> = run!(h, |c| sqlx::query_as(
+        "SELECT id, office_hours FROM experts \
+         WHERE brand_id = $1 AND office_hours IS NOT NULL ORDER BY id"
+    )
+    .bind(brand.0)
+    .fetch_all(c)
+    .await)?;
+    rows.into_iter()
+        .map(|(id, text)| Ok((ExpertId(id), decode(&text)?)))
+        .collect()
+}
+
+/// Sets (or with `None` removes) an expert's own schedule; `false` when the expert is not
+/// one of the brand's.
+pub async fn set_expert(
+    h: &mut impl Handle,
+    brand: BrandId,
+    expert: ExpertId,
+    schedule: Option<&Schedule>,
+) -> Result<bool> {
+    let text = encode(schedule)?;
+    exec_one!(
+        h,
+        sqlx::query("UPDATE experts SET office_hours = $3 WHERE brand_id = $1 AND id = $2")
+            .bind(brand.0)
+            .bind(expert.0)
+            .bind(text)
+    )
+}
+
+/// The message events of the brand's conversations opened in `[from, to)`, per
+/// conversation in timeline order: enough for core's first response
+/// ([`ebb_core::reports::Timeline`]).
+pub async fn messages(
+    h: &mut impl Handle,
+    brand: BrandId,
+    from: Instant,
+    to: Instant,
+) -> Result<Vec<ReportEvent>> {
+    let rows: Vec<(Uuid, String, i64)> = run!(h, |c| sqlx::query_as(
+        "SELECT e.conversation_id, e.data, e.created_at FROM events e \
+         JOIN conversations c ON c.id = e.conversation_id AND c.brand_id = e.brand_id \
+         WHERE e.brand_id = $1 AND c.created_at >= $2 AND c.created_at < $3 \
+         AND e.kind = 'message' ORDER BY e.conversation_id, e.seq"
+    )
+    .bind(brand.0)
+    .bind(to_micros(from))
+    .bind(to_micros(to))
+    .fetch_all(c)
+    .await)?;
+    rows.into_iter()
+        .map(|(conversation, data, at)| {
+            Ok(ReportEvent {
+                conversation: ConversationId(conversation),
+                at: from_micros(at)?,
+                event: serde_json::from_str::<Event>(&data)?,
+            })
+        })
+        .collect()
+}
