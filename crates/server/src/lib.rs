@@ -320,7 +320,7 @@ pub async fn serve(
     let mut workers = vec![
         tokio::spawn(worker::run(
             state.clone(),
-            scheduler::SnoozeWake,
+            scheduler::SnoozeWake::default(),
             stopped.clone(),
         )),
         tokio::spawn(worker::run(

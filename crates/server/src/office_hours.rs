@@ -115,3 +115,49 @@ pub async fn auto_message(
         None => message,
     })
 }
+
+/// Remembers when the scheduler last looked, so each brand is routed again once when
+/// someone's hours begin (and once at start-up, covering any downtime).
+#[derive(Debug, Default)]
+pub struct Watch {
+    last: std::sync::Mutex<Option<Instant>>,
+}
+
+impl Watch {
+    /// Routes every brand with waiting conversations where someone's hours began since
+    /// the last call (every such brand on the first call), and publishes what changed.
+    pub async fn route_opened(&self, state: &crate::AppState) -> Result<(), ApiError> {
+        let now = state.clock.now();
+        let since = self
+            .last
+            .lock()
+            .map(|mut last| last.replace(now))
+            .unwrap_or(None);
+        let mut conn = state.store.conn().await?;
+        let brands = office_hours::brands_waiting(&mut conn).await?;
+        let mut due = Vec::new();
+        for brand in brands {
+            let opened = match since {
+                None => true,
+                Some(since) => next_start(&mut conn, brand, since)
+                    .await?
+                    .is_some_and(|at| at <= now),
+            };
+            if opened {
+                due.push(brand);
+            }
+        }
+        drop(conn);
+        for brand in due {
+            let mut tx = state.store.begin().await?;
+            let routed = crate::desk::route(&mut tx, brand, now).await?;
+            tx.commit().await?;
+            for (conv, entries) in &routed {
+                state
+                    .bus
+                    .publish(crate::desk::routed_hint(conv, entries, None));
+            }
+        }
+        Ok(())
+    }
+}

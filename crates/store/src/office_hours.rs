@@ -106,3 +106,17 @@ pub async fn messages(
         })
         .collect()
 }
+
+/// Every brand with office hours (its own or an expert's) and conversations waiting in its
+/// queue: the brands the scheduler routes again when hours begin.
+pub async fn brands_waiting(h: &mut impl Handle) -> Result<Vec<BrandId>> {
+    let ids: Vec<(Uuid,)> = run!(h, |c| sqlx::query_as(
+        "SELECT b.id FROM brands b WHERE (b.office_hours IS NOT NULL OR EXISTS \
+         (SELECT 1 FROM experts x WHERE x.brand_id = b.id AND x.office_hours IS NOT NULL)) \
+         AND EXISTS (SELECT 1 FROM conversations c WHERE c.brand_id = b.id \
+         AND c.status = 'queued') ORDER BY b.id"
+    )
+    .fetch_all(c)
+    .await)?;
+    Ok(ids.into_iter().map(|(id,)| BrandId(id)).collect())
+}

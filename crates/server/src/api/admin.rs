@@ -3,6 +3,7 @@
 //! manage experts and API keys ([`team`]). An admin sees their whole brand and nothing else.
 
 pub mod earnings;
+pub mod hours;
 pub mod notes;
 pub mod privacy;
 pub mod reports;
@@ -45,6 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(privacy::router())
         .merge(notes::router())
         .merge(tags::router())
+        .merge(hours::router())
 }
 
 super::login::login_endpoint! {
