@@ -105,7 +105,8 @@ async fn brand_info(
 ) -> Result<Json<BrandInfo>, ApiError> {
     let lang = crate::office_hours::lang_of(&headers);
     let mut conn = state.store.conn().await?;
-    let hours = crate::office_hours::for_visitor(&mut conn, &brand, state.clock.now(), lang).await?;
+    let hours =
+        crate::office_hours::for_visitor(&mut conn, &brand, state.clock.now(), lang).await?;
     Ok(Json(BrandInfo {
         slug: brand.slug,
         name: brand.name,
