@@ -9,6 +9,7 @@ import { periodPicker } from '/lib/report.js';
 import { moneySections } from '/admin/money.js';
 import { reportSection } from '/admin/reports.js';
 import { repliesEditor } from '/admin/replies.js';
+import { hoursEditor } from '/admin/hours.js';
 import { webhooksSection } from '/admin/webhooks.js';
 
 const $ = (id) => document.getElementById(id);
@@ -240,6 +241,7 @@ function wireSections() {
   sections.money = moneySections({ api, token, experts: () => state.experts, announce });
   sections.report = reportSection({ api });
   sections.replies = repliesEditor({ api, announce });
+  sections.hours = hoursEditor({ api, announce });
   sections.webhooks = webhooksSection({ api, announce });
   picker = periodPicker($('period'), () => showTab(tab));
   for (const b of document.querySelectorAll('.tabs [data-tab]')) b.addEventListener('click', () => showTab(b.dataset.tab));
@@ -256,6 +258,7 @@ async function showTab(name) {
   $('period').hidden = !PERIOD_TABS.includes(name);
   if (name === 'missions') await sections.money.loadMissions();
   if (name === 'replies') await sections.replies.load();
+  if (name === 'hours') await sections.hours.load();
   if (name === 'webhooks') await sections.webhooks.load();
   if (!PERIOD_TABS.includes(name)) return;
   if (!picker.period) {

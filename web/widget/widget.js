@@ -311,7 +311,10 @@
       if (!b) return;
       s.name = b.name;
       title.textContent = b.name;
-      sub.textContent = 'We usually reply in ' + b.typical_reply_time + '. Write any time: you can leave and come back.';
+      var back = b.hours && !b.hours.open && b.hours.back_at_text;
+      sub.textContent = back
+        ? back + '. Leave your message now and we will answer when we are back.'
+        : 'Typically replies in ' + b.typical_reply_time + '. Write any time: you can leave and come back.';
     }).catch(function () { /* keep the defaults */ });
     if (s.token && s.conv) fetchNew().then(connect);
   }

@@ -57,6 +57,7 @@ const ASSETS: &[Asset] = &[
     asset!("/admin/money.js", JS, "admin/money.js"),
     asset!("/admin/reports.js", JS, "admin/reports.js"),
     asset!("/admin/replies.js", JS, "admin/replies.js"),
+    asset!("/admin/hours.js", JS, "admin/hours.js"),
     asset!("/admin/webhooks.js", JS, "admin/webhooks.js"),
     asset!("/lib/api.js", JS, "lib/api.js"),
     asset!("/lib/live.js", JS, "lib/live.js"),
