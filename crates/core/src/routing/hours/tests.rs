@@ -120,3 +120,25 @@ proptest! {
         prop_assert_eq!(new_planned, (new as u32).min(open_capacity - reserved_planned));
     }
 }
+
+#[test]
+fn woken_conversations_of_an_expert_out_of_hours_wait_then_move_on() {
+    use crate::routing::reservation::{ReservationPolicy, lapsed};
+    let night = datetime!(2026-12-01 22:00 UTC);
+    let mut loads = [load(1, 2)];
+    mark_off_hours(&mut loads, Some(&office()), &[], night);
+    let woken = Waiting {
+        id: crate::ConversationId(uuid::Uuid::from_u128(99)),
+        for_expert: Some(loads[0].id),
+        queued_at: night,
+        priority: false,
+    };
+    assert_eq!(plan(&loads, &[woken]), vec![]);
+    let policy = ReservationPolicy::from_minutes(120, 60);
+    let minutes = time::Duration::minutes;
+    assert!(!lapsed(&woken, Some(&loads[0]), policy, night + minutes(59)));
+    assert!(lapsed(&woken, Some(&loads[0]), policy, night + minutes(60)));
+    mark_off_hours(&mut loads, Some(&office()), &[], datetime!(2026-12-02 09:00 UTC));
+    assert_eq!(plan(&loads, &[woken]), vec![(woken.id, loads[0].id)]);
+    assert!(!lapsed(&woken, Some(&loads[0]), policy, night + minutes(600)));
+}
