@@ -365,22 +365,15 @@ impl Schedule {
             return Duration::ZERO;
         }
         let (a, b) = (to_ts(from), to_ts(to));
-        let mut clipped: Vec<(Timestamp, Timestamp)> = self
+        // Local times map to instants in order (a skipped time maps forward, a repeated one
+        // to its first occurrence), so the intervals of consecutive days never overlap.
+        let total: i128 = self
             .days(a, b)
             .flat_map(|d| self.intervals(d).collect::<Vec<_>>())
             .map(|(s, e)| (s.max(a), e.min(b)))
             .filter(|(s, e)| s < e)
-            .collect();
-        clipped.sort();
-        let mut total: i128 = 0;
-        let mut reach: Option<Timestamp> = None;
-        for (s, e) in clipped {
-            let s = reach.map_or(s, |r| s.max(r));
-            if e > s {
-                total += e.as_nanosecond() - s.as_nanosecond();
-                reach = Some(e);
-            }
-        }
+            .map(|(s, e)| e.as_nanosecond() - s.as_nanosecond())
+            .sum();
         Duration::nanoseconds_i128(total)
     }
 }

@@ -136,9 +136,24 @@ fn woken_conversations_of_an_expert_out_of_hours_wait_then_move_on() {
     assert_eq!(plan(&loads, &[woken]), vec![]);
     let policy = ReservationPolicy::from_minutes(120, 60);
     let minutes = time::Duration::minutes;
-    assert!(!lapsed(&woken, Some(&loads[0]), policy, night + minutes(59)));
+    assert!(!lapsed(
+        &woken,
+        Some(&loads[0]),
+        policy,
+        night + minutes(59)
+    ));
     assert!(lapsed(&woken, Some(&loads[0]), policy, night + minutes(60)));
-    mark_off_hours(&mut loads, Some(&office()), &[], datetime!(2026-12-02 09:00 UTC));
+    mark_off_hours(
+        &mut loads,
+        Some(&office()),
+        &[],
+        datetime!(2026-12-02 09:00 UTC),
+    );
     assert_eq!(plan(&loads, &[woken]), vec![(woken.id, loads[0].id)]);
-    assert!(!lapsed(&woken, Some(&loads[0]), policy, night + minutes(600)));
+    assert!(!lapsed(
+        &woken,
+        Some(&loads[0]),
+        policy,
+        night + minutes(600)
+    ));
 }
