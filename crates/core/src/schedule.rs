@@ -15,10 +15,11 @@ use serde::{Deserialize, Serialize};
 use time::Duration;
 
 use crate::{DomainError, Instant};
-use spec::{ALL_DAYS, DAY_MINUTES, Span, invalid, normalized, parse_spans};
 pub use spec::{
-    Day, Exception, Hours, MAX_EXCEPTIONS, MAX_INTERVALS_PER_DAY, ScheduleSpec, WeeklyHours,
+    ALL_DAYS, Day, Exception, Hours, MAX_EXCEPTIONS, MAX_INTERVALS_PER_DAY, ScheduleSpec,
+    WeeklyHours,
 };
+use spec::{DAY_MINUTES, Span, invalid, normalized, parse_spans};
 
 /// A checked schedule. Its serde form is the normalized [`ScheduleSpec`].
 #[derive(Clone, Debug, Serialize, Deserialize)]

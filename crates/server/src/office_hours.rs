@@ -76,7 +76,7 @@ pub async fn for_visitor(
     lang: Lang,
 ) -> Result<VisitorHours, ApiError> {
     let schedule = office_hours::brand(h, brand.id).await?;
-    let events = office_hours::messages(h, brand.id, now - WINDOW, now).await?;
+    let events = ebb_store::reports::messages(h, brand.id, now - WINDOW, now).await?;
     let responses = reply_time::first_responses(&events);
     let measured = reply_time::typical(&responses, schedule.as_ref(), now);
     let open = schedule.as_ref().is_none_or(|s| s.is_open(now));

@@ -1,12 +1,10 @@
 //! Office hours: the brand's schedule, the experts' own schedules (JSON checked by core
-//! when read back), and the message events the measured reply time is computed from.
+//! when read back), and the brands the scheduler routes again when hours begin.
 
-use ebb_core::reports::ReportEvent;
 use ebb_core::schedule::Schedule;
-use ebb_core::{BrandId, ConversationId, Event, ExpertId, Instant};
+use ebb_core::{BrandId, ExpertId};
 use uuid::Uuid;
 
-use crate::timefmt::{from_micros, to_micros};
 use crate::{Handle, Result, StoreError};
 
 /// A stored schedule read back through core's checks (a row that fails them is corrupt).
@@ -74,37 +72,6 @@ pub async fn set_expert(
             .bind(expert.0)
             .bind(text)
     )
-}
-
-/// The message events of the brand's conversations opened in `[from, to)`, per
-/// conversation in timeline order: enough for core's first response
-/// ([`ebb_core::reports::Timeline`]).
-pub async fn messages(
-    h: &mut impl Handle,
-    brand: BrandId,
-    from: Instant,
-    to: Instant,
-) -> Result<Vec<ReportEvent>> {
-    let rows: Vec<(Uuid, String, i64)> = run!(h, |c| sqlx::query_as(
-        "SELECT e.conversation_id, e.data, e.created_at FROM events e \
-         JOIN conversations c ON c.id = e.conversation_id AND c.brand_id = e.brand_id \
-         WHERE e.brand_id = $1 AND c.created_at >= $2 AND c.created_at < $3 \
-         AND e.kind = 'message' ORDER BY e.conversation_id, e.seq"
-    )
-    .bind(brand.0)
-    .bind(to_micros(from))
-    .bind(to_micros(to))
-    .fetch_all(c)
-    .await)?;
-    rows.into_iter()
-        .map(|(conversation, data, at)| {
-            Ok(ReportEvent {
-                conversation: ConversationId(conversation),
-                at: from_micros(at)?,
-                event: serde_json::from_str::<Event>(&data)?,
-            })
-        })
-        .collect()
 }
 
 /// Every brand with office hours (its own or an expert's) and conversations waiting in its

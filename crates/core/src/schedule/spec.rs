@@ -178,7 +178,7 @@ pub(super) fn parse_spans<'a>(
 }
 
 /// Every weekday, Monday first.
-pub(super) const ALL_DAYS: [Day; 7] = [
+pub const ALL_DAYS: [Day; 7] = [
     Day::Monday,
     Day::Tuesday,
     Day::Wednesday,

@@ -4,25 +4,19 @@ use time::macros::datetime;
 use super::*;
 use crate::ExpertStatus;
 use crate::routing::{Waiting, plan};
-use crate::schedule::{Day, ScheduleSpec, WeeklyHours};
+use crate::schedule::{ALL_DAYS, Day, ScheduleSpec, WeeklyHours};
 use crate::slots::Slots;
 
-/// Monday to Friday 09:00-17:00 UTC.
-fn office() -> Schedule {
-    let weekly = [
-        Day::Monday,
-        Day::Tuesday,
-        Day::Wednesday,
-        Day::Thursday,
-        Day::Friday,
-    ]
-    .iter()
-    .map(|d| WeeklyHours {
-        day: *d,
-        start: "09:00".into(),
-        end: "17:00".into(),
-    })
-    .collect();
+/// `days` from `start` to `end`, UTC.
+fn every(days: &[Day], start: &str, end: &str) -> Schedule {
+    let weekly = days
+        .iter()
+        .map(|d| WeeklyHours {
+            day: *d,
+            start: start.into(),
+            end: end.into(),
+        })
+        .collect();
     Schedule::parse(ScheduleSpec {
         zone: "UTC".into(),
         weekly,
@@ -31,30 +25,14 @@ fn office() -> Schedule {
     .expect("valid")
 }
 
-/// Always open: every day 00:00-24:00.
+/// Monday to Friday 09:00-17:00 UTC.
+fn office() -> Schedule {
+    every(&ALL_DAYS[..5], "09:00", "17:00")
+}
+
+/// Always open.
 fn always() -> Schedule {
-    let weekly = [
-        Day::Monday,
-        Day::Tuesday,
-        Day::Wednesday,
-        Day::Thursday,
-        Day::Friday,
-        Day::Saturday,
-        Day::Sunday,
-    ]
-    .iter()
-    .map(|d| WeeklyHours {
-        day: *d,
-        start: "00:00".into(),
-        end: "24:00".into(),
-    })
-    .collect();
-    Schedule::parse(ScheduleSpec {
-        zone: "UTC".into(),
-        weekly,
-        exceptions: vec![],
-    })
-    .expect("valid")
+    every(&ALL_DAYS, "00:00", "24:00")
 }
 
 fn load(id: u128, free: u32) -> ExpertLoad {
