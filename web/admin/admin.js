@@ -11,6 +11,7 @@ import { moneySections } from '/admin/money.js';
 import { reportSection } from '/admin/reports.js';
 import { repliesEditor } from '/admin/replies.js';
 import { widgetSection } from '/admin/widget-texts.js';
+import { hoursEditor } from '/admin/hours.js';
 import { webhooksSection } from '/admin/webhooks.js';
 import { staleSection } from '/admin/stale.js';
 import { searchSection } from '/admin/search.js';
@@ -256,6 +257,7 @@ function wireSections() {
   sections.money = moneySections({ api, token, experts: () => state.experts, announce });
   sections.report = reportSection({ api });
   sections.replies = repliesEditor({ api, announce });
+  sections.hours = hoursEditor({ api, announce });
   sections.webhooks = webhooksSection({ api, announce });
   sections.stale = staleSection({ api, experts: () => state.experts, announce });
   sections.widget = widgetSection({ api, experts: () => state.experts, announce });
@@ -275,6 +277,7 @@ async function showTab(name) {
   $('period').hidden = !PERIOD_TABS.includes(name);
   if (name === 'missions') await sections.money.loadMissions();
   if (name === 'replies') await sections.replies.load();
+  if (name === 'hours') await sections.hours.load();
   if (name === 'webhooks') await sections.webhooks.load();
   if (name === 'stale') await sections.stale.load();
   if (name === 'widget') await sections.widget.load();

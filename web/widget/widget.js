@@ -374,7 +374,10 @@
     s.name = b.name; s.lang = b.locale; s.max = b.max_message_chars || Infinity; L = b.texts || {};
     relabel();
     title.textContent = b.name;
-    sub.textContent = t('We usually reply in {time}. Write any time: you can leave and come back.', { time: b.typical_reply_time });
+    var back = b.hours && !b.hours.open && b.hours.back_at_text;
+    sub.textContent = back
+      ? t('{back}. Leave your message now and we will answer when we are back.', { back: back })
+      : t('Typically replies in {time}. Write any time: you can leave and come back.', { time: b.typical_reply_time });
     greet.textContent = b.greeting || '';
     greet.hidden = !b.greeting || !!s.conv || !!earlier.firstChild;
     render();

@@ -140,4 +140,7 @@ pub enum DomainError {
         /// The rule it breaks, e.g. `"must be an http or https URL"`.
         rule: &'static str,
     },
+    /// Office hours that break a rule (unknown zone, bad time, overlap, end not after start).
+    #[error("invalid office hours: {0}")]
+    InvalidSchedule(String),
 }

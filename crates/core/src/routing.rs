@@ -4,6 +4,7 @@
 //! slots for real-time visitors.
 
 pub mod async_cap;
+pub mod hours;
 pub mod reservation;
 
 use serde::{Deserialize, Serialize};
@@ -49,6 +50,10 @@ pub struct ExpertLoad {
     /// Assigned conversations whose visitor is not online right now.
     #[serde(default)]
     pub async_held: u32,
+    /// Outside their office hours right now: they take nothing, like a full expert (see
+    /// [`hours`]); their woken conversations wait the brand's woken wait, then move on.
+    #[serde(default)]
+    pub off_hours: bool,
 }
 
 impl Waiting {
@@ -96,12 +101,12 @@ pub fn next_for_expert(expert: &ExpertLoad, queue: &[Waiting]) -> Option<Convers
     })
 }
 
-/// The expert a new conversation goes to: an available expert with the most free slots
-/// (ties broken by id, so the choice is deterministic), or none.
+/// The expert a new conversation goes to: an available expert within their office hours
+/// with the most free slots (ties broken by id, so the choice is deterministic), or none.
 pub fn pick_expert(experts: &[ExpertLoad]) -> Option<ExpertId> {
     experts
         .iter()
-        .filter(|e| e.status == ExpertStatus::Available && e.slots.free() > 0)
+        .filter(|e| e.status == ExpertStatus::Available && !e.off_hours && e.slots.free() > 0)
         .max_by(|a, b| a.slots.free().cmp(&b.slots.free()).then(b.id.cmp(&a.id)))
         .map(|e| e.id)
 }
@@ -163,6 +168,7 @@ mod tests {
             offline_since: None,
             async_cap: None,
             async_held: 0,
+            off_hours: false,
         }
     }
 

@@ -77,6 +77,7 @@ impl Day {
             offline_since: None,
             async_cap,
             async_held,
+            off_hours: false,
         }
     }
 

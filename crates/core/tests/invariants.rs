@@ -100,6 +100,7 @@ impl Desk {
             offline_since: None,
             async_cap: None,
             async_held: 0,
+            off_hours: false,
         }
     }
 

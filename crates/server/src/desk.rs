@@ -14,6 +14,7 @@ mod wake;
 use std::future::Future;
 
 use ebb_core::routing::plan;
+use ebb_core::schedule::wording::Lang;
 use ebb_core::{
     Author, Brand, BrandId, Command, Conversation, ConversationId, ConversationState, Entry, Event,
     ExpertId, Instant, MessageBody, VisitorId,
@@ -58,13 +59,14 @@ where
 }
 
 /// Opens a conversation with the visitor's first message (plus the brand's automatic
-/// message) and routes it. A retry with the same `client_msg_id` returns the first result.
+/// message, in `lang` where it says when the team is back) and routes it. A retry with the same `client_msg_id` returns the first result.
 pub async fn start_conversation(
     state: &AppState,
     brand: &Brand,
     visitor: VisitorId,
     body: MessageBody,
     client_msg_id: Option<String>,
+    lang: Lang,
 ) -> Result<Outcome, ApiError> {
     with_retry(|| {
         start_once(
@@ -74,6 +76,7 @@ pub async fn start_conversation(
             body.clone(),
             client_msg_id.clone(),
             None,
+            lang,
         )
     })
     .await
@@ -86,6 +89,7 @@ async fn start_once(
     body: MessageBody,
     client_msg_id: Option<String>,
     previous: Option<ConversationId>,
+    lang: Lang,
 ) -> Result<Outcome, ApiError> {
     let now = state.clock.now();
     let mut tx = state.store.begin().await?;
@@ -99,7 +103,7 @@ async fn start_once(
         let spans = conversations::spans_for_visitor(&mut tx, brand.id, visitor).await?;
         ebb_core::conversation::opening::may_start(&spans)?;
     }
-    let auto_text = crate::api::widget::texts::auto_message(&mut tx, brand, visitor).await?;
+    let auto_text = crate::office_hours::auto_message(&mut tx, brand, visitor, now, lang).await?;
     let auto = MessageBody::parse(&auto_text).ok();
     let (conv, entries) = Conversation::start(
         ebb_store::ids::new_id(),
@@ -198,7 +202,9 @@ async fn post_once(
     if let (ConversationState::Closed { .. }, Author::Visitor(visitor)) = (&conv.state, author) {
         let full = brand_of(&mut tx, brand).await?;
         drop(tx);
-        return start_once(state, &full, visitor, body, client_msg_id, Some(conv.id)).await;
+        let lang = Lang::default();
+        let previous = Some(conv.id);
+        return start_once(state, &full, visitor, body, client_msg_id, previous, lang).await;
     }
     let command = Command::Post {
         author,
@@ -305,6 +311,7 @@ pub async fn route(
 ) -> Result<Vec<(Conversation, Vec<Entry>)>, ApiError> {
     let started = std::time::Instant::now();
     let mut loads = experts::loads_locked(tx, brand).await?;
+    crate::office_hours::mark(tx, brand, &mut loads, now).await?;
     let mut queue = conversations::queue(tx, brand).await?;
     pace::pace(tx, brand, presence, &mut loads, &mut queue).await?;
     let mut done = release_stranded(tx, brand, now, &loads, &mut queue).await?;

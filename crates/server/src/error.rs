@@ -174,7 +174,8 @@ impl ApiError {
                 | D::InvalidSetting { .. }
                 | D::InvalidOrigin(_)
                 | D::TooManyOrigins { .. }
-                | D::InvalidAccount { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-body"),
+                | D::InvalidAccount { .. }
+                | D::InvalidSchedule(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-body"),
                 D::InvalidContext { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-context"),
             },
         }

@@ -16,6 +16,7 @@ pub mod forwarded;
 pub mod headers;
 pub mod limits;
 pub mod metrics;
+pub mod office_hours;
 pub mod openapi;
 pub mod passwords;
 pub mod presence;
@@ -321,7 +322,7 @@ pub async fn serve(
     let mut workers = vec![
         tokio::spawn(worker::run(
             state.clone(),
-            scheduler::SnoozeWake,
+            scheduler::SnoozeWake::default(),
             stopped.clone(),
         )),
         tokio::spawn(worker::run(

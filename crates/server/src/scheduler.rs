@@ -18,8 +18,12 @@ pub const LEASE: Duration = Duration::seconds(30);
 /// How many jobs are claimed at once.
 pub const BATCH: u32 = 200;
 
-/// Snooze expiries: wake the conversation for its expert (see [`desk::expire_snooze`]).
-pub struct SnoozeWake;
+/// Snooze expiries: wake the conversation for its expert (see [`desk::expire_snooze`]);
+/// after each pass, also routes brands whose office hours just began.
+#[derive(Debug, Default)]
+pub struct SnoozeWake {
+    hours: crate::office_hours::Watch,
+}
 
 impl Job for SnoozeWake {
     type Item = jobs::Job;
@@ -63,7 +67,8 @@ impl Job for SnoozeWake {
     }
 
     async fn after_pass(&self, state: &AppState) -> Result<(), ApiError> {
-        pass_on_lapsed(state).await
+        pass_on_lapsed(state).await?;
+        self.hours.route_opened(state).await
     }
 }
 
@@ -105,5 +110,5 @@ async fn pass_on_lapsed(state: &AppState) -> Result<(), ApiError> {
 
 /// Runs everything due now; returns how many snooze expiries were handled.
 pub async fn tick(state: &AppState) -> Result<usize, ApiError> {
-    worker::pass(state, &SnoozeWake).await
+    worker::pass(state, &SnoozeWake::default()).await
 }

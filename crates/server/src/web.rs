@@ -65,6 +65,7 @@ const ASSETS: &[Asset] = &[
     asset!("/admin/money.js", JS, "admin/money.js"),
     asset!("/admin/reports.js", JS, "admin/reports.js"),
     asset!("/admin/replies.js", JS, "admin/replies.js"),
+    asset!("/admin/hours.js", JS, "admin/hours.js"),
     asset!("/admin/webhooks.js", JS, "admin/webhooks.js"),
     asset!("/admin/stale.js", JS, "admin/stale.js"),
     asset!("/admin/widget-texts.js", JS, "admin/widget-texts.js"),

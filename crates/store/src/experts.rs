@@ -123,6 +123,7 @@ pub async fn loads_locked(h: &mut impl Handle, brand: BrandId) -> Result<Vec<Exp
                 id,
                 status,
                 offline_since,
+                off_hours: false,
                 slots: Slots {
                     held: held_by(&held, id),
                     capacity: u32::try_from(r.capacity)

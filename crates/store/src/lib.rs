@@ -22,6 +22,7 @@ pub mod listing;
 pub mod login_failures;
 pub mod missions;
 pub mod notes;
+pub mod office_hours;
 pub mod outbox;
 pub mod page;
 pub mod password_tokens;

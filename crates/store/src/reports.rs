@@ -26,17 +26,47 @@ pub async fn events(
     from: Instant,
     to: Instant,
 ) -> Result<Vec<ReportEvent>> {
-    let rows = run!(h, |c| sqlx::query_as::<_, EventRow>(
-        "SELECT e.conversation_id, e.data, e.created_at FROM events e \
-         JOIN conversations c ON c.id = e.conversation_id AND c.brand_id = e.brand_id \
-         WHERE e.brand_id = $1 AND c.created_at >= $2 AND c.created_at < $3 \
-         ORDER BY e.conversation_id, e.seq"
-    )
-    .bind(brand.0)
-    .bind(to_micros(from))
-    .bind(to_micros(to))
-    .fetch_all(c)
-    .await)?;
+    period_events(h, brand, (from, to), EVENTS).await
+}
+
+/// Only the message events of [`events`] (enough for first responses).
+pub async fn messages(
+    h: &mut impl Handle,
+    brand: BrandId,
+    from: Instant,
+    to: Instant,
+) -> Result<Vec<ReportEvent>> {
+    period_events(h, brand, (from, to), MESSAGES).await
+}
+
+/// The query of the events of a period's conversations, with an extra condition.
+macro_rules! period_sql {
+    ($extra:literal) => {
+        concat!(
+            "SELECT e.conversation_id, e.data, e.created_at FROM events e ",
+            "JOIN conversations c ON c.id = e.conversation_id AND c.brand_id = e.brand_id ",
+            "WHERE e.brand_id = $1 AND c.created_at >= $2 AND c.created_at < $3 ",
+            $extra,
+            "ORDER BY e.conversation_id, e.seq"
+        )
+    };
+}
+
+const EVENTS: &str = period_sql!("");
+const MESSAGES: &str = period_sql!("AND e.kind = 'message' ");
+
+async fn period_events(
+    h: &mut impl Handle,
+    brand: BrandId,
+    (from, to): (Instant, Instant),
+    sql: &'static str,
+) -> Result<Vec<ReportEvent>> {
+    let rows = run!(h, |c| sqlx::query_as::<_, EventRow>(sql)
+        .bind(brand.0)
+        .bind(to_micros(from))
+        .bind(to_micros(to))
+        .fetch_all(c)
+        .await)?;
     rows.into_iter()
         .map(|row| {
             Ok(ReportEvent {

@@ -25,12 +25,13 @@ impl ExpertLoad {
         self.async_cap.is_none_or(|cap| self.async_held < cap)
     }
 
-    /// True when the expert has room for `waiting`: a free slot, not offline, and, for an
-    /// async conversation, room under their async cap. Status beyond offline (available or
-    /// away) is the caller's rule.
+    /// True when the expert has room for `waiting`: a free slot, not offline, within their
+    /// office hours and, for an async conversation, room under their async cap. Status
+    /// beyond offline (available or away) is the caller's rule.
     pub fn can_take(&self, waiting: &Waiting) -> bool {
         self.slots.free() > 0
             && self.status != crate::ExpertStatus::Offline
+            && !self.off_hours
             && (waiting.realtime || self.async_room())
     }
 
@@ -71,6 +72,7 @@ mod tests {
             offline_since: None,
             async_cap,
             async_held,
+            off_hours: false,
         }
     }
 

@@ -3,6 +3,7 @@
 //! manage experts and API keys ([`team`]). An admin sees their whole brand and nothing else.
 
 pub mod earnings;
+pub mod hours;
 pub mod notes;
 pub mod privacy;
 pub mod reports;
@@ -51,6 +52,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(super::transcript::admin_router())
         .merge(super::profile::admin_router())
         .merge(texts::router())
+        .merge(hours::router())
 }
 
 super::login::login_endpoint! {

@@ -96,7 +96,7 @@ struct BrandInfo {
     slug: String,
     /// The brand's name.
     name: String,
-    /// Human wording of the usual reply delay.
+    /// Human wording of the usual reply delay (measured when there is enough data).
     typical_reply_time: String,
     /// The widget's language (`en` or `fr`): the brand's, or the browser's
     /// `Accept-Language` when the brand says `auto`.
@@ -108,9 +108,11 @@ struct BrandInfo {
     /// The widget's texts in `locale`: English source string -> translation.
     #[schema(value_type = Object)]
     texts: serde_json::Value,
+    /// Office hours: open now, when the team is back, the reply time and where it comes from.
+    hours: crate::office_hours::VisitorHours,
 }
 
-/// Brand name, reply time, language, greeting and the message length limit.
+/// Brand name, reply time, language, greeting, the message length limit and office hours.
 #[utoipa::path(get, path = "/", tag = "public",
     responses((status = 200, description = "The brand", body = BrandInfo)))]
 async fn brand_info(
@@ -121,14 +123,18 @@ async fn brand_info(
     let mut conn = state.store.conn().await?;
     let words = ebb_store::widget_texts::get(&mut conn, brand.id).await?;
     let locale = texts::resolve(words.locale, &headers);
+    let lang = crate::office_hours::lang_for(words.locale, &headers);
+    let hours =
+        crate::office_hours::for_visitor(&mut conn, &brand, state.clock.now(), lang).await?;
     Ok(Json(BrandInfo {
         slug: brand.slug,
         name: brand.name,
-        typical_reply_time: brand.settings.typical_reply_time,
+        typical_reply_time: hours.typical_reply_time.clone(),
         locale: locale.as_str().to_owned(),
         greeting: words.greeting(locale).to_owned(),
         max_message_chars: ebb_core::message::MAX_MESSAGE_CHARS,
         texts: texts::catalog(locale),
+        hours,
     }))
 }
 
@@ -225,8 +231,9 @@ async fn start(
     let (body, client_msg_id) = msg.parse()?;
     state.limits.check_new_conversation(ip)?;
     texts::remember(&state, auth.brand.id, auth.visitor, &headers).await?;
-    let out =
-        desk::start_conversation(&state, &auth.brand, auth.visitor, body, client_msg_id).await?;
+    let lang = crate::office_hours::lang_of(&headers);
+    let (brand, visitor) = (&auth.brand, auth.visitor);
+    let out = desk::start_conversation(&state, brand, visitor, body, client_msg_id, lang).await?;
     Ok(created_outcome(out))
 }
 

@@ -21,6 +21,7 @@ mod limits;
 mod live;
 mod metrics;
 mod notes;
+mod office_hours;
 mod openapi_doc;
 mod origins;
 mod pagination;

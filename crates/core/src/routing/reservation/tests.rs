@@ -25,6 +25,7 @@ fn expert(status: ExpertStatus, held: u32, capacity: u32) -> ExpertLoad {
         offline_since: (status == ExpertStatus::Offline).then_some(T0),
         async_cap: None,
         async_held: 0,
+        off_hours: false,
     }
 }
 

@@ -52,17 +52,19 @@ pub async fn remember(
 }
 
 /// The automatic message for the visitor opening a conversation: in the language their
-/// widget last used (else the brand's), falling back to the brand's default text.
+/// widget last used (else the brand's), falling back to the brand's default text;
+/// `settings` are the brand's with the reply time visitors are shown.
 pub async fn auto_message(
     h: &mut impl Handle,
     brand: &ebb_core::Brand,
     visitor: VisitorId,
+    settings: &ebb_core::BrandSettings,
 ) -> Result<String, ApiError> {
     let texts = widget_texts::get(h, brand.id).await?;
     let locale = widget_texts::visitor_locale(h, brand.id, visitor)
         .await?
         .unwrap_or_else(|| texts.locale.resolve(None));
-    Ok(texts.auto_message(locale, &brand.settings))
+    Ok(texts.auto_message(locale, settings))
 }
 
 #[cfg(test)]
