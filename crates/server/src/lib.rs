@@ -61,6 +61,9 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Wakes the scheduler early (a snooze was set, time was moved).
     pub scheduler_wakeup: Arc<tokio::sync::Notify>,
+    /// Wakes the retention sweep early (time was moved). Each worker has its own: a
+    /// `notify_one` shared by two workers would wake only one of them.
+    pub sweep_wakeup: Arc<tokio::sync::Notify>,
     /// Which visitors are online.
     pub presence: presence::Presence,
     /// Per-IP and per-visitor rate limits.
@@ -128,6 +131,13 @@ impl Default for Settings {
 }
 
 impl AppState {
+    /// Wakes every time-driven worker (the scheduler and the retention sweep): the clock
+    /// moved, so what is due may have changed.
+    pub fn time_moved(&self) {
+        self.scheduler_wakeup.notify_one();
+        self.sweep_wakeup.notify_one();
+    }
+
     /// State over `store` reading time from `clock`, with an in-process bus.
     pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
         Self::with_settings(store, clock, Settings::default())
@@ -162,6 +172,7 @@ impl AppState {
             bus,
             settings: Arc::new(settings),
             scheduler_wakeup: Arc::new(tokio::sync::Notify::new()),
+            sweep_wakeup: Arc::new(tokio::sync::Notify::new()),
             shutdown: shutdown::Shutdown::default(),
         }
     }
@@ -370,16 +381,14 @@ async fn drain(worker: tokio::task::JoinHandle<()>) {
 /// How long shutdown waits for a worker's pass in flight.
 const DRAIN: std::time::Duration = std::time::Duration::from_secs(3);
 
-/// Wakes the scheduler when another node moved the test clock.
+/// Wakes the time-driven workers when another node moved the test clock.
 async fn follow_controls(state: AppState) {
     let mut controls = state.bus.subscribe_controls();
     loop {
         match controls.recv().await {
-            Ok(bus::Control::ClockMoved) => state.scheduler_wakeup.notify_one(),
+            Ok(bus::Control::ClockMoved) => state.time_moved(),
             Ok(bus::Control::Resync) => {}
-            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                state.scheduler_wakeup.notify_one();
-            }
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => state.time_moved(),
             Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
         }
     }

@@ -141,11 +141,9 @@ impl Watch {
     /// the last call (every such brand on the first call), and publishes what changed.
     pub async fn route_opened(&self, state: &crate::AppState) -> Result<(), ApiError> {
         let now = state.clock.now();
-        let since = self
-            .last
-            .lock()
-            .map(|mut last| last.replace(now))
-            .unwrap_or(None);
+        // `last` moves on only once every due brand was routed: a pass that fails (a busy
+        // database) leaves it, so the next pass routes the same openings again.
+        let since = self.last.lock().map(|last| *last).unwrap_or(None);
         let mut conn = state.store.conn().await?;
         let brands = office_hours::brands_waiting(&mut conn).await?;
         let mut due = Vec::new();
@@ -170,6 +168,9 @@ impl Watch {
                     .bus
                     .publish(crate::desk::routed_hint(conv, entries, None));
             }
+        }
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some(now);
         }
         Ok(())
     }

@@ -152,6 +152,6 @@ impl Job for RetentionSweep {
     }
 
     fn wakeup(&self, state: &AppState) -> Wakeup {
-        Wakeup::Notify(state.scheduler_wakeup.clone())
+        Wakeup::Notify(state.sweep_wakeup.clone())
     }
 }

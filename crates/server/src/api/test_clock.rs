@@ -72,7 +72,7 @@ async fn advance(
     ebb_store::clock_offset::set(&mut tx, offset).await?;
     tx.commit().await?;
     state.bus.clock_moved();
-    state.scheduler_wakeup.notify_one();
+    state.time_moved();
     Ok(Json(Now {
         now: state.clock.now(),
     }))
