@@ -63,9 +63,17 @@ test('dates, who answers, the length limit and the history after a follow-up', a
 test('a French browser gets French texts and the French greeting', async ({ browser, request }) => {
   const headers = { authorization: `Bearer ${await adminToken(request)}` };
   const a = await admin(browser);
+  // A slow answer to the form's load: what is typed meanwhile must not be overwritten by it
+  // (the fields stay disabled until it arrives, and fill() waits for them).
+  await a.page.route('**/api/v1/admin/widget-texts', async (route) => {
+    if (route.request().method() === 'GET') await new Promise((done) => setTimeout(done, 800));
+    await route.continue();
+  });
+  const loaded = a.page.waitForResponse((r) => r.url().endsWith('/widget-texts') && r.request().method() === 'GET');
   await a.tab('Widget');
   await a.page.getByLabel('Default greeting').fill('Hello! Ask us anything.');
   await a.page.getByLabel('Greeting in French').fill('Bonjour ! Une question ?');
+  await loaded;
   await a.page.getByRole('button', { name: 'Save widget texts' }).click();
   await expect(a.page.locator('#wt-ok')).toHaveText('Widget texts saved.');
   a.console.check();

@@ -2,7 +2,7 @@
 // weekday and closed dates; saved as a whole (PUT /hours). Several intervals a day,
 // special hours on a date and experts' own hours are set through the API.
 
-import { h } from '/lib/api.js';
+import { filling, h } from '/lib/api.js';
 
 const $ = (id) => document.getElementById(id);
 const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
@@ -38,8 +38,7 @@ export function hoursEditor({ api, announce }) {
   async function load() {
     $('hours-error').textContent = '';
     try {
-      const res = await api('GET', '/hours');
-      show(res.hours);
+      await filling($('hours-form'), async () => show((await api('GET', '/hours')).hours));
     } catch (err) { $('hours-error').textContent = `Could not load office hours: ${err.message}`; }
   }
 

@@ -2,7 +2,7 @@
 // went stale under them (the server decides which), grouped by expert, each with a one-click
 // reassign through the same API as the live queue's.
 
-import { everyPage, h, when } from '/lib/api.js';
+import { everyPage, filling, h, when } from '/lib/api.js';
 
 const REASONS = {
   snoozed: 'snoozed too long',
@@ -34,12 +34,14 @@ export function staleSection({ api, experts, announce }) {
   async function load() {
     error.textContent = '';
     try {
-      const [limits, list] = await Promise.all([
+      const [, list] = await filling(form, () => Promise.all([
         api('GET', '/stale-thresholds'),
         everyPage((p) => api('GET', p), '/stale', 'experts'),
-      ]);
-      waiting.value = limits.waiting_minutes;
-      snoozed.value = limits.snoozed_minutes;
+      ]).then((answers) => {
+        waiting.value = answers[0].waiting_minutes;
+        snoozed.value = answers[0].snoozed_minutes;
+        return answers;
+      }));
       render(list.experts);
     } catch (err) { error.textContent = `Could not load stale work: ${err.message}`; }
   }

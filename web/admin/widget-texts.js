@@ -2,6 +2,8 @@
 // message per language (blank: the brand default), and each expert's public profile
 // (display name and https avatar) that visitors see.
 
+import { filling } from '/lib/api.js';
+
 const $ = (id) => document.getElementById(id);
 const LANGS = ['en', 'fr'];
 
@@ -10,13 +12,15 @@ export function widgetSection({ api, experts, announce }) {
   async function load() {
     $('wt-error').textContent = '';
     try {
-      const t = await api('GET', '/widget-texts');
-      $('wt-locale').value = t.locale;
-      $('wt-greeting').value = t.greeting;
-      for (const l of LANGS) {
-        $(`wt-${l}-greeting`).value = t.languages[l]?.greeting || '';
-        $(`wt-${l}-auto`).value = t.languages[l]?.auto_message || '';
-      }
+      await filling($('wt-form'), async () => {
+        const t = await api('GET', '/widget-texts');
+        $('wt-locale').value = t.locale;
+        $('wt-greeting').value = t.greeting;
+        for (const l of LANGS) {
+          $(`wt-${l}-greeting`).value = t.languages[l]?.greeting || '';
+          $(`wt-${l}-auto`).value = t.languages[l]?.auto_message || '';
+        }
+      });
     } catch (err) { $('wt-error').textContent = `Could not load the widget texts: ${err.message}`; }
     $('pf-expert').replaceChildren(...experts().map((x) => new Option(x.name, x.id)));
   }

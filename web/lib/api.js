@@ -77,3 +77,13 @@ export function relative(iso, now = Date.now()) {
 export function when(iso) {
   return new Date(iso).toLocaleString([], { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 }
+
+/**
+ * Runs `fetch` (which fills `form` from the server) with the form's fields disabled, so
+ * nothing typed before the answer arrives is overwritten by it and then saved as blank.
+ */
+export async function filling(form, fetch) {
+  const fields = [...form.elements];
+  for (const f of fields) f.disabled = true;
+  try { return await fetch(); } finally { for (const f of fields) f.disabled = false; }
+}
