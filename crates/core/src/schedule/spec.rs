@@ -94,7 +94,7 @@ pub struct Exception {
     pub hours: Vec<Hours>,
 }
 
-/// A schedule as clients write it; [`super::Schedule::parse`] checks it.
+/// A schedule as clients write it; `Schedule::parse` checks it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
