@@ -38,14 +38,32 @@ impl Locale {
             .find(|l| l.as_str().eq_ignore_ascii_case(primary))
     }
 
-    /// The first supported language of an `Accept-Language` value, in the order given
-    /// (quality values are not weighed: browsers list by preference).
+    /// The first supported language of an `Accept-Language` value, most preferred first
+    /// (see [`preferred_tags`]).
     pub fn from_accept_language(header: &str) -> Option<Self> {
-        header
-            .split(',')
-            .filter_map(|part| part.split(';').next())
-            .find_map(Self::from_tag)
+        preferred_tags(header).into_iter().find_map(Self::from_tag)
     }
+}
+
+/// The language tags of an `Accept-Language` value, most preferred first: by quality
+/// value (`q=`, 1 when absent), ties in the order given. The one reading of the header
+/// for the widget's texts and the office-hours wording.
+pub fn preferred_tags(header: &str) -> Vec<&str> {
+    let mut tags: Vec<(f32, usize, &str)> = header
+        .split(',')
+        .enumerate()
+        .filter_map(|(i, part)| {
+            let mut bits = part.trim().split(';');
+            let tag = bits.next()?.trim();
+            let q = bits
+                .find_map(|b| b.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            Some((q, i, tag))
+        })
+        .collect();
+    tags.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    tags.into_iter().map(|(_, _, tag)| tag).collect()
 }
 
 /// The brand's choice of widget language: fixed, or the visitor's browser's.
@@ -174,6 +192,12 @@ mod tests {
             Some(Locale::En)
         );
         assert_eq!(Locale::from_accept_language("de"), None);
+        // Quality values count, as in the office-hours wording: the same header, one reading.
+        assert_eq!(
+            Locale::from_accept_language("fr;q=0.2, en;q=0.9"),
+            Some(Locale::En)
+        );
+        assert_eq!(preferred_tags("a;q=0.5, b, c;q=0.5"), ["b", "a", "c"]);
         let auto = WidgetLocale::parse("auto").expect("auto");
         assert_eq!(auto.resolve(Some("fr-CA")), Locale::Fr);
         assert_eq!(auto.resolve(Some("de")), Locale::En);

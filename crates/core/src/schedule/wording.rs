@@ -25,22 +25,9 @@ pub enum Lang {
 impl Lang {
     /// The first supported language of an `Accept-Language` header (English otherwise).
     pub fn from_accept_language(header: &str) -> Self {
-        let mut tags: Vec<(f32, usize, &str)> = header
-            .split(',')
-            .enumerate()
-            .filter_map(|(i, part)| {
-                let mut bits = part.trim().split(';');
-                let tag = bits.next()?.trim();
-                let q = bits
-                    .find_map(|b| b.trim().strip_prefix("q="))
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .unwrap_or(1.0);
-                Some((q, i, tag))
-            })
-            .collect();
-        tags.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        tags.iter()
-            .find_map(|(_, _, tag)| Self::of_tag(tag))
+        crate::texts::preferred_tags(header)
+            .into_iter()
+            .find_map(Self::of_tag)
             .unwrap_or_default()
     }
 
