@@ -25,6 +25,7 @@ pub mod provision;
 pub mod receipts;
 pub mod scheduler;
 pub mod shutdown;
+pub mod signing;
 pub mod suggestions;
 pub mod telemetry;
 pub mod web;

@@ -8,6 +8,7 @@ mod db;
 mod accounts;
 pub mod admins;
 pub mod api_keys;
+pub mod brand_secrets;
 pub mod brands;
 pub mod clock_offset;
 pub mod conversations;

@@ -2,6 +2,7 @@
 //! `CI` is set, on a fresh PostgreSQL schema.
 
 mod api_keys;
+mod brand_secrets;
 mod brands;
 mod clock_offset;
 mod commerce;
