@@ -27,6 +27,35 @@ pub fn new_text(body: &str) -> String {
     out.join("\n").trim().to_owned()
 }
 
+/// The part of an HTML-only reply before its quoted history (a `<blockquote>`, Gmail's
+/// `gmail_quote`, Outlook's `divRplyFwdMsg` or `appendonsend` block), each `</div>` made a
+/// `<br>` so the text keeps its lines. Never longer than `html`.
+pub fn html_before_history(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let cut = [
+        "<blockquote",
+        "gmail_quote",
+        "divrplyfwdmsg",
+        "appendonsend",
+    ]
+    .iter()
+    .filter_map(|marker| lower.find(marker))
+    .min()
+    .map(|at| lower[..at + 1].rfind('<').unwrap_or(at))
+    .unwrap_or(html.len());
+    let kept = html.get(..cut).unwrap_or(html);
+    let lower_kept = &lower[..kept.len()];
+    let mut out = String::with_capacity(kept.len());
+    let mut from = 0;
+    for (at, _) in lower_kept.match_indices("</div>") {
+        out.push_str(&kept[from..at]);
+        out.push_str("<br>");
+        from = at + "</div>".len();
+    }
+    out.push_str(&kept[from..]);
+    out
+}
+
 /// A line quoting an earlier mail (`> ...`, `>> ...`).
 fn is_quote(line: &str) -> bool {
     line.trim_start().starts_with('>')

@@ -108,7 +108,10 @@ fn outcome(status: u16, body: &serde_json::Value) -> (u8, String) {
     let kind = text("type");
     match status {
         200..=299 => {
-            let seq = body["seq"].as_u64().map(|s| format!(" (seq {s})")).unwrap_or_default();
+            let seq = body["seq"]
+                .as_u64()
+                .map(|s| format!(" (seq {s})"))
+                .unwrap_or_default();
             let said = match text("outcome").as_str() {
                 "ignored" => format!("ignored: machine-sent mail ({})", text("reason")),
                 outcome => format!("{outcome}: conversation {}{seq}", text("conversation_id")),
@@ -119,7 +122,10 @@ fn outcome(status: u16, body: &serde_json::Value) -> (u8, String) {
         400 | 413 | 415 | 422 => (EX_DATAERR, text("detail")),
         _ => {
             let detail = text("detail");
-            (EX_TEMPFAIL, format!("Ebb answered {status} {detail}; try again later"))
+            (
+                EX_TEMPFAIL,
+                format!("Ebb answered {status} {detail}; try again later"),
+            )
         }
     }
 }
@@ -133,17 +139,28 @@ mod tests {
     #[test]
     fn answers_map_to_what_the_mail_server_does() {
         let landed = json!({"outcome": "landed", "conversation_id": "c1", "seq": 4});
-        assert_eq!(outcome(201, &landed), (0, "landed: conversation c1 (seq 4)".into()));
+        assert_eq!(
+            outcome(201, &landed),
+            (0, "landed: conversation c1 (seq 4)".into())
+        );
         let ignored = json!({"outcome": "ignored", "reason": "bounce"});
         assert_eq!(outcome(202, &ignored).0, 0);
         let unknown = json!({"type": "/problems/unknown-reply-address", "detail": "no"});
         assert_eq!(outcome(404, &unknown), (EX_NOUSER, "no".into()));
         let forged = json!({"type": "/problems/forged-reply-address", "detail": "no"});
         assert_eq!(outcome(403, &forged).0, EX_NOUSER);
-        let hook_off = json!({"type": "/problems/not-found", "detail": "inbound mail hook not found"});
-        assert_eq!(outcome(404, &hook_off).0, EX_TEMPFAIL, "a setup fault keeps the mail");
+        let hook_off =
+            json!({"type": "/problems/not-found", "detail": "inbound mail hook not found"});
+        assert_eq!(
+            outcome(404, &hook_off).0,
+            EX_TEMPFAIL,
+            "a setup fault keeps the mail"
+        );
         assert_eq!(outcome(401, &json!({})).0, EX_TEMPFAIL);
-        assert_eq!(outcome(422, &json!({"detail": "too long"})), (EX_DATAERR, "too long".into()));
+        assert_eq!(
+            outcome(422, &json!({"detail": "too long"})),
+            (EX_DATAERR, "too long".into())
+        );
         assert_eq!(outcome(503, &json!({})).0, EX_TEMPFAIL);
     }
 }

@@ -224,7 +224,12 @@ mod tests {
         ])
         .expect("flags");
         let shown = format!("{:?}", cli.config);
-        for secret in ["db-secret", "metrics-secret", "operator-secret", "mail-secret"] {
+        for secret in [
+            "db-secret",
+            "metrics-secret",
+            "operator-secret",
+            "mail-secret",
+        ] {
             assert!(!shown.contains(secret), "{secret} in {shown}");
         }
         assert!(shown.contains("listen = 127.0.0.1:8080"), "{shown}");

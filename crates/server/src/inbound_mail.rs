@@ -37,7 +37,9 @@ pub enum Refusal {
     #[error("the mail has no new text (only quoted history, a signature, or nothing)")]
     NoText,
     /// The new text is longer than one message may be.
-    #[error("the reply is {chars} characters long; a message holds at most {max}: please send a shorter reply")]
+    #[error(
+        "the reply is {chars} characters long; a message holds at most {max}: please send a shorter reply"
+    )]
     TooLong {
         /// The reply's length, in characters.
         chars: usize,

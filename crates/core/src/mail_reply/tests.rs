@@ -123,6 +123,21 @@ fn headers_of_machines_are_told_from_people() {
     assert_eq!(automatic(&precedence_first_class), None);
 }
 
+#[test]
+fn html_history_is_cut_before_its_quote_block() {
+    let gmail = "<div>Yes<br></div><div>Size M</div><div class=\"gmail_quote\"><div>On Mon, Ada wrote:</div><blockquote>old</blockquote></div>";
+    assert_eq!(
+        html_before_history(gmail),
+        "<div>Yes<br><br><div>Size M<br>"
+    );
+    let quote = "<p>Fine</p><BLOCKQUOTE type=cite>old</BLOCKQUOTE>";
+    assert_eq!(html_before_history(quote), "<p>Fine</p>");
+    assert_eq!(
+        html_before_history("<p>no history</p>"),
+        "<p>no history</p>"
+    );
+}
+
 /// Lines such as mail bodies have: text, quotes, attributions, signatures, blanks.
 fn mail_line() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -152,6 +167,11 @@ proptest! {
             prop_assert!(body.lines().any(|l| l.contains(line)), "{line:?}");
         }
         prop_assert_eq!(new_text(&text), text.clone(), "extracting twice changes nothing");
+    }
+
+    #[test]
+    fn the_html_kept_is_never_longer(html in "(<div>|</div>|<blockquote>|gmail_quote|[a-zé <>/])*") {
+        prop_assert!(html_before_history(&html).len() <= html.len());
     }
 
     #[test]

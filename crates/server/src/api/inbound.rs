@@ -157,11 +157,7 @@ async fn receive_mail(
 }
 
 /// The receipt of a mail that landed (or had).
-fn posted(
-    outcome: MailOutcome,
-    conversation_id: ConversationId,
-    seq: Option<u64>,
-) -> MailReceipt {
+fn posted(outcome: MailOutcome, conversation_id: ConversationId, seq: Option<u64>) -> MailReceipt {
     MailReceipt {
         outcome,
         conversation_id: Some(conversation_id),

@@ -48,8 +48,12 @@ pub async fn land(state: &AppState, mail: InboundMail) -> Result<Landed, ApiErro
 }
 
 /// The conversation of the first recipient that is a reply address signed by its brand.
-async fn conversation_of(state: &AppState, recipients: &[String]) -> Result<Conversation, ApiError> {
-    let candidates: Vec<ReplyAddress> = recipients.iter().filter_map(|r| reply_address(r)).collect();
+async fn conversation_of(
+    state: &AppState,
+    recipients: &[String],
+) -> Result<Conversation, ApiError> {
+    let candidates: Vec<ReplyAddress> =
+        recipients.iter().filter_map(|r| reply_address(r)).collect();
     if candidates.is_empty() {
         return Err(Refusal::UnknownAddress.into());
     }

@@ -3,6 +3,7 @@
 //! sent it.
 
 use ebb_core::mail_reply::{self, Automatic, Signals};
+use mail_parser::decoders::html::html_to_text;
 use mail_parser::{HeaderForm, HeaderValue, Message, MessageParser};
 use sha2::{Digest, Sha256};
 
@@ -29,7 +30,7 @@ pub struct InboundMail {
 pub fn read(raw: &[u8], envelope: &[String]) -> Result<InboundMail, Refusal> {
     let message = MessageParser::default()
         .parse(raw)
-        .filter(|m| !m.headers().is_empty())
+        .filter(is_a_mail)
         .ok_or(Refusal::NotAMail)?;
     let automatic = mail_reply::automatic(&signals(&message));
     let mut recipients: Vec<String> = envelope.iter().map(|r| bare(r)).collect();
@@ -48,7 +49,7 @@ pub fn read(raw: &[u8], envelope: &[String]) -> Result<InboundMail, Refusal> {
         .map(bare);
     let id = message.message_id().map(str::as_bytes).unwrap_or(raw);
     let key = format!("mail:{}", hex(&Sha256::digest(id)));
-    let body = message.body_text(0).unwrap_or_default();
+    let body = text_of(&message);
     Ok(InboundMail {
         recipients,
         sender,
@@ -56,6 +57,23 @@ pub fn read(raw: &[u8], envelope: &[String]) -> Result<InboundMail, Refusal> {
         text: mail_reply::new_text(&body),
         automatic,
     })
+}
+
+/// Whether the parse found a mail header (RFC 5322 wants From and Date; relays that
+/// lose them keep To or Message-ID), not just a line of text.
+fn is_a_mail(message: &Message<'_>) -> bool {
+    ["From", "To", "Date", "Message-ID", "Subject"]
+        .iter()
+        .any(|h| message.header(*h).is_some())
+}
+
+/// The mail's first text part, or its HTML part (history cut, then as text).
+fn text_of(message: &Message<'_>) -> String {
+    let html_only = message.text_part(0).is_some_and(|p| p.is_text_html());
+    match message.body_html(0) {
+        Some(html) if html_only => html_to_text(&mail_reply::html_before_history(&html)),
+        _ => message.body_text(0).unwrap_or_default().into_owned(),
+    }
 }
 
 /// The headers core's rule looks at.
@@ -104,7 +122,14 @@ mod tests {
     fn recipients_come_from_the_envelope_and_every_delivery_header() {
         let raw = b"Delivered-To: d@x.test\r\nX-Original-To: <o@x.test>\r\nTo: Ebb <T@x.test>\r\nCc: c@x.test, e@x.test\r\nFrom: Bob <Bob@Example.test>\r\nMessage-ID: <1@b>\r\nSubject: Re: hi\r\n\r\nThanks!\r\n";
         let mail = read(raw, &["Env@x.test".to_owned()]).expect("a mail");
-        let expected = ["env@x.test", "d@x.test", "o@x.test", "t@x.test", "c@x.test", "e@x.test"];
+        let expected = [
+            "env@x.test",
+            "d@x.test",
+            "o@x.test",
+            "t@x.test",
+            "c@x.test",
+            "e@x.test",
+        ];
         assert_eq!(mail.recipients, expected);
         assert_eq!(mail.sender.as_deref(), Some("bob@example.test"));
         assert_eq!(mail.text, "Thanks!");
