@@ -16,7 +16,7 @@ use crate::{ApiError, AppState, desk};
 #[derive(Debug)]
 pub enum Landed {
     /// Its text is the visitor's message (or was already: a replay).
-    Posted(desk::Outcome),
+    Posted(Box<desk::Outcome>),
     /// A machine sent it; nothing landed and nothing should bounce.
     Ignored(Automatic),
 }
@@ -44,7 +44,7 @@ pub async fn land(state: &AppState, mail: InboundMail) -> Result<Landed, ApiErro
     let author = Author::Visitor(conv.visitor_id);
     let key = Some(mail.key);
     let out = desk::post_message(state, conv.brand_id, conv.id, author, body, key).await?;
-    Ok(Landed::Posted(out))
+    Ok(Landed::Posted(Box::new(out)))
 }
 
 /// The conversation of the first recipient that is a reply address signed by its brand.
