@@ -129,19 +129,28 @@ impl Setup {
 
     /// `ebb mail-inbound --url <server>` with `secret`, the mail on standard input.
     fn pipe(&self, mail: &str, secret: &str) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ebb"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ebb"));
+        command
             .args(["mail-inbound", "--url", &self.server.base])
-            .env("EBB_INBOUND_MAIL_SECRET", secret)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run ebb mail-inbound");
-        let mut input = child.stdin.take().expect("stdin");
-        input.write_all(mail.as_bytes()).expect("write the mail");
-        drop(input);
-        child.wait_with_output().expect("output")
+            .env("EBB_INBOUND_MAIL_SECRET", secret);
+        fed(command, mail)
     }
+}
+
+/// Runs `command` with `input` on its standard input: its status and output.
+fn fed(mut command: Command, input: &str) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(input.as_bytes())
+        .expect("write standard input");
+    drop(stdin);
+    child.wait_with_output().expect("output")
 }
 
 fn mail(to: &str, id: &str, text: &str) -> String {
@@ -229,16 +238,9 @@ fn send_smtp(python: &str, port: u16, to: &str, mail: &str) -> Output {
         s = smtplib.SMTP('127.0.0.1', int(sys.argv[1]))\n\
         s.sendmail('bob@example.test', [sys.argv[2]], sys.stdin.buffer.read())\n\
         s.quit()\n";
-    let mut child = Command::new(python)
-        .args(["-c", script, &port.to_string(), to])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python smtplib");
-    let mut input = child.stdin.take().expect("stdin");
-    input.write_all(mail.as_bytes()).expect("write");
-    drop(input);
-    child.wait_with_output().expect("output")
+    let mut command = Command::new(python);
+    command.args(["-c", script, &port.to_string(), to]);
+    fed(command, mail)
 }
 
 #[tokio::test]

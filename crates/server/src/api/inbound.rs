@@ -11,12 +11,11 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use ebb_core::{Author, ConversationId, Event};
 use serde::{Deserialize, Serialize};
-use subtle::ConstantTimeEq;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::ApiQuery;
-use crate::auth::{bearer, hash_token};
+use crate::auth::configured_secret;
 use crate::inbound_mail::{self, Landed, MAX_MAIL_BYTES, Refusal};
 use crate::{ApiError, AppState};
 
@@ -34,16 +33,8 @@ impl FromRequestParts<AppState> for MailServerAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Some(expected) = state.settings.inbound_mail_secret.as_deref() else {
-            return Err(ApiError::NotFound("inbound mail hook"));
-        };
-        let given = bearer(parts)
-            .map(hash_token)
-            .ok_or(ApiError::Unauthorized)?;
-        match bool::from(given.ct_eq(expected)) {
-            true => Ok(Self),
-            false => Err(ApiError::Unauthorized),
-        }
+        let expected = state.settings.inbound_mail_secret.as_deref();
+        configured_secret(parts, expected, "inbound mail hook").map(|()| Self)
     }
 }
 
