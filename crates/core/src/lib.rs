@@ -11,6 +11,7 @@ pub mod event;
 pub mod expert;
 pub mod ids;
 pub mod instant;
+pub mod mail_reply;
 pub mod message;
 pub mod note;
 pub mod playbook;

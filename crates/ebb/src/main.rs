@@ -1,6 +1,7 @@
 //! The `ebb` binary: a few clap subcommands over `ebb-server`.
 
 mod backup;
+mod mail_inbound;
 mod provision;
 
 use clap::{Parser, Subcommand};
@@ -35,12 +36,19 @@ enum Command {
     Backup(backup::BackupCommand),
     /// Put a backup in place of the SQLite database (refused while a server runs on it).
     Restore(backup::RestoreCommand),
+    /// Post a reply mail read on standard input to the server's inbound hook (for a mail
+    /// server's pipe); exits 0, 65, 67 or 75 as sysexits.h says.
+    MailInbound(mail_inbound::MailInboundCommand),
 }
 
 /// Runs the command; a failure is one line on standard error and exit code 1.
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    match run(Cli::parse().command).await {
+    let command = match Cli::parse().command {
+        Command::MailInbound(command) => return mail_inbound::run(command).await,
+        other => other,
+    };
+    match run(command).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
@@ -73,6 +81,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Admin(command) => provision::admin(command).await,
         Command::Backup(command) => backup::backup(command).await,
         Command::Restore(command) => backup::restore(command).await,
+        Command::MailInbound(_) => anyhow::bail!("mail-inbound runs on its own"),
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod expert;
+pub mod inbound;
 pub mod input;
 pub mod links;
 pub mod login;
@@ -99,6 +100,7 @@ fn audiences() -> OpenApiRouter<AppState> {
         )
         .nest("/api/v1/server", server::router())
         .nest("/api/v1/operator", operator::router())
+        .nest("/api/v1/inbound", inbound::router())
         .routes(routes!(expert::login))
         .routes(routes!(links::set_password))
         .routes(routes!(crate::ws::upgrade))

@@ -34,6 +34,25 @@ pub fn hash_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
+/// Checks the bearer of `parts` against an operator-configured secret's hash: 404 (`what`
+/// not found) when none is configured, 401 when the bearer is missing or another,
+/// compared in constant time.
+pub fn configured_secret(
+    parts: &Parts,
+    expected: Option<&[u8]>,
+    what: &'static str,
+) -> Result<(), ApiError> {
+    use subtle::ConstantTimeEq;
+    let expected = expected.ok_or(ApiError::NotFound(what))?;
+    let given = bearer(parts)
+        .map(hash_token)
+        .ok_or(ApiError::Unauthorized)?;
+    match bool::from(given.ct_eq(expected)) {
+        true => Ok(()),
+        false => Err(ApiError::Unauthorized),
+    }
+}
+
 /// Hashes a password with argon2id (on a blocking thread: it is slow on purpose). Not
 /// bounded: requests go through [`crate::passwords::Passwords`] instead; this is for the
 /// command line and fixtures.

@@ -114,6 +114,11 @@ pub struct Config {
     /// 404 when absent. Kept only as a hash.
     #[arg(long, env = "EBB_OPERATOR_TOKEN", hide_env_values = true)]
     pub operator_token: Option<String>,
+    /// Bearer secret the mail server sends with visitors' reply mails to
+    /// `POST /api/v1/inbound/email` (see `ebb mail-inbound`); the hook answers 404 when
+    /// absent. Kept only as a hash.
+    #[arg(long, env = "EBB_INBOUND_MAIL_SECRET", hide_env_values = true)]
+    pub inbound_mail_secret: Option<String>,
 }
 
 /// The same `key = value` lines as [`PrintConfig`], secrets redacted: one list of fields.
@@ -184,8 +189,12 @@ impl std::fmt::Display for PrintConfig<'_> {
         writeln!(f, "argon2_concurrency = {}", c.argon2_concurrency)?;
         writeln!(f, "argon2_queue = {}", c.argon2_queue)?;
         match &c.operator_token {
-            Some(_) => write!(f, "operator_token = (set, redacted)"),
-            None => write!(f, "operator_token = (none: operator API off)"),
+            Some(_) => writeln!(f, "operator_token = (set, redacted)")?,
+            None => writeln!(f, "operator_token = (none: operator API off)")?,
+        }
+        match &c.inbound_mail_secret {
+            Some(_) => write!(f, "inbound_mail_secret = (set, redacted)"),
+            None => write!(f, "inbound_mail_secret = (none: inbound mail hook off)"),
         }
     }
 }
@@ -210,10 +219,17 @@ mod tests {
             "metrics-secret",
             "--operator-token",
             "operator-secret",
+            "--inbound-mail-secret",
+            "mail-secret",
         ])
         .expect("flags");
         let shown = format!("{:?}", cli.config);
-        for secret in ["db-secret", "metrics-secret", "operator-secret"] {
+        for secret in [
+            "db-secret",
+            "metrics-secret",
+            "operator-secret",
+            "mail-secret",
+        ] {
             assert!(!shown.contains(secret), "{secret} in {shown}");
         }
         assert!(shown.contains("listen = 127.0.0.1:8080"), "{shown}");

@@ -73,6 +73,9 @@ pub enum ApiError {
     /// The route does not take this method (the `Allow` header names those it takes).
     #[error("this route does not take this method; see the Allow header")]
     MethodNotAllowed,
+    /// A mail posted to the inbound hook was refused.
+    #[error(transparent)]
+    Mail(#[from] crate::inbound_mail::Refusal),
     /// A read marker beyond the conversation's last entry.
     #[error("seq {seq} is beyond the conversation's last seq {last}")]
     SeqOutOfRange {
@@ -143,6 +146,7 @@ impl ApiError {
             Self::Concurrent => (StatusCode::CONFLICT, "concurrent-update"),
             Self::TargetRefused(_) => (StatusCode::UNPROCESSABLE_ENTITY, "webhook-target-refused"),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed"),
+            Self::Mail(refusal) => refusal.parts(),
             Self::TooManyVisitors(_) => (StatusCode::TOO_MANY_REQUESTS, "too-many-visitors"),
             Self::TooManyConversations(_) => {
                 (StatusCode::TOO_MANY_REQUESTS, "too-many-conversations")
@@ -247,7 +251,7 @@ impl From<JsonRejection> for ApiError {
             _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 Self::PayloadTooLarge(crate::limits::MAX_BODY_BYTES)
             }
-            _ if body_timed_out(&rejection) => Self::RequestTimeout,
+            _ if timed_out(&rejection) => Self::RequestTimeout,
             JsonRejection::JsonDataError(_) => Self::Invalid(rejection.body_text()),
             _ => Self::BadRequest(rejection.body_text()),
         }
@@ -256,7 +260,7 @@ impl From<JsonRejection> for ApiError {
 
 /// Whether a body was refused because [`tower_http::timeout::RequestBodyDeadlineLayer`]
 /// stopped it.
-fn body_timed_out(rejection: &JsonRejection) -> bool {
+pub fn timed_out(rejection: &(dyn std::error::Error + 'static)) -> bool {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(rejection);
     while let Some(err) = cause {
         if err.is::<tower_http::timeout::TimeoutError>() {

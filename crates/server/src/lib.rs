@@ -14,6 +14,7 @@ pub mod desk;
 pub mod error;
 pub mod forwarded;
 pub mod headers;
+pub mod inbound_mail;
 pub mod limits;
 pub mod metrics;
 pub mod office_hours;
@@ -108,6 +109,8 @@ pub struct Settings {
     pub session_sweep: std::time::Duration,
     /// SHA-256 of the operator API's token; the operator API is off when `None`.
     pub operator_token: Option<Vec<u8>>,
+    /// SHA-256 of the inbound mail hook's secret; the hook is off when `None`.
+    pub inbound_mail_secret: Option<Vec<u8>>,
 }
 
 impl Default for Settings {
@@ -127,6 +130,7 @@ impl Default for Settings {
             argon2_queue: passwords::DEFAULT_QUEUE,
             session_sweep: std::time::Duration::from_secs(3600),
             operator_token: None,
+            inbound_mail_secret: None,
         }
     }
 }
@@ -281,6 +285,7 @@ pub async fn run(
         },
         argon2_queue: config.argon2_queue,
         operator_token: config.operator_token.as_deref().map(auth::hash_token),
+        inbound_mail_secret: config.inbound_mail_secret.as_deref().map(auth::hash_token),
         ..Settings::default()
     };
     let bus = match &config.nats_url {

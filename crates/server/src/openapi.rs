@@ -32,10 +32,12 @@ pub enum Audience {
     TestClock,
     /// The operator's automation, with the `EBB_OPERATOR_TOKEN` (404 when none is set).
     Operator,
+    /// The operator's mail server, with the `EBB_INBOUND_MAIL_SECRET` (404 when none is set).
+    InboundMail,
 }
 
 /// Every audience, in the order of the document's tags.
-pub const AUDIENCES: [Audience; 8] = [
+pub const AUDIENCES: [Audience; 9] = [
     Audience::Public,
     Audience::Visitor,
     Audience::Expert,
@@ -44,6 +46,7 @@ pub const AUDIENCES: [Audience; 8] = [
     Audience::Socket,
     Audience::TestClock,
     Audience::Operator,
+    Audience::InboundMail,
 ];
 
 impl Audience {
@@ -56,6 +59,7 @@ impl Audience {
             Self::Admin => Some("admin_session"),
             Self::Server => Some("api_key"),
             Self::Operator => Some("operator_token"),
+            Self::InboundMail => Some("inbound_mail_secret"),
         }
     }
 
@@ -70,6 +74,7 @@ impl Audience {
             Self::Socket => "socket",
             Self::TestClock => "testclock",
             Self::Operator => "operator",
+            Self::InboundMail => "inbound-mail",
         }
     }
 

@@ -10,10 +10,9 @@ use axum::http::request::Parts;
 use ebb_core::Brand;
 use ebb_store::admins::Admin;
 use serde::{Deserialize, Serialize};
-use subtle::ConstantTimeEq;
 
 use super::{ApiJson, ApiPath};
-use crate::auth::{bearer, hash_token};
+use crate::auth::configured_secret;
 use crate::provision::{self, AdminPassword, NewPassword};
 use crate::{ApiError, AppState};
 use utoipa_axum::router::OpenApiRouter;
@@ -34,17 +33,8 @@ impl FromRequestParts<AppState> for OperatorAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Some(expected) = state.settings.operator_token.as_deref() else {
-            return Err(ApiError::NotFound("operator API"));
-        };
-        let given = bearer(parts)
-            .map(hash_token)
-            .ok_or(ApiError::Unauthorized)?;
-        if bool::from(given.ct_eq(expected)) {
-            Ok(Self)
-        } else {
-            Err(ApiError::Unauthorized)
-        }
+        let expected = state.settings.operator_token.as_deref();
+        configured_secret(parts, expected, "operator API").map(|()| Self)
     }
 }
 

@@ -120,6 +120,7 @@ fn matrix() -> Vec<Row> {
         ("POST", "/api/v1/operator/brands", Operator, Id::None, n(), None),
         ("POST", "/api/v1/operator/brands/{brand}/admins", Operator, Id::None, n(), None),
         ("POST", "/api/v1/operator/brands/{brand}/admins/password-reset", Operator, Id::None, n(), None),
+        ("POST", "/api/v1/inbound/email", InboundMail, Id::None, n(), None),
         ("GET", "/api/v1/expert/me", Expert, Id::None, n(), None),
         ("PUT", "/api/v1/expert/status", Expert, Id::None, json!({"status": "away"}), None),
         ("POST", "/api/v1/expert/logout", Expert, Id::None, n(), None),

@@ -16,6 +16,7 @@ mod guardrails;
 mod headers;
 mod heartbeat;
 mod helpers;
+mod inbound_mail;
 mod leak_sweep;
 mod limits;
 mod live;
