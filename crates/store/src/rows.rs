@@ -76,6 +76,20 @@ macro_rules! bind_params {
     };
 }
 
+/// Every row of `sql` bound with `params`, as the row type `R` itself.
+pub(crate) async fn plain<'q, R: Row>(
+    h: &mut impl Handle,
+    sql: &'q str,
+    params: &[Param<'q>],
+) -> Result<Vec<R>> {
+    Ok(run!(h, |c| bind_params!(
+        sqlx::query_as::<_, R>(sql),
+        params
+    )
+    .fetch_all(c)
+    .await)?)
+}
+
 /// Every row of `sql` bound with `params`, converted into `T`.
 pub(crate) async fn all<'q, R, T>(
     h: &mut impl Handle,
@@ -86,9 +100,7 @@ where
     R: Row,
     T: TryFrom<R, Error = StoreError>,
 {
-    let rows: Vec<R> = run!(h, |c| bind_params!(sqlx::query_as::<_, R>(sql), params)
-        .fetch_all(c)
-        .await)?;
+    let rows: Vec<R> = plain(h, sql, params).await?;
     rows.into_iter().map(T::try_from).collect()
 }
 
@@ -111,9 +123,7 @@ pub(crate) async fn column<'q, V>(
 where
     (V,): Row,
 {
-    let rows: Vec<(V,)> = run!(h, |c| bind_params!(sqlx::query_as::<_, (V,)>(sql), params)
-        .fetch_all(c)
-        .await)?;
+    let rows: Vec<(V,)> = plain(h, sql, params).await?;
     Ok(rows.into_iter().map(|(v,)| v).collect())
 }
 
@@ -127,4 +137,14 @@ pub(crate) async fn execute<'q>(
         .execute(c)
         .await
         .map(|r| r.rows_affected())))
+}
+
+/// Executes the write `sql` meant for one row, bound with `params`: whether it touched
+/// exactly one (`false` when the row is not there or did not qualify).
+pub(crate) async fn execute_one<'q>(
+    h: &mut impl Handle,
+    sql: &'q str,
+    params: &[Param<'q>],
+) -> Result<bool> {
+    Ok(execute(h, sql, params).await? == 1)
 }
