@@ -2,11 +2,13 @@
 //! a handle points to, and convert each row into its core type (a row that does not convert
 //! is [`StoreError::Corrupt`] or the conversion's own error).
 
+use ebb_core::{BrandId, Instant};
 use sqlx::FromRow;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use uuid::Uuid;
 
+use crate::timefmt::to_micros;
 use crate::{Handle, Result, StoreError};
 
 /// One bind value of a query, of a type both backends store alike.
@@ -22,6 +24,8 @@ pub(crate) enum Param<'q> {
     OptId(Option<Uuid>),
     /// Text or `NULL`.
     OptText(Option<&'q str>),
+    /// Bytes (a token hash).
+    Bytes(&'q [u8]),
 }
 
 impl From<Uuid> for Param<'_> {
@@ -42,6 +46,12 @@ impl<'q> From<&'q str> for Param<'q> {
     }
 }
 
+impl<'q> From<&'q [u8]> for Param<'q> {
+    fn from(bytes: &'q [u8]) -> Self {
+        Self::Bytes(bytes)
+    }
+}
+
 impl From<Option<Uuid>> for Param<'_> {
     fn from(id: Option<Uuid>) -> Self {
         Self::OptId(id)
@@ -52,6 +62,11 @@ impl<'q> From<Option<&'q str>> for Param<'q> {
     fn from(text: Option<&'q str>) -> Self {
         Self::OptText(text)
     }
+}
+
+/// The binds `$1, $2, $3` of a query over the rows of `brand` in `[from, to)`.
+pub(crate) fn in_period(brand: BrandId, from: Instant, to: Instant) -> [Param<'static>; 3] {
+    [brand.0.into(), to_micros(from).into(), to_micros(to).into()]
 }
 
 /// A row type both backends can decode.
@@ -72,6 +87,7 @@ macro_rules! bind_params {
             Param::Text(v) => q.bind(v),
             Param::OptId(v) => q.bind(v),
             Param::OptText(v) => q.bind(v),
+            Param::Bytes(v) => q.bind(v),
         })
     };
 }

@@ -68,10 +68,7 @@ pub async fn page(
     after: Option<Cursor>,
     limit: u32,
 ) -> Result<Vec<Tag>> {
-    let after = after.unwrap_or(Cursor {
-        at: i64::MIN,
-        id: Uuid::nil(),
-    });
+    let after = after.unwrap_or_else(Cursor::oldest);
     let sql = "SELECT id, name, created_at FROM tags WHERE brand_id = $1 \
                AND (created_at > $2 OR (created_at = $2 AND id > $3)) ORDER BY created_at, id \
                LIMIT $4";
