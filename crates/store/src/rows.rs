@@ -26,6 +26,8 @@ pub(crate) enum Param<'q> {
     OptText(Option<&'q str>),
     /// Bytes (a token hash).
     Bytes(&'q [u8]),
+    /// A yes or no.
+    Bool(bool),
 }
 
 impl From<Uuid> for Param<'_> {
@@ -43,6 +45,12 @@ impl From<i64> for Param<'_> {
 impl<'q> From<&'q str> for Param<'q> {
     fn from(text: &'q str) -> Self {
         Self::Text(text)
+    }
+}
+
+impl From<bool> for Param<'_> {
+    fn from(yes: bool) -> Self {
+        Self::Bool(yes)
     }
 }
 
@@ -88,6 +96,7 @@ macro_rules! bind_params {
             Param::OptId(v) => q.bind(v),
             Param::OptText(v) => q.bind(v),
             Param::Bytes(v) => q.bind(v),
+            Param::Bool(v) => q.bind(v),
         })
     };
 }
