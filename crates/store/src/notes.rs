@@ -68,16 +68,11 @@ pub async fn page(
 ) -> Result<Vec<Note>> {
     let after = after.unwrap_or_else(Cursor::oldest);
     let sql = "SELECT id, brand_id, conversation_id, author_kind, author_id, body, created_at \
-               FROM notes WHERE brand_id = $1 AND conversation_id = $2 \
-               AND (created_at > $3 OR (created_at = $3 AND id > $4)) \
-               ORDER BY created_at, id LIMIT $5";
-    let params = [
-        brand.0.into(),
-        conversation.0.into(),
-        after.at.into(),
-        after.id.into(),
-        i64::from(limit).into(),
-    ];
+               FROM notes WHERE brand_id = $1 AND conversation_id = $5 \
+               AND (created_at > $2 OR (created_at = $2 AND id > $3)) \
+               ORDER BY created_at, id LIMIT $4";
+    let mut params = rows::page_of(brand, after, limit).to_vec();
+    params.push(conversation.0.into());
     rows::all::<NoteRow, _>(h, sql, &params).await
 }
 

@@ -8,6 +8,7 @@ use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use uuid::Uuid;
 
+use crate::page::Cursor;
 use crate::timefmt::to_micros;
 use crate::{Handle, Result, StoreError};
 
@@ -75,6 +76,17 @@ impl<'q> From<Option<&'q str>> for Param<'q> {
 /// The binds `$1, $2, $3` of a query over the rows of `brand` in `[from, to)`.
 pub(crate) fn in_period(brand: BrandId, from: Instant, to: Instant) -> [Param<'static>; 3] {
     [brand.0.into(), to_micros(from).into(), to_micros(to).into()]
+}
+
+/// The binds of a page query over the rows of `brand`: `$1` the brand, `$2`/`$3` the
+/// cursor's time and id, `$4` the limit.
+pub(crate) fn page_of(brand: BrandId, cursor: Cursor, limit: u32) -> [Param<'static>; 4] {
+    [
+        brand.0.into(),
+        cursor.at.into(),
+        cursor.id.into(),
+        i64::from(limit).into(),
+    ]
 }
 
 /// A row type both backends can decode.

@@ -72,13 +72,7 @@ pub async fn page(
     let sql = "SELECT id, name, created_at FROM tags WHERE brand_id = $1 \
                AND (created_at > $2 OR (created_at = $2 AND id > $3)) ORDER BY created_at, id \
                LIMIT $4";
-    let params = [
-        brand.0.into(),
-        after.at.into(),
-        after.id.into(),
-        i64::from(limit).into(),
-    ];
-    rows::all::<TagRow, _>(h, sql, &params).await
+    rows::all::<TagRow, _>(h, sql, &rows::page_of(brand, after, limit)).await
 }
 
 /// The tag `id` of `brand`, if it has one.
