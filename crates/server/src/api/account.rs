@@ -10,7 +10,7 @@ use ebb_store::sessions::{self, Holder, SessionInfo};
 use ebb_store::{admins, experts};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiJson, ApiPath};
+use super::{ApiJson, ApiPath, found};
 use crate::auth::{AdminAuth, ExpertAuth, bearer_header, hash_token};
 use crate::{ApiError, AppState, desk};
 use utoipa_axum::router::OpenApiRouter;
@@ -255,9 +255,7 @@ async fn revoke_expert_sessions(
 ) -> Result<StatusCode, ApiError> {
     let brand = admin.brand_id;
     let mut tx = state.store.begin().await?;
-    if experts::by_id(&mut tx, brand, id).await?.is_none() {
-        return Err(ApiError::NotFound("expert"));
-    }
+    found::expert(&mut tx, brand, id).await?;
     sessions::close_all(&mut tx, brand, Holder::Expert(id)).await?;
     tx.commit().await?;
     desk::offline_without_sessions(&state, brand, id).await?;
