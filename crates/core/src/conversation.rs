@@ -105,6 +105,18 @@ impl Conversation {
         (conv, entries)
     }
 
+    /// For tests: a conversation of a fresh brand and visitor, started at `now` with the
+    /// visitor's `first` message and no automatic message.
+    ///
+    /// # Panics
+    /// When `first` is not a valid message body.
+    #[cfg(any(test, feature = "test-ids"))]
+    pub fn opened(first: &str, now: Instant) -> Self {
+        let first = MessageBody::parse(first).expect("a valid first message");
+        let (id, brand, visitor) = (ConversationId::new(), BrandId::new(), VisitorId::new());
+        Self::start(id, brand, visitor, first, None, None, now).0
+    }
+
     /// Applies `command` at `now`: a closed conversation refuses everything, any other
     /// command goes to its own function.
     pub fn decide(&self, command: Command, now: Instant) -> Result<Decision, DomainError> {

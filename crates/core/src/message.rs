@@ -42,6 +42,19 @@ impl Author {
     }
 }
 
+/// Trims `raw`; refuses text that is then empty or longer than `max` characters (the rule
+/// of every written text: message bodies, transfer notes).
+pub(crate) fn trimmed_text(raw: &str, max: usize) -> Result<String, DomainError> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(DomainError::EmptyMessage);
+    }
+    if text.chars().count() > max {
+        return Err(DomainError::MessageTooLong { max });
+    }
+    Ok(text.to_owned())
+}
+
 /// A validated message body: trimmed, non-empty, at most [`MAX_MESSAGE_CHARS`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -51,16 +64,7 @@ pub struct MessageBody(String);
 impl MessageBody {
     /// Validates raw text into a body.
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
-        let text = raw.trim();
-        if text.is_empty() {
-            return Err(DomainError::EmptyMessage);
-        }
-        if text.chars().count() > MAX_MESSAGE_CHARS {
-            return Err(DomainError::MessageTooLong {
-                max: MAX_MESSAGE_CHARS,
-            });
-        }
-        Ok(Self(text.to_owned()))
+        trimmed_text(raw, MAX_MESSAGE_CHARS).map(Self)
     }
 
     /// A body from a constant of core's own (e.g. the erased-message marker), which the

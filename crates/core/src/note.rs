@@ -75,21 +75,13 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
+    use crate::ConversationState;
     use crate::message::MAX_MESSAGE_CHARS;
-    use crate::{ConversationState, VisitorId};
 
     const T0: Instant = datetime!(2026-12-01 09:00 UTC);
 
     fn held_by(state: ConversationState) -> Conversation {
-        let (mut conv, _) = Conversation::start(
-            ConversationId::new(),
-            BrandId::new(),
-            VisitorId::new(),
-            MessageBody::parse("Hello?").expect("valid body"),
-            None,
-            None,
-            T0,
-        );
+        let mut conv = Conversation::opened("Hello?", T0);
         conv.state = state;
         conv
     }

@@ -6,8 +6,8 @@
 use ebb_core::playbook::{Step, suggest};
 use ebb_core::slots::Slots;
 use ebb_core::{
-    Author, BrandId, BudgetMode, Command, Conversation, ConversationId, ConversationState,
-    DomainError, ExpertId, Instant, MessageBody, SnoozeBudget, SnoozeChoice, VisitorId, WakeReason,
+    Author, BudgetMode, Command, Conversation, ConversationState, DomainError, ExpertId, Instant,
+    MessageBody, SnoozeBudget, SnoozeChoice, WakeReason,
 };
 use proptest::prelude::*;
 use time::Duration;
@@ -46,17 +46,8 @@ struct Story {
 
 impl Story {
     fn new(budget: SnoozeBudget) -> Self {
-        let (conv, _) = Conversation::start(
-            ConversationId::new(),
-            BrandId::new(),
-            VisitorId::new(),
-            body(),
-            None,
-            None,
-            T0,
-        );
         let mut story = Self {
-            conv,
+            conv: Conversation::opened("hello", T0),
             expert: ExpertId::new(),
             budget,
             now: T0,

@@ -6,9 +6,8 @@
 use ebb_core::playbook::{Step, suggest};
 use ebb_core::slots::Slots;
 use ebb_core::{
-    AssignReason, Author, BrandId, BudgetMode, Command, Conversation, ConversationId,
-    ConversationState, DomainError, Entry, Event, ExpertId, Instant, MessageBody, SnoozeBudget,
-    SnoozeChoice, VisitorId, WakeReason,
+    AssignReason, Author, BudgetMode, Command, Conversation, ConversationState, DomainError, Entry,
+    Event, ExpertId, Instant, MessageBody, SnoozeBudget, SnoozeChoice, VisitorId, WakeReason,
 };
 use proptest::prelude::*;
 use time::Duration;
@@ -24,17 +23,8 @@ struct Story {
 
 impl Story {
     fn new() -> Self {
-        let (conv, _) = Conversation::start(
-            ConversationId::new(),
-            BrandId::new(),
-            VisitorId::new(),
-            body(),
-            None,
-            None,
-            T0,
-        );
         let mut story = Self {
-            conv,
+            conv: Conversation::opened("hello", T0),
             expert: ExpertId::new(),
             now: T0,
         };

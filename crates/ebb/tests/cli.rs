@@ -258,6 +258,15 @@ async fn provisioning_mistakes_fail_with_one_clear_line() {
                 .status
                 .success()
         );
+        let reset = |slug: &'static str, email: &'static str, stdin: Option<&[u8]>| {
+            let args = ["admin", "reset-password", "--brand", slug, "--email", email];
+            let flags: &[&str] = if stdin.is_some() {
+                &["--password-stdin"]
+            } else {
+                &[]
+            };
+            ebb_on(&db, &[args.as_slice(), flags].concat(), stdin)
+        };
 
         let cases: Vec<(&str, Output, &str)> = vec![
             (
@@ -311,51 +320,17 @@ async fn provisioning_mistakes_fail_with_one_clear_line() {
             ),
             (
                 "reset in an unknown brand",
-                ebb_on(
-                    &db,
-                    &[
-                        "admin",
-                        "reset-password",
-                        "--brand",
-                        "nope",
-                        "--email",
-                        "ann@acme.test",
-                    ],
-                    None,
-                ),
+                reset("nope", "ann@acme.test", None),
                 "brand with this slug not found",
             ),
             (
                 "reset of an unknown admin",
-                ebb_on(
-                    &db,
-                    &[
-                        "admin",
-                        "reset-password",
-                        "--brand",
-                        "acme",
-                        "--email",
-                        "zed@acme.test",
-                    ],
-                    None,
-                ),
+                reset("acme", "zed@acme.test", None),
                 "admin with this e-mail in this brand not found",
             ),
             (
                 "weak password on reset",
-                ebb_on(
-                    &db,
-                    &[
-                        "admin",
-                        "reset-password",
-                        "--brand",
-                        "acme",
-                        "--email",
-                        "ann@acme.test",
-                        "--password-stdin",
-                    ],
-                    Some(b"short"),
-                ),
+                reset("acme", "ann@acme.test", Some(b"short")),
                 "the password must be 10 to 256 characters",
             ),
         ];

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod expert;
+pub(crate) mod found;
 pub mod inbound;
 pub mod input;
 pub mod links;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use ebb_core::playbook;
 use ebb_core::{BrandId, Conversation, ConversationId, ExpertId, VisitorId};
 use ebb_store::conversations;
-use ebb_store::{Conn, brands, saved_replies};
+use ebb_store::{Conn, saved_replies};
 
 use crate::api::expert::lifecycle::SuggestionView;
 use crate::{ApiError, AppState};
@@ -21,10 +21,7 @@ pub async fn of(
     conversations: &[Conversation],
     online: impl Fn(&Conversation) -> bool,
 ) -> Result<HashMap<ConversationId, SuggestionView>, ApiError> {
-    let settings = brands::by_id(conn, brand)
-        .await?
-        .ok_or(ApiError::NotFound("brand"))?
-        .settings;
+    let settings = crate::api::found::brand(conn, brand).await?.settings;
     let replies = saved_replies::list(conn, brand).await?;
     let now = state.clock.now();
     let budget = settings.budget();

@@ -51,29 +51,39 @@ const COLUMNS: &str = "id, slug, name, auto_message, typical_reply_time, max_sno
     offline_grace_minutes, woken_wait_minutes, purchase_window_hours, snooze_budget, \
     snooze_budget_mode, retention_days, share_visitor_country";
 
+/// The binds of the settings columns, in the order `auto_message, typical_reply_time,
+/// max_snooze_days, offline_grace_minutes, woken_wait_minutes, purchase_window_hours,
+/// snooze_budget, snooze_budget_mode, retention_days, share_visitor_country`.
+fn settings_params(s: &BrandSettings) -> [rows::Param<'_>; 10] {
+    [
+        s.auto_message.as_str().into(),
+        s.typical_reply_time.as_str().into(),
+        s.max_snooze_days.into(),
+        s.offline_grace_minutes.into(),
+        s.woken_wait_minutes.into(),
+        s.purchase_window_hours.into(),
+        i64::from(s.snooze_budget).into(),
+        s.snooze_budget_mode.as_str().into(),
+        s.retention_days.into(),
+        s.share_visitor_country.into(),
+    ]
+}
+
 /// Inserts a brand; a taken slug is a `Conflict`.
 pub async fn insert(h: &mut impl Handle, brand: &Brand, now: Instant) -> Result<()> {
-    let s = &brand.settings;
-    exec!(h, sqlx::query(
-        "INSERT INTO brands (id, slug, name, auto_message, typical_reply_time, max_snooze_days, \
-         created_at, offline_grace_minutes, purchase_window_hours, woken_wait_minutes, \
-         snooze_budget, snooze_budget_mode, retention_days, share_visitor_country) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-    )
-    .bind(brand.id.0)
-    .bind(&brand.slug)
-    .bind(&brand.name)
-    .bind(&s.auto_message)
-    .bind(&s.typical_reply_time)
-    .bind(s.max_snooze_days)
-    .bind(to_micros(now))
-    .bind(s.offline_grace_minutes)
-    .bind(s.purchase_window_hours)
-    .bind(s.woken_wait_minutes)
-    .bind(i64::from(s.snooze_budget))
-    .bind(s.snooze_budget_mode.as_str())
-    .bind(s.retention_days)
-    .bind(s.share_visitor_country))?;
+    let sql = "INSERT INTO brands (id, slug, name, created_at, auto_message, \
+               typical_reply_time, max_snooze_days, offline_grace_minutes, woken_wait_minutes, \
+               purchase_window_hours, snooze_budget, snooze_budget_mode, retention_days, \
+               share_visitor_country) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+    let mut params = vec![
+        brand.id.0.into(),
+        brand.slug.as_str().into(),
+        brand.name.as_str().into(),
+        to_micros(now).into(),
+    ];
+    params.extend(settings_params(&brand.settings));
+    rows::execute(h, sql, &params).await?;
     Ok(())
 }
 
@@ -107,25 +117,12 @@ pub async fn update_settings(
     allowed_origins: &[String],
 ) -> Result<bool> {
     let origins = serde_json::to_string(allowed_origins)?;
-    exec_one!(
-        h,
-        sqlx::query(
-            "UPDATE brands SET auto_message = $2, typical_reply_time = $3, max_snooze_days = $4, \
-             allowed_origins = $5, offline_grace_minutes = $6, purchase_window_hours = $7, \
-             woken_wait_minutes = $8, snooze_budget = $9, snooze_budget_mode = $10, \
-             retention_days = $11, share_visitor_country = $12 WHERE id = $1"
-        )
-        .bind(id.0)
-        .bind(&settings.auto_message)
-        .bind(&settings.typical_reply_time)
-        .bind(settings.max_snooze_days)
-        .bind(&origins)
-        .bind(settings.offline_grace_minutes)
-        .bind(settings.purchase_window_hours)
-        .bind(settings.woken_wait_minutes)
-        .bind(i64::from(settings.snooze_budget))
-        .bind(settings.snooze_budget_mode.as_str())
-        .bind(settings.retention_days)
-        .bind(settings.share_visitor_country)
-    )
+    let sql = "UPDATE brands SET allowed_origins = $2, auto_message = $3, \
+               typical_reply_time = $4, max_snooze_days = $5, offline_grace_minutes = $6, \
+               woken_wait_minutes = $7, purchase_window_hours = $8, snooze_budget = $9, \
+               snooze_budget_mode = $10, retention_days = $11, share_visitor_country = $12 \
+               WHERE id = $1";
+    let mut params = vec![id.0.into(), origins.as_str().into()];
+    params.extend(settings_params(settings));
+    rows::execute_one(h, sql, &params).await
 }

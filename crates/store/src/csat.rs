@@ -42,15 +42,10 @@ pub async fn ratings(
     from: Instant,
     to: Instant,
 ) -> Result<Vec<(Option<ExpertId>, i64)>> {
-    let rows: Vec<(Option<Uuid>, i64)> = run!(h, |c| sqlx::query_as(
-        "SELECT expert_id, rating FROM csat WHERE brand_id = $1 AND created_at >= $2 \
-         AND created_at < $3"
-    )
-    .bind(brand.0)
-    .bind(to_micros(from))
-    .bind(to_micros(to))
-    .fetch_all(c)
-    .await)?;
+    let sql = "SELECT expert_id, rating FROM csat WHERE brand_id = $1 AND created_at >= $2 \
+               AND created_at < $3";
+    let rows: Vec<(Option<Uuid>, i64)> =
+        rows::plain(h, sql, &rows::in_period(brand, from, to)).await?;
     Ok(rows
         .into_iter()
         .map(|(e, r)| (e.map(ExpertId), r))

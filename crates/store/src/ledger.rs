@@ -172,6 +172,5 @@ pub async fn brand_period(
         "SELECT {COLUMNS} FROM ledger WHERE brand_id = $1 AND created_at >= $2 \
          AND created_at < $3 ORDER BY pos"
     );
-    let params = [brand.0.into(), to_micros(from).into(), to_micros(to).into()];
-    rows::all::<Row, _>(h, &sql, &params).await
+    rows::all::<Row, _>(h, &sql, &rows::in_period(brand, from, to)).await
 }

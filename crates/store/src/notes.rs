@@ -6,6 +6,7 @@ use ebb_core::{BrandId, ConversationId, MessageBody, NoteId};
 use uuid::Uuid;
 
 use crate::page::Cursor;
+use crate::rows;
 use crate::timefmt::{from_micros, to_micros};
 use crate::{Handle, Result, StoreError};
 
@@ -42,20 +43,18 @@ pub async fn insert(h: &mut impl Handle, note: &Note) -> Result<()> {
         NoteAuthor::Expert(id) => ("expert", id.0),
         NoteAuthor::Admin(id) => ("admin", id.0),
     };
-    exec!(
-        h,
-        sqlx::query(
-            "INSERT INTO notes (id, brand_id, conversation_id, author_kind, author_id, body, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-        )
-        .bind(note.id.0)
-        .bind(note.brand_id.0)
-        .bind(note.conversation_id.0)
-        .bind(kind)
-        .bind(author)
-        .bind(note.body.as_str())
-        .bind(to_micros(note.created_at))
-    )?;
+    let sql = "INSERT INTO notes (id, brand_id, conversation_id, author_kind, author_id, body, \
+               created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    let params = [
+        note.id.0.into(),
+        note.brand_id.0.into(),
+        note.conversation_id.0.into(),
+        kind.into(),
+        author.into(),
+        note.body.as_str().into(),
+        to_micros(note.created_at).into(),
+    ];
+    rows::execute(h, sql, &params).await?;
     Ok(())
 }
 
@@ -67,24 +66,14 @@ pub async fn page(
     after: Option<Cursor>,
     limit: u32,
 ) -> Result<Vec<Note>> {
-    let after = after.unwrap_or(Cursor {
-        at: i64::MIN,
-        id: Uuid::nil(),
-    });
-    let rows = run!(h, |c| sqlx::query_as::<_, NoteRow>(
-        "SELECT id, brand_id, conversation_id, author_kind, author_id, body, created_at \
-         FROM notes WHERE brand_id = $1 AND conversation_id = $2 \
-         AND (created_at > $3 OR (created_at = $3 AND id > $4)) \
-         ORDER BY created_at, id LIMIT $5"
-    )
-    .bind(brand.0)
-    .bind(conversation.0)
-    .bind(after.at)
-    .bind(after.id)
-    .bind(i64::from(limit))
-    .fetch_all(c)
-    .await)?;
-    rows.into_iter().map(Note::try_from).collect()
+    let after = after.unwrap_or_else(Cursor::oldest);
+    let sql = "SELECT id, brand_id, conversation_id, author_kind, author_id, body, created_at \
+               FROM notes WHERE brand_id = $1 AND conversation_id = $5 \
+               AND (created_at > $2 OR (created_at = $2 AND id > $3)) \
+               ORDER BY created_at, id LIMIT $4";
+    let mut params = rows::page_of(brand, after, limit).to_vec();
+    params.push(conversation.0.into());
+    rows::all::<NoteRow, _>(h, sql, &params).await
 }
 
 /// Deletes every note of a conversation of `brand` (erasure, retention); how many.
@@ -93,10 +82,6 @@ pub async fn delete_for(
     brand: BrandId,
     conversation: ConversationId,
 ) -> Result<u64> {
-    exec!(
-        h,
-        sqlx::query("DELETE FROM notes WHERE brand_id = $1 AND conversation_id = $2")
-            .bind(brand.0)
-            .bind(conversation.0)
-    )
+    let sql = "DELETE FROM notes WHERE brand_id = $1 AND conversation_id = $2";
+    rows::execute(h, sql, &[brand.0.into(), conversation.0.into()]).await
 }

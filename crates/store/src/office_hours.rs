@@ -5,7 +5,7 @@ use ebb_core::schedule::Schedule;
 use ebb_core::{BrandId, ExpertId};
 use uuid::Uuid;
 
-use crate::{Handle, Result, StoreError};
+use crate::{Handle, Result, StoreError, rows};
 
 /// A stored schedule read back through core's checks (a row that fails them is corrupt).
 fn decode(text: &str) -> Result<Schedule> {
@@ -18,13 +18,14 @@ fn encode(schedule: Option<&Schedule>) -> Result<Option<String>> {
 
 /// The brand's schedule, if it has one.
 pub async fn brand(h: &mut impl Handle, brand: BrandId) -> Result<Option<Schedule>> {
-    let text: Option<(Option<String>,)> = run!(h, |c| sqlx::query_as(
-        "SELECT office_hours FROM brands WHERE id = $1"
-    )
-    .bind(brand.0)
-    .fetch_optional(c)
-    .await)?;
-    text.and_then(|(t,)| t).as_deref().map(decode).transpose()
+    let sql = "SELECT office_hours FROM brands WHERE id = $1";
+    let text: Vec<Option<String>> = rows::column(h, sql, &[brand.0.into()]).await?;
+    text.into_iter()
+        .next()
+        .flatten()
+        .as_deref()
+        .map(decode)
+        .transpose()
 }
 
 /// Sets (or with `None` removes) the brand's schedule.
@@ -34,23 +35,15 @@ pub async fn set_brand(
     schedule: Option<&Schedule>,
 ) -> Result<bool> {
     let text = encode(schedule)?;
-    exec_one!(
-        h,
-        sqlx::query("UPDATE brands SET office_hours = $2 WHERE id = $1")
-            .bind(brand.0)
-            .bind(text)
-    )
+    let sql = "UPDATE brands SET office_hours = $2 WHERE id = $1";
+    rows::execute_one(h, sql, &[brand.0.into(), text.as_deref().into()]).await
 }
 
 /// The experts of `brand` with a schedule of their own, by id.
 pub async fn experts(h: &mut impl Handle, brand: BrandId) -> Result<Vec<(ExpertId, Schedule)>> {
-    let rows: Vec<(Uuid, String)> = run!(h, |c| sqlx::query_as(
-        "SELECT id, office_hours FROM experts \
-         WHERE brand_id = $1 AND office_hours IS NOT NULL ORDER BY id"
-    )
-    .bind(brand.0)
-    .fetch_all(c)
-    .await)?;
+    let sql = "SELECT id, office_hours FROM experts \
+               WHERE brand_id = $1 AND office_hours IS NOT NULL ORDER BY id";
+    let rows: Vec<(Uuid, String)> = rows::plain(h, sql, &[brand.0.into()]).await?;
     rows.into_iter()
         .map(|(id, text)| Ok((ExpertId(id), decode(&text)?)))
         .collect()
@@ -65,25 +58,18 @@ pub async fn set_expert(
     schedule: Option<&Schedule>,
 ) -> Result<bool> {
     let text = encode(schedule)?;
-    exec_one!(
-        h,
-        sqlx::query("UPDATE experts SET office_hours = $3 WHERE brand_id = $1 AND id = $2")
-            .bind(brand.0)
-            .bind(expert.0)
-            .bind(text)
-    )
+    let sql = "UPDATE experts SET office_hours = $3 WHERE brand_id = $1 AND id = $2";
+    let params = [brand.0.into(), expert.0.into(), text.as_deref().into()];
+    rows::execute_one(h, sql, &params).await
 }
 
 /// Every brand with office hours (its own or an expert's) and conversations waiting in its
 /// queue: the brands the scheduler routes again when hours begin.
 pub async fn brands_waiting(h: &mut impl Handle) -> Result<Vec<BrandId>> {
-    let ids: Vec<(Uuid,)> = run!(h, |c| sqlx::query_as(
-        "SELECT b.id FROM brands b WHERE (b.office_hours IS NOT NULL OR EXISTS \
-         (SELECT 1 FROM experts x WHERE x.brand_id = b.id AND x.office_hours IS NOT NULL)) \
-         AND EXISTS (SELECT 1 FROM conversations c WHERE c.brand_id = b.id \
-         AND c.status = 'queued') ORDER BY b.id"
-    )
-    .fetch_all(c)
-    .await)?;
-    Ok(ids.into_iter().map(|(id,)| BrandId(id)).collect())
+    let sql = "SELECT b.id FROM brands b WHERE (b.office_hours IS NOT NULL OR EXISTS \
+               (SELECT 1 FROM experts x WHERE x.brand_id = b.id AND x.office_hours IS NOT NULL)) \
+               AND EXISTS (SELECT 1 FROM conversations c WHERE c.brand_id = b.id \
+               AND c.status = 'queued') ORDER BY b.id";
+    let ids: Vec<Uuid> = rows::column(h, sql, &[]).await?;
+    Ok(ids.into_iter().map(BrandId).collect())
 }

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::page::Cursor;
 use crate::queue::{self, Queue};
 use crate::timefmt::{from_micros, from_micros_opt, to_micros};
-use crate::{Handle, Result, webhook_endpoints};
+use crate::{Handle, Result, rows, webhook_endpoints};
 
 /// A delivery still to be attempted (or being attempted).
 pub const PENDING: &str = "pending";
@@ -236,18 +236,12 @@ pub async fn recent(
     limit: u32,
 ) -> Result<Vec<Delivery>> {
     let before = before.unwrap_or_else(Cursor::newest);
-    let rows = run!(h, |c| sqlx::query_as::<_, Row>(&format!(
+    let sql = format!(
         "SELECT {COLUMNS} FROM webhook_deliveries WHERE brand_id = $1 \
          AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
          ORDER BY created_at DESC, id DESC LIMIT $4"
-    ))
-    .bind(brand.0)
-    .bind(before.at)
-    .bind(before.id)
-    .bind(i64::from(limit))
-    .fetch_all(c)
-    .await)?;
-    rows.into_iter().map(Delivery::try_from).collect()
+    );
+    rows::all::<Row, _>(h, &sql, &rows::page_of(brand, before, limit)).await
 }
 
 /// When the next pending delivery is due, if any (for the worker's sleep).

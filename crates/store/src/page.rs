@@ -39,6 +39,14 @@ impl Cursor {
         }
     }
 
+    /// Before every row of an oldest-first list.
+    pub fn oldest() -> Self {
+        Self {
+            at: i64::MIN,
+            id: Uuid::nil(),
+        }
+    }
+
     /// Before every row of a newest-first list.
     pub fn newest() -> Self {
         Self {

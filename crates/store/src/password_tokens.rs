@@ -7,7 +7,7 @@ use ebb_core::{BrandId, ExpertId, Instant};
 use uuid::Uuid;
 
 use crate::timefmt::to_micros;
-use crate::{Handle, Result, StoreError};
+use crate::{Handle, Result, StoreError, rows};
 
 /// How a purpose is stored.
 fn purpose_str(purpose: Purpose) -> &'static str {
@@ -26,19 +26,17 @@ pub async fn insert(
     now: Instant,
     expires_at: Instant,
 ) -> Result<()> {
-    exec!(
-        h,
-        sqlx::query(
-            "INSERT INTO password_tokens (token_hash, brand_id, expert_id, purpose, created_at, \
-             expires_at) VALUES ($1, $2, $3, $4, $5, $6)"
-        )
-        .bind(token_hash)
-        .bind(brand.0)
-        .bind(expert.0)
-        .bind(purpose_str(purpose))
-        .bind(to_micros(now))
-        .bind(to_micros(expires_at))
-    )?;
+    let sql = "INSERT INTO password_tokens (token_hash, brand_id, expert_id, purpose, \
+               created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)";
+    let params = [
+        token_hash.into(),
+        brand.0.into(),
+        expert.0.into(),
+        purpose_str(purpose).into(),
+        to_micros(now).into(),
+        to_micros(expires_at).into(),
+    ];
+    rows::execute(h, sql, &params).await?;
     Ok(())
 }
 
@@ -50,24 +48,21 @@ pub async fn redeem(
     token_hash: &[u8],
     now: Instant,
 ) -> Result<Option<(ExpertId, Purpose)>> {
-    let row: Option<(Uuid, String)> = run!(h, |c| sqlx::query_as(
-        "UPDATE password_tokens SET used_at = $3 WHERE brand_id = $1 AND token_hash = $2 \
-         AND used_at IS NULL AND expires_at > $3 RETURNING expert_id, purpose"
-    )
-    .bind(brand.0)
-    .bind(token_hash)
-    .bind(to_micros(now))
-    .fetch_optional(c)
-    .await)?;
-    row.map(|(id, purpose)| {
-        let purpose = match purpose.as_str() {
-            "invite" => Purpose::Invite,
-            "reset" => Purpose::Reset,
-            other => return Err(StoreError::Corrupt(format!("token purpose {other}"))),
-        };
-        Ok((ExpertId(id), purpose))
-    })
-    .transpose()
+    let sql = "UPDATE password_tokens SET used_at = $3 WHERE brand_id = $1 AND token_hash = $2 \
+               AND used_at IS NULL AND expires_at > $3 RETURNING expert_id, purpose";
+    let params = [brand.0.into(), token_hash.into(), to_micros(now).into()];
+    let rows: Vec<(Uuid, String)> = rows::plain(h, sql, &params).await?;
+    rows.into_iter()
+        .next()
+        .map(|(id, purpose)| {
+            let purpose = match purpose.as_str() {
+                "invite" => Purpose::Invite,
+                "reset" => Purpose::Reset,
+                other => return Err(StoreError::Corrupt(format!("token purpose {other}"))),
+            };
+            Ok((ExpertId(id), purpose))
+        })
+        .transpose()
 }
 
 /// Voids every unused token of `expert` (a new one was issued, or the password changed).
@@ -77,14 +72,12 @@ pub async fn void_all(
     expert: ExpertId,
     now: Instant,
 ) -> Result<u64> {
-    exec!(
+    let sql = "UPDATE password_tokens SET used_at = $3 WHERE brand_id = $1 AND expert_id = $2 \
+               AND used_at IS NULL";
+    rows::execute(
         h,
-        sqlx::query(
-            "UPDATE password_tokens SET used_at = $3 WHERE brand_id = $1 AND expert_id = $2 \
-             AND used_at IS NULL"
-        )
-        .bind(brand.0)
-        .bind(expert.0)
-        .bind(to_micros(now))
+        sql,
+        &[brand.0.into(), expert.0.into(), to_micros(now).into()],
     )
+    .await
 }

@@ -6,7 +6,7 @@ use ebb_core::{Author, BrandId, ConversationId, Event, Instant, VisitorId};
 use uuid::Uuid;
 
 use crate::timefmt::to_micros;
-use crate::{Handle, Result};
+use crate::{Handle, Result, rows};
 
 /// The conversations of `visitor` in `brand`.
 pub async fn visitor_conversations(
@@ -14,14 +14,9 @@ pub async fn visitor_conversations(
     brand: BrandId,
     visitor: VisitorId,
 ) -> Result<Vec<ConversationId>> {
-    let ids: Vec<(Uuid,)> = run!(h, |c| sqlx::query_as(
-        "SELECT id FROM conversations WHERE brand_id = $1 AND visitor_id = $2"
-    )
-    .bind(brand.0)
-    .bind(visitor.0)
-    .fetch_all(c)
-    .await)?;
-    Ok(ids.into_iter().map(|(id,)| ConversationId(id)).collect())
+    let sql = "SELECT id FROM conversations WHERE brand_id = $1 AND visitor_id = $2";
+    let ids: Vec<Uuid> = rows::column(h, sql, &[brand.0.into(), visitor.0.into()]).await?;
+    Ok(ids.into_iter().map(ConversationId).collect())
 }
 
 /// The timeline events of a conversation that may hold personal data (of core's
@@ -36,11 +31,8 @@ pub async fn personal_events(
         "SELECT pos, data FROM events WHERE brand_id = $1 AND conversation_id = $2 \
          AND kind IN ({kinds}) ORDER BY pos"
     );
-    let rows: Vec<(i64, String)> = run!(h, |c| sqlx::query_as(&sql)
-        .bind(brand.0)
-        .bind(conversation.0)
-        .fetch_all(c)
-        .await)?;
+    let params = [brand.0.into(), conversation.0.into()];
+    let rows: Vec<(i64, String)> = rows::plain(h, &sql, &params).await?;
     rows.into_iter()
         .map(|(pos, data)| Ok((pos, serde_json::from_str::<Event>(&data)?)))
         .collect()
@@ -54,13 +46,8 @@ pub async fn rewrite_event(
     event: &Event,
 ) -> Result<bool> {
     let data = serde_json::to_string(event)?;
-    exec_one!(
-        h,
-        sqlx::query("UPDATE events SET data = $3 WHERE brand_id = $1 AND pos = $2")
-            .bind(brand.0)
-            .bind(pos)
-            .bind(data)
-    )
+    let sql = "UPDATE events SET data = $3 WHERE brand_id = $1 AND pos = $2";
+    rows::execute_one(h, sql, &[brand.0.into(), pos.into(), data.as_str().into()]).await
 }
 
 /// Removes the CSAT comment of a conversation (the rating stays); how many were removed.
@@ -69,15 +56,9 @@ pub async fn erase_csat_comment(
     brand: BrandId,
     conversation: ConversationId,
 ) -> Result<u64> {
-    exec!(
-        h,
-        sqlx::query(
-            "UPDATE csat SET comment = NULL WHERE brand_id = $1 AND conversation_id = $2 \
-             AND comment IS NOT NULL"
-        )
-        .bind(brand.0)
-        .bind(conversation.0)
-    )
+    let sql = "UPDATE csat SET comment = NULL WHERE brand_id = $1 AND conversation_id = $2 \
+               AND comment IS NOT NULL";
+    rows::execute(h, sql, &[brand.0.into(), conversation.0.into()]).await
 }
 
 /// Replaces the payload of every webhook delivery of `brand` that mentions the
@@ -89,15 +70,14 @@ pub async fn erase_webhook_payloads(
     erased: &serde_json::Value,
 ) -> Result<u64> {
     let pattern = format!("%{}%", conversation.0);
-    exec!(
-        h,
-        sqlx::query(
-            "UPDATE webhook_deliveries SET payload = $3 WHERE brand_id = $1 AND payload LIKE $2"
-        )
-        .bind(brand.0)
-        .bind(pattern)
-        .bind(serde_json::to_string(erased)?)
-    )
+    let erased = serde_json::to_string(erased)?;
+    let sql = "UPDATE webhook_deliveries SET payload = $3 WHERE brand_id = $1 AND payload LIKE $2";
+    let params = [
+        brand.0.into(),
+        pattern.as_str().into(),
+        erased.as_str().into(),
+    ];
+    rows::execute(h, sql, &params).await
 }
 
 /// Records that the retention sweep removed the conversation's text at `now`.
@@ -107,25 +87,16 @@ pub async fn mark_purged(
     conversation: ConversationId,
     now: Instant,
 ) -> Result<bool> {
-    exec_one!(
-        h,
-        sqlx::query(
-            "UPDATE conversations SET purged_at = $3 WHERE brand_id = $1 AND id = $2 \
-             AND purged_at IS NULL"
-        )
-        .bind(brand.0)
-        .bind(conversation.0)
-        .bind(to_micros(now))
-    )
+    let sql = "UPDATE conversations SET purged_at = $3 WHERE brand_id = $1 AND id = $2 \
+               AND purged_at IS NULL";
+    let params = [brand.0.into(), conversation.0.into(), to_micros(now).into()];
+    rows::execute_one(h, sql, &params).await
 }
 
 /// Brands with a retention period, and its length in days.
 pub async fn brands_with_retention(h: &mut impl Handle) -> Result<Vec<(BrandId, i64)>> {
-    let rows: Vec<(Uuid, i64)> = run!(h, |c| sqlx::query_as(
-        "SELECT id, retention_days FROM brands WHERE retention_days > 0 ORDER BY id"
-    )
-    .fetch_all(c)
-    .await)?;
+    let sql = "SELECT id, retention_days FROM brands WHERE retention_days > 0 ORDER BY id";
+    let rows: Vec<(Uuid, i64)> = rows::plain(h, sql, &[]).await?;
     Ok(rows.into_iter().map(|(id, d)| (BrandId(id), d)).collect())
 }
 
@@ -137,15 +108,14 @@ pub async fn past_retention(
     cutoff: Instant,
     limit: u32,
 ) -> Result<Vec<(ConversationId, Instant)>> {
-    let rows: Vec<(Uuid, i64)> = run!(h, |c| sqlx::query_as(
-        "SELECT id, closed_at FROM conversations WHERE brand_id = $1 AND purged_at IS NULL \
-         AND status = 'closed' AND closed_at <= $2 ORDER BY closed_at LIMIT $3"
-    )
-    .bind(brand.0)
-    .bind(to_micros(cutoff))
-    .bind(i64::from(limit))
-    .fetch_all(c)
-    .await)?;
+    let sql = "SELECT id, closed_at FROM conversations WHERE brand_id = $1 AND purged_at IS NULL \
+               AND status = 'closed' AND closed_at <= $2 ORDER BY closed_at LIMIT $3";
+    let params = [
+        brand.0.into(),
+        to_micros(cutoff).into(),
+        i64::from(limit).into(),
+    ];
+    let rows: Vec<(Uuid, i64)> = rows::plain(h, sql, &params).await?;
     rows.into_iter()
         .map(|(id, at)| Ok((ConversationId(id), crate::timefmt::from_micros(at)?)))
         .collect()
@@ -158,15 +128,11 @@ pub async fn next_closed_after(
     brand: BrandId,
     after: Instant,
 ) -> Result<Option<Instant>> {
-    let row: Option<(Option<i64>,)> = run!(h, |c| sqlx::query_as(
-        "SELECT MIN(closed_at) FROM conversations WHERE brand_id = $1 AND purged_at IS NULL \
-         AND status = 'closed' AND closed_at > $2"
-    )
-    .bind(brand.0)
-    .bind(to_micros(after))
-    .fetch_optional(c)
-    .await)?;
-    crate::timefmt::from_micros_opt(row.and_then(|(at,)| at))
+    let sql = "SELECT MIN(closed_at) FROM conversations WHERE brand_id = $1 \
+               AND purged_at IS NULL AND status = 'closed' AND closed_at > $2";
+    let params = [brand.0.into(), to_micros(after).into()];
+    let min: Vec<Option<i64>> = rows::column(h, sql, &params).await?;
+    crate::timefmt::from_micros_opt(min.into_iter().next().flatten())
 }
 
 /// Gives every row of `visitor` to `pseudonym` (a fresh visitor row with a token nobody
@@ -181,49 +147,36 @@ pub async fn pseudonymise_visitor(
     unusable_token_hash: &[u8],
     now: Instant,
 ) -> Result<bool> {
-    exec!(
-        h,
-        sqlx::query(
-            "INSERT INTO visitors (id, brand_id, token_hash, created_at, erased_at) \
-             SELECT $3, brand_id, $4, created_at, $5 FROM visitors WHERE brand_id = $1 AND id = $2"
-        )
-        .bind(brand.0)
-        .bind(visitor.0)
-        .bind(pseudonym.0)
-        .bind(unusable_token_hash)
-        .bind(to_micros(now))
-    )?;
+    let sql = "INSERT INTO visitors (id, brand_id, token_hash, created_at, erased_at) \
+               SELECT $3, brand_id, $4, created_at, $5 FROM visitors \
+               WHERE brand_id = $1 AND id = $2";
+    let params = [
+        brand.0.into(),
+        visitor.0.into(),
+        pseudonym.0.into(),
+        unusable_token_hash.into(),
+        to_micros(now).into(),
+    ];
+    rows::execute(h, sql, &params).await?;
     for table in [
         "UPDATE conversations SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2",
         "UPDATE purchases SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2",
         "UPDATE csat SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2",
     ] {
-        exec!(
-            h,
-            sqlx::query(table)
-                .bind(brand.0)
-                .bind(visitor.0)
-                .bind(pseudonym.0)
-        )?;
+        rows::execute(h, table, &params[..3]).await?;
     }
     let (was, now_is) = (
         serde_json::to_string(&Author::Visitor(visitor))?,
         serde_json::to_string(&Author::Visitor(pseudonym))?,
     );
-    exec!(
+    let sql = "UPDATE conversations SET last_author = $3 WHERE brand_id = $1 AND last_author = $2";
+    rows::execute(
         h,
-        sqlx::query(
-            "UPDATE conversations SET last_author = $3 WHERE brand_id = $1 AND last_author = $2"
-        )
-        .bind(brand.0)
-        .bind(was)
-        .bind(now_is)
-    )?;
-    crate::visitor_context::delete(h, brand, visitor).await?;
-    exec_one!(
-        h,
-        sqlx::query("DELETE FROM visitors WHERE brand_id = $1 AND id = $2")
-            .bind(brand.0)
-            .bind(visitor.0)
+        sql,
+        &[brand.0.into(), was.as_str().into(), now_is.as_str().into()],
     )
+    .await?;
+    crate::visitor_context::delete(h, brand, visitor).await?;
+    let sql = "DELETE FROM visitors WHERE brand_id = $1 AND id = $2";
+    rows::execute_one(h, sql, &params[..2]).await
 }

@@ -8,8 +8,8 @@ use ebb_core::reports::ReportEvent;
 use ebb_core::{BrandId, ConversationId, Event, Instant};
 use uuid::Uuid;
 
-use crate::timefmt::{from_micros, to_micros};
-use crate::{Handle, Result};
+use crate::timefmt::from_micros;
+use crate::{Handle, Result, rows};
 
 #[derive(sqlx::FromRow)]
 struct EventRow {
@@ -61,12 +61,7 @@ async fn period_events(
     (from, to): (Instant, Instant),
     sql: &'static str,
 ) -> Result<Vec<ReportEvent>> {
-    let rows = run!(h, |c| sqlx::query_as::<_, EventRow>(sql)
-        .bind(brand.0)
-        .bind(to_micros(from))
-        .bind(to_micros(to))
-        .fetch_all(c)
-        .await)?;
+    let rows: Vec<EventRow> = rows::plain(h, sql, &rows::in_period(brand, from, to)).await?;
     rows.into_iter()
         .map(|row| {
             Ok(ReportEvent {
@@ -98,17 +93,10 @@ pub async fn tag_counts(
     from: Instant,
     to: Instant,
 ) -> Result<Vec<TagCount>> {
-    let rows = run!(h, |c| sqlx::query_as::<_, TagCount>(
-        "SELECT t.id AS tag_id, t.name, COUNT(c.id) AS conversations FROM tags t \
-         LEFT JOIN conversation_tags ct ON ct.brand_id = t.brand_id AND ct.tag_id = t.id \
-         LEFT JOIN conversations c ON c.brand_id = ct.brand_id AND c.id = ct.conversation_id \
-         AND c.created_at >= $2 AND c.created_at < $3 \
-         WHERE t.brand_id = $1 GROUP BY t.id, t.name ORDER BY t.name, t.id"
-    )
-    .bind(brand.0)
-    .bind(to_micros(from))
-    .bind(to_micros(to))
-    .fetch_all(c)
-    .await)?;
-    Ok(rows)
+    let sql = "SELECT t.id AS tag_id, t.name, COUNT(c.id) AS conversations FROM tags t \
+               LEFT JOIN conversation_tags ct ON ct.brand_id = t.brand_id AND ct.tag_id = t.id \
+               LEFT JOIN conversations c ON c.brand_id = ct.brand_id \
+               AND c.id = ct.conversation_id AND c.created_at >= $2 AND c.created_at < $3 \
+               WHERE t.brand_id = $1 GROUP BY t.id, t.name ORDER BY t.name, t.id";
+    rows::plain(h, sql, &rows::in_period(brand, from, to)).await
 }

@@ -6,7 +6,7 @@ use ebb_core::{AdminId, BrandId, Expert, ExpertId, Instant};
 use uuid::Uuid;
 
 use crate::timefmt::to_micros;
-use crate::{Handle, Result, StoreError, experts};
+use crate::{Handle, Result, StoreError, experts, rows};
 
 /// Whose session it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,15 +38,14 @@ pub async fn open(
             id.0,
         ),
     };
-    exec!(
-        h,
-        sqlx::query(sql)
-            .bind(token_hash)
-            .bind(brand.0)
-            .bind(id)
-            .bind(to_micros(now))
-            .bind(to_micros(expires_at))
-    )?;
+    let params = [
+        token_hash.into(),
+        brand.0.into(),
+        id.into(),
+        to_micros(now).into(),
+        to_micros(expires_at).into(),
+    ];
+    rows::execute(h, sql, &params).await?;
     Ok(())
 }
 
@@ -94,7 +93,7 @@ pub async fn close_all(h: &mut impl Handle, brand: BrandId, holder: Holder) -> R
             id.0,
         ),
     };
-    exec!(h, sqlx::query(sql).bind(brand.0).bind(id))
+    rows::execute(h, sql, &[brand.0.into(), id.into()]).await
 }
 
 /// Stores a session for `expert` until `expires_at` (an expert [`open`]).
@@ -202,12 +201,8 @@ pub async fn list(
          WHERE brand_id = $1 AND {column} = $2 AND expires_at > $3 \
          ORDER BY created_at, token_hash"
     );
-    let rows: Vec<(Vec<u8>, i64, i64)> = run!(h, |c| sqlx::query_as(&sql)
-        .bind(brand.0)
-        .bind(id)
-        .bind(to_micros(now))
-        .fetch_all(c)
-        .await)?;
+    let params = [brand.0.into(), id.into(), to_micros(now).into()];
+    let rows: Vec<(Vec<u8>, i64, i64)> = rows::plain(h, &sql, &params).await?;
     rows.into_iter()
         .map(|(hash, created, expires)| {
             Ok(SessionInfo {
@@ -229,7 +224,7 @@ pub async fn close(
     let (table, column, id) = table_of(holder);
     let sql =
         format!("DELETE FROM {table} WHERE brand_id = $1 AND {column} = $2 AND token_hash = $3");
-    exec_one!(h, sqlx::query(&sql).bind(brand.0).bind(id).bind(token_hash))
+    rows::execute_one(h, &sql, &[brand.0.into(), id.into(), token_hash.into()]).await
 }
 
 /// Ends every session of `holder` but the one with this token hash; how many.
@@ -242,7 +237,7 @@ pub async fn close_others(
     let (table, column, id) = table_of(holder);
     let sql =
         format!("DELETE FROM {table} WHERE brand_id = $1 AND {column} = $2 AND token_hash <> $3");
-    exec!(h, sqlx::query(&sql).bind(brand.0).bind(id).bind(keep))
+    rows::execute(h, &sql, &[brand.0.into(), id.into(), keep.into()]).await
 }
 
 /// How many unexpired sessions `holder` has.
@@ -256,13 +251,9 @@ pub async fn live_count(
     let sql = format!(
         "SELECT COUNT(*) FROM {table} WHERE brand_id = $1 AND {column} = $2 AND expires_at > $3"
     );
-    let (count,): (i64,) = run!(h, |c| sqlx::query_as(&sql)
-        .bind(brand.0)
-        .bind(id)
-        .bind(to_micros(now))
-        .fetch_one(c)
-        .await)?;
-    Ok(u64::try_from(count).unwrap_or(0))
+    let params = [brand.0.into(), id.into(), to_micros(now).into()];
+    let count: Vec<i64> = rows::column(h, &sql, &params).await?;
+    Ok(count.first().map_or(0, |&n| u64::try_from(n).unwrap_or(0)))
 }
 
 /// Deletes every session (of any brand: a maintenance sweep) that expired by `now`; how

@@ -9,6 +9,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::page::Cursor;
+use crate::rows;
 use crate::timefmt::{from_micros, to_micros};
 use crate::{Handle, Result, StoreError};
 
@@ -41,25 +42,22 @@ row_into!(TagRow, Tag, |r| Ok(Tag {
 
 /// Stores a new tag of `brand`; a name the brand has is a `Conflict`.
 pub async fn insert(h: &mut impl Handle, brand: BrandId, tag: &Tag) -> Result<()> {
-    exec!(
-        h,
-        sqlx::query("INSERT INTO tags (id, brand_id, name, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(tag.id)
-            .bind(brand.0)
-            .bind(tag.name.as_str())
-            .bind(to_micros(tag.created_at))
-    )?;
+    let sql = "INSERT INTO tags (id, brand_id, name, created_at) VALUES ($1, $2, $3, $4)";
+    let params = [
+        tag.id.into(),
+        brand.0.into(),
+        tag.name.as_str().into(),
+        to_micros(tag.created_at).into(),
+    ];
+    rows::execute(h, sql, &params).await?;
     Ok(())
 }
 
 /// How many tags `brand` defines.
 pub async fn count(h: &mut impl Handle, brand: BrandId) -> Result<usize> {
-    let (n,): (i64,) = run!(h, |c| sqlx::query_as(
-        "SELECT COUNT(*) FROM tags WHERE brand_id = $1"
-    )
-    .bind(brand.0)
-    .fetch_one(c)
-    .await)?;
+    let sql = "SELECT COUNT(*) FROM tags WHERE brand_id = $1";
+    let n: Vec<i64> = rows::column(h, sql, &[brand.0.into()]).await?;
+    let n = n.first().copied().unwrap_or(0);
     Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
@@ -70,49 +68,26 @@ pub async fn page(
     after: Option<Cursor>,
     limit: u32,
 ) -> Result<Vec<Tag>> {
-    let after = after.unwrap_or(Cursor {
-        at: i64::MIN,
-        id: Uuid::nil(),
-    });
-    let rows = run!(h, |c| sqlx::query_as::<_, TagRow>(
-        "SELECT id, name, created_at FROM tags WHERE brand_id = $1 \
-         AND (created_at > $2 OR (created_at = $2 AND id > $3)) ORDER BY created_at, id LIMIT $4"
-    )
-    .bind(brand.0)
-    .bind(after.at)
-    .bind(after.id)
-    .bind(i64::from(limit))
-    .fetch_all(c)
-    .await)?;
-    rows.into_iter().map(Tag::try_from).collect()
+    let after = after.unwrap_or_else(Cursor::oldest);
+    let sql = "SELECT id, name, created_at FROM tags WHERE brand_id = $1 \
+               AND (created_at > $2 OR (created_at = $2 AND id > $3)) ORDER BY created_at, id \
+               LIMIT $4";
+    rows::all::<TagRow, _>(h, sql, &rows::page_of(brand, after, limit)).await
 }
 
 /// The tag `id` of `brand`, if it has one.
 pub async fn get(h: &mut impl Handle, brand: BrandId, id: Uuid) -> Result<Option<Tag>> {
-    let row = run!(h, |c| sqlx::query_as::<_, TagRow>(
-        "SELECT id, name, created_at FROM tags WHERE brand_id = $1 AND id = $2"
-    )
-    .bind(brand.0)
-    .bind(id)
-    .fetch_optional(c)
-    .await)?;
-    row.map(Tag::try_from).transpose()
+    let sql = "SELECT id, name, created_at FROM tags WHERE brand_id = $1 AND id = $2";
+    rows::one::<TagRow, _>(h, sql, &[brand.0.into(), id.into()]).await
 }
 
 /// Deletes the tag `id` of `brand` and takes it off its conversations; whether it existed.
 pub async fn delete(h: &mut impl Handle, brand: BrandId, id: Uuid) -> Result<bool> {
-    exec!(
-        h,
-        sqlx::query("DELETE FROM conversation_tags WHERE brand_id = $1 AND tag_id = $2")
-            .bind(brand.0)
-            .bind(id)
-    )?;
-    exec_one!(
-        h,
-        sqlx::query("DELETE FROM tags WHERE brand_id = $1 AND id = $2")
-            .bind(brand.0)
-            .bind(id)
-    )
+    let params = [brand.0.into(), id.into()];
+    let untag = "DELETE FROM conversation_tags WHERE brand_id = $1 AND tag_id = $2";
+    rows::execute(h, untag, &params).await?;
+    let sql = "DELETE FROM tags WHERE brand_id = $1 AND id = $2";
+    rows::execute_one(h, sql, &params).await
 }
 
 /// Puts the tag on a conversation of `brand` (again: no change).
@@ -122,16 +97,9 @@ pub async fn set(
     conversation: ConversationId,
     tag: Uuid,
 ) -> Result<()> {
-    exec!(
-        h,
-        sqlx::query(
-            "INSERT INTO conversation_tags (brand_id, conversation_id, tag_id) \
-             VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
-        )
-        .bind(brand.0)
-        .bind(conversation.0)
-        .bind(tag)
-    )?;
+    let sql = "INSERT INTO conversation_tags (brand_id, conversation_id, tag_id) \
+               VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+    rows::execute(h, sql, &[brand.0.into(), conversation.0.into(), tag.into()]).await?;
     Ok(())
 }
 
@@ -142,16 +110,9 @@ pub async fn unset(
     conversation: ConversationId,
     tag: Uuid,
 ) -> Result<()> {
-    exec!(
-        h,
-        sqlx::query(
-            "DELETE FROM conversation_tags WHERE brand_id = $1 AND conversation_id = $2 \
-             AND tag_id = $3"
-        )
-        .bind(brand.0)
-        .bind(conversation.0)
-        .bind(tag)
-    )?;
+    let sql = "DELETE FROM conversation_tags WHERE brand_id = $1 AND conversation_id = $2 \
+               AND tag_id = $3";
+    rows::execute(h, sql, &[brand.0.into(), conversation.0.into(), tag.into()]).await?;
     Ok(())
 }
 
@@ -161,16 +122,10 @@ pub async fn of_conversation(
     brand: BrandId,
     conversation: ConversationId,
 ) -> Result<Vec<Tag>> {
-    let rows = run!(h, |c| sqlx::query_as::<_, TagRow>(
-        "SELECT t.id, t.name, t.created_at FROM conversation_tags ct \
-         JOIN tags t ON t.brand_id = ct.brand_id AND t.id = ct.tag_id \
-         WHERE ct.brand_id = $1 AND ct.conversation_id = $2 ORDER BY t.name, t.id"
-    )
-    .bind(brand.0)
-    .bind(conversation.0)
-    .fetch_all(c)
-    .await)?;
-    rows.into_iter().map(Tag::try_from).collect()
+    let sql = "SELECT t.id, t.name, t.created_at FROM conversation_tags ct \
+               JOIN tags t ON t.brand_id = ct.brand_id AND t.id = ct.tag_id \
+               WHERE ct.brand_id = $1 AND ct.conversation_id = $2 ORDER BY t.name, t.id";
+    rows::all::<TagRow, _>(h, sql, &[brand.0.into(), conversation.0.into()]).await
 }
 
 /// The conversations of `brand` carrying the tag.
@@ -179,12 +134,7 @@ pub async fn tagged_with(
     brand: BrandId,
     tag: Uuid,
 ) -> Result<BTreeSet<ConversationId>> {
-    let rows: Vec<(Uuid,)> = run!(h, |c| sqlx::query_as(
-        "SELECT conversation_id FROM conversation_tags WHERE brand_id = $1 AND tag_id = $2"
-    )
-    .bind(brand.0)
-    .bind(tag)
-    .fetch_all(c)
-    .await)?;
-    Ok(rows.into_iter().map(|(id,)| ConversationId(id)).collect())
+    let sql = "SELECT conversation_id FROM conversation_tags WHERE brand_id = $1 AND tag_id = $2";
+    let ids: Vec<Uuid> = rows::column(h, sql, &[brand.0.into(), tag.into()]).await?;
+    Ok(ids.into_iter().map(ConversationId).collect())
 }

@@ -5,7 +5,7 @@ use ebb_core::visitor_context::PageReport;
 use ebb_core::{BrandId, Instant, VisitorId};
 
 use crate::timefmt::{from_micros, to_micros};
-use crate::{Handle, Result};
+use crate::{Handle, Result, rows};
 
 /// A visitor's last reported context.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,27 +49,26 @@ pub async fn put(
     context: &VisitorContext,
 ) -> Result<()> {
     let p = &context.page;
-    exec!(
-        h,
-        sqlx::query(
-            "INSERT INTO visitor_context (visitor_id, brand_id, page_url, page_title, referrer, \
-             language, time_zone, country, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             ON CONFLICT (visitor_id) DO UPDATE SET page_url = excluded.page_url, \
-             page_title = excluded.page_title, referrer = excluded.referrer, \
-             language = excluded.language, time_zone = excluded.time_zone, \
-             country = excluded.country, updated_at = excluded.updated_at \
-             WHERE visitor_context.brand_id = excluded.brand_id"
-        )
-        .bind(visitor.0)
-        .bind(brand.0)
-        .bind(&p.page_url)
-        .bind(p.page_title.as_deref())
-        .bind(p.referrer.as_deref())
-        .bind(p.language.as_deref())
-        .bind(p.time_zone.as_deref())
-        .bind(context.country.as_deref())
-        .bind(to_micros(context.updated_at))
-    )?;
+    let sql = "INSERT INTO visitor_context (visitor_id, brand_id, page_url, page_title, \
+               referrer, language, time_zone, country, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+               ON CONFLICT (visitor_id) DO UPDATE SET page_url = excluded.page_url, \
+               page_title = excluded.page_title, referrer = excluded.referrer, \
+               language = excluded.language, time_zone = excluded.time_zone, \
+               country = excluded.country, updated_at = excluded.updated_at \
+               WHERE visitor_context.brand_id = excluded.brand_id";
+    let params = [
+        visitor.0.into(),
+        brand.0.into(),
+        p.page_url.as_str().into(),
+        p.page_title.as_deref().into(),
+        p.referrer.as_deref().into(),
+        p.language.as_deref().into(),
+        p.time_zone.as_deref().into(),
+        context.country.as_deref().into(),
+        to_micros(context.updated_at).into(),
+    ];
+    rows::execute(h, sql, &params).await?;
     Ok(())
 }
 
@@ -79,23 +78,13 @@ pub async fn get(
     brand: BrandId,
     visitor: VisitorId,
 ) -> Result<Option<VisitorContext>> {
-    let row = run!(h, |c| sqlx::query_as::<_, ContextRow>(
-        "SELECT page_url, page_title, referrer, language, time_zone, country, updated_at \
-         FROM visitor_context WHERE brand_id = $1 AND visitor_id = $2"
-    )
-    .bind(brand.0)
-    .bind(visitor.0)
-    .fetch_optional(c)
-    .await)?;
-    row.map(VisitorContext::try_from).transpose()
+    let sql = "SELECT page_url, page_title, referrer, language, time_zone, country, updated_at \
+               FROM visitor_context WHERE brand_id = $1 AND visitor_id = $2";
+    rows::one::<ContextRow, _>(h, sql, &[brand.0.into(), visitor.0.into()]).await
 }
 
 /// Forgets `visitor`'s context (erasure); whether there was one.
 pub async fn delete(h: &mut impl Handle, brand: BrandId, visitor: VisitorId) -> Result<bool> {
-    exec_one!(
-        h,
-        sqlx::query("DELETE FROM visitor_context WHERE brand_id = $1 AND visitor_id = $2")
-            .bind(brand.0)
-            .bind(visitor.0)
-    )
+    let sql = "DELETE FROM visitor_context WHERE brand_id = $1 AND visitor_id = $2";
+    rows::execute_one(h, sql, &[brand.0.into(), visitor.0.into()]).await
 }

@@ -20,16 +20,7 @@ pub struct TransferNote(String);
 impl TransferNote {
     /// Trims `raw`; refuses an empty note or one longer than [`MAX_NOTE_CHARS`].
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
-        let text = raw.trim();
-        if text.is_empty() {
-            return Err(DomainError::EmptyMessage);
-        }
-        if text.chars().count() > MAX_NOTE_CHARS {
-            return Err(DomainError::MessageTooLong {
-                max: MAX_NOTE_CHARS,
-            });
-        }
-        Ok(Self(text.to_owned()))
+        crate::message::trimmed_text(raw, MAX_NOTE_CHARS).map(Self)
     }
 
     /// The text.

@@ -5,7 +5,7 @@ use time::macros::datetime;
 use super::*;
 use crate::slots::Slots;
 use crate::snooze::SnoozeBudget;
-use crate::{BrandId, Command, ConversationId, ExpertId, MessageBody, VisitorId};
+use crate::{Command, ExpertId, MessageBody};
 
 const T0: Instant = datetime!(2026-11-25 09:00 UTC);
 
@@ -16,16 +16,7 @@ struct Story {
 
 impl Story {
     fn new() -> Self {
-        let body = MessageBody::parse("Hi, a question").expect("body");
-        let (conv, _) = Conversation::start(
-            ConversationId::new(),
-            BrandId::new(),
-            VisitorId::new(),
-            body,
-            None,
-            None,
-            T0,
-        );
+        let conv = Conversation::opened("Hi, a question", T0);
         let expert = ExpertId::new();
         let slots = Slots {
             held: 0,

@@ -10,7 +10,7 @@ use ebb_store::sessions::{self, Holder, SessionInfo};
 use ebb_store::{admins, experts};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiJson, ApiPath};
+use super::{ApiJson, ApiPath, found};
 use crate::auth::{AdminAuth, ExpertAuth, bearer_header, hash_token};
 use crate::{ApiError, AppState, desk};
 use utoipa_axum::router::OpenApiRouter;
@@ -106,16 +106,36 @@ async fn revoke(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Checks the current password, stores the new one and ends every other session of
-/// `holder`, in one transaction.
+/// The password hash stored for `holder`, found by its e-mail address `email`.
+async fn stored_hash(
+    state: &AppState,
+    (brand, holder): (BrandId, Holder),
+    email: &str,
+) -> Result<Option<String>, ApiError> {
+    let mut conn = state.store.conn().await?;
+    Ok(match holder {
+        Holder::Expert(id) => experts::by_email(&mut conn, brand, email)
+            .await?
+            .filter(|(e, _)| e.id == id)
+            .map(|(_, hash)| hash),
+        Holder::Admin(id) => admins::by_email(&mut conn, brand, email)
+            .await?
+            .filter(|(a, _)| a.id == id)
+            .map(|(_, hash)| hash),
+    })
+}
+
+/// Checks the current password of `holder` (whose e-mail address is `email`), stores the
+/// new one and ends every other session of `holder`, in one transaction.
 async fn change_password(
     state: &AppState,
     (brand, holder): (BrandId, Holder),
-    stored: Option<String>,
+    email: &str,
     headers: &HeaderMap,
     change: PasswordChange,
 ) -> Result<StatusCode, ApiError> {
     let new = Password::parse(&change.new_password)?;
+    let stored = stored_hash(state, (brand, holder), email).await?;
     if !state
         .passwords
         .verify(change.current_password, stored)
@@ -170,19 +190,8 @@ async fn expert_password(
     headers: HeaderMap,
     ApiJson(change): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
-    let (brand, id) = (expert.brand_id, expert.id);
-    let mut conn = state.store.conn().await?;
-    let stored = experts::by_email(&mut conn, brand, &expert.email).await?;
-    drop(conn);
-    let stored = stored.filter(|(e, _)| e.id == id).map(|(_, hash)| hash);
-    change_password(
-        &state,
-        (brand, Holder::Expert(id)),
-        stored,
-        &headers,
-        change,
-    )
-    .await
+    let holder = (expert.brand_id, Holder::Expert(expert.id));
+    change_password(&state, holder, &expert.email, &headers, change).await
 }
 
 /// `POST /api/v1/admin/logout`: ends this session on the server.
@@ -232,12 +241,8 @@ async fn admin_password(
     headers: HeaderMap,
     ApiJson(change): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
-    let (brand, id) = (admin.brand_id, admin.id);
-    let mut conn = state.store.conn().await?;
-    let stored = admins::by_email(&mut conn, brand, &admin.email).await?;
-    drop(conn);
-    let stored = stored.filter(|(a, _)| a.id == id).map(|(_, hash)| hash);
-    change_password(&state, (brand, Holder::Admin(id)), stored, &headers, change).await
+    let holder = (admin.brand_id, Holder::Admin(admin.id));
+    change_password(&state, holder, &admin.email, &headers, change).await
 }
 
 /// End every session of an expert of the admin's brand (they go offline).
@@ -250,9 +255,7 @@ async fn revoke_expert_sessions(
 ) -> Result<StatusCode, ApiError> {
     let brand = admin.brand_id;
     let mut tx = state.store.begin().await?;
-    if experts::by_id(&mut tx, brand, id).await?.is_none() {
-        return Err(ApiError::NotFound("expert"));
-    }
+    found::expert(&mut tx, brand, id).await?;
     sessions::close_all(&mut tx, brand, Holder::Expert(id)).await?;
     tx.commit().await?;
     desk::offline_without_sessions(&state, brand, id).await?;

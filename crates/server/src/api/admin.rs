@@ -90,11 +90,10 @@ async fn me(
     Ok(Json(Me { admin, brand }))
 }
 
+/// The admin's brand.
 async fn own_brand(state: &AppState, admin: &Admin) -> Result<Brand, ApiError> {
     let mut conn = state.store.conn().await?;
-    brands::by_id(&mut conn, admin.brand_id)
-        .await?
-        .ok_or(ApiError::NotFound("brand"))
+    super::found::brand(&mut conn, admin.brand_id).await
 }
 
 crate::api::page::page_body! {

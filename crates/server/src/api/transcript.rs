@@ -13,12 +13,12 @@ use ebb_core::note::Note;
 use ebb_core::transcript::{Audience, Format, Transcript};
 use ebb_core::{BrandId, Conversation, ConversationId, Entry, VisitorId};
 use ebb_store::page::Cursor;
-use ebb_store::{brands, conversations, events, experts, notes, tags};
+use ebb_store::{conversations, events, experts, notes, tags};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ApiPath, ApiQuery, MAX_PAGE};
+use super::{ApiPath, ApiQuery, MAX_PAGE, found};
 use crate::auth::{AdminAuth, ExpertAuth, VisitorAuth};
 use crate::headers::ATTACHMENT_POLICY;
 use crate::{ApiError, AppState};
@@ -87,9 +87,7 @@ async fn render(
         .await?
         .filter(|c| can_see(c))
         .ok_or(ApiError::NotFound("conversation"))?;
-    let brand_row = brands::by_id(&mut conn, brand)
-        .await?
-        .ok_or(ApiError::NotFound("brand"))?;
+    let brand_row = found::brand(&mut conn, brand).await?;
     let entries = all_entries(&mut conn, brand, id).await?;
     let experts: BTreeMap<_, _> = experts::list(&mut conn, brand)
         .await?

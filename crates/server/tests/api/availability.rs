@@ -22,13 +22,6 @@ async fn set_woken_wait(app: &TestApp, brand: &Brand, minutes: i64) {
     tx.commit().await.expect("commit");
 }
 
-async fn snooze(app: &TestApp, id: &str, token: &str) {
-    let path = format!("/api/v1/expert/conversations/{id}/snooze");
-    let choice = json!({"choice": {"kind": "one_day"}});
-    let (s, body) = app.post(&path, token, choice).await;
-    assert_eq!(s, StatusCode::OK, "{body}");
-}
-
 async fn reply(app: &TestApp, id: &str, visitor: &str) -> Value {
     let path = format!("/api/v1/widget/acme/conversations/{id}/messages");
     let (s, body) = app
@@ -72,7 +65,7 @@ per_backend! {
         let (bob, bob_t) = app.expert(&acme, "bob", 1, ExpertStatus::Away).await;
         let v = app.visitor(&acme).await;
         let id = id_of(&app.start(&acme, &v, "question", "m").await);
-        snooze(&app, &id, &ada_t).await;
+        app.snooze_one_day(&ada_t, &id).await;
         let other = app.visitor(&acme).await;
         app.start(&acme, &other, "keeps ada busy", "n").await;
 
@@ -117,7 +110,7 @@ per_backend! {
         ];
         let held = id_of(&app.start(&acme, &visitors[0], "one", "a").await);
         let reserved = id_of(&app.start(&acme, &visitors[1], "two", "b").await);
-        snooze(&app, &reserved, &ada_t).await;
+        app.snooze_one_day(&ada_t, &reserved).await;
         let also_held = id_of(&app.start(&acme, &visitors[2], "three", "c").await);
         let woken = reply(&app, &reserved, &visitors[1]).await;
         assert_eq!(kept_for(&woken), &json!(ada.id));

@@ -5,14 +5,8 @@ use ebb_core::ExpertStatus;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{TestApp, id_of, per_backend};
+use crate::helpers::{id_of, per_backend};
 use crate::ws_client::admin;
-
-async fn close(app: &TestApp, token: &str, id: &str) {
-    let path = format!("/api/v1/expert/conversations/{id}/close");
-    let (s, body) = app.post(&path, token, json!({})).await;
-    assert_eq!(s, StatusCode::OK, "{}: {body}", app.backend);
-}
 
 per_backend! {
     async fn visitors_rate_a_closed_conversation_once(app, b) {
@@ -26,7 +20,7 @@ per_backend! {
         let rating = json!({"rating": 4, "comment": "Quick and kind"});
         let (s, _) = app.post(&path, &v, rating.clone()).await;
         assert_eq!(s, StatusCode::CONFLICT, "{b}: not before close");
-        close(&app, &ada_t, &id).await;
+        app.close(&ada_t, &id).await;
         for (bad, status) in [
             (json!({"rating": 0}), StatusCode::UNPROCESSABLE_ENTITY),
             (json!({"rating": 6}), StatusCode::UNPROCESSABLE_ENTITY),

@@ -86,22 +86,9 @@ fn rfc(t: ebb_core::Instant) -> String {
     t.format(&Rfc3339).expect("format")
 }
 
-async fn close(app: &TestApp, token: &str, id: &str) -> Value {
-    let path = format!("/api/v1/expert/conversations/{id}/close");
-    let (s, body) = app.post(&path, token, json!({})).await;
-    assert_eq!(s, StatusCode::OK, "{}: {body}", app.backend);
-    body
-}
-
 /// `GET /api/v1/admin/payouts.csv` as the admin `token`: checks it is CSV, returns the text.
 async fn payouts_csv(app: &TestApp, token: &str) -> String {
-    let resp = app
-        .http
-        .get(format!("{}/api/v1/admin/payouts.csv", app.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("csv");
+    let resp = app.get_response("/api/v1/admin/payouts.csv", token).await;
     let kind = resp.headers()["content-type"].to_str().unwrap_or("");
     assert!(kind.starts_with("text/csv"), "{}: {kind}", app.backend);
     resp.text().await.expect("body")
@@ -114,11 +101,9 @@ per_backend! {
         let shop = shop(&app, &brand, &[&ada]).await;
         let v = app.visitor(&brand).await;
         let id = id_of(&app.start(&brand, &v, "question", "m").await);
-        let path = format!("/api/v1/expert/conversations/{id}/snooze");
-        let snooze = json!({"choice": {"kind": "one_day"}});
-        assert_eq!(app.post(&path, &ada_t, snooze).await.0, StatusCode::OK);
+        app.snooze_one_day(&ada_t, &id).await;
         assert_statement(&app, &ada_t, "entries", json!([]), "nothing while snoozed").await;
-        close(&app, &ada_t, &id).await;
+        app.close(&ada_t, &id).await;
         let s = statement(&app, &ada_t).await;
         assert_eq!(s["totals"], json!({"EUR": 300}), "{b}: {s}");
         assert_eq!(s["entries"][0]["kind"], "contact_fee");
@@ -128,13 +113,13 @@ per_backend! {
         let follow_id = id_of(&follow);
         assert_ne!(follow_id, id, "{b}: a new conversation");
         assert_eq!(kinds(&follow)[0], "started");
-        close(&app, &ada_t, &follow_id).await;
+        app.close(&ada_t, &follow_id).await;
         assert_statement(&app, &ada_t, "totals", json!({"EUR": 300}), "").await;
 
         // Three days later it is a new contact.
         app.advance(Duration::days(3)).await;
         let later = app.write(&brand, &v, &follow_id, "new question").await;
-        close(&app, &ada_t, &id_of(&later)).await;
+        app.close(&ada_t, &id_of(&later)).await;
         assert_statement(&app, &ada_t, "totals", json!({"EUR": 600}), "").await;
 
         let (s, payouts) = app.get("/api/v1/admin/payouts", &shop.root).await;
@@ -167,7 +152,7 @@ per_backend! {
         assert_eq!(s, StatusCode::OK);
         app.advance(Duration::minutes(5)).await;
         app.say(&bob_t, &id, "Size L is in stock.").await;
-        let closed = close(&app, &bob_t, &id).await;
+        let closed = app.close(&bob_t, &id).await;
         let closed_at = time::OffsetDateTime::parse(
             closed["conversation"]["state"]["at"].as_str().expect("at"),
             &Rfc3339,
@@ -357,7 +342,7 @@ per_backend! {
                 .iter()
                 .find(|(e, _)| e.id.to_string() == holder)
                 .expect("one of ours");
-            close(&app, token, &id_of(conv)).await;
+            app.close(token, &id_of(conv)).await;
         }
         let text = payouts_csv(&app, &shop.root).await;
         for expected in [

@@ -129,9 +129,7 @@ per_backend! {
         let v2 = app.visitor(&acme).await;
         let parked = id_of(&app.start(&acme, &v2, "later is fine", "s2").await);
         app.say(&ada_t, &parked, "I'll get back to you tomorrow").await;
-        let snooze = format!("/api/v1/expert/conversations/{parked}/snooze");
-        let (s, _) = app.post(&snooze, &ada_t, json!({"choice": {"kind": "one_day"}})).await;
-        assert_eq!(s, StatusCode::OK, "{b}");
+        app.snooze_one_day(&ada_t, &parked).await;
         let gv = app.visitor(&globex).await;
         app.start(&globex, &gv, "globex here", "g1").await;
 

@@ -338,14 +338,6 @@ impl TestApp {
         assert_eq!(status, StatusCode::CREATED, "{}: {body}", self.backend);
         body
     }
-
-    /// The expert holding `token` posts `text` to conversation `id`.
-    pub async fn say(&self, token: &str, id: &str, text: &str) {
-        let path = format!("/api/v1/expert/conversations/{id}/messages");
-        let body = Some(json!({"body": text}));
-        let (status, body) = self.call(Method::POST, &path, Some(token), body).await;
-        assert_eq!(status, StatusCode::CREATED, "{}: {body}", self.backend);
-    }
 }
 
 /// The `type` of each entry of a `{conversation, entries}` body.

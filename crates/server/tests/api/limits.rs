@@ -40,13 +40,7 @@ per_backend! {
         let path = "/api/v1/widget/acme/conversations";
         let mut limited = None;
         for _ in 0..500 {
-            let resp = app
-                .http
-                .get(format!("{}{path}", app.base))
-                .bearer_auth(&visitor)
-                .send()
-                .await
-                .expect("send");
+            let resp = app.get_response(path, &visitor).await;
             if resp.status() == StatusCode::TOO_MANY_REQUESTS {
                 limited = Some(resp);
                 break;

@@ -12,6 +12,7 @@ mod context;
 mod contract;
 mod csat;
 mod earnings;
+mod expert_calls;
 mod guardrails;
 mod headers;
 mod heartbeat;

@@ -25,12 +25,6 @@ const SECRETS: [&str; 6] = [
 /// The other visitor's text, which must stay.
 const KEPT: &str = "bravo-question-kept";
 
-async fn close(app: &TestApp, token: &str, id: &str) {
-    let path = format!("/api/v1/expert/conversations/{id}/close");
-    let (s, body) = app.post(&path, token, json!({})).await;
-    assert_eq!(s, StatusCode::OK, "{}: {body}", app.backend);
-}
-
 /// Every GET route the holder of `token` (of `audience`) can read, with `{id}` as each of
 /// `ids` and a period wide enough for the whole test: the bodies as text.
 async fn every_readable(app: &TestApp, audience: Audience, token: &str, ids: &[&str]) -> String {
@@ -137,7 +131,7 @@ per_backend! {
         let body = json!({"expert_id": bob.id, "note": SECRETS[5]});
         let (s, out) = app.post(&transfer, &ada_t, body).await;
         assert_eq!(s, StatusCode::OK, "{b}: {out}");
-        close(&app, &bob_t, &id).await;
+        app.close(&bob_t, &id).await;
         let csat = format!("/api/v1/widget/acme/conversations/{id}/csat");
         let (s, _) = app.post(&csat, &alpha, json!({"rating": 5, "comment": SECRETS[4]})).await;
         assert_eq!(s, StatusCode::CREATED, "{b}");
@@ -219,14 +213,14 @@ per_backend! {
         let note = |id: &str| format!("/api/v1/admin/conversations/{id}/notes");
         let (s, _) = app.post(&note(&old), &root, json!({"body": "old-note-1"})).await;
         assert_eq!(s, StatusCode::CREATED, "{b}");
-        close(&app, &ada_t, &old).await;
+        app.close(&ada_t, &old).await;
         app.advance(Duration::days(20)).await;
         let ada_t = app.log_in("/api/v1/auth/login", &brand, "ada@acme.test").await;
         let recent = id_of(&app.start(&brand, &v, "recent-question-2", "r").await);
         let by_ada = format!("/api/v1/expert/conversations/{recent}/notes");
         let (s, _) = app.post(&by_ada, &ada_t, json!({"body": "recent-note-2"})).await;
         assert_eq!(s, StatusCode::CREATED, "{b}");
-        close(&app, &ada_t, &recent).await;
+        app.close(&ada_t, &recent).await;
         let open = id_of(&app.start(&brand, &v, "open-question-3", "p").await);
 
         // 30 days after the first close, 10 after the second (sessions have lapsed).

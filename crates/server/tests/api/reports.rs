@@ -3,11 +3,11 @@
 
 use ebb_core::ExpertStatus;
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::Value;
 use time::Duration;
 use time::format_description::well_known::Rfc3339;
 
-use crate::helpers::{T0, TestApp, per_backend};
+use crate::helpers::{T0, per_backend};
 use crate::ws_client::{admin, rivals};
 
 fn at(offset: Duration) -> String {
@@ -16,18 +16,6 @@ fn at(offset: Duration) -> String {
 
 fn path(from: Duration, to: Duration) -> String {
     format!("/api/v1/admin/reports?from={}&to={}", at(from), at(to))
-}
-
-async fn say(app: &TestApp, token: &str, id: &str, text: &str) {
-    let path = format!("/api/v1/expert/conversations/{id}/messages");
-    let (s, out) = app.post(&path, token, json!({"body": text})).await;
-    assert_eq!(s, StatusCode::CREATED, "{}: {out}", app.backend);
-}
-
-async fn act(app: &TestApp, token: &str, id: &str, verb: &str, body: Value) {
-    let path = format!("/api/v1/expert/conversations/{id}/{verb}");
-    let (s, out) = app.post(&path, token, body).await;
-    assert_eq!(s, StatusCode::OK, "{}: {verb} {out}", app.backend);
 }
 
 per_backend! {
@@ -43,18 +31,11 @@ per_backend! {
         let (quick, slow) = (quick.as_str().expect("id"), slow.as_str().expect("id"));
 
         app.advance(Duration::minutes(2)).await;
-        say(&app, &ada, quick, "here you go").await;
+        app.say(&ada, quick, "here you go").await;
         app.advance(Duration::minutes(10)).await;
-        say(&app, &ada, slow, "sorry for the wait").await;
-        act(&app, &ada, quick, "close", json!({})).await;
-        act(
-            &app,
-            &ada,
-            slow,
-            "snooze",
-            json!({"choice": {"kind": "one_day"}}),
-        )
-        .await;
+        app.say(&ada, slow, "sorry for the wait").await;
+        app.close(&ada, quick).await;
+        app.snooze_one_day(&ada, slow).await;
 
         let (s, r) = app
             .get(&path(-Duration::hours(1), Duration::days(1)), &ann)

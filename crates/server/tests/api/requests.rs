@@ -32,6 +32,14 @@ impl TestApp {
         (status, value)
     }
 
+    /// `GET path` as the holder of `token`: the response as it came, for its headers or a
+    /// body that is not JSON.
+    pub async fn get_response(&self, path: &str, token: &str) -> reqwest::Response {
+        let url = format!("{}{path}", self.base);
+        let req = self.http.get(url).bearer_auth(token);
+        req.send().await.expect("request")
+    }
+
     /// `GET path` as the holder of `token`.
     pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
         self.call(Method::GET, path, Some(token), None).await

@@ -72,9 +72,7 @@ per_backend! {
         let (acme, ada, ada_t, v, started) = app.opening(1, "question", "m").await;
         let id = id_of(&started);
         let (_, bob_t) = app.expert(&acme, "bob", 1, ExpertStatus::Available).await;
-        let snooze = json!({"choice": {"kind": "one_day"}});
-        let path = format!("/api/v1/expert/conversations/{id}/snooze");
-        assert_eq!(app.post(&path, &ada_t, snooze).await.0, StatusCode::OK);
+        app.snooze_one_day(&ada_t, &id).await;
         let status = json!({"status": "offline"});
         let (s, _) = app.put("/api/v1/expert/status", &ada_t, status).await;
         assert_eq!(s, StatusCode::NO_CONTENT);

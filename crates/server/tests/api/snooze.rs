@@ -25,12 +25,6 @@ async fn saved_reply(app: &TestApp, token: &str, key: &str) -> String {
     reply["body"].as_str().expect("text").to_owned()
 }
 
-async fn say(app: &TestApp, token: &str, id: &str, text: &str) {
-    let path = format!("/api/v1/expert/conversations/{id}/messages");
-    let (status, body) = app.post(&path, token, json!({"body": text})).await;
-    assert_eq!(status, StatusCode::CREATED, "{}: {body}", app.backend);
-}
-
 pub(crate) async fn snooze(
     app: &TestApp,
     token: &str,
@@ -91,7 +85,7 @@ per_backend! {
         assert_eq!(kinds(&started), OPENED, "{b}");
         let id = id_of(&started);
         assert_eq!(suggestion(&app, &ada_t, &id).await["step"], "reply", "{b}");
-        say(&app, &ada_t, &id, "Yes, fully. Which size do you need?").await;
+        app.say(&ada_t, &id, "Yes, fully. Which size do you need?").await;
         assert_eq!(suggestion(&app, &ada_t, &id).await["step"], "wait", "{b}");
 
         // Online but unresponsive: nudge.
@@ -102,15 +96,14 @@ per_backend! {
             (Some("nudge"), Some("nudge")),
             "{b}"
         );
-        say(&app, &ada_t, &id, &saved_reply(&app, &ada_t, "nudge").await).await;
+        app.say(&ada_t, &id, &saved_reply(&app, &ada_t, "nudge").await).await;
 
         // Still nothing: announce the snooze, snooze 24 h; the slot is free at once.
         app.advance(Duration::minutes(10)).await;
         let announce = suggestion(&app, &ada_t, &id).await;
         assert_eq!(announce["step"], "announce_and_snooze", "{b}");
         assert_eq!(announce["snooze"], json!({"kind": "one_day"}));
-        say(
-            &app,
+        app.say(
             &ada_t,
             &id,
             &saved_reply(&app, &ada_t, "announce_snooze").await,

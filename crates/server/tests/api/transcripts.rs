@@ -16,13 +16,7 @@ const HOSTILE: &str = "<script>alert(\"x\")</script> '&<>";
 
 /// `GET path` as `token`: status, the three download headers, and the body.
 async fn download(app: &TestApp, path: &str, token: &str) -> (StatusCode, [String; 3], String) {
-    let resp = app
-        .http
-        .get(format!("{}{path}", app.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("request");
+    let resp = app.get_response(path, token).await;
     let header = |name| {
         resp.headers()
             .get(name)

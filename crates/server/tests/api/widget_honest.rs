@@ -39,9 +39,7 @@ per_backend! {
         let note = json!({"body": "internal: carrier is late"});
         let (s, _) = app.post(&format!("/api/v1/expert/conversations/{id}/notes"), &ada_t, note).await;
         assert_eq!(s, StatusCode::CREATED, "{b}");
-        let close = format!("/api/v1/expert/conversations/{id}/close");
-        let (s, body) = app.post(&close, &ada_t, json!({})).await;
-        assert_eq!(s, StatusCode::OK, "{b}: {body}");
+        app.close(&ada_t, &id).await;
         let follow = app.write(&acme, &visitor, &id, "It has not arrived").await;
         assert_ne!(id_of(&follow), id, "{b}: a follow-up");
         let history = format!("/api/v1/widget/{}/history", acme.slug);

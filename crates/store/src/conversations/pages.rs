@@ -5,7 +5,7 @@ use ebb_core::{BrandId, Conversation, ExpertId, VisitorId};
 
 use super::{COLUMNS, ConversationRow};
 use crate::page::Cursor;
-use crate::{Handle, Result};
+use crate::{Handle, Result, rows};
 
 /// A page of `brand`'s conversations, newest first, after `before`: at most `limit`
 /// (the admin and server-to-server lists).
@@ -36,6 +36,7 @@ enum Only {
     All,
     Visitor(VisitorId),
     HandledBy(ExpertId),
+    Tagged(uuid::Uuid),
 }
 
 /// A page of `brand`'s conversations carrying the brand's tag `tag`, newest first, after
@@ -47,23 +48,7 @@ pub async fn for_brand_tagged(
     before: Option<Cursor>,
     limit: u32,
 ) -> Result<Vec<Conversation>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 \
-         AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
-         AND id IN (SELECT conversation_id FROM conversation_tags \
-                    WHERE brand_id = $1 AND tag_id = $5) \
-         ORDER BY created_at DESC, id DESC LIMIT $4"
-    );
-    let before = before.unwrap_or_else(Cursor::newest);
-    let rows = run!(h, |c| sqlx::query_as::<_, ConversationRow>(&sql)
-        .bind(brand.0)
-        .bind(before.at)
-        .bind(before.id)
-        .bind(i64::from(limit))
-        .bind(tag)
-        .fetch_all(c)
-        .await)?;
-    rows.into_iter().map(Conversation::try_from).collect()
+    newest_first(h, brand, Only::Tagged(tag), before, limit).await
 }
 
 /// A page of a visitor's conversations, newest first, after `before`.
@@ -78,7 +63,7 @@ pub async fn page_for_visitor(
 }
 
 /// Runs a newest-first page query of `brand`'s conversations (only those of `only`):
-/// `$1` brand, `$2`/`$3` the cursor, `$4` the limit and `$5` the visitor or expert.
+/// `$1` brand, `$2`/`$3` the cursor, `$4` the limit and `$5` the visitor, expert or tag.
 async fn newest_first(
     h: &mut impl Handle,
     brand: BrandId,
@@ -86,7 +71,7 @@ async fn newest_first(
     before: Option<Cursor>,
     limit: u32,
 ) -> Result<Vec<Conversation>> {
-    let (only_visitor, with) = match only {
+    let (filter, with) = match only {
         Only::All => ("", None),
         Only::Visitor(v) => (" AND visitor_id = $5", Some(v.0)),
         Only::HandledBy(e) => (
@@ -94,25 +79,19 @@ async fn newest_first(
              WHERE brand_id = $1 AND expert_id = $5)",
             Some(e.0),
         ),
+        Only::Tagged(tag) => (
+            " AND id IN (SELECT conversation_id FROM conversation_tags \
+             WHERE brand_id = $1 AND tag_id = $5)",
+            Some(tag),
+        ),
     };
     let sql = format!(
         "SELECT {COLUMNS} FROM conversations WHERE brand_id = $1 \
-         AND (created_at < $2 OR (created_at = $2 AND id < $3)){only_visitor} \
+         AND (created_at < $2 OR (created_at = $2 AND id < $3)){filter} \
          ORDER BY created_at DESC, id DESC LIMIT $4"
     );
     let before = before.unwrap_or_else(Cursor::newest);
-    let rows = run!(h, |c| {
-        let q = sqlx::query_as::<_, ConversationRow>(&sql)
-            .bind(brand.0)
-            .bind(before.at)
-            .bind(before.id)
-            .bind(i64::from(limit));
-        match with {
-            Some(id) => q.bind(id),
-            None => q,
-        }
-        .fetch_all(c)
-        .await
-    })?;
-    rows.into_iter().map(Conversation::try_from).collect()
+    let mut params = rows::page_of(brand, before, limit).to_vec();
+    params.extend(with.map(rows::Param::from));
+    rows::all::<ConversationRow, _>(h, &sql, &params).await
 }

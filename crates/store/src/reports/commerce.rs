@@ -7,8 +7,7 @@
 use ebb_core::{BrandId, Instant};
 use serde::Serialize;
 
-use crate::timefmt::to_micros;
-use crate::{Handle, Result};
+use crate::{Handle, Result, rows};
 
 /// Sums of amounts are taken as `SUM(amount / SPLIT)` and `SUM(amount % SPLIT)`: each part
 /// stays far from `i64`'s bounds for any number of capped amounts (10^12 at most, see
@@ -77,15 +76,9 @@ pub async fn csat_counts(
     from: Instant,
     to: Instant,
 ) -> Result<Vec<(i64, i64)>> {
-    Ok(run!(h, |c| sqlx::query_as(
-        "SELECT rating, COUNT(*) FROM csat WHERE brand_id = $1 AND created_at >= $2 \
-         AND created_at < $3 GROUP BY rating"
-    )
-    .bind(brand.0)
-    .bind(to_micros(from))
-    .bind(to_micros(to))
-    .fetch_all(c)
-    .await)?)
+    let sql = "SELECT rating, COUNT(*) FROM csat WHERE brand_id = $1 AND created_at >= $2 \
+               AND created_at < $3 GROUP BY rating";
+    rows::plain(h, sql, &rows::in_period(brand, from, to)).await
 }
 
 /// Purchases and conversion.
@@ -110,19 +103,14 @@ pub async fn purchases(
     from: Instant,
     to: Instant,
 ) -> Result<PurchaseFigures> {
-    let (from, to) = (to_micros(from), to_micros(to));
+    let period = rows::in_period(brand, from, to);
     let mut out = PurchaseFigures::default();
     let queries = [
         (false, purchase_sums!("")),
         (true, purchase_sums!("AND conversation_id IS NOT NULL")),
     ];
     for (attributed, sql) in queries {
-        let rows = run!(h, |c| sqlx::query_as::<_, SplitRow>(sql)
-            .bind(brand.0)
-            .bind(from)
-            .bind(to)
-            .fetch_all(c)
-            .await)?;
+        let rows: Vec<SplitRow> = rows::plain(h, sql, &period).await?;
         let rows = rows
             .iter()
             .map(|r| Amount {
@@ -137,18 +125,12 @@ pub async fn purchases(
             out.all = rows;
         }
     }
-    let converted: (i64,) = run!(h, |c| sqlx::query_as(
-        "SELECT COUNT(DISTINCT p.conversation_id) FROM purchases p \
-         JOIN conversations c ON c.id = p.conversation_id AND c.brand_id = p.brand_id \
-         WHERE p.brand_id = $1 AND c.created_at >= $2 AND c.created_at < $3 \
-         AND p.status = 'confirmed'"
-    )
-    .bind(brand.0)
-    .bind(from)
-    .bind(to)
-    .fetch_one(c)
-    .await)?;
-    out.converted_conversations = converted.0;
+    let sql = "SELECT COUNT(DISTINCT p.conversation_id) FROM purchases p \
+               JOIN conversations c ON c.id = p.conversation_id AND c.brand_id = p.brand_id \
+               WHERE p.brand_id = $1 AND c.created_at >= $2 AND c.created_at < $3 \
+               AND p.status = 'confirmed'";
+    let converted: Vec<i64> = rows::column(h, sql, &period).await?;
+    out.converted_conversations = converted.first().copied().unwrap_or(0);
     Ok(out)
 }
 
@@ -180,12 +162,7 @@ pub async fn earnings(
         " FROM ledger WHERE brand_id = $1 AND created_at >= $2 AND created_at < $3 \
          GROUP BY kind, currency ORDER BY kind, currency"
     );
-    let rows = run!(h, |c| sqlx::query_as::<_, SplitRow>(sql)
-        .bind(brand.0)
-        .bind(to_micros(from))
-        .bind(to_micros(to))
-        .fetch_all(c)
-        .await)?;
+    let rows: Vec<SplitRow> = rows::plain(h, sql, &rows::in_period(brand, from, to)).await?;
     Ok(rows
         .iter()
         .map(|r| Earning {

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::page::PageQuery;
 use crate::api::period::{PeriodQuery, csv, csv_text};
-use crate::api::{ApiJson, ApiPath, ApiQuery};
+use crate::api::{ApiJson, ApiPath, ApiQuery, found};
 use crate::auth::AdminAuth;
 use crate::{ApiError, AppState};
 use utoipa_axum::router::OpenApiRouter;
@@ -132,10 +132,7 @@ async fn add_member(
     ApiJson(req): ApiJson<Member>,
 ) -> Result<StatusCode, ApiError> {
     let mut tx = state.store.begin().await?;
-    let known = experts::by_id(&mut tx, admin.brand_id, req.expert_id).await?;
-    if known.is_none() {
-        return Err(ApiError::NotFound("expert"));
-    }
+    found::expert(&mut tx, admin.brand_id, req.expert_id).await?;
     let now = state.clock.now();
     let joined = missions::join(&mut tx, admin.brand_id, id, req.expert_id, now).await?;
     tx.commit().await?;

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::super::page::{Order, PageQuery};
-use super::super::{ApiJson, ApiPath, ApiQuery};
+use super::super::{ApiJson, ApiPath, ApiQuery, found};
 use crate::api::links::{self, OneTimeLink};
 use crate::auth::{AdminAuth, hash_token, new_token};
 use crate::{ApiError, AppState, desk};
@@ -158,7 +158,7 @@ async fn invite(
         async_cap: None,
     };
     let now = state.clock.now();
-    let brand = admin_brand(&state, &admin).await?;
+    let brand = super::own_brand(&state, &admin).await?;
     let mut tx = state.store.begin().await?;
     experts::insert(&mut tx, &expert, experts::PENDING_PASSWORD, now).await?;
     let link = (admin.brand_id, brand.slug.as_str());
@@ -175,27 +175,14 @@ async fn reset_link(
     AdminAuth(admin): AdminAuth,
     ApiPath(id): ApiPath<ExpertId>,
 ) -> Result<(StatusCode, Json<OneTimeLink>), ApiError> {
-    let brand = admin_brand(&state, &admin).await?;
+    let brand = super::own_brand(&state, &admin).await?;
     let now = state.clock.now();
     let mut tx = state.store.begin().await?;
-    if experts::by_id(&mut tx, admin.brand_id, id).await?.is_none() {
-        return Err(ApiError::NotFound("expert"));
-    }
+    found::expert(&mut tx, admin.brand_id, id).await?;
     let link = (admin.brand_id, brand.slug.as_str());
     let issued = links::issue(&mut tx, link, id, LinkPurpose::Reset, now).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(issued)))
-}
-
-/// The admin's brand.
-async fn admin_brand(
-    state: &AppState,
-    admin: &ebb_store::admins::Admin,
-) -> Result<ebb_core::Brand, ApiError> {
-    let mut conn = state.store.conn().await?;
-    ebb_store::brands::by_id(&mut conn, admin.brand_id)
-        .await?
-        .ok_or(ApiError::NotFound("brand"))
 }
 
 /// Changes to an expert.
@@ -243,9 +230,7 @@ async fn update_expert(
     };
     desk::update_expert(&state, brand, id, update).await?;
     let mut conn = state.store.conn().await?;
-    let expert = experts::by_id(&mut conn, brand, id)
-        .await?
-        .ok_or(ApiError::NotFound("expert"))?;
+    let expert = found::expert(&mut conn, brand, id).await?;
     let disabled = experts::disabled(&mut conn, brand).await?.contains(&id);
     let pending = experts::pending(&mut conn, brand).await?.contains(&id);
     let held = experts::held_counts(&mut conn, brand).await?;

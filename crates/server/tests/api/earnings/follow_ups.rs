@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use time::Duration;
 
-use super::{ada_and_bob, assert_statement, close, id_of, rfc};
+use super::{ada_and_bob, assert_statement, id_of, rfc};
 use crate::helpers::{TestApp, per_backend};
 
 /// The visitor writes to their closed conversation `id`: returns the follow-up's id.
@@ -34,8 +34,8 @@ per_backend! {
         app.say(&ada_t, &a1, "The Ridge 2.").await;
         app.say(&ada_t, &a2, "The Pocket Rocket.").await;
         app.advance(Duration::minutes(25)).await;
-        close(&app, &ada_t, &a1).await;
-        close(&app, &ada_t, &a2).await;
+        app.close(&ada_t, &a1).await;
+        app.close(&ada_t, &a2).await;
 
         // Monday 18:00: both visitors write again; Bob takes the second follow-up.
         app.advance(Duration::hours(8) + Duration::minutes(30))
@@ -50,7 +50,7 @@ per_backend! {
         app.advance(Duration::minutes(10)).await;
         app.say(&bob_t, &b2, "Yes, with the windscreen.").await;
         app.advance(Duration::minutes(10)).await;
-        close(&app, &bob_t, &b2).await;
+        app.close(&bob_t, &b2).await;
         let why = "example 2, Bob closed a follow-up of Ada's contact";
         assert_statement(&app, &bob_t, "totals", json!({"EUR": 300}), why).await;
 

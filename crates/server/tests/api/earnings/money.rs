@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;
 
-use super::{Shop, close, payouts_csv, rfc, shop_with, statement};
+use super::{Shop, payouts_csv, rfc, shop_with, statement};
 use crate::helpers::{T0, TestApp, id_of, per_backend};
 
 /// Every money answer of the brand, as text (JSON bodies and the CSV files), after
@@ -36,13 +36,7 @@ async fn money_answers(app: &TestApp, shop: &Shop, expert: &str) -> Vec<(String,
         .chain(own.iter().map(|p| (p, expert)));
     let mut out = Vec::new();
     for (path, token) in calls {
-        let resp = app
-            .http
-            .get(format!("{}{path}", app.base))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("send");
+        let resp = app.get_response(path, token).await;
         let status = resp.status();
         let text = resp.text().await.expect("text");
         assert_eq!(status, StatusCode::OK, "{}: {path} -> {text}", app.backend);
@@ -111,7 +105,7 @@ per_backend! {
         let at = rfc(app.now());
         let (s, _) = app.post("/api/v1/server/purchases", &shop.key, report("S-1", visitor, 2000, at)).await;
         assert_eq!(s, StatusCode::CREATED, "{b}");
-        close(&app, &ada_t, &id_of(&started)).await;
+        app.close(&ada_t, &id_of(&started)).await;
         let answers = money_answers(&app, &shop, &ada_t).await;
         for (path, text) in &answers {
             assert!(!text.contains("7777"), "{b}: {path} counts the pending purchase: {text}");
@@ -161,7 +155,7 @@ per_backend! {
             let order = report(&format!("C-{n}"), visitor, MAX_MINOR, rfc(app.now()));
             let (s, p) = app.post("/api/v1/server/purchases", &shop.key, order).await;
             assert_eq!(s, StatusCode::CREATED, "{b}: {p}");
-            close(&app, &ada_t, &id_of(started)).await;
+            app.close(&ada_t, &id_of(started)).await;
         }
         let answers = money_answers(&app, &shop, &ada_t).await;
         let sum = |n: i64| json!(n * MAX_MINOR);
