@@ -155,9 +155,29 @@
       })
       .catch(function (err) { error.textContent = 'Transcript not available: ' + err.message; });
   }
+  // Signed identity (docs/widget.md): the page passes the customer id its server signed.
+  var who = { id: script.getAttribute('data-customer-id') || '', hash: script.getAttribute('data-customer-hash') || '' };
+  var identified = null;
   function ensureVisitor() {
+    var mine = store.get('customer') || '';
+    if (who.id && who.id !== mine) return identify(mine);
     if (s.token) return Promise.resolve();
     return call('POST', '/visitors').then(function (v) { s.token = v.token; store.set('token', v.token); reportContext(); });
+  }
+  // A browser that was anonymous sends its token, so its conversations join the customer's;
+  // one signed in as someone else starts afresh. A bad signature gets an anonymous visitor.
+  function identify(mine) {
+    if (identified) return identified;
+    if (mine) forget();
+    identified = call('POST', '/identity', { customer_id: who.id, customer_hash: who.hash }).then(function (v) {
+      s.token = v.token; store.set('token', v.token); store.set('customer', who.id);
+      return call('GET', '/conversations?limit=1');
+    }).then(function (list) {
+      if (list.conversations[0]) apply({ conversation: list.conversations[0] });
+      identified = null;
+      reportContext();
+    }, function (err) { identified = null; throw err; });
+    return identified;
   }
 
   // ---- Context: the page the visitor is on, told to the team (on load and navigation) ----
@@ -349,6 +369,21 @@
 
   // ---- Page API: window.Ebb.purchase({orderId, amountMinor, currency}) ----------------
   window.Ebb = window.Ebb || {};
+  // Ebb.identify({customerId, customerHash}) after a login; Ebb.logout() forgets the visitor.
+  window.Ebb.identify = function (p) {
+    who = { id: String(p.customerId || ''), hash: String(p.customerHash || '') };
+    return ensureVisitor().then(function () { loadHistory(); return fetchNew().then(connect); });
+  };
+  window.Ebb.logout = function () { who = { id: '', hash: '' }; forget(); };
+  // Drops the visitor this browser held (another customer's, or a logout); unsent messages stay.
+  function forget() {
+    ['token', 'conv', 'customer', 'seen'].forEach(store.del);
+    if (s.ws) { s.ws.onclose = null; s.ws.close(); s.ws = null; }
+    s.token = s.conv = null; s.seq = s.seen = 0; s.entries = [];
+    log.replaceChildren.apply(log, Object.keys(s.pending).map(function (k) { return s.pending[k]; }));
+    earlier.replaceChildren(); surveyBox.replaceChildren(); greet.hidden = !greet.textContent;
+    render();
+  }
   window.Ebb.purchase = function (p) {
     p = p || {};
     return ensureVisitor().then(function () {
@@ -457,8 +492,11 @@
       .then(function (r) { return r.ok ? r.json() : null; }).then(configure)
       .catch(function () { /* keep the defaults */ })
       .then(function () {
-        if (s.token) loadHistory();
-        if (s.token && s.conv) fetchNew().then(connect);
+        var ready = who.id ? ensureVisitor().catch(function () { /* anonymous until the next try */ }) : Promise.resolve();
+        return ready.then(function () {
+          if (s.token) loadHistory();
+          if (s.token && s.conv) fetchNew().then(connect);
+        });
       });
     reportContext();
   }

@@ -171,8 +171,9 @@ pub async fn next_closed_after(
 
 /// Gives every row of `visitor` to `pseudonym` (a fresh visitor row with a token nobody
 /// holds, marked erased at `now`) and deletes the visitor: their browser's token stops
-/// working and their id is gone from the database, with their page context. Purchases,
-/// CSAT ratings and conversations keep everything else.
+/// working (every browser's, when signed) and their id and customer id are gone from the
+/// database, with their page context. Purchases, CSAT ratings and conversations keep
+/// everything else.
 pub async fn pseudonymise_visitor(
     h: &mut impl Handle,
     brand: BrandId,
@@ -220,6 +221,12 @@ pub async fn pseudonymise_visitor(
         .bind(now_is)
     )?;
     crate::visitor_context::delete(h, brand, visitor).await?;
+    exec!(
+        h,
+        sqlx::query("DELETE FROM visitor_tokens WHERE brand_id = $1 AND visitor_id = $2")
+            .bind(brand.0)
+            .bind(visitor.0)
+    )?;
     exec_one!(
         h,
         sqlx::query("DELETE FROM visitors WHERE brand_id = $1 AND id = $2")

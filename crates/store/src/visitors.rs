@@ -1,4 +1,5 @@
-//! Anonymous visitors, known by the hash of the token their browser keeps.
+//! Visitors, known by the hash of the token their browser keeps (a signed visitor may
+//! hold one per browser: see `identity`).
 
 use ebb_core::{BrandId, Instant, VisitorId};
 
@@ -26,14 +27,16 @@ pub async fn insert(
     Ok(())
 }
 
-/// The visitor of `brand` holding the token with this hash.
+/// The visitor of `brand` holding the token with this hash: its first browser's, or
+/// another browser's of a signed visitor (`visitor_tokens`).
 pub async fn by_token(
     h: &mut impl Handle,
     brand: BrandId,
     token_hash: &[u8],
 ) -> Result<Option<VisitorId>> {
     let row: Option<(uuid::Uuid,)> = run!(h, |c| sqlx::query_as(
-        "SELECT id FROM visitors WHERE brand_id = $1 AND token_hash = $2"
+        "SELECT id FROM visitors WHERE brand_id = $1 AND token_hash = $2 \
+         UNION ALL SELECT visitor_id FROM visitor_tokens WHERE brand_id = $1 AND token_hash = $2"
     )
     .bind(brand.0)
     .bind(token_hash)

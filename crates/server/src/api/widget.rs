@@ -5,6 +5,7 @@
 pub mod commerce;
 pub mod context;
 pub mod history;
+pub mod identity;
 pub mod texts;
 
 use axum::Json;
@@ -38,6 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(context::router())
         .merge(super::transcript::widget_router())
         .merge(history::router())
+        .merge(identity::router())
         .merge(super::profile::widget_router())
 }
 
@@ -138,13 +140,13 @@ async fn brand_info(
     }))
 }
 
-/// A new anonymous visitor.
+/// A visitor's id and a new token for it.
 #[derive(Serialize, utoipa::ToSchema)]
-struct NewVisitor {
+pub struct NewVisitor {
     /// The visitor's id.
-    visitor_id: VisitorId,
+    pub visitor_id: VisitorId,
     /// Bearer token for the widget API and the WebSocket.
-    token: String,
+    pub token: String,
 }
 
 /// New anonymous visitor token (a per-IP hourly cap: 429 `too-many-visitors`).

@@ -16,6 +16,7 @@ mod guardrails;
 mod headers;
 mod heartbeat;
 mod helpers;
+mod identity;
 mod leak_sweep;
 mod limits;
 mod live;
