@@ -17,6 +17,7 @@ pub mod note;
 pub mod playbook;
 pub mod privacy;
 pub mod profile;
+pub mod promise;
 pub mod reply_time;
 pub mod reports;
 pub mod routing;

@@ -2,7 +2,7 @@
 //! verified as, the extra tokens of a signed visitor's other browsers, and the merge of an
 //! anonymous visitor's rows into a signed one.
 
-use ebb_core::{Author, BrandId, Instant, VisitorId};
+use ebb_core::{BrandId, Instant, VisitorId};
 
 use crate::timefmt::{from_micros, to_micros};
 use crate::{Handle, Result};
@@ -140,32 +140,5 @@ pub async fn merge(
     from: VisitorId,
     into: VisitorId,
 ) -> Result<u64> {
-    let mut moved = 0;
-    for (i, sql) in [
-        "UPDATE conversations SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2",
-        "UPDATE purchases SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2",
-        "UPDATE csat SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2",
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let n = exec!(h, sqlx::query(sql).bind(brand.0).bind(from.0).bind(into.0))?;
-        if i == 0 {
-            moved = n;
-        }
-    }
-    let (was, now_is) = (
-        serde_json::to_string(&Author::Visitor(from))?,
-        serde_json::to_string(&Author::Visitor(into))?,
-    );
-    exec!(
-        h,
-        sqlx::query(
-            "UPDATE conversations SET last_author = $3 WHERE brand_id = $1 AND last_author = $2"
-        )
-        .bind(brand.0)
-        .bind(was)
-        .bind(now_is)
-    )?;
-    Ok(moved)
+    crate::visitors::move_rows(h, brand, from, into).await
 }

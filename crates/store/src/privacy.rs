@@ -2,7 +2,7 @@
 //! the store fetches and writes; what is erased is `ebb_core::privacy`'s rule.
 
 use ebb_core::privacy::PERSONAL_KINDS;
-use ebb_core::{Author, BrandId, ConversationId, Event, Instant, VisitorId};
+use ebb_core::{BrandId, ConversationId, Event, Instant, VisitorId};
 use uuid::Uuid;
 
 use crate::timefmt::to_micros;
@@ -194,32 +194,7 @@ pub async fn pseudonymise_visitor(
         .bind(unusable_token_hash)
         .bind(to_micros(now))
     )?;
-    for table in [
-        "UPDATE conversations SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2",
-        "UPDATE purchases SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2",
-        "UPDATE csat SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2",
-    ] {
-        exec!(
-            h,
-            sqlx::query(table)
-                .bind(brand.0)
-                .bind(visitor.0)
-                .bind(pseudonym.0)
-        )?;
-    }
-    let (was, now_is) = (
-        serde_json::to_string(&Author::Visitor(visitor))?,
-        serde_json::to_string(&Author::Visitor(pseudonym))?,
-    );
-    exec!(
-        h,
-        sqlx::query(
-            "UPDATE conversations SET last_author = $3 WHERE brand_id = $1 AND last_author = $2"
-        )
-        .bind(brand.0)
-        .bind(was)
-        .bind(now_is)
-    )?;
+    crate::visitors::move_rows(h, brand, visitor, pseudonym).await?;
     crate::visitor_context::delete(h, brand, visitor).await?;
     exec!(
         h,

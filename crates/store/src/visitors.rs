@@ -1,7 +1,7 @@
 //! Visitors, known by the hash of the token their browser keeps (a signed visitor may
 //! hold one per browser: see `identity`).
 
-use ebb_core::{BrandId, Instant, VisitorId};
+use ebb_core::{Author, BrandId, Instant, VisitorId};
 
 use crate::timefmt::to_micros;
 use crate::{Handle, Result};
@@ -55,4 +55,47 @@ pub async fn exists(h: &mut impl Handle, brand: BrandId, id: VisitorId) -> Resul
     .fetch_optional(c)
     .await)?;
     Ok(row.is_some())
+}
+
+/// Gives the conversations (with their last author), purchases and ratings of visitor
+/// `from` to visitor `into`, both of `brand` (erasure and identity merges): how many
+/// conversations moved.
+pub(crate) async fn move_rows(
+    h: &mut impl Handle,
+    brand: BrandId,
+    from: VisitorId,
+    into: VisitorId,
+) -> Result<u64> {
+    let moved = exec!(
+        h,
+        sqlx::query(
+            "UPDATE conversations SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2"
+        )
+        .bind(brand.0)
+        .bind(from.0)
+        .bind(into.0)
+    )?;
+    for table in [
+        "UPDATE purchases SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2",
+        "UPDATE csat SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2",
+    ] {
+        exec!(
+            h,
+            sqlx::query(table).bind(brand.0).bind(from.0).bind(into.0)
+        )?;
+    }
+    let (was, now_is) = (
+        serde_json::to_string(&Author::Visitor(from))?,
+        serde_json::to_string(&Author::Visitor(into))?,
+    );
+    exec!(
+        h,
+        sqlx::query(
+            "UPDATE conversations SET last_author = $3 WHERE brand_id = $1 AND last_author = $2"
+        )
+        .bind(brand.0)
+        .bind(was)
+        .bind(now_is)
+    )?;
+    Ok(moved)
 }

@@ -28,6 +28,7 @@ mod origins;
 mod pagination;
 mod presence;
 mod privacy;
+mod promise;
 mod race;
 mod reports;
 mod requests;
