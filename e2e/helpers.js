@@ -28,9 +28,13 @@ async function shot(page, name, options = {}) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), ...options });
 }
 
-/** A visitor on the demo shop with the widget; `open()` opens the widget. */
-async function visitor(browser, options = {}) {
+/**
+ * A visitor on the demo shop with the widget; `open()` opens the widget. `setup(context)`
+ * runs before the shop loads (e.g. routes).
+ */
+async function visitor(browser, options = {}, setup = null) {
   const context = await browser.newContext(options);
+  if (setup) await setup(context);
   const page = await context.newPage();
   const console = watchConsole(page);
   await page.goto('/demo/');

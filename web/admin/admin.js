@@ -11,6 +11,7 @@ import { moneySections } from '/admin/money.js';
 import { reportSection } from '/admin/reports.js';
 import { repliesEditor } from '/admin/replies.js';
 import { widgetSection } from '/admin/widget-texts.js';
+import { identitySection } from '/admin/identity.js';
 import { hoursEditor } from '/admin/hours.js';
 import { webhooksSection } from '/admin/webhooks.js';
 import { staleSection } from '/admin/stale.js';
@@ -261,6 +262,7 @@ function wireSections() {
   sections.webhooks = webhooksSection({ api, announce });
   sections.stale = staleSection({ api, experts: () => state.experts, announce });
   sections.widget = widgetSection({ api, experts: () => state.experts, announce });
+  sections.identity = identitySection({ api, announce });
   sections.search = searchSection({ api });
   picker = periodPicker($('period'), () => showTab(tab));
   for (const b of document.querySelectorAll('.tabs [data-tab]')) b.addEventListener('click', () => showTab(b.dataset.tab));
@@ -280,7 +282,7 @@ async function showTab(name) {
   if (name === 'hours') await sections.hours.load();
   if (name === 'webhooks') await sections.webhooks.load();
   if (name === 'stale') await sections.stale.load();
-  if (name === 'widget') await sections.widget.load();
+  if (name === 'widget') { sections.identity.hide(); await sections.widget.load(); }
   if (name === 'search') sections.search.focus();
   if (!PERIOD_TABS.includes(name)) return;
   if (!picker.period) {

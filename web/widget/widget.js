@@ -62,6 +62,8 @@
   var count = el('p', { class: 'count', id: 'ebb-count', 'aria-live': 'polite', hidden: '' });
   var earlier = el('div', { class: 'earlier' });
   var greet = el('p', { class: 'greeting', hidden: '' });
+  // The snooze promise, worded by the server in the visitor's language ("Ada will get back to you by ...").
+  var promised = el('p', { class: 'promise', role: 'status', hidden: '' });
   var form = el('form', { class: 'composer', onsubmit: function (e) { e.preventDefault(); send(); } }, [
     el('label', { for: 'ebb-input', class: 'sr', text: tr('Your message') }), input, sendBtn
   ]);
@@ -78,7 +80,7 @@
       el('button', { type: 'button', class: 'close', 'aria-label': tr('Minimise messages'), text: '×', onclick: function () { toggle(false); } })
     ]),
     el('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': tr('Messages') }, [earlier, greet, log]),
-    typing, surveyBox, count, error, form, transcriptBtn
+    promised, typing, surveyBox, count, error, form, transcriptBtn
   ]);
   root.append(css, panel, launcher);
 
@@ -155,9 +157,29 @@
       })
       .catch(function (err) { error.textContent = 'Transcript not available: ' + err.message; });
   }
+  // Signed identity (docs/widget.md): the page passes the customer id its server signed.
+  var who = { id: script.getAttribute('data-customer-id') || '', hash: script.getAttribute('data-customer-hash') || '' };
+  var identified = null;
   function ensureVisitor() {
+    var mine = store.get('customer') || '';
+    if (who.id && who.id !== mine) return identify(mine);
     if (s.token) return Promise.resolve();
     return call('POST', '/visitors').then(function (v) { s.token = v.token; store.set('token', v.token); reportContext(); });
+  }
+  // A browser that was anonymous sends its token, so its conversations join the customer's;
+  // one signed in as someone else starts afresh. A bad signature gets an anonymous visitor.
+  function identify(mine) {
+    if (identified) return identified;
+    if (mine) forget();
+    identified = call('POST', '/identity', { customer_id: who.id, customer_hash: who.hash }).then(function (v) {
+      s.token = v.token; store.set('token', v.token); store.set('customer', who.id);
+      return call('GET', '/conversations?limit=1');
+    }).then(function (list) {
+      if (list.conversations[0]) apply({ conversation: list.conversations[0] });
+      identified = null;
+      reportContext();
+    }, function (err) { identified = null; throw err; });
+    return identified;
   }
 
   // ---- Context: the page the visitor is on, told to the team (on load and navigation) ----
@@ -192,7 +214,7 @@
       if (s.conv !== data.conversation.id) {
         // A new (or follow-up) conversation: start its timeline afresh, keep unsent messages.
         if (s.conv) {
-          s.seq = 0; s.entries = []; s.readUpTo = 0; s.seen = 0; store.set('seen', '0');
+          s.seq = 0; s.entries = []; s.readUpTo = 0; s.seen = 0; store.set('seen', '0'); promise(null);
           loadHistory();
           surveyBox.replaceChildren();
           log.replaceChildren.apply(log, Object.keys(s.pending).map(function (k) { return s.pending[k]; }));
@@ -202,7 +224,7 @@
       }
       s.status = data.conversation.state.status;
     }
-    if (data.read) s.readUpTo = Math.max(s.readUpTo, data.read.expert || 0);
+    if (data.read) { s.readUpTo = Math.max(s.readUpTo, data.read.expert || 0); promise(data.promise); }
     (data.entries || []).forEach(addEntry);
     render();
   }
@@ -320,6 +342,7 @@
       else if (ev.type === 'conversation' && ev.conversation && ev.conversation.id === s.conv) apply({ conversation: ev.conversation });
       else if (ev.type === 'typing' && ev.conversation === s.conv && ev.from === 'expert') showTyping(ev.typing);
       else if (ev.type === 'read' && ev.conversation === s.conv && ev.by === 'expert') { s.readUpTo = Math.max(s.readUpTo, ev.seq); render(); }
+      else if (ev.type === 'promise' && ev.conversation === s.conv) promise(ev.promise);
     };
     ws.onclose = function () {
       s.ws = null;
@@ -329,6 +352,7 @@
       setTimeout(connect, Math.min(30000, 3000 * Math.pow(2, s.wsFailures)));
     };
   }
+  function promise(p) { promised.textContent = p ? p.text : ''; promised.hidden = !p; }
   function showTyping(on) {
     clearTimeout(s.typingTimer);
     typing.textContent = on ? t('{name} is typing…', { name: nameOf(s.answerer) }) : '';
@@ -349,6 +373,21 @@
 
   // ---- Page API: window.Ebb.purchase({orderId, amountMinor, currency}) ----------------
   window.Ebb = window.Ebb || {};
+  // Ebb.identify({customerId, customerHash}) after a login; Ebb.logout() forgets the visitor.
+  window.Ebb.identify = function (p) {
+    who = { id: String(p.customerId || ''), hash: String(p.customerHash || '') };
+    return ensureVisitor().then(function () { loadHistory(); return fetchNew().then(connect); });
+  };
+  window.Ebb.logout = function () { who = { id: '', hash: '' }; forget(); };
+  // Drops the visitor this browser held (another customer's, or a logout); unsent messages stay.
+  function forget() {
+    ['token', 'conv', 'customer', 'seen'].forEach(store.del);
+    if (s.ws) { s.ws.onclose = null; s.ws.close(); s.ws = null; }
+    s.token = s.conv = null; s.seq = s.seen = 0; s.entries = [];
+    log.replaceChildren.apply(log, Object.keys(s.pending).map(function (k) { return s.pending[k]; }));
+    earlier.replaceChildren(); surveyBox.replaceChildren(); greet.hidden = !greet.textContent; promise(null);
+    render();
+  }
   window.Ebb.purchase = function (p) {
     p = p || {};
     return ensureVisitor().then(function () {
@@ -457,8 +496,11 @@
       .then(function (r) { return r.ok ? r.json() : null; }).then(configure)
       .catch(function () { /* keep the defaults */ })
       .then(function () {
-        if (s.token) loadHistory();
-        if (s.token && s.conv) fetchNew().then(connect);
+        var ready = who.id ? ensureVisitor().catch(function () { /* anonymous until the next try */ }) : Promise.resolve();
+        return ready.then(function () {
+          if (s.token) loadHistory();
+          if (s.token && s.conv) fetchNew().then(connect);
+        });
       });
     reportContext();
   }

@@ -52,7 +52,7 @@ impl From<Schedule> for ScheduleSpec {
     }
 }
 
-fn to_ts(at: Instant) -> Timestamp {
+pub(crate) fn to_ts(at: Instant) -> Timestamp {
     Timestamp::from_nanosecond(at.unix_timestamp_nanos()).unwrap_or(Timestamp::MAX)
 }
 

@@ -22,6 +22,7 @@ pub mod openapi;
 pub mod passwords;
 pub mod presence;
 pub mod privacy;
+pub mod promise;
 pub mod provision;
 pub mod receipts;
 pub mod scheduler;

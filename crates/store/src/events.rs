@@ -59,6 +59,26 @@ pub async fn append(
     crate::search::note_handlers(h, brand, conversation, entries).await
 }
 
+/// The seq of the last entry of `kind` (e.g. `"snoozed"`) in `conversation`, if any.
+pub async fn last_seq_of_kind(
+    h: &mut impl Handle,
+    brand: BrandId,
+    conversation: ConversationId,
+    kind: &str,
+) -> Result<Option<u64>> {
+    let row: Option<(Option<i64>,)> = run!(h, |c| sqlx::query_as(
+        "SELECT MAX(seq) FROM events WHERE brand_id = $1 AND conversation_id = $2 AND kind = $3"
+    )
+    .bind(brand.0)
+    .bind(conversation.0)
+    .bind(kind)
+    .fetch_optional(c)
+    .await)?;
+    Ok(row
+        .and_then(|(seq,)| seq)
+        .and_then(|seq| u64::try_from(seq).ok()))
+}
+
 /// Up to `limit` entries after `after_seq`, in order.
 pub async fn after(
     h: &mut impl Handle,

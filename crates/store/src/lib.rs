@@ -16,6 +16,7 @@ pub mod csat;
 mod error;
 pub mod events;
 pub mod experts;
+pub mod identity;
 pub mod ids;
 pub mod jobs;
 pub mod ledger;

@@ -2,7 +2,7 @@
 //! the store fetches and writes; what is erased is `ebb_core::privacy`'s rule.
 
 use ebb_core::privacy::PERSONAL_KINDS;
-use ebb_core::{Author, BrandId, ConversationId, Event, Instant, VisitorId};
+use ebb_core::{BrandId, ConversationId, Event, Instant, VisitorId};
 use uuid::Uuid;
 
 use crate::timefmt::to_micros;
@@ -137,8 +137,9 @@ pub async fn next_closed_after(
 
 /// Gives every row of `visitor` to `pseudonym` (a fresh visitor row with a token nobody
 /// holds, marked erased at `now`) and deletes the visitor: their browser's token stops
-/// working and their id is gone from the database, with their page context. Purchases,
-/// CSAT ratings and conversations keep everything else.
+/// working (every browser's, when signed) and their id and customer id are gone from the
+/// database, with their page context. Purchases, CSAT ratings and conversations keep
+/// everything else.
 pub async fn pseudonymise_visitor(
     h: &mut impl Handle,
     brand: BrandId,
@@ -158,25 +159,10 @@ pub async fn pseudonymise_visitor(
         to_micros(now).into(),
     ];
     rows::execute(h, sql, &params).await?;
-    for table in [
-        "UPDATE conversations SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2",
-        "UPDATE purchases SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2",
-        "UPDATE csat SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2",
-    ] {
-        rows::execute(h, table, &params[..3]).await?;
-    }
-    let (was, now_is) = (
-        serde_json::to_string(&Author::Visitor(visitor))?,
-        serde_json::to_string(&Author::Visitor(pseudonym))?,
-    );
-    let sql = "UPDATE conversations SET last_author = $3 WHERE brand_id = $1 AND last_author = $2";
-    rows::execute(
-        h,
-        sql,
-        &[brand.0.into(), was.as_str().into(), now_is.as_str().into()],
-    )
-    .await?;
+    crate::visitors::move_rows(h, brand, visitor, pseudonym).await?;
     crate::visitor_context::delete(h, brand, visitor).await?;
+    let sql = "DELETE FROM visitor_tokens WHERE brand_id = $1 AND visitor_id = $2";
+    rows::execute(h, sql, &params[..2]).await?;
     let sql = "DELETE FROM visitors WHERE brand_id = $1 AND id = $2";
     rows::execute_one(h, sql, &params[..2]).await
 }

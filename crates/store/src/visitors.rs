@@ -1,9 +1,10 @@
-//! Anonymous visitors, known by the hash of the token their browser keeps.
+//! Visitors, known by the hash of the token their browser keeps (a signed visitor may
+//! hold one per browser: see `identity`).
 
-use ebb_core::{BrandId, Instant, VisitorId};
+use ebb_core::{Author, BrandId, Instant, VisitorId};
 
 use crate::timefmt::to_micros;
-use crate::{Handle, Result};
+use crate::{Handle, Result, rows};
 
 /// Stores a new visitor of `brand`.
 pub async fn insert(
@@ -26,14 +27,16 @@ pub async fn insert(
     Ok(())
 }
 
-/// The visitor of `brand` holding the token with this hash.
+/// The visitor of `brand` holding the token with this hash: its first browser's, or
+/// another browser's of a signed visitor (`visitor_tokens`).
 pub async fn by_token(
     h: &mut impl Handle,
     brand: BrandId,
     token_hash: &[u8],
 ) -> Result<Option<VisitorId>> {
     let row: Option<(uuid::Uuid,)> = run!(h, |c| sqlx::query_as(
-        "SELECT id FROM visitors WHERE brand_id = $1 AND token_hash = $2"
+        "SELECT id FROM visitors WHERE brand_id = $1 AND token_hash = $2 \
+         UNION ALL SELECT visitor_id FROM visitor_tokens WHERE brand_id = $1 AND token_hash = $2"
     )
     .bind(brand.0)
     .bind(token_hash)
@@ -52,4 +55,32 @@ pub async fn exists(h: &mut impl Handle, brand: BrandId, id: VisitorId) -> Resul
     .fetch_optional(c)
     .await)?;
     Ok(row.is_some())
+}
+
+/// Gives the conversations (with their last author), purchases and ratings of visitor
+/// `from` to visitor `into`, both of `brand` (erasure and identity merges): how many
+/// conversations moved.
+pub(crate) async fn move_rows(
+    h: &mut impl Handle,
+    brand: BrandId,
+    from: VisitorId,
+    into: VisitorId,
+) -> Result<u64> {
+    let params = [brand.0.into(), from.0.into(), into.0.into()];
+    let sql = "UPDATE conversations SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2";
+    let moved = rows::execute(h, sql, &params).await?;
+    for sql in [
+        "UPDATE purchases SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2",
+        "UPDATE csat SET visitor_id = $3 WHERE brand_id = $1 AND visitor_id = $2",
+    ] {
+        rows::execute(h, sql, &params).await?;
+    }
+    let (was, now_is) = (
+        serde_json::to_string(&Author::Visitor(from))?,
+        serde_json::to_string(&Author::Visitor(into))?,
+    );
+    let sql = "UPDATE conversations SET last_author = $3 WHERE brand_id = $1 AND last_author = $2";
+    let params = [brand.0.into(), was.as_str().into(), now_is.as_str().into()];
+    rows::execute(h, sql, &params).await?;
+    Ok(moved)
 }

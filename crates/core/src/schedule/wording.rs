@@ -90,8 +90,25 @@ pub fn back_at(schedule: &Schedule, now: Instant, lang: Lang) -> Option<String> 
 
 /// "We're back today / tomorrow / Monday / Monday 4 January at 9:00" in `lang`.
 fn back_at_text(schedule: &Schedule, now: Timestamp, at: Timestamp, lang: Lang) -> String {
-    let local = schedule.tz().to_datetime(at);
-    let today = schedule.tz().to_datetime(now).date();
+    let (when, time) = day_and_time(schedule.tz(), now, at, lang);
+    match lang {
+        Lang::En => format!("We're back {when} at {time}"),
+        Lang::Fr => format!("Nous serons de retour {when} à {time}"),
+        Lang::De => format!("Wir sind {when} um {time} Uhr wieder da"),
+        Lang::Es => format!("Volvemos {when} a las {time}"),
+    }
+}
+
+/// `at` seen from `now` in zone `tz`, in `lang`: the day ("today", "tomorrow", "Monday",
+/// "Monday 4 January") and the time ("9:00", French "9 h 00").
+pub(crate) fn day_and_time(
+    tz: &jiff::tz::TimeZone,
+    now: Timestamp,
+    at: Timestamp,
+    lang: Lang,
+) -> (String, String) {
+    let local = tz.to_datetime(at);
+    let today = tz.to_datetime(now).date();
     let days = (local.date() - today).get_days();
     let time = match lang {
         Lang::Fr => format!("{}\u{a0}h\u{a0}{:02}", local.hour(), local.minute()),
@@ -117,12 +134,7 @@ fn back_at_text(schedule: &Schedule, now: Timestamp, at: Timestamp, lang: Lang) 
         (2..=6, _) => weekday.to_owned(),
         (_, lang) => format!("{weekday} {}", date_text(local.date(), lang)),
     };
-    match lang {
-        Lang::En => format!("We're back {when} at {time}"),
-        Lang::Fr => format!("Nous serons de retour {when} à {time}"),
-        Lang::De => format!("Wir sind {when} um {time} Uhr wieder da"),
-        Lang::Es => format!("Volvemos {when} a las {time}"),
-    }
+    (when, time)
 }
 
 fn date_text(date: jiff::civil::Date, lang: Lang) -> String {

@@ -4,6 +4,7 @@
 
 pub mod earnings;
 pub mod hours;
+pub mod identity;
 pub mod notes;
 pub mod privacy;
 pub mod reports;
@@ -53,6 +54,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(super::profile::admin_router())
         .merge(texts::router())
         .merge(hours::router())
+        .merge(identity::router())
 }
 
 super::login::login_endpoint! {

@@ -5,6 +5,7 @@
 pub mod commerce;
 pub mod context;
 pub mod history;
+pub mod identity;
 pub mod texts;
 
 use axum::Json;
@@ -19,6 +20,7 @@ use super::page::PageQuery;
 use super::{ApiJson, ApiPath, ApiQuery, ConversationWithEntries, MAX_PAGE, created_outcome};
 use crate::auth::{PathBrand, VisitorAuth, hash_token, new_token};
 use crate::limits::PeerIp;
+use crate::promise::VisitorView;
 use crate::{ApiError, AppState, desk, receipts};
 use ebb_store::page::Cursor;
 use utoipa_axum::router::OpenApiRouter;
@@ -38,6 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(context::router())
         .merge(super::transcript::widget_router())
         .merge(history::router())
+        .merge(identity::router())
         .merge(super::profile::widget_router())
 }
 
@@ -138,13 +141,13 @@ async fn brand_info(
     }))
 }
 
-/// A new anonymous visitor.
+/// A visitor's id and a new token for it.
 #[derive(Serialize, utoipa::ToSchema)]
-struct NewVisitor {
+pub struct NewVisitor {
     /// The visitor's id.
-    visitor_id: VisitorId,
+    pub visitor_id: VisitorId,
     /// Bearer token for the widget API and the WebSocket.
-    token: String,
+    pub token: String,
 }
 
 /// New anonymous visitor token (a per-IP hourly cap: 429 `too-many-visitors`).
@@ -288,19 +291,22 @@ impl Page {
     }
 }
 
-/// Read a conversation and a page of its timeline.
+/// Read a conversation and a page of its timeline, with the snooze promise standing.
 #[utoipa::path(get, path = "/conversations/{id}", tag = "visitor", params(Page),
-    responses((status = 200, description = "The conversation", body = ConversationView)))]
+    responses((status = 200, description = "The conversation", body = VisitorView)))]
 async fn read(
     State(state): State<AppState>,
     auth: VisitorAuth,
     ApiPath((_, id)): ApiPath<(String, ConversationId)>,
     ApiQuery(page): ApiQuery<Page>,
-) -> Result<Json<ConversationView>, ApiError> {
+) -> Result<Json<VisitorView>, ApiError> {
     let mut view =
         ConversationView::load(&state, auth.brand.id, id, &page, started_by(auth.visitor)).await?;
     view.entries = view.entries.into_iter().map(Entry::for_visitor).collect();
-    Ok(Json(view))
+    let mut conn = state.store.conn().await?;
+    let now = state.clock.now();
+    let promise = crate::promise::for_visitor(&mut conn, &view.conversation, now).await?;
+    Ok(Json(VisitorView { view, promise }))
 }
 
 /// Mark the timeline read up to a seq.

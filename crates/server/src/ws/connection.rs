@@ -38,6 +38,8 @@ struct Connection {
     socket: WebSocket,
     /// Highest seq sent (or resumed from) per conversation.
     cursors: HashMap<ConversationId, u64>,
+    /// For a visitor: the snooze promise last told per conversation.
+    promises: HashMap<ConversationId, crate::promise::SnoozePromise>,
 }
 
 /// Serves `socket` for `principal` (with its session's token hash, for an expert or an
@@ -74,6 +76,7 @@ pub async fn run(
         session,
         socket,
         cursors: HashMap::new(),
+        promises: HashMap::new(),
     };
     let hello = ServerFrame::Hello {
         principal: (&conn.principal).into(),
@@ -262,6 +265,11 @@ impl Connection {
             .ok_or(ApiError::NotFound("conversation"))?;
         drop(conn);
         self.cursors.insert(id, after);
+        if matches!(self.principal, Principal::Visitor { .. }) {
+            // What the client holds is unknown: tell the promise as it stands, even none.
+            self.promises.remove(&id);
+            self.tell_promise(&conv, true).await?;
+        }
         self.send(&ServerFrame::Conversation { conversation: conv })
             .await
             .map_err(closed)?;
@@ -334,12 +342,15 @@ impl Connection {
             || pending
                 .iter()
                 .any(|e| !matches!(e.event, Event::Message { .. }));
+        let visitor = matches!(self.principal, Principal::Visitor { .. });
+        if visitor && (changed || !pending.is_empty()) {
+            self.tell_promise(&conv, false).await?;
+        }
         if changed {
             self.send(&ServerFrame::Conversation { conversation: conv })
                 .await
                 .map_err(closed)?;
         }
-        let visitor = matches!(self.principal, Principal::Visitor { .. });
         for entry in pending {
             let seq = entry.seq;
             let entry = if visitor { entry.for_visitor() } else { entry };
@@ -354,6 +365,26 @@ impl Connection {
         }
         self.cursors.entry(id).or_insert(cursor);
         Ok(())
+    }
+
+    /// Tells a visitor the snooze promise on `conv` (or that none stands any more) when it
+    /// changed since they were last told, or anyway when `always`.
+    async fn tell_promise(&mut self, conv: &Conversation, always: bool) -> Result<(), ApiError> {
+        let mut db = self.state.store.conn().await?;
+        let promise = crate::promise::for_visitor(&mut db, conv, self.state.clock.now()).await?;
+        drop(db);
+        if !always && self.promises.get(&conv.id) == promise.as_ref() {
+            return Ok(());
+        }
+        match &promise {
+            Some(p) => self.promises.insert(conv.id, p.clone()),
+            None => self.promises.remove(&conv.id),
+        };
+        let frame = ServerFrame::Promise {
+            conversation: conv.id,
+            promise,
+        };
+        self.send(&frame).await.map_err(closed)
     }
 
     /// After missing hints: catch up every tracked conversation and every one the

@@ -90,6 +90,14 @@ pub enum ServerFrame {
         /// Up to which seq.
         seq: u64,
     },
+    /// To a visitor: the snooze promise on their conversation, when it appears, changes or
+    /// ends (`null`).
+    Promise {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The promise standing now, if any.
+        promise: Option<crate::promise::SnoozePromise>,
+    },
     /// Answer to a client `ping`.
     Pong,
     /// A client message was refused.

@@ -97,6 +97,7 @@ async fn context(
         .await?
         .is_some_and(|b| b.settings.share_visitor_country);
     let stored = visitor_context::get(&mut conn, brand, visitor).await?;
+    let customer_id = ebb_store::identity::customer_of(&mut conn, brand, visitor).await?;
     let mut others =
         conversations::page_for_visitor(&mut conn, brand, visitor, None, MAX_EARLIER + 1).await?;
     others.retain(|c| c.id != id);
@@ -126,7 +127,7 @@ async fn context(
     Ok(Json(ContextView {
         visitor_id: visitor,
         visitor_online: state.presence.is_online(brand, visitor),
-        customer_id: None,
+        customer_id: customer_id.flatten(),
         page,
         reported_at,
         country,
