@@ -9,6 +9,7 @@ pub mod earnings;
 pub mod error;
 pub mod event;
 pub mod expert;
+pub mod followup;
 pub mod ids;
 pub mod instant;
 pub mod message;
