@@ -15,6 +15,7 @@ pub mod error;
 pub mod forwarded;
 pub mod headers;
 pub mod limits;
+pub mod mail;
 pub mod metrics;
 pub mod office_hours;
 pub mod openapi;
@@ -108,6 +109,8 @@ pub struct Settings {
     pub session_sweep: std::time::Duration,
     /// SHA-256 of the operator API's token; the operator API is off when `None`.
     pub operator_token: Option<Vec<u8>>,
+    /// Where follow-up and transcript emails go out (`--smtp-url`); no email when `None`.
+    pub mail: Option<Arc<mail::Mailer>>,
 }
 
 impl Default for Settings {
@@ -127,6 +130,7 @@ impl Default for Settings {
             argon2_queue: passwords::DEFAULT_QUEUE,
             session_sweep: std::time::Duration::from_secs(3600),
             operator_token: None,
+            mail: None,
         }
     }
 }
@@ -250,7 +254,21 @@ pub async fn run(
     } else {
         Arc::new(SystemClock)
     };
+    let mail = match &config.smtp_url {
+        Some(smtp) => {
+            let public = match &config.public_url {
+                Some(url) => url.clone(),
+                None => format!("http://{}", listener.local_addr()?),
+            };
+            let mailer =
+                mail::Mailer::new(smtp, &config.mail_from, &config.mail_reply_domain, &public)
+                    .map_err(ServeError::Setting)?;
+            Some(Arc::new(mailer))
+        }
+        None => None,
+    };
     let settings = Settings {
+        mail,
         test_clock: config.test_clock,
         presence_grace: std::time::Duration::from_millis(config.presence_grace_ms),
         presence_lease: std::time::Duration::from_millis(config.presence_lease_ms),
@@ -344,6 +362,14 @@ pub async fn serve(
         )),
         tokio::spawn(auth::expiry::run(state.clone(), stopped.clone())),
     ];
+    if state.settings.mail.is_some() {
+        let job = mail::delivery::MailDelivery;
+        workers.push(tokio::spawn(worker::run(
+            state.clone(),
+            job,
+            stopped.clone(),
+        )));
+    }
     match webhooks::WebhookDelivery::new(state.settings.webhook_targets.clone()) {
         Ok(job) => workers.push(tokio::spawn(worker::run(state.clone(), job, stopped))),
         Err(err) => tracing::error!(error = %err, "webhook delivery disabled: no HTTP client"),

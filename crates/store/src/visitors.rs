@@ -26,14 +26,16 @@ pub async fn insert(
     Ok(())
 }
 
-/// The visitor of `brand` holding the token with this hash.
+/// The visitor of `brand` holding the token with this hash (its first one, or one a
+/// signed reopen link gave it).
 pub async fn by_token(
     h: &mut impl Handle,
     brand: BrandId,
     token_hash: &[u8],
 ) -> Result<Option<VisitorId>> {
     let row: Option<(uuid::Uuid,)> = run!(h, |c| sqlx::query_as(
-        "SELECT id FROM visitors WHERE brand_id = $1 AND token_hash = $2"
+        "SELECT id FROM visitors WHERE brand_id = $1 AND token_hash = $2 \
+         UNION ALL SELECT visitor_id FROM visitor_tokens WHERE brand_id = $1 AND token_hash = $2"
     )
     .bind(brand.0)
     .bind(token_hash)
