@@ -66,7 +66,7 @@ pub const MAX_CONSENT_CHARS: usize = 500;
 /// The longest site URL, in bytes.
 pub const MAX_SITE_URL: usize = 2000;
 
-/// A brand's email settings, checked by [`EmailSettings::validate`].
+/// A brand's email settings, checked by `EmailSettings::validate`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

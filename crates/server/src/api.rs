@@ -6,6 +6,7 @@ pub mod expert;
 pub mod input;
 pub mod links;
 pub mod login;
+pub mod mail;
 pub mod operator;
 pub mod page;
 pub mod period;
@@ -99,6 +100,7 @@ fn audiences() -> OpenApiRouter<AppState> {
         )
         .nest("/api/v1/server", server::router())
         .nest("/api/v1/operator", operator::router())
+        .nest("/api/v1/mail", mail::router())
         .routes(routes!(expert::login))
         .routes(routes!(links::set_password))
         .routes(routes!(crate::ws::upgrade))

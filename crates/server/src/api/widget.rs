@@ -4,6 +4,7 @@
 
 pub mod commerce;
 pub mod context;
+pub mod email;
 pub mod history;
 pub mod texts;
 
@@ -36,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(typing))
         .merge(commerce::router())
         .merge(context::router())
+        .merge(email::router())
         .merge(super::transcript::widget_router())
         .merge(history::router())
         .merge(super::profile::widget_router())

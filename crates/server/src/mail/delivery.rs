@@ -191,11 +191,13 @@ async fn follow_up(state: &AppState, mailer: &Mailer, job: &MailJob) -> Result<N
     let mut conn = state.store.conn().await?;
     mail_jobs::mark_sent(&mut conn, conv.brand_id, batch.id, state.clock.now()).await?;
     metrics::counter!("ebb_mail_sent_total", "kind" => FOLLOW_UP).increment(1);
-    Ok(match rule(state, &mut conn, &conv, &replies, delay, batch.last_seq).await? {
-        FollowUp::At(at) => Next::At(at),
-        FollowUp::Send(_) => Next::At(state.clock.now()),
-        FollowUp::Nothing => Next::Done,
-    })
+    Ok(
+        match rule(state, &mut conn, &conv, &replies, delay, batch.last_seq).await? {
+            FollowUp::At(at) => Next::At(at),
+            FollowUp::Send(_) => Next::At(state.clock.now()),
+            FollowUp::Nothing => Next::Done,
+        },
+    )
 }
 
 async fn transcript(state: &AppState, mailer: &Mailer, job: &MailJob) -> Result<(), Failed> {
