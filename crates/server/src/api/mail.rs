@@ -40,7 +40,7 @@ fn page(title: &str, body: &str) -> Html<String> {
 
 /// The confirmation page of an unsubscribe link.
 #[utoipa::path(get, path = "/unsubscribe/{token}", tag = "public",
-    responses((status = 200, description = "A page with a confirmation button", content_type = "text/html")))]
+    responses((status = 200, description = "A page with a confirmation button", body = String, content_type = "text/html")))]
 async fn confirm(
     State(state): State<AppState>,
     ApiPath(token): ApiPath<String>,
@@ -56,7 +56,7 @@ async fn confirm(
 
 /// Stop follow-up emails for the link's visitor (one-click, RFC 8058).
 #[utoipa::path(post, path = "/unsubscribe/{token}", tag = "public",
-    responses((status = 200, description = "Done", content_type = "text/html")))]
+    responses((status = 200, description = "Done", body = String, content_type = "text/html")))]
 async fn unsubscribe(
     State(state): State<AppState>,
     ApiPath(token): ApiPath<String>,
