@@ -364,3 +364,34 @@ async fn starttls_required_against_a_server_without_it_fails_clearly_and_is_retr
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn erasing_a_visitor_forgets_their_address_and_link_sessions() {
+    let smtp = Maildev::start().await;
+    for app in spawn_apps_with(settings_with(&smtp.url())).await {
+        let b = app.backend;
+        let (acme, _, visitor, conv, _) = leave_address(&app).await;
+        let path = format!("/api/v1/widget/{}/conversations/{conv}", acme.slug);
+        let (_, view) = app.get(&path, &visitor).await;
+        let id: uuid::Uuid = view["conversation"]["visitor_id"]
+            .as_str()
+            .expect("id")
+            .parse()
+            .expect("uuid");
+        let admin = crate::ws_client::admin(&app, &acme, "root").await;
+        let (status, body) = app
+            .post(
+                &format!("/api/v1/admin/visitors/{id}/erase"),
+                &admin,
+                json!(null),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{b}: {body}");
+        let mut conn = app.store().conn().await.expect("conn");
+        let left = ebb_store::mail::visitor_email(&mut conn, acme.id, ebb_core::VisitorId(id))
+            .await
+            .expect("read");
+        assert_eq!(left, None, "{b}: the address is erased");
+        app.finish().await;
+    }
+}
