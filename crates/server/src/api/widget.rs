@@ -112,6 +112,8 @@ struct BrandInfo {
     texts: serde_json::Value,
     /// Office hours: open now, when the team is back, the reply time and where it comes from.
     hours: crate::office_hours::VisitorHours,
+    /// When the widget asks for an email address, and the consent text in `locale`.
+    email: email::EmailAsk,
 }
 
 /// Brand name, reply time, language, greeting, the message length limit and office hours.
@@ -137,6 +139,7 @@ async fn brand_info(
         max_message_chars: ebb_core::message::MAX_MESSAGE_CHARS,
         texts: texts::catalog(locale),
         hours,
+        email: email::ask(&state, &mut conn, brand.id, locale).await?,
     }))
 }
 

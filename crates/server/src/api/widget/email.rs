@@ -27,17 +27,48 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(email_transcript))
 }
 
+/// When the widget asks for an email address, for every visitor (in the brand's info).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct EmailAsk {
+    /// `never`, `after_first_message_when_no_expert_online` or `always_optional` (`never`
+    /// when this server sends no email).
+    ask: AskEmail,
+    /// The consent text shown under the email field, in the widget's language.
+    consent: String,
+}
+
+/// The brand's [`EmailAsk`] in `locale`.
+pub async fn ask(
+    state: &AppState,
+    conn: &mut ebb_store::Conn,
+    brand: ebb_core::BrandId,
+    locale: ebb_core::texts::Locale,
+) -> Result<EmailAsk, ApiError> {
+    let settings = mail::settings(conn, brand).await?;
+    let ask = if state.settings.mail.is_some() {
+        settings.ask
+    } else {
+        AskEmail::Never
+    };
+    Ok(EmailAsk {
+        ask,
+        consent: settings.consent(locale.as_str()).to_owned(),
+    })
+}
+
 /// The visitor's email address and what the widget shows around it.
 #[derive(Serialize, utoipa::ToSchema)]
 struct VisitorEmailView {
-    /// When the widget asks for an address (`never` when this server sends no email).
-    ask: AskEmail,
-    /// The consent text to show under the field, in the widget's language.
-    consent: String,
+    /// When the widget asks for an address, and the consent text.
+    #[serde(flatten)]
+    asked: EmailAsk,
     /// The address the visitor left, if any (only ever shown to this visitor).
     email: Option<String>,
     /// Whether the visitor stopped follow-up emails.
     unsubscribed: bool,
+    /// Whether the widget shows the email field now (the ask setting, whether the visitor
+    /// wrote and whether an expert is available; always once they left an address).
+    show: bool,
 }
 
 /// A new address, or `null` to forget it.
@@ -53,19 +84,26 @@ async fn view(
     auth: &VisitorAuth,
     headers: &HeaderMap,
 ) -> Result<VisitorEmailView, ApiError> {
+    let (brand, visitor) = (auth.brand.id, auth.visitor);
     let mut conn = state.store.conn().await?;
-    let settings = mail::settings(&mut conn, auth.brand.id).await?;
-    let words = ebb_store::widget_texts::get(&mut conn, auth.brand.id).await?;
-    let locale = super::texts::resolve(words.locale, headers);
-    let stored = mail::visitor_email(&mut conn, auth.brand.id, auth.visitor).await?;
-    let ask = if state.settings.mail.is_some() {
-        settings.ask
-    } else {
-        AskEmail::Never
-    };
+    let words = ebb_store::widget_texts::get(&mut conn, brand).await?;
+    let asked = ask(
+        state,
+        &mut conn,
+        brand,
+        super::texts::resolve(words.locale, headers),
+    )
+    .await?;
+    let stored = mail::visitor_email(&mut conn, brand, visitor).await?;
+    let mine = conversations::page_for_visitor(&mut conn, brand, visitor, None, 1).await?;
+    let experts = ebb_store::experts::list(&mut conn, brand).await?;
+    let online = experts
+        .iter()
+        .any(|e| e.status == ebb_core::ExpertStatus::Available);
     Ok(VisitorEmailView {
-        ask,
-        consent: settings.consent(locale.as_str()).to_owned(),
+        show: asked.ask != AskEmail::Never
+            && (asked.ask.shows_field(!mine.is_empty(), online) || stored.is_some()),
+        asked,
         unsubscribed: stored.as_ref().is_some_and(|e| e.unsubscribed_at.is_some()),
         email: stored.map(|e| e.email),
     })
