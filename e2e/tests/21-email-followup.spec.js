@@ -3,7 +3,7 @@
 // delay, the email arrives, and its link reopens the conversation in a fresh browser
 // context; the transcript can be emailed, and the unsubscribe link works.
 const { test, expect } = require('@playwright/test');
-const { visitor, expert, shot, advanceClock, closeViaApi, watchConsole } = require('../helpers');
+const { visitor, expert, admin, shot, advanceClock, closeViaApi, watchConsole } = require('../helpers');
 
 const MAILDEV = process.env.EBB_MAILDEV_URL;
 
@@ -27,13 +27,16 @@ function after(text, prefix) {
 
 test('a reply the visitor missed is emailed, and its link reopens the conversation anywhere', async ({ browser, request }) => {
   expect(MAILDEV, 'scripts/e2e starts maildev').toBeTruthy();
-  const login = await request.post('/api/v1/admin/login', { data: { brand: 'demo', email: 'admin@demo.ebb', password: 'ebb-demo' } });
-  const admin = (await login.json()).token;
-  const settings = await request.put('/api/v1/admin/email-settings', {
-    headers: { authorization: `Bearer ${admin}` },
-    data: { ask: 'always_optional', delay_minutes: 5, consent_en: 'We email you replies you have not seen. Stop any time.', consent_fr: '', site_url: '' },
-  });
-  expect(settings.ok()).toBeTruthy();
+  // The admin asks for addresses in the console.
+  const a = await admin(browser);
+  await a.tab('Widget');
+  await a.page.getByLabel('Ask visitors for an email address').selectOption('always_optional');
+  await a.page.getByLabel(/Email a reply after it stays unseen for/).fill('5');
+  await a.page.getByLabel('Consent text in English').fill('We email you replies you have not seen. Stop any time.');
+  await a.page.getByRole('button', { name: 'Save email settings' }).click();
+  await expect(a.page.locator('#em-ok')).toHaveText('Email settings saved.');
+  a.console.check();
+  await a.context.close();
 
   const v = await visitor(browser);
   await v.open();

@@ -395,3 +395,54 @@ async fn erasing_a_visitor_forgets_their_address_and_link_sessions() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn admins_set_email_settings_within_core_ranges() {
+    for app in crate::helpers::spawn_apps().await {
+        let b = app.backend;
+        let acme = app.brand("acme").await;
+        let admin = crate::ws_client::admin(&app, &acme, "root").await;
+        let (status, got) = app.get("/api/v1/admin/email-settings", &admin).await;
+        assert_eq!(
+            (status, &got["ask"], &got["delay_minutes"]),
+            (StatusCode::OK, &json!("never"), &json!(5)),
+            "{b}"
+        );
+        let good = json!({"ask": "after_first_message_when_no_expert_online", "delay_minutes": 30,
+            "consent_en": " Ok ", "consent_fr": "", "site_url": "https://shop.example/help"});
+        let (status, saved) = app.put("/api/v1/admin/email-settings", &admin, good).await;
+        assert_eq!(status, StatusCode::OK, "{b}: {saved}");
+        assert_eq!(saved["consent_en"], "Ok");
+        let (_, again) = app.get("/api/v1/admin/email-settings", &admin).await;
+        assert_eq!(again, saved, "{b}: stored");
+        for bad in [
+            json!({"delay_minutes": 0}),
+            json!({"delay_minutes": 10081}),
+            json!({"site_url": "javascript:alert(1)"}),
+            json!({"consent_en": "x".repeat(501)}),
+        ] {
+            let mut body = saved.clone();
+            for (k, v) in bad.as_object().expect("object") {
+                body[k] = v.clone();
+            }
+            let (status, problem) = app.put("/api/v1/admin/email-settings", &admin, body).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{b}: {bad}: {problem}"
+            );
+        }
+        let visitor = app.visitor(&acme).await;
+        let (_, view) = app.get("/api/v1/widget/acme/email", &visitor).await;
+        assert_eq!(view["ask"], "never", "{b}: this server sends no email");
+        let (status, _) = app
+            .put(
+                "/api/v1/widget/acme/email",
+                &visitor,
+                json!({"email": "not an address"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        app.finish().await;
+    }
+}
