@@ -174,3 +174,48 @@ impl Mailer {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smtp_urls_parse_with_their_tls_mode_and_show_redacted() {
+        let url: SmtpUrl = "smtp://us%40er:p%3Ass@mail.example:587?starttls=opportunistic"
+            .parse()
+            .expect("valid");
+        assert_eq!(url.port, 587);
+        assert_eq!(url.starttls, StartTls::Opportunistic);
+        assert_eq!(
+            url.credentials,
+            Some(("us@er".to_owned(), "p:ss".to_owned()))
+        );
+        assert_eq!(
+            url.to_string(),
+            "smtp://us@er:***@mail.example:587?starttls=opportunistic"
+        );
+        let plain: SmtpUrl = "smtp://relay".parse().expect("valid");
+        assert_eq!(
+            (plain.port, plain.starttls, plain.wrapper),
+            (25, StartTls::Required, false)
+        );
+        let wrapped: SmtpUrl = "smtps://relay".parse().expect("valid");
+        assert_eq!((wrapped.port, wrapped.wrapper), (465, true));
+    }
+
+    #[test]
+    fn bad_smtp_urls_are_refused_with_the_reason() {
+        for (text, reason) in [
+            ("http://relay", "scheme http"),
+            (
+                "smtp://relay?starttls=maybe",
+                "unknown option starttls=maybe",
+            ),
+            ("smtp://relay?tls=on", "unknown option tls=on"),
+            ("not a url", "--smtp-url"),
+        ] {
+            let err = text.parse::<SmtpUrl>().expect_err(text);
+            assert!(err.contains(reason), "{text}: {err}");
+        }
+    }
+}

@@ -160,7 +160,7 @@ mod tests {
     const NOW: Instant = datetime!(2026-11-25 09:00 UTC);
 
     fn link() -> Link {
-        let id = |n| uuid::Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0000 + n);
+        let id = |n: u128| uuid::Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0000 + n);
         Link::resume(BrandId(id(1)), VisitorId(id(2)), ConversationId(id(3)), NOW)
     }
 
