@@ -84,7 +84,7 @@ impl Job for MailDelivery {
         Ok(())
     }
 
-    /// 30 s, doubling, at most an hour, for [`MAX_ATTEMPTS`] attempts.
+    /// 30 s, doubling, at most an hour, for 8 attempts.
     fn backoff(&self, attempts: i64, _jitter: f64) -> Option<Duration> {
         let doublings = u32::try_from(attempts.clamp(1, 8) - 1).unwrap_or(0);
         (attempts < MAX_ATTEMPTS)

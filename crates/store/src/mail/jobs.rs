@@ -1,4 +1,4 @@
-//! The mail queue on the shared [`queue`](crate::queue): one row per conversation and kind
+//! The mail queue on the shared [`crate::queue`]: one row per conversation and kind
 //! (a follow-up, a transcript), leased, retried with backoff, deleted when done; and the
 //! batches: a batch is recorded before it is sent (its id gives the Message-ID), so a retry
 //! after a crash sends the same batch again rather than a different one.
