@@ -327,14 +327,7 @@ async fn a_transcript_is_emailed_on_request_and_rate_limited() {
 async fn starttls_required_against_a_server_without_it_fails_clearly_and_is_retried() {
     let smtp = Maildev::start().await;
     let required = format!("smtp://127.0.0.1:{}?starttls=required", smtp.smtp);
-    let url: ebb_server::mail::SmtpUrl = required.parse().expect("url");
-    let mailer = ebb_server::mail::Mailer::new(
-        &url,
-        "Ebb <ebb@ebb.test>",
-        "reply.ebb.test",
-        "http://ebb.test",
-    )
-    .expect("mailer");
+    let mailer = crate::maildev::mailer(&required);
     let message = lettre::Message::builder()
         .from("ebb@ebb.test".parse().expect("from"))
         .to("v@example.com".parse().expect("to"))

@@ -97,18 +97,23 @@ impl Maildev {
     }
 }
 
-/// Test settings that send mail through `smtp_url`.
-pub fn settings_with(smtp_url: &str) -> ebb_server::Settings {
+/// The tests' mailer through `smtp_url`: from `ebb@ebb.test`, replies to `reply.ebb.test`,
+/// links to `http://ebb.test`.
+pub fn mailer(smtp_url: &str) -> ebb_server::mail::Mailer {
     let url: ebb_server::mail::SmtpUrl = smtp_url.parse().expect("smtp url");
-    let mailer = ebb_server::mail::Mailer::new(
+    ebb_server::mail::Mailer::new(
         &url,
         "Ebb <ebb@ebb.test>",
         "reply.ebb.test",
         "http://ebb.test",
     )
-    .expect("mailer");
+    .expect("mailer")
+}
+
+/// Test settings that send mail through `smtp_url`.
+pub fn settings_with(smtp_url: &str) -> ebb_server::Settings {
     ebb_server::Settings {
-        mail: Some(Arc::new(mailer)),
+        mail: Some(Arc::new(mailer(smtp_url))),
         ..test_settings()
     }
 }
