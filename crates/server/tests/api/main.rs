@@ -13,6 +13,7 @@ mod contract;
 mod csat;
 mod earnings;
 mod email_followup;
+mod email_settings;
 mod guardrails;
 mod headers;
 mod heartbeat;
