@@ -12,6 +12,7 @@ import { reportSection } from '/admin/reports.js';
 import { repliesEditor } from '/admin/replies.js';
 import { widgetSection } from '/admin/widget-texts.js';
 import { identitySection } from '/admin/identity.js';
+import { emailSection } from '/admin/email.js';
 import { hoursEditor } from '/admin/hours.js';
 import { webhooksSection } from '/admin/webhooks.js';
 import { staleSection } from '/admin/stale.js';
@@ -261,7 +262,9 @@ function wireSections() {
   sections.hours = hoursEditor({ api, announce });
   sections.webhooks = webhooksSection({ api, announce });
   sections.stale = staleSection({ api, experts: () => state.experts, announce });
-  sections.widget = widgetSection({ api, experts: () => state.experts, announce });
+  const widget = widgetSection({ api, experts: () => state.experts, announce });
+  const email = emailSection({ api, announce });
+  sections.widget = { load: () => Promise.all([widget.load(), email.load()]) };
   sections.identity = identitySection({ api, announce });
   sections.search = searchSection({ api });
   picker = periodPicker($('period'), () => showTab(tab));

@@ -71,6 +71,15 @@
   var transcriptBtn = el('button', {
     type: 'button', class: 'transcript', text: tr('Download transcript'), hidden: '', onclick: downloadTranscript
   });
+  // Follow-up by email: the address (only this visitor sees it) and the brand's consent text.
+  var emailInput = el('input', { id: 'ebb-email', type: 'email', autocomplete: 'email', 'aria-describedby': 'ebb-consent' });
+  var consent = el('p', { class: 'consent', id: 'ebb-consent' });
+  var emailForm = el('form', { class: 'email', hidden: '', onsubmit: function (e) { e.preventDefault(); saveEmail(); } }, [
+    el('label', { for: 'ebb-email', text: tr('Get our replies by email') }), emailInput,
+    el('button', { type: 'submit', class: 'save', text: tr('Save') }), consent
+  ]);
+  var mailBtn = el('button', { type: 'button', class: 'transcript', text: tr('Email me this transcript'), hidden: '', onclick: mailTranscript });
+  var note = el('p', { class: 'note', role: 'status' });
   var panel = el('section', {
     id: 'ebb-panel', class: 'panel', role: 'dialog', 'aria-labelledby': 'ebb-title', hidden: '',
     onkeydown: function (e) { if (e.key === 'Escape') toggle(false); }
@@ -80,7 +89,7 @@
       el('button', { type: 'button', class: 'close', 'aria-label': tr('Minimise messages'), text: '×', onclick: function () { toggle(false); } })
     ]),
     el('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': tr('Messages') }, [earlier, greet, log]),
-    promised, typing, surveyBox, count, error, form, transcriptBtn
+    promised, typing, surveyBox, count, error, form, emailForm, transcriptBtn, mailBtn, note
   ]);
   root.append(css, panel, launcher);
 
@@ -160,6 +169,41 @@
   // Signed identity (docs/widget.md): the page passes the customer id its server signed.
   var who = { id: script.getAttribute('data-customer-id') || '', hash: script.getAttribute('data-customer-hash') || '' };
   var identified = null;
+  function loadEmail() {
+    if (!s.token) return Promise.resolve();
+    return call('GET', '/email').then(function (v) {
+      s.ask = v.ask; s.email = v.email || ''; s.showEmail = v.show; consent.textContent = v.consent;
+      if (root.activeElement !== emailInput) emailInput.value = s.email;
+      render();
+    }).catch(function () { /* the field is a convenience */ });
+  }
+  function saveEmail() {
+    var v = emailInput.value.trim();
+    ensureVisitor().then(function () { return call('PUT', '/email', { email: v || null }); }).then(function (r) {
+      s.email = r.email || '';
+      note.textContent = s.email ? t('We will email the replies you miss to {email}.', { email: s.email }) : t('We will not email you.');
+      render();
+    }, function (err) { note.textContent = t('This email address could not be saved ({error}).', { error: err.message }); });
+  }
+  function mailTranscript() {
+    call('POST', '/conversations/' + s.conv + '/transcript/email').then(function () {
+      note.textContent = t('The transcript is on its way to {email}.', { email: s.email });
+    }, function (err) { note.textContent = t('The transcript could not be sent ({error}).', { error: err.message }); });
+  }
+  // A reopen link from a follow-up email (#ebb-resume=...): a session of that visitor here.
+  function resume() {
+    var m = /[#&]ebb-resume=([\w-]+)/.exec(location.hash);
+    if (!m) return Promise.resolve();
+    history.replaceState(null, '', location.pathname + location.search);
+    return call('POST', '/resume', { token: m[1] }).then(function (r) {
+      s.token = r.token; store.set('token', r.token);
+      s.conv = r.conversation_id; store.set('conv', s.conv);
+      toggle(true);
+    }, function (err) {
+      toggle(true);
+      error.textContent = t('This link could not open your conversation ({error}).', { error: err.message });
+    });
+  }
   function ensureVisitor() {
     var mine = store.get('customer') || '';
     if (who.id && who.id !== mine) return identify(mine);
@@ -256,6 +300,8 @@
     badge.textContent = n > 9 ? '9+' : String(n);
     launcher.setAttribute('aria-label', n ? t('Open messages, {n} unread', { n: n }) : t(s.open ? 'Close messages' : 'Open messages'));
     transcriptBtn.hidden = !s.conv;
+    emailForm.hidden = !s.showEmail;
+    mailBtn.hidden = !(s.conv && s.email);
     var closed = s.status === 'closed';
     if (!closed) surveyBox.replaceChildren();
     else if (!surveyBox.firstChild && !store.get('survey:' + s.conv)) surveyBox.append(buildSurvey());
@@ -299,6 +345,7 @@
     }).then(function (data) {
       apply(data);
       connect();
+      if (fresh) loadEmail();
     }).catch(function (err) {
       li.remove();
       delete s.pending[id];
@@ -417,6 +464,7 @@
     sub.textContent = back
       ? t('{back}. Leave your message now and we will answer when we are back.', { back: back })
       : t('Typically replies in {time}. Write any time: you can leave and come back.', { time: b.typical_reply_time });
+    if (b.email) { s.showEmail = s.showEmail || b.email.ask === 'always_optional'; consent.textContent = b.email.consent; }
     greet.textContent = b.greeting || '';
     greet.hidden = !b.greeting || !!s.conv || !!earlier.firstChild;
     render();
@@ -495,10 +543,11 @@
     fetch(api, { headers: { 'accept-language': navigator.language || 'en' } })
       .then(function (r) { return r.ok ? r.json() : null; }).then(configure)
       .catch(function () { /* keep the defaults */ })
+      .then(resume)
       .then(function () {
         var ready = who.id ? ensureVisitor().catch(function () { /* anonymous until the next try */ }) : Promise.resolve();
         return ready.then(function () {
-          if (s.token) loadHistory();
+          if (s.token) { loadHistory(); loadEmail(); }
           if (s.token && s.conv) fetchNew().then(connect);
         });
       });

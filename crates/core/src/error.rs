@@ -140,6 +140,9 @@ pub enum DomainError {
         /// The rule it breaks, e.g. `"must be an http or https URL"`.
         rule: &'static str,
     },
+    /// A site URL (the page follow-up emails link to) that is not an http or https URL.
+    #[error("site_url must be an http or https URL without spaces, at most 2000 bytes")]
+    InvalidSiteUrl,
     /// Office hours that break a rule (unknown zone, bad time, overlap, end not after start).
     #[error("invalid office hours: {0}")]
     InvalidSchedule(String),

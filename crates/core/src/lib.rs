@@ -10,6 +10,7 @@ pub mod error;
 pub mod event;
 pub mod expert;
 pub mod identity;
+pub mod followup;
 pub mod ids;
 pub mod instant;
 pub mod mail_reply;

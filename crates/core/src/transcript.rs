@@ -4,6 +4,8 @@
 
 mod html;
 
+pub use html::escape;
+
 use std::collections::BTreeMap;
 
 use serde::Deserialize;

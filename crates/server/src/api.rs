@@ -8,6 +8,7 @@ pub mod inbound;
 pub mod input;
 pub mod links;
 pub mod login;
+pub mod mail;
 pub mod operator;
 pub mod page;
 pub mod period;
@@ -102,6 +103,7 @@ fn audiences() -> OpenApiRouter<AppState> {
         .nest("/api/v1/server", server::router())
         .nest("/api/v1/operator", operator::router())
         .nest("/api/v1/inbound", inbound::router())
+        .nest("/api/v1/mail", mail::router())
         .routes(routes!(expert::login))
         .routes(routes!(links::set_password))
         .routes(routes!(crate::ws::upgrade))

@@ -119,6 +119,23 @@ pub struct Config {
     /// absent. Kept only as a hash.
     #[arg(long, env = "EBB_INBOUND_MAIL_SECRET", hide_env_values = true)]
     pub inbound_mail_secret: Option<String>,
+    /// SMTP server follow-up and transcript emails go through:
+    /// `smtp://[user:password@]host[:port][?starttls=required|opportunistic|off]` (STARTTLS
+    /// required by default) or `smtps://` (TLS from the start, port 465). No email when absent.
+    #[arg(long, env = "EBB_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<crate::mail::SmtpUrl>,
+    /// The `From` address of emails (`Support <support@shop.example>`); the brand's name
+    /// replaces the display name.
+    #[arg(long, env = "EBB_MAIL_FROM", default_value = "Ebb <ebb@localhost>")]
+    pub mail_from: String,
+    /// The domain of the signed reply addresses (`Reply-To`) and of Message-IDs; inbound
+    /// mail for it must reach Ebb.
+    #[arg(long, env = "EBB_MAIL_REPLY_DOMAIN", default_value = "localhost")]
+    pub mail_reply_domain: String,
+    /// The public base URL of this server (`https://chat.shop.example`), for links in
+    /// emails; `http://` + the listen address when absent.
+    #[arg(long, env = "EBB_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// The same `key = value` lines as [`PrintConfig`], secrets redacted: one list of fields.
@@ -188,6 +205,16 @@ impl std::fmt::Display for PrintConfig<'_> {
         }
         writeln!(f, "argon2_concurrency = {}", c.argon2_concurrency)?;
         writeln!(f, "argon2_queue = {}", c.argon2_queue)?;
+        match &c.smtp_url {
+            Some(url) => writeln!(f, "smtp_url = {url}")?,
+            None => writeln!(f, "smtp_url = (none: no follow-up or transcript emails)")?,
+        }
+        writeln!(f, "mail_from = {}", c.mail_from)?;
+        writeln!(f, "mail_reply_domain = {}", c.mail_reply_domain)?;
+        match &c.public_url {
+            Some(url) => writeln!(f, "public_url = {url}")?,
+            None => writeln!(f, "public_url = (none: http:// + listen)")?,
+        }
         match &c.operator_token {
             Some(_) => writeln!(f, "operator_token = (set, redacted)")?,
             None => writeln!(f, "operator_token = (none: operator API off)")?,
@@ -221,6 +248,8 @@ mod tests {
             "operator-secret",
             "--inbound-mail-secret",
             "mail-secret",
+            "--smtp-url",
+            "smtp://mailer:smtp-secret@mail.example:587",
         ])
         .expect("flags");
         let shown = format!("{:?}", cli.config);
@@ -229,9 +258,14 @@ mod tests {
             "metrics-secret",
             "operator-secret",
             "mail-secret",
+            "smtp-secret",
         ] {
             assert!(!shown.contains(secret), "{secret} in {shown}");
         }
         assert!(shown.contains("listen = 127.0.0.1:8080"), "{shown}");
+        assert!(
+            shown.contains("smtp_url = smtp://mailer:***@mail.example:587?starttls=required"),
+            "{shown}"
+        );
     }
 }

@@ -220,6 +220,9 @@ async fn post_once(
         return Err(ApiError::Concurrent);
     }
     save(&mut tx, &conv, &next, &entries, woke.then_some(now), now).await?;
+    if matches!(author, Author::Expert(_)) && state.settings.mail.is_some() {
+        crate::mail::delivery::schedule_follow_up(&mut tx, &next, now).await?;
+    }
     let routed = if woke {
         jobs::cancel(&mut tx, brand, jobs::SNOOZE_EXPIRY, id).await?;
         route(&mut tx, brand, now, &state.presence).await?

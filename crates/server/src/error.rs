@@ -45,6 +45,9 @@ pub enum ApiError {
     /// Another request changed the same data at the same time; retrying may succeed.
     #[error("concurrent update; retry")]
     Concurrent,
+    /// A signed link (from an email) that is forged, altered or expired.
+    #[error("{0}")]
+    LinkRefused(&'static str),
     /// The request body is larger than the server accepts.
     #[error("the request body is larger than {0} bytes")]
     PayloadTooLarge(usize),
@@ -144,6 +147,7 @@ impl ApiError {
             Self::OriginNotAllowed(_) => (StatusCode::FORBIDDEN, "origin-not-allowed"),
             Self::SeqOutOfRange { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "seq-out-of-range"),
             Self::Concurrent => (StatusCode::CONFLICT, "concurrent-update"),
+            Self::LinkRefused(_) => (StatusCode::FORBIDDEN, "link-refused"),
             Self::TargetRefused(_) => (StatusCode::UNPROCESSABLE_ENTITY, "webhook-target-refused"),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed"),
             Self::Mail(refusal) => refusal.parts(),
@@ -179,6 +183,7 @@ impl ApiError {
                 | D::InvalidOrigin(_)
                 | D::TooManyOrigins { .. }
                 | D::InvalidAccount { .. }
+                | D::InvalidSiteUrl
                 | D::InvalidSchedule(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-body"),
                 D::InvalidContext { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-context"),
             },

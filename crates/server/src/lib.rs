@@ -16,6 +16,7 @@ pub mod forwarded;
 pub mod headers;
 pub mod inbound_mail;
 pub mod limits;
+pub mod mail;
 pub mod metrics;
 pub mod office_hours;
 pub mod openapi;
@@ -112,6 +113,8 @@ pub struct Settings {
     pub operator_token: Option<Vec<u8>>,
     /// SHA-256 of the inbound mail hook's secret; the hook is off when `None`.
     pub inbound_mail_secret: Option<Vec<u8>>,
+    /// Where follow-up and transcript emails go out (`--smtp-url`); no email when `None`.
+    pub mail: Option<Arc<mail::Mailer>>,
 }
 
 impl Default for Settings {
@@ -132,6 +135,7 @@ impl Default for Settings {
             session_sweep: std::time::Duration::from_secs(3600),
             operator_token: None,
             inbound_mail_secret: None,
+            mail: None,
         }
     }
 }
@@ -255,7 +259,21 @@ pub async fn run(
     } else {
         Arc::new(SystemClock)
     };
+    let mail = match &config.smtp_url {
+        Some(smtp) => {
+            let public = match &config.public_url {
+                Some(url) => url.clone(),
+                None => format!("http://{}", listener.local_addr()?),
+            };
+            let mailer =
+                mail::Mailer::new(smtp, &config.mail_from, &config.mail_reply_domain, &public)
+                    .map_err(ServeError::Setting)?;
+            Some(Arc::new(mailer))
+        }
+        None => None,
+    };
     let settings = Settings {
+        mail,
         test_clock: config.test_clock,
         presence_grace: std::time::Duration::from_millis(config.presence_grace_ms),
         presence_lease: std::time::Duration::from_millis(config.presence_lease_ms),
@@ -350,6 +368,14 @@ pub async fn serve(
         )),
         tokio::spawn(auth::expiry::run(state.clone(), stopped.clone())),
     ];
+    if state.settings.mail.is_some() {
+        let job = mail::delivery::MailDelivery;
+        workers.push(tokio::spawn(worker::run(
+            state.clone(),
+            job,
+            stopped.clone(),
+        )));
+    }
     match webhooks::WebhookDelivery::new(state.settings.webhook_targets.clone()) {
         Ok(job) => workers.push(tokio::spawn(worker::run(state.clone(), job, stopped))),
         Err(err) => tracing::error!(error = %err, "webhook delivery disabled: no HTTP client"),

@@ -56,6 +56,7 @@ pub async fn erase_visitor(
         erasure.entries += entries;
         erasure.csat_comments += comments;
     }
+    ebb_store::mail::forget_visitor(&mut tx, brand, visitor).await?;
     let unusable = crate::auth::hash_token(&crate::auth::new_token());
     privacy::pseudonymise_visitor(&mut tx, brand, visitor, pseudonym, &unusable, now).await?;
     tx.commit().await?;

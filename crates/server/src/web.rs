@@ -70,6 +70,7 @@ const ASSETS: &[Asset] = &[
     asset!("/admin/stale.js", JS, "admin/stale.js"),
     asset!("/admin/widget-texts.js", JS, "admin/widget-texts.js"),
     asset!("/admin/identity.js", JS, "admin/identity.js"),
+    asset!("/admin/email.js", JS, "admin/email.js"),
     asset!("/admin/search.js", JS, "admin/search.js"),
     asset!("/lib/api.js", JS, "lib/api.js"),
     asset!("/lib/live.js", JS, "lib/live.js"),

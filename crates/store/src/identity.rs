@@ -109,28 +109,6 @@ pub async fn insert_signed(
     )
 }
 
-/// Gives `visitor` one more token (another browser of the same signed customer).
-pub async fn add_token(
-    h: &mut impl Handle,
-    brand: BrandId,
-    visitor: VisitorId,
-    token_hash: &[u8],
-    now: Instant,
-) -> Result<()> {
-    exec!(
-        h,
-        sqlx::query(
-            "INSERT INTO visitor_tokens (token_hash, brand_id, visitor_id, created_at) \
-             VALUES ($1, $2, $3, $4)"
-        )
-        .bind(token_hash)
-        .bind(brand.0)
-        .bind(visitor.0)
-        .bind(to_micros(now))
-    )?;
-    Ok(())
-}
-
 /// Moves the conversations, purchases and ratings of visitor `from` to visitor `into`
 /// (both of `brand`); returns how many conversations moved. The caller decides whether
 /// the two may merge (`ebb_core::identity::merges_into`).

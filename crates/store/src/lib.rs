@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod listing;
 pub mod login_failures;
+pub mod mail;
 pub mod missions;
 pub mod notes;
 pub mod office_hours;

@@ -27,22 +27,28 @@ pub async fn insert(
     Ok(())
 }
 
-/// The visitor of `brand` holding the token with this hash: its first browser's, or
-/// another browser's of a signed visitor (`visitor_tokens`).
+/// The visitor of `brand` holding the token with this hash: its first one, else one given
+/// to another browser (a signed identity or a reopen link, `visitor_tokens`; looked up only
+/// when the first is not it, so the usual request costs one indexed query).
 pub async fn by_token(
     h: &mut impl Handle,
     brand: BrandId,
     token_hash: &[u8],
 ) -> Result<Option<VisitorId>> {
-    let row: Option<(uuid::Uuid,)> = run!(h, |c| sqlx::query_as(
-        "SELECT id FROM visitors WHERE brand_id = $1 AND token_hash = $2 \
-         UNION ALL SELECT visitor_id FROM visitor_tokens WHERE brand_id = $1 AND token_hash = $2"
-    )
-    .bind(brand.0)
-    .bind(token_hash)
-    .fetch_optional(c)
-    .await)?;
-    Ok(row.map(|(id,)| VisitorId(id)))
+    for sql in [
+        "SELECT id FROM visitors WHERE brand_id = $1 AND token_hash = $2",
+        "SELECT visitor_id FROM visitor_tokens WHERE brand_id = $1 AND token_hash = $2",
+    ] {
+        let row: Option<(uuid::Uuid,)> = run!(h, |c| sqlx::query_as(sql)
+            .bind(brand.0)
+            .bind(token_hash)
+            .fetch_optional(c)
+            .await)?;
+        if let Some((id,)) = row {
+            return Ok(Some(VisitorId(id)));
+        }
+    }
+    Ok(None)
 }
 
 /// Whether `brand` has a visitor with this id.
@@ -83,4 +89,25 @@ pub(crate) async fn move_rows(
     let params = [brand.0.into(), was.as_str().into(), now_is.as_str().into()];
     rows::execute(h, sql, &params).await?;
     Ok(moved)
+}
+
+/// Gives `visitor` one more token: another browser of a signed customer, or one a signed
+/// reopen link opened.
+pub async fn add_token(
+    h: &mut impl Handle,
+    brand: BrandId,
+    visitor: VisitorId,
+    token_hash: &[u8],
+    now: Instant,
+) -> Result<()> {
+    let sql = "INSERT INTO visitor_tokens (token_hash, brand_id, visitor_id, created_at) \
+               VALUES ($1, $2, $3, $4)";
+    let params = [
+        token_hash.into(),
+        brand.0.into(),
+        visitor.0.into(),
+        to_micros(now).into(),
+    ];
+    rows::execute(h, sql, &params).await?;
+    Ok(())
 }

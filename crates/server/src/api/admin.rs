@@ -3,6 +3,7 @@
 //! manage experts and API keys ([`team`]). An admin sees their whole brand and nothing else.
 
 pub mod earnings;
+pub mod email;
 pub mod hours;
 pub mod identity;
 pub mod notes;
@@ -50,6 +51,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(notes::router())
         .merge(tags::router())
         .merge(stale::router())
+        .merge(email::router())
         .merge(super::transcript::admin_router())
         .merge(super::profile::admin_router())
         .merge(texts::router())

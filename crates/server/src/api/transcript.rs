@@ -74,7 +74,7 @@ pub async fn visitor_text(
 
 /// Loads conversation `id` of `brand` (if `can_see` it) with everything the audience's
 /// transcript holds, and renders it.
-async fn render(
+pub(crate) async fn render(
     state: &AppState,
     brand: BrandId,
     id: ConversationId,
@@ -119,7 +119,7 @@ async fn render(
 }
 
 /// Every entry of the conversation, page by page.
-async fn all_entries(
+pub(crate) async fn all_entries(
     conn: &mut impl ebb_store::Handle,
     brand: BrandId,
     id: ConversationId,

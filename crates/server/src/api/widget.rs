@@ -4,6 +4,7 @@
 
 pub mod commerce;
 pub mod context;
+pub mod email;
 pub mod history;
 pub mod identity;
 pub mod texts;
@@ -38,6 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(typing))
         .merge(commerce::router())
         .merge(context::router())
+        .merge(email::router())
         .merge(super::transcript::widget_router())
         .merge(history::router())
         .merge(identity::router())
@@ -113,6 +115,8 @@ struct BrandInfo {
     texts: serde_json::Value,
     /// Office hours: open now, when the team is back, the reply time and where it comes from.
     hours: crate::office_hours::VisitorHours,
+    /// When the widget asks for an email address, and the consent text in `locale`.
+    email: email::EmailAsk,
 }
 
 /// Brand name, reply time, language, greeting, the message length limit and office hours.
@@ -138,6 +142,7 @@ async fn brand_info(
         max_message_chars: ebb_core::message::MAX_MESSAGE_CHARS,
         texts: texts::catalog(locale),
         hours,
+        email: email::ask(&state, &mut conn, brand.id, locale).await?,
     }))
 }
 

@@ -36,6 +36,10 @@ fn operations(doc: &Value) -> Vec<(String, String, Value)> {
 const EMPTY: &[(&str, &str)] = &[
     ("POST", "/api/v1/widget/{brand}/conversations/{id}/csat"),
     ("POST", "/api/v1/admin/missions/{id}/members"),
+    (
+        "POST",
+        "/api/v1/widget/{brand}/conversations/{id}/transcript/email",
+    ),
 ];
 
 #[test]

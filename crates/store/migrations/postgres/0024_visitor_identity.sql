@@ -10,11 +10,5 @@ CREATE TABLE identity_secrets (
 ALTER TABLE visitors ADD COLUMN customer_id TEXT;
 CREATE UNIQUE INDEX visitors_brand_customer ON visitors (brand_id, customer_id);
 
--- More browsers of one signed visitor: each device holds its own token.
-CREATE TABLE visitor_tokens (
-    token_hash BYTEA PRIMARY KEY,
-    brand_id   UUID NOT NULL REFERENCES brands(id),
-    visitor_id UUID NOT NULL REFERENCES visitors(id),
-    created_at BIGINT NOT NULL
-);
-CREATE INDEX visitor_tokens_visitor ON visitor_tokens (visitor_id);
+-- More browsers of one signed visitor each hold their own token: `visitor_tokens`
+-- (migration 0022, shared with reopen links).

@@ -14,6 +14,7 @@ mod helpers;
 mod identities;
 mod jobs;
 mod ledger;
+mod mail;
 mod migrations;
 mod missions;
 mod privacy;

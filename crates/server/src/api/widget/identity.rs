@@ -83,7 +83,7 @@ async fn signed_visitor(
     }
     let known = ebb_store::identity::visitor_of(tx, brand, customer.as_str()).await?;
     let visitor = known.ok_or(ApiError::Internal("signed visitor vanished".into()))?;
-    ebb_store::identity::add_token(tx, brand, visitor, &hash, now).await?;
+    ebb_store::visitors::add_token(tx, brand, visitor, &hash, now).await?;
     Ok(visitor)
 }
 
