@@ -16,6 +16,7 @@ mod jobs;
 mod ledger;
 mod migrations;
 mod missions;
+mod plans;
 mod privacy;
 mod purchases;
 mod queue;
