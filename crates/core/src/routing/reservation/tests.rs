@@ -164,30 +164,7 @@ proptest! {
         let expected = !can_take && (waited >= wait || (offline && now_after >= grace));
         prop_assert_eq!(lapsed(&w, Some(&e), policy(grace, wait), now), expected);
     }
-}
 
-#[test]
-fn an_expert_at_their_async_cap_keeps_an_async_wake_only_for_the_woken_wait() {
-    let p = policy(120, 45);
-    let capped = ExpertLoad {
-        async_cap: Some(1),
-        async_held: 1,
-        ..expert(ExpertStatus::Available, 1, 3)
-    };
-    let w = woken_for(&capped, T0);
-    assert!(!lapsed(&w, Some(&capped), p, T0 + Duration::minutes(44)));
-    assert!(lapsed(&w, Some(&capped), p, T0 + Duration::minutes(45)));
-    let online = Waiting {
-        realtime: true,
-        ..w
-    };
-    assert!(
-        !lapsed(&online, Some(&capped), p, T0 + Duration::days(1)),
-        "a real-time wake still fits a free slot"
-    );
-}
-
-proptest! {
     /// The store reads an owner's lapsed reservations by arrival time: `LapsedBy` covers a
     /// conversation exactly when its reservation's lapse time has come.
     #[test]
@@ -211,4 +188,25 @@ proptest! {
         let due = lapses_at(&w, owner, p).is_some_and(|at| at <= now);
         prop_assert_eq!(LapsedBy::of(owner, p, now).covers(w.queued_at), due);
     }
+}
+
+#[test]
+fn an_expert_at_their_async_cap_keeps_an_async_wake_only_for_the_woken_wait() {
+    let p = policy(120, 45);
+    let capped = ExpertLoad {
+        async_cap: Some(1),
+        async_held: 1,
+        ..expert(ExpertStatus::Available, 1, 3)
+    };
+    let w = woken_for(&capped, T0);
+    assert!(!lapsed(&w, Some(&capped), p, T0 + Duration::minutes(44)));
+    assert!(lapsed(&w, Some(&capped), p, T0 + Duration::minutes(45)));
+    let online = Waiting {
+        realtime: true,
+        ..w
+    };
+    assert!(
+        !lapsed(&online, Some(&capped), p, T0 + Duration::days(1)),
+        "a real-time wake still fits a free slot"
+    );
 }
