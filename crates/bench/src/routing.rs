@@ -20,7 +20,17 @@ pub async fn run(
 ) -> anyhow::Result<(Latency, f64)> {
     let expert = ebb.experts(1000, 1, 1).await?.remove(0);
     let ws = api::ws_connect(&format!("{ws_base}/ws?token={}", expert.token)).await?;
-    let (_write, mut read) = ws.split();
+    let (write, mut socket) = ws.split();
+    // Read the socket all along (a long set-up must not leave pings unanswered).
+    let (frames, mut read) = tokio::sync::mpsc::unbounded_channel();
+    let reader = tokio::spawn(async move {
+        let _keep = write;
+        while let Some(frame) = api::next_json(&mut socket).await {
+            if frames.send(frame).is_err() {
+                break;
+            }
+        }
+    });
     let total = queued + rounds + 1;
     let setup = Instant::now();
     ebb.start_many(total, |i| format!("queued {i}")).await?;
@@ -34,19 +44,20 @@ pub async fn run(
         samples.push(t.elapsed());
         held = next;
     }
+    reader.abort();
     Ok((Latency::of(&samples), setup_secs))
 }
 
 /// Waits (at most 10 s) for a `conversation` frame assigning another conversation to `me`.
 async fn next_assigned(
-    read: &mut api::WsRead,
+    read: &mut tokio::sync::mpsc::UnboundedReceiver<Value>,
     me: &str,
     not: Option<&str>,
 ) -> anyhow::Result<String> {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        let frame = tokio::time::timeout(left, api::next_json(read))
+        let frame = tokio::time::timeout(left, read.recv())
             .await
             .context("no assignment within 10 s")?
             .context("socket closed")?;

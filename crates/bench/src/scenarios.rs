@@ -239,12 +239,11 @@ pub async fn routing(target: &Target, queued: usize, rounds: usize) -> anyhow::R
             format!("{queued} queued (set up in {setup:.1} s); target p99 < 10 ms"),
         ],
     );
-    write_json(
-        &target.out,
-        &name,
-        &json!({"scenario": name, "queued": queued, "rounds": rounds,
-        "slot_freed_to_assignment": lat, "setup_secs": setup}),
-    )?;
+    let value = json!({"scenario": name, "queued": queued, "rounds": rounds,
+        "slot_freed_to_assignment": lat, "setup_secs": setup});
+    // Also kept per queue size, so runs at several sizes show how queueing scales.
+    write_json(&target.out, &format!("{name}-{queued}"), &value)?;
+    write_json(&target.out, &name, &value)?;
     srv.stop().await
 }
 

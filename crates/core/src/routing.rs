@@ -1,11 +1,12 @@
 //! Routing rules: which queued conversation an expert takes next, and which expert a new
 //! conversation goes to. Woken conversations come before new ones for their own expert;
 //! [`reservation`] says when they stop waiting for that expert; [`async_cap`] keeps some
-//! slots for real-time visitors.
+//! slots for real-time visitors; [`window`] says how much of the queue routing must read.
 
 pub mod async_cap;
 pub mod hours;
 pub mod reservation;
+pub mod window;
 
 use serde::{Deserialize, Serialize};
 

@@ -152,6 +152,14 @@ impl SnoozeBudget {
     }
 }
 
+/// How many due wake-ups each of `brands` brands may claim in one batch of `batch`: an
+/// equal share (rounded up, at least one), so one brand's storm delays another brand's
+/// wake-up by one batch at most.
+pub fn wake_share(batch: u32, brands: usize) -> u32 {
+    let brands = u32::try_from(brands.max(1)).unwrap_or(u32::MAX);
+    batch.div_ceil(brands).max(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,5 +243,18 @@ mod tests {
             assert_eq!(BudgetMode::parse(mode.as_str()), Some(mode));
         }
         assert_eq!(BudgetMode::parse("never"), None);
+    }
+
+    proptest::proptest! {
+        /// Every due brand gets a share, the shares together fill a batch, and no brand's
+        /// share is more than its equal part (rounded up).
+        #[test]
+        fn wake_shares_are_equal_and_fill_the_batch(batch in 1u32..5000, brands in 1usize..3000) {
+            let share = wake_share(batch, brands);
+            let n = u64::try_from(brands).unwrap_or(u64::MAX);
+            proptest::prop_assert!(share >= 1);
+            proptest::prop_assert!(u64::from(share) * n >= u64::from(batch));
+            proptest::prop_assert!(u64::from(share - 1) * n < u64::from(batch));
+        }
     }
 }

@@ -10,6 +10,8 @@ mod live;
 #[path = "cluster/node.rs"]
 mod node;
 mod process;
+#[path = "cluster/storm.rs"]
+mod storm;
 #[path = "cluster/wake_on_return.rs"]
 mod wake_on_return;
 #[path = "../../server/tests/api/ws_frames.rs"]

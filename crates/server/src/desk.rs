@@ -7,27 +7,27 @@
 pub mod earnings;
 mod lifecycle;
 mod pace;
+mod route;
 mod team;
 mod transfer;
 mod wake;
 
 use std::future::Future;
 
-use ebb_core::routing::plan;
 use ebb_core::schedule::wording::Lang;
 use ebb_core::{
     Author, Brand, BrandId, Command, Conversation, ConversationId, ConversationState, Entry, Event,
     ExpertId, Instant, MessageBody, VisitorId,
 };
 use ebb_store::{Handle, Tx, brands, conversations, events, experts, jobs};
-pub use lifecycle::{admin_move, close, release_stranded, snooze};
+pub use lifecycle::{admin_move, close, snooze};
 pub use pace::visitor_online;
+pub use route::{Routed, route};
 pub use team::{ExpertUpdate, log_out, offline_without_sessions, set_status, update_expert};
 pub use transfer::transfer;
-pub use wake::{expire_snooze, visitor_back};
+pub use wake::{expire_snooze, expire_snoozes, visitor_back};
 
 use crate::bus::Hint;
-use crate::presence::Presence;
 use crate::{ApiError, AppState};
 
 /// How many times an operation is retried after losing a race.
@@ -279,6 +279,23 @@ fn publish(
     }
 }
 
+/// Publishes the hints of a committed batch: each of `changed` (merged with what routing
+/// then did to it) and every other conversation routing changed.
+fn publish_all(
+    state: &AppState,
+    changed: &[(Conversation, Vec<Entry>)],
+    routed: &[(Conversation, Vec<Entry>)],
+) {
+    for (conv, _) in changed {
+        if !routed.iter().any(|(c, _)| c.id == conv.id) {
+            state.bus.publish(Hint::of(conv, None));
+        }
+    }
+    for (c, entries) in routed {
+        state.bus.publish(routed_hint(c, entries, None));
+    }
+}
+
 /// The hint for a conversation routing changed: a conversation passed on also tells the
 /// expert it was taken from (their panel drops it).
 pub fn routed_hint(conv: &Conversation, entries: &[Entry], previous: Option<ExpertId>) -> Hint {
@@ -300,60 +317,6 @@ async fn save(
     conversations::update(tx, after, before.last_seq, requeued_at, now).await?;
     events::append(tx, after.brand_id, after.id, entries).await?;
     crate::webhooks::enqueue_entries(tx, after, entries, now).await
-}
-
-/// Fills every free slot of `brand` (see [`plan`]), after passing on to the brand queue
-/// the woken conversations whose reservation lapsed (core's `reservation::lapsed`).
-/// `presence` tells real-time conversations from async ones (for experts' async caps).
-/// Returns each changed conversation with its new entries.
-pub async fn route(
-    tx: &mut Tx,
-    brand: BrandId,
-    now: Instant,
-    presence: &Presence,
-) -> Result<Vec<(Conversation, Vec<Entry>)>, ApiError> {
-    let started = std::time::Instant::now();
-    let mut loads = experts::loads_locked(tx, brand).await?;
-    crate::office_hours::mark(tx, brand, &mut loads, now).await?;
-    let mut queue = conversations::queue(tx, brand).await?;
-    pace::pace(tx, brand, presence, &mut loads, &mut queue).await?;
-    let mut done = release_stranded(tx, brand, now, &loads, &mut queue).await?;
-    let assignments = plan(&loads, &queue);
-    let label = [("brand", brand.to_string())];
-    let waiting = queue.len() - assignments.len();
-    metrics::gauge!("ebb_queue_waiting", &label).set(waiting as f64);
-    for (id, expert) in assignments {
-        if let Some(w) = queue.iter().find(|w| w.id == id) {
-            let waited = (now - w.queued_at).as_seconds_f64().max(0.0);
-            metrics::histogram!("ebb_queue_wait_seconds").record(waited);
-        }
-        let Some(load) = loads.iter_mut().find(|l| l.id == expert) else {
-            continue;
-        };
-        let Some(conv) = conversations::get_locked(tx, brand, id).await? else {
-            continue;
-        };
-        let command = Command::Assign {
-            expert,
-            slots: load.slots,
-        };
-        let (next, entries) = conv.decide(command, now)?;
-        save(tx, &conv, &next, &entries, None, now).await?;
-        if let Some(w) = queue.iter().find(|w| w.id == id) {
-            load.take(w);
-        }
-        let mut all = match done.iter().position(|(c, _)| c.id == next.id) {
-            Some(at) => done.remove(at).1,
-            None => Vec::new(),
-        };
-        all.extend(entries);
-        done.push((next, all));
-    }
-    if !done.is_empty() {
-        let took = started.elapsed().as_secs_f64();
-        metrics::histogram!("ebb_assignment_latency_seconds").record(took);
-    }
-    Ok(done)
 }
 
 /// Merges routing results for `conv` into the operation's outcome.
@@ -392,11 +355,8 @@ pub async fn read(
 
 /// The conversations of `brand` waiting in its queue.
 pub async fn queue_size(h: &mut impl Handle, brand: BrandId) -> Result<usize, ApiError> {
-    Ok(conversations::queue(h, brand)
-        .await?
-        .iter()
-        .filter(|w| w.for_expert.is_none())
-        .count())
+    let n = conversations::queued_count(h, brand).await?;
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// The brand with this id, or 404.

@@ -336,7 +336,8 @@ pub async fn run(
     };
     let metrics_server = metrics_listener.map(|listener| {
         tracing::info!(addr = ?listener.local_addr().ok(), "metrics listening");
-        tokio::spawn(async move { axum::serve(listener, metrics::router()).await })
+        let router = metrics::router(state.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await })
     });
     serve(state, listener, shutdown).await?;
     if let Some(server) = metrics_server {

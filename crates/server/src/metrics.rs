@@ -63,7 +63,7 @@ fn describe() {
     describe_counter!("ebb_timers_fired_total", "Snooze timers fired by this node");
     describe_gauge!(
         "ebb_queue_waiting",
-        "Conversations waiting for a slot, per brand, as of its last routing"
+        "Conversations waiting for a slot, per brand, counted when metrics are scraped"
     );
     describe_histogram!(
         "ebb_assignment_latency_seconds",
@@ -106,7 +106,7 @@ pub async fn serve(
     if !same_token(given, expected) {
         return Err(ApiError::Unauthorized);
     }
-    Ok(render())
+    Ok(render(&state).await)
 }
 
 /// Whether two tokens are equal, comparing their SHA-256 digests so the time taken does not
@@ -117,16 +117,34 @@ fn same_token(given: &str, expected: &str) -> bool {
 
 /// The router of the metrics listener: `GET /metrics` for anyone who reaches it (bind it to
 /// a private address), everything else 404.
-pub fn router() -> axum::Router {
+pub fn router(state: AppState) -> axum::Router {
     axum::Router::new()
-        .route("/metrics", axum::routing::get(|| async { render() }))
+        .route(
+            "/metrics",
+            axum::routing::get(|State(state): State<AppState>| async move { render(&state).await }),
+        )
         .fallback(|| async { ApiError::NotFound("route") })
+        .with_state(state)
+}
+
+/// Sets `ebb_queue_waiting` for every brand from the store (counted on the index at scrape
+/// time, so routing never counts its queue).
+async fn record_queues(state: &AppState) -> Result<(), ApiError> {
+    let mut conn = state.store.conn().await?;
+    for (brand, n) in ebb_store::conversations::queue_lengths(&mut conn).await? {
+        let label = [("brand", brand.to_string())];
+        ::metrics::gauge!("ebb_queue_waiting", &label).set(n as f64);
+    }
+    Ok(())
 }
 
 /// The current metrics in the Prometheus text format.
-fn render() -> Response {
+async fn render(state: &AppState) -> Response {
     match install() {
         Some(handle) => {
+            if let Err(err) = record_queues(state).await {
+                tracing::warn!(error = %err, "queue gauge not refreshed");
+            }
             handle.run_upkeep();
             (
                 [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],

@@ -58,6 +58,17 @@ pub trait Job: Send + Sync + 'static {
     /// What wakes the worker early.
     fn wakeup(&self, state: &AppState) -> Wakeup;
 
+    /// How many due rows `item` stands for (one by default; a batch counts its rows).
+    fn weight(_item: &Self::Item) -> usize {
+        1
+    }
+
+    /// True when a claim that returned `items` may have left due rows behind, so the pass
+    /// claims again (by default: it returned a full [`Self::BATCH`]).
+    fn more_due(items: &[Self::Item]) -> bool {
+        items.len() >= Self::BATCH as usize
+    }
+
     /// Work done after each pass over the due items (nothing by default).
     fn after_pass(&self, _state: &AppState) -> impl Future<Output = Result<(), ApiError>> + Send {
         async { Ok(()) }
@@ -118,7 +129,8 @@ pub async fn pass<J: Job>(state: &AppState, job: &J) -> Result<usize, ApiError> 
         let mut tx = state.store.begin().await?;
         let due = job.claim(&mut tx, now).await?;
         tx.commit().await?;
-        let claimed = due.len();
+        let claimed: usize = due.iter().map(J::weight).sum();
+        let more = J::more_due(&due);
         let results: Vec<Result<(), ApiError>> = futures_util::stream::iter(due)
             .map(|item| job.handle(state, item))
             .buffer_unordered(J::CONCURRENCY)
@@ -126,7 +138,7 @@ pub async fn pass<J: Job>(state: &AppState, job: &J) -> Result<usize, ApiError> 
             .await;
         handled += claimed;
         results.into_iter().collect::<Result<(), _>>()?;
-        if claimed < J::BATCH as usize {
+        if !more {
             break;
         }
     }

@@ -2,7 +2,8 @@
 //! a state change and its entries are written in the caller's one transaction.
 
 mod pacing;
-mod queue;
+pub(crate) mod queue;
+pub(crate) mod reserved;
 
 use ebb_core::earnings::close_payee;
 use ebb_core::{
@@ -12,7 +13,10 @@ use ebb_core::{
 use uuid::Uuid;
 
 pub use pacing::{Pacing, pacing};
-pub use queue::{Reserved, queue, reserved};
+pub use queue::{
+    Queued, brand_head, queue, queue_lengths, queued_count, reserved_head, reserved_lapsed,
+};
+pub use reserved::{Reserved, oldest_per_expert, oldest_reserved};
 
 use crate::timefmt::{from_micros, from_micros_opt, to_micros};
 use crate::{Handle, Result, StoreError, rows};

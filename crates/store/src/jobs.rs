@@ -121,7 +121,40 @@ pub async fn claim_due(
     lease_until: Instant,
     limit: u32,
 ) -> Result<Vec<Job>> {
-    let rows: Vec<JobRow> = queue::claim(h, &QUEUE, now, lease_until, limit).await?;
+    let rows: Vec<JobRow> = queue::claim(h, &QUEUE, None, now, lease_until, limit).await?;
+    jobs_of(rows)
+}
+
+/// Like [`claim_due`], among the jobs of `brand` only (index `jobs_brand_due`).
+pub async fn claim_due_for(
+    h: &mut impl Handle,
+    brand: BrandId,
+    now: Instant,
+    lease_until: Instant,
+    limit: u32,
+) -> Result<Vec<Job>> {
+    let rows: Vec<JobRow> = queue::claim(h, &QUEUE, Some(brand), now, lease_until, limit).await?;
+    jobs_of(rows)
+}
+
+/// The brands with a job due at `$1` and not leased, on `jobs_brand_due`: a scalar probe
+/// per brand (PostgreSQL would turn an `EXISTS` into a join over every due job).
+pub(crate) const DUE_BRANDS: &str = "SELECT b.id FROM brands b WHERE (SELECT j.id \
+    FROM jobs j WHERE j.brand_id = b.id AND j.run_at <= $1 \
+    AND (j.locked_until IS NULL OR j.locked_until < $1) LIMIT 1) IS NOT NULL";
+
+/// The brands with a job due at `now` and not leased: one probe per brand on the index, so
+/// claims can be shared fairly between them.
+pub async fn due_brands(h: &mut impl Handle, now: Instant) -> Result<Vec<BrandId>> {
+    let ids: Vec<(Uuid,)> = run!(h, |c| sqlx::query_as(DUE_BRANDS)
+        .bind(to_micros(now))
+        .fetch_all(c)
+        .await)?;
+    Ok(ids.into_iter().map(|(id,)| BrandId(id)).collect())
+}
+
+/// Claimed rows as jobs, oldest first.
+fn jobs_of(rows: Vec<JobRow>) -> Result<Vec<Job>> {
     let mut jobs = rows
         .into_iter()
         .map(|r| {

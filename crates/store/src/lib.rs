@@ -29,6 +29,7 @@ pub mod office_hours;
 pub mod outbox;
 pub mod page;
 pub mod password_tokens;
+pub mod plans;
 pub mod privacy;
 pub mod profiles;
 pub mod purchases;

@@ -153,7 +153,7 @@ pub async fn claim_due(
     lease_until: Instant,
     limit: u32,
 ) -> Result<Vec<Delivery>> {
-    let rows: Vec<Row> = queue::claim(h, &QUEUE, now, lease_until, limit).await?;
+    let rows: Vec<Row> = queue::claim(h, &QUEUE, None, now, lease_until, limit).await?;
     let mut due = rows
         .into_iter()
         .map(Delivery::try_from)

@@ -5,7 +5,7 @@
 //! PostgreSQL the pick also says `FOR UPDATE SKIP LOCKED`, so concurrent claimers take
 //! different rows instead of queueing on the same ones.
 
-use ebb_core::Instant;
+use ebb_core::{BrandId, Instant};
 
 use crate::rows::Row;
 use crate::timefmt::{from_micros, to_micros};
@@ -30,15 +30,18 @@ impl Queue {
     /// count the attempt. The conditions are repeated in the outer `WHERE` so PostgreSQL
     /// re-checks them on the row it locked (a row another claimer just leased is skipped).
     /// `lock` ends the pick (`FOR UPDATE SKIP LOCKED` on PostgreSQL, nothing on SQLite).
-    fn claim_sql(&self, lock: &str) -> String {
+    /// With `per_brand`, only rows of brand `$4` are picked.
+    pub(crate) fn claim_sql(&self, lock: &str, per_brand: bool) -> String {
         let Self {
             table,
             due,
             waiting,
             columns,
         } = self;
-        let ready =
-            format!("{waiting} AND {due} <= $1 AND (locked_until IS NULL OR locked_until < $1)");
+        let brand = if per_brand { " AND brand_id = $4" } else { "" };
+        let ready = format!(
+            "{waiting}{brand} AND {due} <= $1 AND (locked_until IS NULL OR locked_until < $1)"
+        );
         format!(
             "UPDATE {table} SET locked_until = $2, attempts = attempts + 1 \
              WHERE id IN (SELECT id FROM {table} WHERE {ready} ORDER BY {due} LIMIT $3{lock}) \
@@ -48,10 +51,11 @@ impl Queue {
 }
 
 /// Leases up to `limit` rows of `queue` due at `now` until `lease_until` (see
-/// [`Queue::claim_sql`]); the caller sorts them.
+/// [`Queue::claim_sql`]), of `brand` only when given; the caller sorts them.
 pub(crate) async fn claim<R>(
     h: &mut impl Handle,
     queue: &Queue,
+    brand: Option<BrandId>,
     now: Instant,
     lease_until: Instant,
     limit: u32,
@@ -63,13 +67,19 @@ where
         ConnRef::Sqlite(_) => "",
         ConnRef::Postgres(_) => " FOR UPDATE SKIP LOCKED",
     };
-    let sql = queue.claim_sql(lock);
-    let rows = run!(h, |c| sqlx::query_as::<_, R>(&sql)
-        .bind(to_micros(now))
-        .bind(to_micros(lease_until))
-        .bind(i64::from(limit))
+    let sql = queue.claim_sql(lock, brand.is_some());
+    let rows = run!(h, |c| {
+        let q = sqlx::query_as::<_, R>(&sql)
+            .bind(to_micros(now))
+            .bind(to_micros(lease_until))
+            .bind(i64::from(limit));
+        match brand {
+            Some(b) => q.bind(b.0),
+            None => q,
+        }
         .fetch_all(c)
-        .await)?;
+        .await
+    })?;
     Ok(rows)
 }
 

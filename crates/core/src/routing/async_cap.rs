@@ -29,10 +29,14 @@ impl ExpertLoad {
     /// office hours and, for an async conversation, room under their async cap. Status
     /// beyond offline (available or away) is the caller's rule.
     pub fn can_take(&self, waiting: &Waiting) -> bool {
-        self.slots.free() > 0
-            && self.status != crate::ExpertStatus::Offline
-            && !self.off_hours
-            && (waiting.realtime || self.async_room())
+        self.has_room() && (waiting.realtime || self.async_room())
+    }
+
+    /// True when the expert could take a real-time conversation: a free slot, not
+    /// offline, within their office hours (the part of [`Self::can_take`] that does not
+    /// depend on the conversation).
+    pub fn has_room(&self) -> bool {
+        self.slots.free() > 0 && self.status != crate::ExpertStatus::Offline && !self.off_hours
     }
 
     /// Counts `waiting` as assigned to this expert (one slot; one async slot when async).

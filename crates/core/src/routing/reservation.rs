@@ -75,6 +75,36 @@ pub fn lapses_at(waiting: &Waiting, owner: Owner, policy: ReservationPolicy) -> 
     })
 }
 
+/// Which of an owner's reserved conversations have a lapsed reservation at `now` (so the
+/// store reads only those): [`lapses_at`] grows with the arrival time, so they are the ones
+/// queued up to some instant, or all of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LapsedBy {
+    /// Every one of them (the owner is gone, or offline past the grace).
+    All,
+    /// The ones queued at or before this instant (their woken wait is over).
+    QueuedBy(Instant),
+}
+
+impl LapsedBy {
+    /// The reserved conversations of `owner` whose reservation lapsed at `now`.
+    pub fn of(owner: Owner, policy: ReservationPolicy, now: Instant) -> Self {
+        match owner {
+            Owner::Gone => Self::QueuedBy(now),
+            Owner::OfflineSince(since) if since + policy.offline_grace <= now => Self::All,
+            Owner::OfflineSince(_) | Owner::Present => Self::QueuedBy(now - policy.woken_wait),
+        }
+    }
+
+    /// True when a conversation queued at `queued_at` is among them.
+    pub fn covers(self, queued_at: Instant) -> bool {
+        match self {
+            Self::All => true,
+            Self::QueuedBy(by) => queued_at <= by,
+        }
+    }
+}
+
 /// True when `waiting` must be passed on at `now`: its reservation lapsed and its expert
 /// (`load`, `None` when gone) cannot take it right now (offline, full, or, for an async
 /// conversation, at their async cap: see [`ExpertLoad::can_take`]).

@@ -1,9 +1,6 @@
 //! Lifecycle operations that move slots: snooze (with its durable expiry job), close (with
-//! an optional goodbye), and passing on woken conversations whose reservation for their
-//! expert lapsed. Wake-ups from a snooze are in `wake`.
+//! an optional goodbye) and an admin's move. Wake-ups from a snooze are in `wake`.
 
-use ebb_core::routing::reservation::{ReservationPolicy, lapsed, pass_on};
-use ebb_core::routing::{ExpertLoad, Waiting};
 use ebb_core::{
     Actor, Author, BrandId, Command, Conversation, ConversationId, Entry, ExpertId, MessageBody,
     SnoozeChoice,
@@ -90,39 +87,6 @@ pub async fn close(
         }
     })
     .await
-}
-
-/// Passes on to the brand queue (ahead of new conversations, with a note to the visitor)
-/// every conversation whose reservation for its expert lapsed at `now`, as core's
-/// [`lapsed`] decides, updating the released entries of `queue` in place (slots are
-/// unchanged: queued conversations hold none, so `loads` stays valid).
-pub async fn release_stranded(
-    tx: &mut Tx,
-    brand: BrandId,
-    now: ebb_core::Instant,
-    loads: &[ExpertLoad],
-    queue: &mut [Waiting],
-) -> Result<Vec<(Conversation, Vec<Entry>)>, ApiError> {
-    let policy = ReservationPolicy::from(&brand_of(tx, brand).await?.settings);
-    let mut done = Vec::new();
-    for waiting in queue.iter_mut() {
-        let Some(owner) = waiting.for_expert else {
-            continue;
-        };
-        let load = loads.iter().find(|l| l.id == owner);
-        if !lapsed(waiting, load, policy, now) {
-            continue;
-        }
-        let Some(conv) = conversations::get_locked(tx, brand, waiting.id).await? else {
-            continue;
-        };
-        let (next, entries) = pass_on(&conv, now)?;
-        save(tx, &conv, &next, &entries, None, now).await?;
-        waiting.for_expert = next.state.owner();
-        waiting.priority = next.state.has_priority();
-        done.push((next, entries));
-    }
-    Ok(done)
 }
 
 /// Locks the brand's experts, then the conversation; `owner` must own it when given.

@@ -1,11 +1,9 @@
-//! Real-time or async: marks routing's queue and loads from visitor presence, so core's
+//! Real-time or async: marks routing's loads from visitor presence, so core's
 //! async cap ([`ebb_core::routing::async_cap`]) can keep slots for real-time visitors; and
 //! refuses a hand move of an async conversation to an expert at their cap; routes again
 //! when a visitor with a queued conversation comes online.
 
-use std::collections::HashMap;
-
-use ebb_core::routing::{ExpertLoad, Waiting};
+use ebb_core::routing::ExpertLoad;
 use ebb_core::{BrandId, Conversation, ConversationState, ExpertId, VisitorId};
 use ebb_store::{Handle, conversations, experts};
 
@@ -13,37 +11,27 @@ use super::{route, with_retry};
 use crate::presence::Presence;
 use crate::{ApiError, AppState};
 
-/// Sets `realtime` on the queued conversations whose visitor is online and counts each
-/// expert's assigned conversations whose visitor is not (`async_held`). Skipped when no
-/// expert of the brand has a cap: nothing would read it.
-pub async fn pace(
+/// Counts each expert's assigned conversations whose visitor is not online
+/// (`async_held`); routing marks its queue window real-time from presence. Skipped when no
+/// expert of the brand has a cap: nothing would read it. Returns whether some expert has one.
+pub async fn pace_loads(
     h: &mut impl Handle,
     brand: BrandId,
     presence: &Presence,
     loads: &mut [ExpertLoad],
-    queue: &mut [Waiting],
-) -> Result<(), ApiError> {
+) -> Result<bool, ApiError> {
     if loads.iter().all(|l| l.async_cap.is_none()) {
-        return Ok(());
+        return Ok(false);
     }
-    let queued: HashMap<_, usize> = queue.iter().enumerate().map(|(i, w)| (w.id, i)).collect();
     for p in conversations::pacing(h, brand).await? {
-        let online = presence.is_online(brand, p.visitor);
-        match p.holder {
-            Some(expert) if !online => {
-                if let Some(load) = loads.iter_mut().find(|l| l.id == expert) {
-                    load.async_held += 1;
-                }
-            }
-            Some(_) => {}
-            None => {
-                if let Some(&i) = queued.get(&p.id) {
-                    queue[i].realtime = online;
-                }
-            }
+        if presence.is_online(brand, p.visitor) {
+            continue;
+        }
+        if let Some(load) = loads.iter_mut().find(|l| l.id == p.holder) {
+            load.async_held += 1;
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Refuses to move `conv` by hand to `to` (among `loads`) when it is async and `to` is at
@@ -59,7 +47,7 @@ pub async fn check_hand_move(
         return Ok(());
     };
     let mut one = [*target];
-    pace(h, conv.brand_id, presence, &mut one, &mut []).await?;
+    pace_loads(h, conv.brand_id, presence, &mut one).await?;
     let realtime = presence.is_online(conv.brand_id, conv.visitor_id);
     Ok(one[0].check_async_room(realtime)?)
 }

@@ -1,13 +1,14 @@
-//! Wake-ups from a snooze, exactly once across nodes: the timer's expiry job, and the
-//! visitor's return for a snooze until they are back. Both take the same path, in one
-//! transaction that claims the snooze's job row (experts, then conversation, then job), so
-//! whichever comes first wakes it and the other finds nothing left to do.
+//! Wake-ups from a snooze, exactly once across nodes: the timer's expiry jobs (a brand's
+//! claimed batch in one transaction with one routing pass), and the visitor's return for a
+//! snooze until they are back. Each claims the snooze's job row in its transaction
+//! (experts, then conversation, then job), so whichever comes first wakes it and the
+//! other finds nothing left to do.
 
-use ebb_core::{BrandId, Command, ConversationId, DomainError, VisitorId};
+use ebb_core::{BrandId, Command, Conversation, ConversationId, DomainError, Entry, VisitorId};
 use ebb_store::jobs::{Job, SNOOZE_EXPIRY};
-use ebb_store::{conversations, experts, jobs};
+use ebb_store::{Tx, conversations, experts, jobs};
 
-use super::{Outcome, finish, route, save, with_retry};
+use super::{Outcome, finish, publish_all, route, save, with_retry};
 use crate::{ApiError, AppState};
 
 /// How a wake-up claims the snooze's job row.
@@ -33,6 +34,67 @@ pub async fn expire_snooze(state: &AppState, job: &Job) -> Result<Option<Outcome
         Claim::Leased(job),
     )
     .await
+}
+
+/// Handles a brand's batch of claimed snooze-expiry jobs in one transaction with one
+/// routing pass: each conversation wakes for its expert as in [`expire_snooze`] (one that
+/// already woke or was snoozed again is left alone) and each job is deleted. When the batch
+/// fails it is handled job by job, so one bad row does not hold the others back. Returns
+/// how many conversations woke.
+pub async fn expire_snoozes(
+    state: &AppState,
+    brand: BrandId,
+    batch: &[Job],
+) -> Result<usize, ApiError> {
+    let run = with_retry(|| async move {
+        let now = state.clock.now();
+        let mut tx = state.store.begin().await?;
+        experts::loads_locked(&mut tx, brand).await?;
+        let mut woken = Vec::new();
+        for job in batch {
+            woken.extend(wake_leased(&mut tx, brand, job, now).await?);
+        }
+        let routed = route(&mut tx, brand, now, &state.presence).await?;
+        tx.commit().await?;
+        publish_all(state, &woken, &routed);
+        Ok(woken.len())
+    })
+    .await;
+    match run {
+        Ok(n) => Ok(n),
+        Err(err) if batch.len() > 1 => {
+            tracing::warn!(error = %err, jobs = batch.len(), "wake batch failed; waking one by one");
+            let mut n = 0;
+            for job in batch {
+                n += usize::from(expire_snooze(state, job).await?.is_some());
+            }
+            Ok(n)
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// Completes the leased `job` in `tx` and wakes its conversation, if it still sleeps.
+async fn wake_leased(
+    tx: &mut Tx,
+    brand: BrandId,
+    job: &Job,
+    now: ebb_core::Instant,
+) -> Result<Option<(Conversation, Vec<Entry>)>, ApiError> {
+    let conv = conversations::get_locked(tx, brand, job.conversation).await?;
+    jobs::complete(tx, job).await?;
+    let Some(conv) = conv else {
+        return Ok(None);
+    };
+    let (next, entries) = match conv.decide(Command::ExpireSnooze, now) {
+        Ok(decided) => decided,
+        Err(DomainError::InvalidTransition { .. } | DomainError::ConversationClosed(_)) => {
+            return Ok(None);
+        }
+        Err(other) => return Err(other.into()),
+    };
+    save(tx, &conv, &next, &entries, Some(now), now).await?;
+    Ok(Some((next, entries)))
 }
 
 /// The visitor's widget connected on this node: wakes each of their conversations snoozed

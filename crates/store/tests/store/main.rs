@@ -17,6 +17,7 @@ mod ledger;
 mod mail;
 mod migrations;
 mod missions;
+mod plans;
 mod privacy;
 mod purchases;
 mod queue;

@@ -1,8 +1,9 @@
 //! The store's SQL agrees with core's rules: for conversations in every state, the slot
-//! counts, the queue (who waits, in which order) and the reservations the store fetches
-//! are exactly what core's definitions say.
+//! counts, the queue (who waits, in which order), the windows routing reads (each head in
+//! core's order) and the reservations the store fetches are exactly what core's
+//! definitions say.
 
-use ebb_core::routing::reservation::Owner;
+use ebb_core::routing::reservation::{LapsedBy, Owner};
 use ebb_core::routing::{Waiting, sort_queue};
 use ebb_core::{
     Actor, AdminId, BrandId, Conversation, ConversationId, ConversationState, ExpertId,
@@ -143,25 +144,8 @@ async fn slot_counts_queue_order_and_reservations_agree_with_core() {
                 "{b}: queue membership, priority and order"
             );
 
-            let reserved = conversations::reserved(&mut conn).await.expect("reserved");
-            let core_reserved: Vec<ConversationId> = core_queue
-                .iter()
-                .filter(|w| w.for_expert.is_some())
-                .map(|w| w.id)
-                .collect();
-            let mut got: Vec<ConversationId> = reserved.iter().map(|r| r.waiting.id).collect();
-            got.sort();
-            let mut want = core_reserved.clone();
-            want.sort();
-            assert_eq!(got, want, "{b}: reserved conversations");
-            for r in &reserved {
-                let expected = match r.waiting.for_expert {
-                    Some(e) if e == ids[1] => Owner::OfflineSince(T0),
-                    Some(e) if e == ids[2] => Owner::Gone,
-                    _ => Owner::Present,
-                };
-                assert_eq!(r.owner, expected, "{b}: owner of {}", r.waiting.id);
-            }
+            check_windows(&mut conn, acme.id, &ids, &core_queue, b).await;
+            check_oldest_reserved(&mut conn, &ids, &core_queue, b).await;
 
             let loads = experts::loads_locked(&mut conn, acme.id)
                 .await
@@ -175,5 +159,101 @@ async fn slot_counts_queue_order_and_reservations_agree_with_core() {
             }
         }
         db.finish().await;
+    }
+}
+
+/// Each window read (the brand queue's head, an expert's reserved head, their lapsed
+/// reservations, the oldest per expert, the queue length) is the matching part of core's
+/// sorted queue.
+async fn check_windows(
+    conn: &mut ebb_store::Conn,
+    brand: BrandId,
+    ids: &[ExpertId],
+    core_queue: &[Waiting],
+    b: &str,
+) {
+    let part = |owner: Option<ExpertId>| -> Vec<Waiting> {
+        core_queue
+            .iter()
+            .filter(|w| w.for_expert == owner)
+            .copied()
+            .collect()
+    };
+    let waiting = |rows: Vec<conversations::Queued>| -> Vec<Waiting> {
+        rows.into_iter().map(|q| q.waiting).collect()
+    };
+    let brand_part = part(None);
+    for limit in [0u32, 1, 3, 1000] {
+        let head = conversations::brand_head(conn, brand, limit)
+            .await
+            .expect("head");
+        let want: Vec<Waiting> = brand_part.iter().take(limit as usize).copied().collect();
+        assert_eq!(waiting(head), want, "{b}: brand head of {limit}");
+    }
+    let count = conversations::queued_count(conn, brand)
+        .await
+        .expect("count");
+    assert_eq!(count as usize, brand_part.len(), "{b}: queue length");
+    let oldest = conversations::oldest_per_expert(conn, brand)
+        .await
+        .expect("oldest");
+    for id in ids {
+        let mine = part(Some(*id));
+        for limit in [1u32, 2, 1000] {
+            let head = conversations::reserved_head(conn, brand, *id, limit)
+                .await
+                .expect("reserved head");
+            let want: Vec<Waiting> = mine.iter().take(limit as usize).copied().collect();
+            assert_eq!(waiting(head), want, "{b}: reserved head of {id}, {limit}");
+        }
+        let by = LapsedBy::QueuedBy(T0 + Duration::minutes(10));
+        let lapsed = conversations::reserved_lapsed(conn, brand, *id, by)
+            .await
+            .expect("lapsed");
+        let want: Vec<Waiting> = mine
+            .iter()
+            .filter(|w| by.covers(w.queued_at))
+            .copied()
+            .collect();
+        assert_eq!(waiting(lapsed), want, "{b}: lapsed reservations of {id}");
+        let all = conversations::reserved_lapsed(conn, brand, *id, LapsedBy::All)
+            .await
+            .expect("all lapsed");
+        assert_eq!(waiting(all), mine, "{b}: every reservation of {id}");
+        let first = oldest.iter().find(|(e, _)| e == id).map(|(_, at)| *at);
+        assert_eq!(
+            first,
+            mine.first().map(|w| w.queued_at),
+            "{b}: oldest of {id}"
+        );
+    }
+}
+
+/// The scheduler's reservations: for each expert with some, their oldest, with its owner.
+async fn check_oldest_reserved(
+    conn: &mut ebb_store::Conn,
+    ids: &[ExpertId],
+    core_queue: &[Waiting],
+    b: &str,
+) {
+    let reserved = conversations::oldest_reserved(conn)
+        .await
+        .expect("reserved");
+    let mut got: Vec<ConversationId> = reserved.iter().map(|r| r.waiting.id).collect();
+    got.sort();
+    let mut want: Vec<ConversationId> = ids
+        .iter()
+        .filter_map(|id| core_queue.iter().find(|w| w.for_expert == Some(*id)))
+        .map(|w| w.id)
+        .collect();
+    want.sort();
+    assert_eq!(got, want, "{b}: each expert's oldest reserved conversation");
+    for r in &reserved {
+        let expected = match r.waiting.for_expert {
+            Some(e) if e == ids[1] => Owner::OfflineSince(T0),
+            Some(e) if e == ids[2] => Owner::Gone,
+            _ => Owner::Present,
+        };
+        assert_eq!(r.owner, expected, "{b}: owner of {}", r.waiting.id);
     }
 }

@@ -49,7 +49,7 @@ async fn caps_pacing_thresholds_and_snooze_times_stay_in_their_brand() {
         assert_eq!(pacing.len(), 1, "{name}: only acme's");
         assert_eq!(
             (pacing[0].id, pacing[0].visitor, pacing[0].holder),
-            (conv.id, v, Some(ada.id)),
+            (conv.id, v, ada.id),
             "{name}"
         );
 

@@ -164,6 +164,30 @@ proptest! {
         let expected = !can_take && (waited >= wait || (offline && now_after >= grace));
         prop_assert_eq!(lapsed(&w, Some(&e), policy(grace, wait), now), expected);
     }
+
+    /// The store reads an owner's lapsed reservations by arrival time: `LapsedBy` covers a
+    /// conversation exactly when its reservation's lapse time has come.
+    #[test]
+    fn lapsed_by_covers_exactly_the_lapsed_reservations(
+        owner in 0u8..3,
+        since in 0i64..120,
+        grace in 0i64..60,
+        wait in 0i64..60,
+        queued in 0i64..180,
+        now in 0i64..240,
+    ) {
+        let owner = [
+            Owner::Gone,
+            Owner::Present,
+            Owner::OfflineSince(T0 + Duration::minutes(since)),
+        ][usize::from(owner)];
+        let p = policy(grace, wait);
+        let e = expert(ExpertStatus::Available, 0, 1);
+        let w = woken_for(&e, T0 + Duration::minutes(queued));
+        let now = T0 + Duration::minutes(now);
+        let due = lapses_at(&w, owner, p).is_some_and(|at| at <= now);
+        prop_assert_eq!(LapsedBy::of(owner, p, now).covers(w.queued_at), due);
+    }
 }
 
 #[test]
