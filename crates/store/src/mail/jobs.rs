@@ -90,7 +90,7 @@ pub async fn claim_due(
     lease_until: Instant,
     limit: u32,
 ) -> Result<Vec<MailJob>> {
-    let mut jobs: Vec<MailJob> = queue::claim(h, &QUEUE, now, lease_until, limit).await?;
+    let mut jobs: Vec<MailJob> = queue::claim(h, &QUEUE, None, now, lease_until, limit).await?;
     jobs.sort_by_key(|j| (j.run_at, j.id));
     Ok(jobs)
 }
