@@ -1,8 +1,9 @@
-//! Reading a search's matches newest first, a bounded chunk at a time: SQLite asks FTS5 for
-//! the next rowids (`ORDER BY rowid DESC LIMIT`, rowids being event positions); PostgreSQL
-//! looks in a window of positions below the last one read, so whichever plan it picks
-//! (walking the window by position, or the GIN index for a rare word) reads a bounded
-//! number of rows. Each matching entry comes with what its result shows.
+//! Reading a search's matches newest first, a bounded chunk at a time. A brand's search:
+//! SQLite asks FTS5 for the next rowids (`ORDER BY rowid DESC LIMIT`, rowids being event
+//! positions); PostgreSQL looks in a window of positions below the last one read, so
+//! whichever plan it picks (walking the window by position, or the GIN index for a rare
+//! word) reads a bounded number of rows. An expert's search starts from the conversations
+//! they handled. Each matching entry comes with what its result shows.
 
 use ebb_core::search::{SearchQuery, Term, visitor_code};
 use ebb_core::{BrandId, ExpertId, Instant, Status, VisitorId};
@@ -38,25 +39,41 @@ pub(super) struct Matched {
 }
 
 /// A chunk of matches: `$1` brand, `$2` the backend's query text, `$3` the position the
-/// chunk starts below, `$4` its size, `$5` the expert of [`Scope::HandledBy`] (SQLite), or
-/// `$5` the lowest position of the window and `$6` that expert (PostgreSQL).
-const SQLITE_CHUNK: &str = "SELECT s.rowid AS pos, e.conversation_id, c.status, c.visitor_id, \
+/// chunk starts below, `$4` its size, and `$5` the lowest position of PostgreSQL's window
+/// (a brand's search) or the expert (a search of what they handled). A brand's search on
+/// SQLite reads the index's next rowids, whatever their brand.
+const SQLITE_BRAND: &str = "SELECT s.rowid AS pos, e.conversation_id, c.status, c.visitor_id, \
     e.seq, e.created_at, e.kind, e.data FROM ( \
       SELECT rowid FROM events_search WHERE events_search MATCH $2 AND rowid < $3 \
        ORDER BY rowid DESC LIMIT $4) s \
-    LEFT JOIN events e ON e.pos = s.rowid AND e.brand_id = $1{scope} \
+    LEFT JOIN events e ON e.pos = s.rowid AND e.brand_id = $1 \
     LEFT JOIN conversations c ON c.brand_id = e.brand_id AND c.id = e.conversation_id \
     ORDER BY s.rowid DESC";
-const POSTGRES_CHUNK: &str = "SELECT e.pos, e.conversation_id, c.status, c.visitor_id, \
+/// An expert's search on SQLite walks their conversations' events (`CROSS JOIN` keeps that
+/// order) and looks each up in the index's list of matching rowids, built once per chunk.
+const SQLITE_HANDLED: &str = "SELECT e.pos, e.conversation_id, c.status, c.visitor_id, \
+    e.seq, e.created_at, e.kind, e.data \
+    FROM conversation_experts x CROSS JOIN events e \
+      ON e.brand_id = x.brand_id AND e.conversation_id = x.conversation_id \
+    JOIN conversations c ON c.brand_id = e.brand_id AND c.id = e.conversation_id \
+    WHERE x.brand_id = $1 AND x.expert_id = $5 AND e.pos < $3 \
+      AND e.pos IN (SELECT rowid FROM events_search WHERE events_search MATCH $2 AND rowid < $3) \
+    ORDER BY e.pos DESC LIMIT $4";
+const POSTGRES_BRAND: &str = "SELECT e.pos, e.conversation_id, c.status, c.visitor_id, \
     e.seq, e.created_at, e.kind, e.data \
     FROM events e JOIN conversations c ON c.brand_id = e.brand_id AND c.id = e.conversation_id \
     WHERE e.brand_id = $1 AND e.search @@ to_tsquery('simple', $2) AND e.pos < $3 \
-      AND e.pos >= $5{scope} \
+      AND e.pos >= $5 \
     ORDER BY e.pos DESC LIMIT $4";
-const SQLITE_HANDLED: &str = " AND EXISTS (SELECT 1 FROM conversation_experts x \
-    WHERE x.brand_id = $1 AND x.conversation_id = e.conversation_id AND x.expert_id = $5)";
-const POSTGRES_HANDLED: &str = " AND EXISTS (SELECT 1 FROM conversation_experts x \
-    WHERE x.brand_id = $1 AND x.conversation_id = e.conversation_id AND x.expert_id = $6)";
+/// PostgreSQL finds an expert's few conversations through `conversation_experts` first.
+const POSTGRES_HANDLED: &str = "SELECT e.pos, e.conversation_id, c.status, c.visitor_id, \
+    e.seq, e.created_at, e.kind, e.data \
+    FROM conversation_experts x \
+    JOIN events e ON e.brand_id = x.brand_id AND e.conversation_id = x.conversation_id \
+    JOIN conversations c ON c.brand_id = e.brand_id AND c.id = e.conversation_id \
+    WHERE x.brand_id = $1 AND x.expert_id = $5 AND e.pos < $3 \
+      AND e.search @@ to_tsquery('simple', $2) \
+    ORDER BY e.pos DESC LIMIT $4";
 /// Above every event's position (PostgreSQL's windows start there).
 const POSTGRES_TOP: &str = "SELECT COALESCE(MAX(pos), 0) + 1 FROM events";
 /// How many positions a PostgreSQL window spans per match a chunk may hold: the first
@@ -68,7 +85,7 @@ const MAX_CHUNK: u32 = 4096;
 
 /// A search's matches, read newest first a chunk at a time.
 pub(super) struct Matches {
-    sql: String,
+    sql: &'static str,
     text: String,
     brand: BrandId,
     expert: Option<ExpertId>,
@@ -94,17 +111,23 @@ impl Matches {
         size: u32,
     ) -> Self {
         let postgres = matches!(h.conn(), ConnRef::Postgres(_));
-        let (chunk, handled, text) = if postgres {
-            (POSTGRES_CHUNK, POSTGRES_HANDLED, tsquery(query))
+        let text = if postgres {
+            tsquery(query)
         } else {
-            (SQLITE_CHUNK, SQLITE_HANDLED, fts5(query))
+            fts5(query)
         };
-        let (scope_sql, expert) = match scope {
-            Scope::Brand => ("", None),
-            Scope::HandledBy(expert) => (handled, Some(expert)),
+        let expert = match scope {
+            Scope::Brand => None,
+            Scope::HandledBy(expert) => Some(expert),
+        };
+        let sql = match (postgres, expert) {
+            (false, None) => SQLITE_BRAND,
+            (false, Some(_)) => SQLITE_HANDLED,
+            (true, None) => POSTGRES_BRAND,
+            (true, Some(_)) => POSTGRES_HANDLED,
         };
         Self {
-            sql: chunk.replace("{scope}", scope_sql),
+            sql,
             text,
             brand,
             expert,
@@ -133,13 +156,12 @@ impl Matches {
             self.below.into(),
             size.into(),
         ];
-        if self.postgres {
-            params.push(low.into());
+        match self.expert {
+            Some(expert) => params.push(expert.0.into()),
+            None if self.postgres => params.push(low.into()),
+            None => {}
         }
-        if let Some(expert) = self.expert {
-            params.push(expert.0.into());
-        }
-        let matches: Vec<Match> = rows::all::<MatchRow, _>(h, &self.sql, &params).await?;
+        let matches: Vec<Match> = rows::all::<MatchRow, _>(h, self.sql, &params).await?;
         match matches.last() {
             Some(last) if matches.len() >= usize::try_from(size).unwrap_or(usize::MAX) => {
                 self.below = last.pos;
@@ -154,8 +176,8 @@ impl Matches {
         Ok(Some(matches))
     }
 
-    /// The lowest position the next PostgreSQL chunk looks at (0: all of them). An expert's
-    /// few conversations are found through their own index, so their search has no window.
+    /// The lowest position the next chunk of a brand's search on PostgreSQL looks at (0:
+    /// all of them; an expert's search and SQLite have no window).
     fn low(&self, size: i64) -> i64 {
         let per_match = WINDOWS_PER_MATCH.get(self.short).copied();
         match per_match {
