@@ -65,6 +65,17 @@ const POSTGRES_BRAND: &str = "SELECT e.pos, e.conversation_id, c.status, c.visit
     WHERE e.brand_id = $1 AND e.search @@ to_tsquery('simple', $2) AND e.pos < $3 \
       AND e.pos >= $5 \
     ORDER BY e.pos DESC LIMIT $4";
+/// A brand's search on PostgreSQL past its windows (a rare word): every match below `$3`
+/// through the GIN index (`MATERIALIZED`, so no plan walks the whole key instead), then the
+/// newest `$4`.
+const POSTGRES_BRAND_ALL: &str = "WITH m AS MATERIALIZED ( \
+      SELECT pos FROM events WHERE brand_id = $1 AND search @@ to_tsquery('simple', $2) \
+         AND pos < $3) \
+    SELECT e.pos, e.conversation_id, c.status, c.visitor_id, e.seq, e.created_at, e.kind, \
+      e.data FROM (SELECT pos FROM m ORDER BY pos DESC LIMIT $4) p \
+    JOIN events e ON e.pos = p.pos \
+    JOIN conversations c ON c.brand_id = e.brand_id AND c.id = e.conversation_id \
+    ORDER BY e.pos DESC";
 /// PostgreSQL finds an expert's few conversations through `conversation_experts` first.
 const POSTGRES_HANDLED: &str = "SELECT e.pos, e.conversation_id, c.status, c.visitor_id, \
     e.seq, e.created_at, e.kind, e.data \
@@ -156,12 +167,14 @@ impl Matches {
             self.below.into(),
             size.into(),
         ];
+        let mut sql = self.sql;
         match self.expert {
             Some(expert) => params.push(expert.0.into()),
-            None if self.postgres => params.push(low.into()),
+            None if self.postgres && low > 0 => params.push(low.into()),
+            None if self.postgres => sql = POSTGRES_BRAND_ALL,
             None => {}
         }
-        let matches: Vec<Match> = rows::all::<MatchRow, _>(h, self.sql, &params).await?;
+        let matches: Vec<Match> = rows::all::<MatchRow, _>(h, sql, &params).await?;
         match matches.last() {
             Some(last) if matches.len() >= usize::try_from(size).unwrap_or(usize::MAX) => {
                 self.below = last.pos;
