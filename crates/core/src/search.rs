@@ -4,6 +4,12 @@
 
 use crate::{Actor, Author, Event, ExpertId, VisitorId};
 
+pub mod newest;
+pub mod snippet;
+
+pub use newest::NewestPerConversation;
+pub use snippet::snippet;
+
 /// The most terms a query keeps; later ones are ignored.
 pub const MAX_TERMS: usize = 16;
 /// The longest word kept, in characters (longer ones are cut).

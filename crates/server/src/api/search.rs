@@ -6,7 +6,6 @@ use axum::Json;
 use axum::extract::State;
 use ebb_core::search::{SearchQuery, snippet_parts, visitor_label};
 use ebb_core::{BrandId, ConversationId, Instant, Status, VisitorId};
-use ebb_store::page::Cursor;
 use ebb_store::search::{self, Hit, Scope};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -128,7 +127,7 @@ async fn run(
         page.fetch(),
     )
     .await?;
-    let (hits, next) = page.cut(hits, |h| Cursor::new(h.matched_at, h.conversation.0));
+    let (hits, next) = page.cut(hits, Hit::cursor);
     Ok((hits.into_iter().map(SearchHit::from).collect(), next).into())
 }
 

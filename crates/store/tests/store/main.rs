@@ -28,6 +28,7 @@ mod rules;
 mod saved_replies;
 mod search;
 mod search_backfill;
+mod search_pages;
 mod sessions;
 mod snooze_budget;
 mod stale;

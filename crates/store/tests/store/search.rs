@@ -10,7 +10,7 @@ use ebb_core::{
     MessageBody, Status,
 };
 use ebb_store::search::{self, Hit, Scope};
-use ebb_store::{Store, conversations, events, page::Cursor, privacy};
+use ebb_store::{Store, conversations, events, privacy};
 use time::Duration;
 
 use crate::helpers::{T0, apply_committed, backends, committed, experts_of, two_brands, visitor};
@@ -21,7 +21,7 @@ fn body(text: &str) -> MessageBody {
 
 /// A visitor's conversation opened with `first` (and the automatic message), given to
 /// `expert`, who then writes `replies`.
-async fn handled(
+pub async fn handled(
     store: &Store,
     brand: BrandId,
     expert: ExpertId,
@@ -250,7 +250,7 @@ async fn pages_walk_every_match_and_erased_text_is_gone() {
                 .await
                 .expect("page");
             let Some(last) = page.last() else { break };
-            before = Some(Cursor::new(last.matched_at, last.conversation.0));
+            before = Some(last.cursor());
             seen.extend(ids(&page));
         }
         let newest_first: Vec<ConversationId> = convs.iter().rev().map(|c| c.id).collect();
