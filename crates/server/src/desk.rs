@@ -103,7 +103,9 @@ async fn start_once(
         let spans = conversations::spans_for_visitor(&mut tx, brand.id, visitor).await?;
         ebb_core::conversation::opening::may_start(&spans)?;
     }
-    let auto_text = crate::office_hours::auto_message(&mut tx, brand, visitor, now, lang).await?;
+    let auto_text =
+        crate::office_hours::auto_message(&mut tx, &state.reply_times, brand, visitor, now, lang)
+            .await?;
     let auto = MessageBody::parse(&auto_text).ok();
     let (conv, entries) = Conversation::start(
         ebb_store::ids::new_id(),
@@ -229,7 +231,11 @@ async fn post_once(
     } else {
         Vec::new()
     };
-    finish(state, tx, next, entries, routed, None).await
+    let outcome = finish(state, tx, next, entries, routed, None).await?;
+    if matches!(author, Author::Expert(_)) {
+        state.reply_times.forget_unmeasured(brand);
+    }
+    Ok(outcome)
 }
 
 /// Refuses authors who may not even see the conversation (before any idempotent replay).

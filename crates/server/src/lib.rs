@@ -78,6 +78,8 @@ pub struct AppState {
     pub passwords: Arc<passwords::Passwords>,
     /// Raised at graceful shutdown; WebSocket loops close with 1001 on it.
     pub shutdown: shutdown::Shutdown,
+    /// Measured reply times, reused for a minute (see [`office_hours::ReplyTimes`]).
+    pub reply_times: office_hours::ReplyTimes,
 }
 
 /// Server tunables, with production defaults.
@@ -144,6 +146,7 @@ impl AppState {
     /// Wakes every time-driven worker (the scheduler and the retention sweep): the clock
     /// moved, so what is due may have changed.
     pub fn time_moved(&self) {
+        self.reply_times.clear();
         self.scheduler_wakeup.notify_one();
         self.sweep_wakeup.notify_one();
     }
@@ -184,6 +187,7 @@ impl AppState {
             scheduler_wakeup: Arc::new(tokio::sync::Notify::new()),
             sweep_wakeup: Arc::new(tokio::sync::Notify::new()),
             shutdown: shutdown::Shutdown::default(),
+            reply_times: office_hours::ReplyTimes::default(),
         }
     }
 }

@@ -13,6 +13,9 @@ use serde::Serialize;
 
 use crate::ApiError;
 
+mod memo;
+pub use memo::ReplyTimes;
+
 /// The visitor's language from the request's `Accept-Language` (English without one).
 pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
     headers
@@ -72,14 +75,22 @@ pub struct VisitorHours {
 /// The brand's hours and reply time as a visitor reading in `lang` sees them at `now`.
 pub async fn for_visitor(
     h: &mut impl Handle,
+    memo: &ReplyTimes,
     brand: &Brand,
     now: Instant,
     lang: Lang,
 ) -> Result<VisitorHours, ApiError> {
     let schedule = office_hours::brand(h, brand.id).await?;
-    let events = ebb_store::reports::messages(h, brand.id, now - WINDOW, now).await?;
-    let responses = reply_time::first_responses(&events);
-    let measured = reply_time::typical(&responses, schedule.as_ref(), now);
+    let measured = match memo.get(brand.id, now) {
+        Some(kept) => kept,
+        None => {
+            let events = ebb_store::reports::messages(h, brand.id, now - WINDOW, now).await?;
+            let responses = reply_time::first_responses(&events);
+            let measured = reply_time::typical(&responses, schedule.as_ref(), now);
+            memo.put(brand.id, now, measured);
+            measured
+        }
+    };
     let open = schedule.as_ref().is_none_or(|s| s.is_open(now));
     let back_at = schedule
         .as_ref()
@@ -114,12 +125,13 @@ pub fn lang_for(widget: WidgetLocale, headers: &axum::http::HeaderMap) -> Lang {
 /// shown to visitors, followed out of hours by when the team is back (worded in `lang`).
 pub async fn auto_message(
     h: &mut impl Handle,
+    memo: &ReplyTimes,
     brand: &Brand,
     visitor: VisitorId,
     now: Instant,
     lang: Lang,
 ) -> Result<String, ApiError> {
-    let hours = for_visitor(h, brand, now, lang).await?;
+    let hours = for_visitor(h, memo, brand, now, lang).await?;
     let mut settings = brand.settings.clone();
     settings.typical_reply_time = hours.typical_reply_time;
     let message = crate::api::widget::texts::auto_message(h, brand, visitor, &settings).await?;

@@ -142,4 +142,3 @@ pub async fn forget_visitor(h: &mut impl Handle, brand: BrandId, visitor: Visito
     rows::execute(h, sql, &[brand.0.into(), visitor.0.into()]).await?;
     Ok(())
 }
-

@@ -131,8 +131,14 @@ async fn brand_info(
     let words = ebb_store::widget_texts::get(&mut conn, brand.id).await?;
     let locale = texts::resolve(words.locale, &headers);
     let lang = crate::office_hours::lang_for(words.locale, &headers);
-    let hours =
-        crate::office_hours::for_visitor(&mut conn, &brand, state.clock.now(), lang).await?;
+    let hours = crate::office_hours::for_visitor(
+        &mut conn,
+        &state.reply_times,
+        &brand,
+        state.clock.now(),
+        lang,
+    )
+    .await?;
     Ok(Json(BrandInfo {
         slug: brand.slug,
         name: brand.name,

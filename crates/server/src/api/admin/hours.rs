@@ -85,6 +85,8 @@ async fn put_hours(
         Ok(())
     })
     .await?;
+    // The measured reply time counts open hours only: measure it again.
+    state.reply_times.forget(brand);
     get_hours(State(state), admin).await
 }
 

@@ -183,7 +183,8 @@ async fn resume(
         ));
     }
     let token = new_token();
-    ebb_store::visitors::add_token(&mut tx, brand.id, link.visitor, &hash_token(&token), now).await?;
+    ebb_store::visitors::add_token(&mut tx, brand.id, link.visitor, &hash_token(&token), now)
+        .await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,

@@ -108,7 +108,8 @@ per_backend! {
         app.close(&ada_t, &id_of(&started)).await;
         let answers = money_answers(&app, &shop, &ada_t).await;
         for (path, text) in &answers {
-            assert!(!text.contains("7777"), "{b}: {path} counts the pending purchase: {text}");
+            let counted = ["7777", "77.77"].iter().any(|a| stands_alone(text, a));
+            assert!(!counted, "{b}: {path} counts the pending purchase: {text}");
         }
         let report: Value = serde_json::from_str(&answers[0].1).expect("report");
         let confirmed = json!([{"currency": "EUR", "count": 1, "amount_minor": 2000}]);
@@ -170,4 +171,13 @@ per_backend! {
         assert_eq!(statement(&app, &ada_t).await["totals"], json!({"EUR": sum(6)}), "{b}");
         assert!(answers[3].1.contains(&MAX_MINOR.to_string()), "{b}: the mission's fee");
     }
+}
+
+/// Whether `amount` stands in `text` as a figure of its own, not inside an id (random
+/// UUIDs and hex hashes may hold the same digits).
+fn stands_alone(text: &str, amount: &str) -> bool {
+    let joins = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-');
+    text.match_indices(amount).any(|(at, _)| {
+        !joins(text[..at].chars().next_back()) && !joins(text[at + amount.len()..].chars().next())
+    })
 }
