@@ -28,10 +28,19 @@ pub async fn land(state: &AppState, mail: InboundMail) -> Result<Landed, ApiErro
         return Ok(Landed::Ignored(why));
     }
     let conv = conversation_of(state, &mail.recipients).await?;
-    // Visitors give no email address yet: any sender is taken, and recorded here.
+    // Any sender is taken (the signed address is the proof, and people reply from another
+    // address of theirs); the log says whether it is the address the visitor left, never
+    // the address itself.
+    let mut conn = state.store.conn().await?;
+    let left = ebb_store::mail::visitor_email(&mut conn, conv.brand_id, conv.visitor_id).await?;
+    drop(conn);
+    let known = match (&mail.sender, left) {
+        (Some(sender), Some(left)) => sender.eq_ignore_ascii_case(&left.email),
+        _ => false,
+    };
     tracing::info!(
-        inbound.sender = mail.sender.as_deref().unwrap_or("(none)"),
         conversation.id = %conv.id,
+        inbound.sender_is_visitor_email = known,
         "reply mail for a conversation"
     );
     if mail.text.is_empty() {
