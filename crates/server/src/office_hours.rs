@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::ApiError;
 
-mod memo;
+pub mod memo;
 pub use memo::ReplyTimes;
 
 /// The visitor's language from the request's `Accept-Language` (English without one).

@@ -18,7 +18,10 @@ pub const TTL: Duration = Duration::seconds(60);
 /// Measured reply times by brand (`None`: too little data to measure), with when each was
 /// measured.
 #[derive(Clone, Debug, Default)]
-pub struct ReplyTimes(Arc<Mutex<HashMap<BrandId, (Instant, Option<Duration>)>>>);
+pub struct ReplyTimes(Arc<Mutex<HashMap<BrandId, Measured>>>);
+
+/// When a reply time was measured, and what it was.
+type Measured = (Instant, Option<Duration>);
 
 impl ReplyTimes {
     /// The brand's value measured less than [`TTL`] before `now` (and not after it).
